@@ -1,0 +1,1 @@
+export { DataplatError, type DataplatErrorOptions } from './errors/dataplat-error.ts';
