@@ -1,0 +1,132 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { assertServiceName, resolveStackConfig, serviceNames, type ServiceName, type StackOptions } from '../config/stack-config.ts';
+import { StackError } from '../errors.ts';
+import { logFile } from '../services/service.ts';
+import { getStackStatus, startStack, stopStack } from '../stack.ts';
+import type { StackEvent } from '../stack-events.ts';
+import { formatDuration, formatEndpointsForHumans, formatEvent } from './format.ts';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  isTTY: boolean;
+}
+
+export const usage = `Usage: dataplat-stack <command> [service…] [options]
+
+Commands:
+  up       install (cached) and start services, wait until ready, print endpoints
+  down     stop services (data is kept)
+  status   show which services run and are ready
+  logs     print the log files of services
+
+Services: ${serviceNames.join(', ')} (default: all)
+
+Options:
+  --dir <path>     stack state folder (default ./.dataplat/stack, env DATAPLAT_STACK_DIR)
+  --cache <path>   download cache (default ~/.cache/dataplat, env DATAPLAT_CACHE_DIR)
+  --dags <path>    Airflow DAG folder (env DATAPLAT_AIRFLOW_DAGS)
+  --json           machine-readable output only
+  -h, --help       show this help
+
+Exit codes: 0 success, 1 failure, 2 usage error.`;
+
+/** Exit codes: 0 success, 1 a service failed, 2 usage error. */
+export async function runStackCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        dir: { type: 'string' },
+        cache: { type: 'string' },
+        dags: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    return 2;
+  }
+  const [command, ...serviceArguments] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    (parsed.values.help ? io.stdout : io.stderr).write(`${usage}\n`);
+    return parsed.values.help ? 0 : 2;
+  }
+  const json = parsed.values.json;
+  try {
+    const services: ServiceName[] | undefined =
+      serviceArguments.length > 0 ? serviceArguments.map((name) => assertServiceName(name, 'the command line')) : undefined;
+    const options: StackOptions = {
+      services,
+      stateDir: parsed.values.dir,
+      cacheDir: parsed.values.cache,
+      dagsFolder: parsed.values.dags,
+    };
+    const onEvent = json ? undefined : (event: StackEvent) => {
+      const line = formatEvent(event, io.isTTY);
+      if (line) io.stderr.write(`${line}\n`);
+    };
+    switch (command) {
+      case 'up': {
+        const stack = await startStack({ ...options, onEvent });
+        if (json) {
+          io.stdout.write(`${JSON.stringify({ stateDir: stack.config.stateDir, timings: stack.timings, endpoints: redactEndpoints(stack.endpoints) }, null, 2)}\n`);
+        } else {
+          const total = Math.max(...stack.timings.map((timing) => timing.totalMs));
+          io.stdout.write(`\nStack ready in ${formatDuration(total)} (state in ${stack.config.stateDir}):\n${formatEndpointsForHumans(stack.endpoints)}\n`);
+        }
+        return 0;
+      }
+      case 'down': {
+        await stopStack({ ...options, onEvent });
+        if (json) io.stdout.write(`${JSON.stringify({ stopped: services ?? serviceNames })}\n`);
+        return 0;
+      }
+      case 'status': {
+        const statuses = await getStackStatus(options);
+        if (json) io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+        else for (const status of statuses) io.stdout.write(`${status.service.padEnd(11)} ${status.state}\n`);
+        return statuses.every((status) => status.state !== 'starting-or-unhealthy') ? 0 : 1;
+      }
+      case 'logs': {
+        const config = resolveStackConfig(options);
+        for (const service of config.services) {
+          const processNames = service === 'airflow' ? ['db-migrate', 'api-server', 'scheduler', 'dag-processor', 'triggerer'] : [service === 'nifi-https' ? 'nifi' : service];
+          for (const processName of processNames) {
+            const file = logFile(config, service, processName);
+            if (!(await stat(file).then(() => true, () => false))) continue;
+            io.stdout.write(`==> ${file} <==\n`);
+            await new Promise<void>((resolvePromise, reject) => {
+              const stream = createReadStream(file);
+              stream.on('end', resolvePromise).on('error', reject);
+              stream.pipe(io.stdout, { end: false });
+            });
+          }
+        }
+        return 0;
+      }
+      default:
+        io.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (json) {
+      const payload = StackError.isInstance(error)
+        ? { error: { code: error.code, message: error.message, service: error.service } }
+        : { error: { code: 'UNEXPECTED', message: String(error) } };
+      io.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+    } else {
+      io.stderr.write(`\nerror${StackError.isInstance(error) ? ` [${error.code}]` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    return StackError.isInstance(error) && error.code === 'STACK_CONFIG_INVALID' ? 2 : 1;
+  }
+}
+
+function redactEndpoints<T>(endpoints: T): T {
+  return JSON.parse(JSON.stringify(endpoints, (key, value: unknown) => (key === 'password' ? '***' : value))) as T;
+}

@@ -1,0 +1,209 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { StackError } from '../errors.ts';
+
+export const serviceNames = ['postgres', 'nifi', 'nifi-https', 'trino', 'airflow'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface StackPorts {
+  postgres: number;
+  /** NiFi over plain HTTP (anonymous). */
+  nifi: number;
+  nifiManagement: number;
+  /** NiFi over HTTPS with single-user credentials. */
+  nifiHttps: number;
+  nifiHttpsManagement: number;
+  trino: number;
+  airflow: number;
+}
+
+export const defaultPorts: StackPorts = {
+  postgres: 15432,
+  nifi: 18080,
+  nifiManagement: 18090,
+  nifiHttps: 18443,
+  nifiHttpsManagement: 18091,
+  trino: 18081,
+  airflow: 18082,
+};
+
+export interface StackCredentials {
+  /** Superuser of the stack's PostgreSQL cluster. */
+  postgres: { user: string; password: string };
+  /** The single user of the HTTPS NiFi. NiFi wants a password of at least 12 characters. */
+  nifi: { username: string; password: string };
+  /** SimpleAuthManager users of Airflow: an admin and a read-only viewer. */
+  airflow: { admin: { username: string; password: string }; viewer: { username: string; password: string } };
+}
+
+// Local-only, loopback-bound defaults; override them when the machine is shared.
+export const defaultCredentials: StackCredentials = {
+  postgres: { user: 'dataplat', password: 'dataplat-local-postgres' },
+  nifi: { username: 'dataplat', password: 'dataplat-local-nifi' },
+  airflow: {
+    admin: { username: 'admin', password: 'dataplat-local-admin' },
+    viewer: { username: 'viewer', password: 'dataplat-local-viewer' },
+  },
+};
+
+export interface StackOptions {
+  /** Services to run; dependencies are added (trino and airflow need postgres). Default: all. */
+  services?: readonly ServiceName[] | undefined;
+  /** Downloads and installations, shared by every stack on the machine. */
+  cacheDir?: string | undefined;
+  /** Data, configuration, logs and PIDs of this stack. */
+  stateDir?: string | undefined;
+  ports?: Partial<StackPorts> | undefined;
+  credentials?: Partial<StackCredentials> | undefined;
+  /** A JDK home to use instead of searching for one. */
+  javaHome?: string | undefined;
+  /** The Python interpreter Airflow's virtualenv is made from (3.10–3.13). */
+  python?: string | undefined;
+  /** Maven repository NiFi and Trino are downloaded from (a mirror of Maven Central). */
+  mavenRepositoryUrl?: string | undefined;
+  /** Folder of Airflow DAG files. */
+  dagsFolder?: string | undefined;
+  /** How long one service may take from start to ready. */
+  readinessTimeoutMs?: number | undefined;
+}
+
+export interface StackConfig {
+  services: ServiceName[];
+  cacheDir: string;
+  stateDir: string;
+  ports: StackPorts;
+  credentials: StackCredentials;
+  javaHome: string | undefined;
+  python: string | undefined;
+  mavenRepositoryUrl: string;
+  dagsFolder: string;
+  readinessTimeoutMs: number;
+}
+
+const serviceDependencies: Record<ServiceName, ServiceName[]> = {
+  postgres: [],
+  nifi: [],
+  'nifi-https': [],
+  trino: ['postgres'],
+  airflow: ['postgres'],
+};
+
+export function dependenciesOf(service: ServiceName): ServiceName[] {
+  return serviceDependencies[service];
+}
+
+const portEnvironmentVariables: Record<keyof StackPorts, string> = {
+  postgres: 'DATAPLAT_POSTGRES_PORT',
+  nifi: 'DATAPLAT_NIFI_PORT',
+  nifiManagement: 'DATAPLAT_NIFI_MANAGEMENT_PORT',
+  nifiHttps: 'DATAPLAT_NIFI_HTTPS_PORT',
+  nifiHttpsManagement: 'DATAPLAT_NIFI_HTTPS_MANAGEMENT_PORT',
+  trino: 'DATAPLAT_TRINO_PORT',
+  airflow: 'DATAPLAT_AIRFLOW_PORT',
+};
+
+/**
+ * Resolves options, then DATAPLAT_* environment variables, then defaults into a complete configuration.
+ * Explicit options win over the environment.
+ */
+export function resolveStackConfig(options: StackOptions = {}, env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const requested = options.services ?? parseServiceList(env['DATAPLAT_STACK_SERVICES']) ?? serviceNames;
+  const services = withDependencies(requested);
+
+  const ports = { ...defaultPorts };
+  for (const [key, variable] of Object.entries(portEnvironmentVariables) as Array<[keyof StackPorts, string]>) {
+    const fromEnv = env[variable];
+    if (fromEnv !== undefined && fromEnv !== '') ports[key] = parsePort(fromEnv, variable);
+  }
+  for (const [key, value] of Object.entries(options.ports ?? {}) as Array<[keyof StackPorts, number | undefined]>) {
+    if (value !== undefined) ports[key] = parsePort(String(value), `ports.${key}`);
+  }
+  assertDistinctPorts(ports);
+
+  const cacheDir = absolute(
+    options.cacheDir ?? env['DATAPLAT_CACHE_DIR'] ?? join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'dataplat'),
+  );
+  const stateDir = absolute(options.stateDir ?? env['DATAPLAT_STACK_DIR'] ?? join(process.cwd(), '.dataplat', 'stack'));
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? parseTimeout(env['DATAPLAT_STACK_READY_TIMEOUT_SECONDS']) ?? 600_000;
+
+  return {
+    services,
+    cacheDir,
+    stateDir,
+    ports,
+    credentials: { ...defaultCredentials, ...options.credentials },
+    javaHome: options.javaHome ?? env['DATAPLAT_JAVA_HOME'] ?? undefined,
+    python: options.python ?? env['DATAPLAT_PYTHON'] ?? undefined,
+    mavenRepositoryUrl: (options.mavenRepositoryUrl ?? env['DATAPLAT_MAVEN_REPOSITORY'] ?? 'https://repo1.maven.org/maven2').replace(/\/+$/, ''),
+    dagsFolder: absolute(options.dagsFolder ?? env['DATAPLAT_AIRFLOW_DAGS'] ?? join(stateDir, 'airflow', 'dags')),
+    readinessTimeoutMs,
+  };
+}
+
+export function parseServiceList(text: string | undefined): ServiceName[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  return text.split(',').map((name) => assertServiceName(name.trim(), 'DATAPLAT_STACK_SERVICES'));
+}
+
+export function assertServiceName(name: string, where: string): ServiceName {
+  if ((serviceNames as readonly string[]).includes(name)) return name as ServiceName;
+  throw new StackError({
+    code: 'STACK_CONFIG_INVALID',
+    message: `Unknown service "${name}" in ${where}.`,
+    hint: `Known services: ${serviceNames.join(', ')}.`,
+  });
+}
+
+/** Adds what each service needs, keeping the canonical order (dependencies first). */
+export function withDependencies(requested: readonly ServiceName[]): ServiceName[] {
+  const wanted = new Set<ServiceName>();
+  const visit = (service: ServiceName): void => {
+    if (wanted.has(service)) return;
+    for (const dependency of serviceDependencies[service]) visit(dependency);
+    wanted.add(service);
+  };
+  requested.forEach(visit);
+  return serviceNames.filter((service) => wanted.has(service));
+}
+
+function parsePort(text: string, where: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new StackError({
+      code: 'STACK_CONFIG_INVALID',
+      message: `${where} must be a TCP port number from 1 to 65535, got "${text}".`,
+    });
+  }
+  return port;
+}
+
+function assertDistinctPorts(ports: StackPorts): void {
+  const seen = new Map<number, string>();
+  for (const [name, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other) {
+      throw new StackError({
+        code: 'STACK_CONFIG_INVALID',
+        message: `Ports ${other} and ${name} are both ${port}.`,
+        hint: 'Give every service its own port (see the DATAPLAT_*_PORT variables).',
+      });
+    }
+    seen.set(port, name);
+  }
+}
+
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new StackError({
+      code: 'STACK_CONFIG_INVALID',
+      message: `DATAPLAT_STACK_READY_TIMEOUT_SECONDS must be a positive number of seconds, got "${text}".`,
+    });
+  }
+  return seconds * 1000;
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(path);
+}

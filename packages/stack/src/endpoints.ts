@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { StackConfig } from './config/stack-config.ts';
+import { stackDatabases } from './services/postgres/postgres-service.ts';
+
+export interface PostgresEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  databases: typeof stackDatabases;
+}
+
+export interface NifiHttpEndpoint {
+  /** Base URL of the REST API, e.g. http://127.0.0.1:18080/nifi-api */
+  apiUrl: string;
+  uiUrl: string;
+}
+
+export interface NifiHttpsEndpoint extends NifiHttpEndpoint {
+  username: string;
+  password: string;
+  /** PEM file of the certificate authority that signed NiFi's server certificate: trust it, don't disable TLS checks. */
+  caCertificateFile: string;
+}
+
+export interface TrinoEndpoint {
+  url: string;
+  user: string;
+}
+
+export interface AirflowEndpoint {
+  url: string;
+  admin: { username: string; password: string };
+  viewer: { username: string; password: string };
+  dagsFolder: string;
+}
+
+/** How to reach each service of a running stack (written to <stateDir>/endpoints.json, mode 0600). */
+export interface StackEndpoints {
+  postgres?: PostgresEndpoint;
+  nifi?: NifiHttpEndpoint;
+  nifiHttps?: NifiHttpsEndpoint;
+  trino?: TrinoEndpoint;
+  airflow?: AirflowEndpoint;
+}
+
+export function describeEndpoints(config: StackConfig): StackEndpoints {
+  const { ports, credentials, services } = config;
+  const endpoints: StackEndpoints = {};
+  if (services.includes('postgres')) {
+    endpoints.postgres = { host: '127.0.0.1', port: ports.postgres, ...credentials.postgres, databases: stackDatabases };
+  }
+  if (services.includes('nifi')) {
+    endpoints.nifi = { apiUrl: `http://127.0.0.1:${ports.nifi}/nifi-api`, uiUrl: `http://127.0.0.1:${ports.nifi}/nifi/` };
+  }
+  if (services.includes('nifi-https')) {
+    // NiFi checks SNI against its certificate's names, so HTTPS must use "localhost", not 127.0.0.1.
+    endpoints.nifiHttps = {
+      apiUrl: `https://localhost:${ports.nifiHttps}/nifi-api`,
+      uiUrl: `https://localhost:${ports.nifiHttps}/nifi/`,
+      ...credentials.nifi,
+      caCertificateFile: join(config.stateDir, 'nifi-https', 'tls', 'ca.pem'),
+    };
+  }
+  if (services.includes('trino')) endpoints.trino = { url: `http://127.0.0.1:${ports.trino}`, user: 'dataplat' };
+  if (services.includes('airflow')) {
+    endpoints.airflow = { url: `http://127.0.0.1:${ports.airflow}`, ...credentials.airflow, dagsFolder: config.dagsFolder };
+  }
+  return endpoints;
+}

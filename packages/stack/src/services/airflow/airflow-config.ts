@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { StackConfig } from '../../config/stack-config.ts';
+import { stackDatabases } from '../postgres/postgres-service.ts';
+
+export interface AirflowSecrets {
+  /** Signs the API's JWTs; every Airflow process must share it or tokens fail to verify. */
+  jwtSecret: string;
+  apiSecretKey: string;
+  fernetKey: string;
+}
+
+/**
+ * Airflow 3.3 configuration as AIRFLOW__SECTION__KEY environment variables, shared by every process:
+ * LocalExecutor, metadata in the stack's PostgreSQL, SimpleAuthManager with known users, loopback only,
+ * and a short DAG folder refresh so new DAG files show up within seconds.
+ */
+export function airflowEnvironment(config: StackConfig, airflowHome: string, secrets: AirflowSecrets): Record<string, string> {
+  const { user, password } = config.credentials.postgres;
+  const { admin, viewer } = config.credentials.airflow;
+  const apiUrl = `http://127.0.0.1:${config.ports.airflow}`;
+  return {
+    AIRFLOW_HOME: airflowHome,
+    AIRFLOW__CORE__DAGS_FOLDER: config.dagsFolder,
+    AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
+    AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
+    AIRFLOW__CORE__FERNET_KEY: secrets.fernetKey,
+    AIRFLOW__CORE__AUTH_MANAGER: 'airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager',
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${admin.username}:admin,${viewer.username}:viewer`,
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: join(airflowHome, 'simple-auth-manager-passwords.json'),
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${apiUrl}/execution/`,
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${config.ports.postgres}/${stackDatabases.airflow}`,
+    AIRFLOW__API__HOST: '127.0.0.1',
+    AIRFLOW__API__PORT: String(config.ports.airflow),
+    AIRFLOW__API__WORKERS: '1',
+    AIRFLOW__API__BASE_URL: apiUrl,
+    AIRFLOW__API__SECRET_KEY: secrets.apiSecretKey,
+    AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
+    AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '5',
+    AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
+    AIRFLOW__LOGGING__BASE_LOG_FOLDER: join(airflowHome, 'logs'),
+    AIRFLOW__SCHEDULER__STANDALONE_DAG_PROCESSOR: 'True',
+  };
+}
+
+/** SimpleAuthManager reads user passwords from this JSON file; writing it first makes them known, not generated. */
+export function simpleAuthManagerPasswords(config: StackConfig): string {
+  const { admin, viewer } = config.credentials.airflow;
+  return `${JSON.stringify({ [admin.username]: admin.password, [viewer.username]: viewer.password })}\n`;
+}

@@ -1,0 +1,171 @@
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import type { StackConfig } from '../../config/stack-config.ts';
+import { runInstallCommand } from '../../install/run-command.ts';
+import type { JavaInstallation } from '../../java/find-java.ts';
+import { startProcess } from '../../process/managed-process.ts';
+import { httpProbe } from '../../readiness/http-probe.ts';
+import { waitUntil } from '../../readiness/wait-until.ts';
+import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
+import { installNifi } from './nifi-install.ts';
+import {
+  nifiJvmArguments,
+  nifiPorts,
+  renderAuthorizers,
+  renderLoginIdentityProviders,
+  renderLogback,
+  renderNifiProperties,
+  renderStateManagement,
+  type NifiInstanceLayout,
+  type NifiInstanceSecrets,
+  type NifiMode,
+} from './nifi-config.ts';
+
+function createNifiService(mode: NifiMode): StackService {
+  const name = mode === 'http' ? 'nifi' : 'nifi-https';
+  return {
+    name,
+    processNames: ['nifi'],
+    ports: (config) => Object.values(nifiPorts(config, mode)),
+    // NiFi 2.x needs Java 21; the JDK's javac and jar package the NARs the stack assembles.
+    javaRequirement: { minimumMajor: 21, neededBy: 'NiFi 2', needsCompiler: true },
+
+    async install(context) {
+      await installNifi(context);
+    },
+
+    async start(context) {
+      const { config } = context;
+      const java = await context.java();
+      const layout = instanceLayout(config, name, await installNifi(context));
+      const ports = nifiPorts(config, mode);
+      const secrets = await instanceSecrets(layout.instanceDir);
+      await mkdir(layout.confDir, { recursive: true });
+      await mkdir(layout.logsDir, { recursive: true });
+      const write = (file: string, content: string) => writeFile(join(layout.confDir, file), content, { mode: 0o600 });
+      await write('nifi.properties', renderNifiProperties(mode, ports, layout, secrets));
+      await write('state-management.xml', renderStateManagement(layout.instanceDir));
+      await write('logback.xml', renderLogback());
+      if (mode === 'https') {
+        const { username, password } = config.credentials.nifi;
+        await write('login-identity-providers.xml', renderLoginIdentityProviders(username, hashPassword(password)));
+        await write('authorizers.xml', renderAuthorizers(username));
+        await ensureTlsMaterial(java, layout, secrets);
+      }
+
+      const serverProcess = await startProcess({
+        command: java.java,
+        args: [...nifiJvmArguments(ports, layout), '--class-path', `${layout.installDir}/lib/*:${layout.confDir}`, 'org.apache.nifi.NiFi'],
+        cwd: layout.instanceDir,
+        env: { ...process.env, JAVA_HOME: java.home, NIFI_HOME: layout.instanceDir },
+        logFile: logFile(config, name, 'nifi'),
+        pidFile: pidFile(config, name, 'nifi'),
+        marker: layout.confDir,
+      });
+      return [{ name: 'nifi', process: serverProcess }];
+    },
+
+    async waitUntilReady(context, processes) {
+      const { config } = context;
+      const options = { service: name, timeoutMs: config.readinessTimeoutMs, processes, logFile: logFile(config, name, 'nifi') };
+      const ports = nifiPorts(config, mode);
+      await waitUntil(async () => ((await httpProbe(`http://127.0.0.1:${ports.management}/health`)).status === 200 ? true : undefined), {
+        ...options,
+        description: `the management server's GET /health answers 200`,
+      });
+      await waitUntil(async () => ((await rootGroupStatus(context, mode)) === 200 ? true : undefined), {
+        ...options,
+        description: `GET /nifi-api/flow/process-groups/root answers 200${mode === 'https' ? ' with a token from POST /access/token' : ''}`,
+      });
+    },
+
+    async isReady(context) {
+      try {
+        return (await rootGroupStatus(context, mode)) === 200;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export const nifiHttpService = createNifiService('http');
+export const nifiHttpsService = createNifiService('https');
+
+function instanceLayout(config: StackConfig, name: string, installDir: string): NifiInstanceLayout {
+  const instanceDir = serviceDir(config, name === 'nifi' ? 'nifi' : 'nifi-https');
+  return { installDir, instanceDir, confDir: join(instanceDir, 'conf'), logsDir: join(instanceDir, 'logs') };
+}
+
+async function rootGroupStatus({ config }: ServiceContext, mode: NifiMode): Promise<number> {
+  const { web } = nifiPorts(config, mode);
+  if (mode === 'http') return (await httpProbe(`http://127.0.0.1:${web}/nifi-api/flow/process-groups/root`)).status;
+
+  const caCertificate = await readFile(join(serviceDir(config, 'nifi-https'), 'tls', 'ca.pem'), 'utf8');
+  const dispatcher = new Agent({ connect: { ca: caCertificate } });
+  try {
+    const baseUrl = `https://localhost:${web}/nifi-api`;
+    const { username, password } = config.credentials.nifi;
+    const token = await httpProbe(`${baseUrl}/access/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }).toString(),
+      dispatcher,
+    });
+    if (token.status !== 201) return token.status;
+    return (await httpProbe(`${baseUrl}/flow/process-groups/root`, { headers: { authorization: `Bearer ${token.body}` }, dispatcher })).status;
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+/** PBKDF2-SHA256 in the format the single-user login provider reads. */
+export function hashPassword(password: string, salt = randomBytes(16), iterations = 210_000): string {
+  const hash = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  return `pbkdf2-sha256$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+async function instanceSecrets(instanceDir: string): Promise<NifiInstanceSecrets> {
+  const file = join(instanceDir, 'secrets.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as NifiInstanceSecrets;
+  } catch {
+    const secrets: NifiInstanceSecrets = {
+      sensitivePropertiesKey: randomBytes(24).toString('base64url'),
+      keystorePassword: randomBytes(24).toString('base64url'),
+      truststorePassword: randomBytes(24).toString('base64url'),
+    };
+    await mkdir(instanceDir, { recursive: true });
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    return secrets;
+  }
+}
+
+/**
+ * A self-signed server certificate for localhost/127.0.0.1 made with the JDK's keytool, once per
+ * instance: keystore.p12 for NiFi, truststore.p12 holding it, and tls/ca.pem for clients to trust.
+ */
+async function ensureTlsMaterial(java: JavaInstallation, layout: NifiInstanceLayout, secrets: NifiInstanceSecrets): Promise<void> {
+  const keystore = join(layout.confDir, 'keystore.p12');
+  const truststore = join(layout.confDir, 'truststore.p12');
+  const pem = join(layout.instanceDir, 'tls', 'ca.pem');
+  const present = await Promise.all([keystore, truststore, pem].map((file) => stat(file).then(() => true, () => false)));
+  if (present.every(Boolean)) return;
+  await Promise.all([keystore, truststore, pem].map((file) => rm(file, { force: true })));
+  await mkdir(join(layout.instanceDir, 'tls'), { recursive: true });
+  const keytool = join(java.home, 'bin', 'keytool');
+  // Passwords travel in the environment (-storepass:env), never on a command line or in an error message.
+  const env = { ...process.env, DATAPLAT_KEYSTORE_PASSWORD: secrets.keystorePassword, DATAPLAT_TRUSTSTORE_PASSWORD: secrets.truststorePassword };
+  await runInstallCommand('nifi-https', keytool, [
+    '-genkeypair', '-alias', 'nifi', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '825',
+    '-dname', 'CN=localhost, OU=dataplat stack', '-ext', 'san=dns:localhost,ip:127.0.0.1',
+    '-ext', 'eku=serverAuth,clientAuth', '-keystore', keystore, '-storetype', 'PKCS12',
+    '-storepass:env', 'DATAPLAT_KEYSTORE_PASSWORD', '-keypass:env', 'DATAPLAT_KEYSTORE_PASSWORD',
+  ], { env });
+  await runInstallCommand('nifi-https', keytool, ['-exportcert', '-rfc', '-alias', 'nifi', '-keystore', keystore, '-storepass:env', 'DATAPLAT_KEYSTORE_PASSWORD', '-file', pem], { env });
+  await runInstallCommand('nifi-https', keytool, [
+    '-importcert', '-noprompt', '-alias', 'nifi', '-file', pem, '-keystore', truststore, '-storetype', 'PKCS12', '-storepass:env', 'DATAPLAT_TRUSTSTORE_PASSWORD',
+  ], { env });
+}

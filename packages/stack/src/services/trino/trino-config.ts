@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import type { StackConfig } from '../../config/stack-config.ts';
+import { stackDatabases } from '../postgres/postgres-service.ts';
+
+export interface TrinoFiles {
+  /** Relative path under the etc folder → content. */
+  [relativePath: string]: string;
+}
+
+export interface TrinoLayout {
+  installDir: string;
+  etcDir: string;
+  dataDir: string;
+  icebergWarehouseDir: string;
+}
+
+/** Configuration of the single-node coordinator and its catalogs tpch, memory, postgresql and iceberg. */
+export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout): TrinoFiles {
+  const postgresUrl = (database: string) => `jdbc:postgresql://127.0.0.1:${config.ports.postgres}/${database}`;
+  const { user, password } = config.credentials.postgres;
+  return {
+    'config.properties': properties({
+      coordinator: 'true',
+      'node-scheduler.include-coordinator': 'true',
+      'http-server.http.port': String(config.ports.trino),
+      'discovery.uri': `http://127.0.0.1:${config.ports.trino}`,
+      'query.max-memory': '1GB',
+      'query.max-memory-per-node': '1GB',
+      'catalog.config-dir': join(layout.etcDir, 'catalog'),
+      'plugin.dir': join(layout.installDir, 'plugin'),
+      // Load catalogs concurrently: a faster start on small machines.
+      'experimental.concurrent-startup': 'true',
+    }),
+    'node.properties': properties({
+      'node.environment': 'dataplat',
+      'node.id': 'dataplat-local',
+      'node.data-dir': layout.dataDir,
+      // Loopback only.
+      'node.bind-ip': '127.0.0.1',
+      'node.internal-address': '127.0.0.1',
+    }),
+    'log.properties': properties({ 'io.trino': 'INFO' }),
+    'catalog/tpch.properties': properties({ 'connector.name': 'tpch', 'tpch.splits-per-node': '4' }),
+    'catalog/memory.properties': properties({ 'connector.name': 'memory', 'memory.max-data-per-node': '256MB' }),
+    'catalog/postgresql.properties': properties({
+      'connector.name': 'postgresql',
+      'connection-url': postgresUrl(stackDatabases.examples),
+      'connection-user': user,
+      'connection-password': password,
+    }),
+    // Iceberg tables in local files, with the table catalog kept in PostgreSQL (JDBC catalog).
+    'catalog/iceberg.properties': properties({
+      'connector.name': 'iceberg',
+      'iceberg.catalog.type': 'jdbc',
+      'iceberg.jdbc-catalog.catalog-name': 'dataplat',
+      'iceberg.jdbc-catalog.driver-class': 'org.postgresql.Driver',
+      'iceberg.jdbc-catalog.connection-url': postgresUrl(stackDatabases.iceberg),
+      'iceberg.jdbc-catalog.connection-user': user,
+      'iceberg.jdbc-catalog.connection-password': password,
+      'iceberg.jdbc-catalog.default-warehouse-dir': `local://${layout.icebergWarehouseDir}`,
+      'fs.native-local.enabled': 'true',
+      'local.location': `local://${layout.icebergWarehouseDir}`,
+    }),
+  };
+}
+
+/** JVM options for Trino 476 on Java 24+ (what its launcher's jvm.config would hold). */
+export function trinoJvmArguments(javaMajor: number): string[] {
+  return [
+    '-server',
+    '-Xmx2G',
+    '-XX:+UseG1GC',
+    '-XX:G1HeapRegionSize=32M',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-XX:-OmitStackTraceInFastThrow',
+    '-XX:ReservedCodeCacheSize=256M',
+    '-XX:PerMethodRecompilationCutoff=10000',
+    '-XX:PerBytecodeRecompilationCutoff=10000',
+    '-Djdk.attach.allowAttachSelf=true',
+    '-Djdk.nio.maxCachedBufferSize=2000000',
+    '-XX:+EnableDynamicAgentLoading',
+    '-XX:+UnlockDiagnosticVMOptions',
+    '--enable-native-access=ALL-UNNAMED',
+    '--add-modules=jdk.incubator.vector',
+    // Java 24+ warns on sun.misc.Unsafe memory access, which Trino's libraries still use.
+    ...(javaMajor >= 24 ? ['--sun-misc-unsafe-memory-access=allow'] : []),
+  ];
+}
+
+function properties(entries: Record<string, string>): string {
+  return `${Object.entries(entries)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,142 @@
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { downloadVerified } from '../../download/verified-download.ts';
+import { cachedInstall } from '../../install/cached-install.ts';
+import { runInstallCommand } from '../../install/run-command.ts';
+import { startProcess } from '../../process/managed-process.ts';
+import { httpProbe } from '../../readiness/http-probe.ts';
+import { waitUntil } from '../../readiness/wait-until.ts';
+import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
+import { renderTrinoConfig, trinoJvmArguments, type TrinoLayout } from './trino-config.ts';
+import { trinoDistribution } from './trino-distribution.ts';
+
+export const trinoService: StackService = {
+  name: 'trino',
+  processNames: ['trino'],
+  ports: (config) => [config.ports.trino],
+  javaRequirement: { minimumMajor: trinoDistribution.minimumJava, neededBy: `Trino ${trinoDistribution.version}` },
+
+  async install(context) {
+    await installTrino(context);
+  },
+
+  async start(context) {
+    const { config } = context;
+    const java = await context.java();
+    const layout = trinoLayout(context);
+    for (const [relativePath, content] of Object.entries(renderTrinoConfig(config, layout))) {
+      const file = join(layout.etcDir, relativePath);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, content, { mode: 0o600 });
+    }
+    await mkdir(layout.dataDir, { recursive: true });
+    await mkdir(layout.icebergWarehouseDir, { recursive: true });
+
+    const serverProcess = await startProcess({
+      command: java.java,
+      args: [
+        ...trinoJvmArguments(java.major),
+        // What Trino's launcher does with node.properties: pass each entry as a system property.
+        '-Dnode.environment=dataplat',
+        '-Dnode.id=dataplat-local',
+        `-Dnode.data-dir=${layout.dataDir}`,
+        '-Dnode.bind-ip=127.0.0.1',
+        '-Dnode.internal-address=127.0.0.1',
+        `-Dconfig=${join(layout.etcDir, 'config.properties')}`,
+        `-Dlog.levels-file=${join(layout.etcDir, 'log.properties')}`,
+        '-cp',
+        `${join(layout.installDir, 'lib')}/*`,
+        'io.trino.server.TrinoServer',
+      ],
+      cwd: serviceDir(config, 'trino'),
+      env: { ...process.env, JAVA_HOME: java.home },
+      logFile: logFile(config, 'trino', 'trino'),
+      pidFile: pidFile(config, 'trino', 'trino'),
+      marker: layout.etcDir,
+    });
+    return [{ name: 'trino', process: serverProcess }];
+  },
+
+  async waitUntilReady(context, processes) {
+    const { config } = context;
+    const options = { service: 'trino', timeoutMs: config.readinessTimeoutMs, processes, logFile: logFile(config, 'trino', 'trino') };
+    await waitUntil(async () => ((await isStarted(context)) ? true : undefined), { ...options, description: 'GET /v1/info reports starting=false' });
+    // Catalogs can answer NO_NODES_AVAILABLE for a few seconds after the server says it started.
+    await waitUntil(async () => ((await countNations(context)) === 25 ? true : undefined), {
+      ...options,
+      description: 'SELECT count(*) FROM tpch.tiny.nation returns 25',
+    });
+  },
+
+  async isReady(context) {
+    try {
+      return (await isStarted(context)) && (await countNations(context)) === 25;
+    } catch {
+      return false;
+    }
+  },
+};
+
+function trinoLayout(context: ServiceContext): TrinoLayout {
+  const directory = serviceDir(context.config, 'trino');
+  return {
+    installDir: join(context.config.cacheDir, 'trino', trinoDistribution.version),
+    etcDir: join(directory, 'etc'),
+    dataDir: join(directory, 'data'),
+    icebergWarehouseDir: join(directory, 'iceberg-warehouse'),
+  };
+}
+
+async function installTrino(context: ServiceContext): Promise<void> {
+  const { config } = context;
+  const installDir = trinoLayout(context).installDir;
+  await cachedInstall(installDir, { ...trinoDistribution }, async (stagingDir) => {
+    const archive = join(config.cacheDir, 'downloads', 'trino-server-476.tar.gz');
+    context.report({ type: 'service-install-step', service: 'trino', step: `download ${trinoDistribution.path}` });
+    await downloadVerified({ url: `${config.mavenRepositoryUrl}/${trinoDistribution.path}`, sha256: trinoDistribution.sha256, destination: archive });
+    context.report({ type: 'service-install-step', service: 'trino', step: 'extract' });
+    // GNU tar: the archive stores most jars as hard links between plugin folders, so extract it whole…
+    await runInstallCommand('trino', 'tar', ['-xzf', archive, '-C', stagingDir, '--strip-components=1']);
+    // …then keep only the plugins the stack configures (removing a hard link keeps the other names).
+    const pluginDir = join(stagingDir, 'plugin');
+    for (const plugin of await readdir(pluginDir)) {
+      if (!(trinoDistribution.plugins as readonly string[]).includes(plugin)) await rm(join(pluginDir, plugin), { recursive: true, force: true });
+    }
+    await rm(archive, { force: true });
+  });
+}
+
+async function isStarted({ config }: ServiceContext): Promise<boolean> {
+  const response = await httpProbe(`http://127.0.0.1:${config.ports.trino}/v1/info`);
+  return response.status === 200 && (JSON.parse(response.body) as { starting?: boolean }).starting === false;
+}
+
+async function countNations(context: ServiceContext): Promise<number | undefined> {
+  const rows = await runTrinoStatement(`http://127.0.0.1:${context.config.ports.trino}`, 'SELECT count(*) FROM tpch.tiny.nation');
+  return rows[0]?.[0] as number | undefined;
+}
+
+interface StatementResponse {
+  nextUri?: string;
+  data?: unknown[][];
+  error?: { message: string; errorName: string };
+}
+
+/**
+ * Minimal client-protocol loop for readiness checks only (the real client is @dataplat/trino):
+ * POST the statement, follow nextUri until it disappears, collect data, throw on an error.
+ */
+export async function runTrinoStatement(baseUrl: string, sql: string, user = 'dataplat'): Promise<unknown[][]> {
+  const headers = { 'X-Trino-User': user, 'X-Trino-Source': 'dataplat-stack' };
+  let response = await httpProbe(`${baseUrl}/v1/statement`, { method: 'POST', headers, body: sql, timeoutMs: 30_000 });
+  const rows: unknown[][] = [];
+  for (let page = 0; page < 10_000; page++) {
+    if (response.status !== 200) throw new Error(`Trino answered HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+    const result = JSON.parse(response.body) as StatementResponse;
+    if (result.error) throw new Error(`${result.error.errorName}: ${result.error.message}`);
+    if (result.data) rows.push(...result.data);
+    if (!result.nextUri) return rows;
+    response = await httpProbe(result.nextUri, { headers, timeoutMs: 30_000 });
+  }
+  throw new Error('Trino statement did not finish within 10000 pages');
+}

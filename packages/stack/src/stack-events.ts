@@ -1,0 +1,11 @@
+import type { ServiceName } from './config/stack-config.ts';
+
+/** Progress of `up`/`down`, for a TTY renderer or a JSON log. Names follow `<noun>-<action>`. */
+export type StackEvent =
+  | { type: 'service-install-start'; service: ServiceName }
+  | { type: 'service-install-step'; service: ServiceName; step: string }
+  | { type: 'service-install-end'; service: ServiceName; durationMs: number }
+  | { type: 'service-start'; service: ServiceName }
+  | { type: 'service-ready'; service: ServiceName; reused: boolean; startToReadyMs: number; totalMs: number }
+  | { type: 'service-failed'; service: ServiceName; message: string }
+  | { type: 'service-stop'; service: ServiceName; wasRunning: boolean };

@@ -1,0 +1,251 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import {
+  dependenciesOf,
+  resolveStackConfig,
+  serviceNames,
+  type ServiceName,
+  type StackConfig,
+  type StackOptions,
+} from './config/stack-config.ts';
+import { describeEndpoints, type StackEndpoints } from './endpoints.ts';
+import { StackError } from './errors.ts';
+import { findJava, type JavaInstallation } from './java/find-java.ts';
+import { isRecordedProcessAlive, readPidFile, stopRecordedProcess } from './process/managed-process.ts';
+import { airflowService } from './services/airflow/airflow-service.ts';
+import { nifiHttpService, nifiHttpsService } from './services/nifi/nifi-service.ts';
+import { postgresService } from './services/postgres/postgres-service.ts';
+import { pidFile, type ServiceContext, type StackService } from './services/service.ts';
+import { trinoService } from './services/trino/trino-service.ts';
+import type { StackEvent } from './stack-events.ts';
+
+const services: Record<ServiceName, StackService> = {
+  postgres: postgresService,
+  nifi: nifiHttpService,
+  'nifi-https': nifiHttpsService,
+  trino: trinoService,
+  airflow: airflowService,
+};
+
+export interface StackRunOptions extends StackOptions {
+  onEvent?: ((event: StackEvent) => void) | undefined;
+}
+
+export interface ServiceTiming {
+  service: ServiceName;
+  reused: boolean;
+  installMs: number;
+  startToReadyMs: number;
+  totalMs: number;
+}
+
+export interface RunningStack {
+  config: StackConfig;
+  endpoints: StackEndpoints;
+  timings: ServiceTiming[];
+}
+
+/**
+ * Installs (cached), starts and waits for the configured services, in parallel where dependencies
+ * allow. Idempotent: services that are already running and ready are reused.
+ */
+export async function startStack(options: StackRunOptions = {}): Promise<RunningStack> {
+  const config = resolveStackConfig(options);
+  const context = createContext(config, options.onEvent);
+  await mkdir(config.stateDir, { recursive: true });
+  await context.java().catch((error: unknown) => {
+    // Fail before any download when no suitable Java exists; stacks without JVM services skip this.
+    if (!(StackError.isInstance(error) && error.code === 'STACK_CONFIG_INVALID')) throw error;
+  });
+
+  const timings: ServiceTiming[] = [];
+  const ready = new Map<ServiceName, Promise<void>>();
+  for (const name of config.services) {
+    ready.set(name, bringUp(services[name], context, ready, timings));
+  }
+  const outcomes = await Promise.allSettled(ready.values());
+  const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  if (failures.length > 0) {
+    const [first] = failures;
+    if (failures.length === 1 && StackError.isInstance(first)) throw first;
+    throw new StackError({
+      code: 'STACK_SERVICE_FAILED',
+      message: failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('\n\n'),
+      hint: 'Services that did start are still running; `dataplat-stack down` stops them.',
+      cause: first,
+    });
+  }
+
+  const endpoints = describeEndpoints(config);
+  await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  timings.sort((left, right) => config.services.indexOf(left.service) - config.services.indexOf(right.service));
+  return { config, endpoints, timings };
+}
+
+async function bringUp(
+  service: StackService,
+  context: ServiceContext,
+  ready: Map<ServiceName, Promise<void>>,
+  timings: ServiceTiming[],
+): Promise<void> {
+  const startedAt = performance.now();
+  const { config } = context;
+  try {
+    context.report({ type: 'service-install-start', service: service.name });
+    await service.install(context);
+    const installMs = performance.now() - startedAt;
+    context.report({ type: 'service-install-end', service: service.name, durationMs: installMs });
+
+    // A dependency that fails makes this service fail too, with the dependency's error.
+    await Promise.all(dependenciesOf(service.name).map((dependency) => ready.get(dependency)));
+
+    if ((await allProcessesAlive(service, config)) && (await service.isReady(context))) {
+      const totalMs = performance.now() - startedAt;
+      timings.push({ service: service.name, reused: true, installMs, startToReadyMs: 0, totalMs });
+      context.report({ type: 'service-ready', service: service.name, reused: true, startToReadyMs: 0, totalMs });
+      return;
+    }
+    await stopService(service, config); // leftovers of a crashed or half-started run
+    await assertPortsFree(service, config);
+    context.report({ type: 'service-start', service: service.name });
+    const startRequestedAt = performance.now();
+    const processes = await service.start(context);
+    await service.waitUntilReady(context, processes);
+    const startToReadyMs = performance.now() - startRequestedAt;
+    const totalMs = performance.now() - startedAt;
+    timings.push({ service: service.name, reused: false, installMs, startToReadyMs, totalMs });
+    context.report({ type: 'service-ready', service: service.name, reused: false, startToReadyMs, totalMs });
+  } catch (error) {
+    context.report({ type: 'service-failed', service: service.name, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+/** Stops the given services (default: all), dependents before their dependencies. Leaves data in place. */
+export async function stopStack(options: StackRunOptions = {}): Promise<void> {
+  const config = resolveStackConfig({ ...options, services: options.services ?? serviceNames });
+  const reverse = [...config.services].reverse();
+  // Services that don't depend on each other stop in parallel; postgres waits for its dependents.
+  const dependents = reverse.filter((name) => name !== 'postgres');
+  await Promise.all(
+    dependents.map(async (name) => {
+      const wasRunning = await stopService(services[name], config);
+      options.onEvent?.({ type: 'service-stop', service: name, wasRunning });
+    }),
+  );
+  if (config.services.includes('postgres')) {
+    const wasRunning = await stopService(postgresService, config);
+    options.onEvent?.({ type: 'service-stop', service: 'postgres', wasRunning });
+  }
+}
+
+export interface ServiceStatus {
+  service: ServiceName;
+  state: 'ready' | 'starting-or-unhealthy' | 'stopped';
+  processes: Array<{ name: string; pid: number | undefined; alive: boolean }>;
+}
+
+export async function getStackStatus(options: StackOptions = {}): Promise<ServiceStatus[]> {
+  const config = resolveStackConfig({ ...options, services: options.services ?? serviceNames });
+  const context = createContext(config, undefined);
+  return Promise.all(
+    config.services.map(async (name): Promise<ServiceStatus> => {
+      const service = services[name];
+      const processes = await Promise.all(
+        service.processNames.map(async (processName) => {
+          const record = await readPidFile(pidFile(config, name, processName));
+          return { name: processName, pid: record?.pid, alive: await isRecordedProcessAlive(record) };
+        }),
+      );
+      const anyAlive = processes.some((entry) => entry.alive);
+      const state = !anyAlive ? 'stopped' : processes.every((entry) => entry.alive) && (await service.isReady(context)) ? 'ready' : 'starting-or-unhealthy';
+      return { service: name, state, processes };
+    }),
+  );
+}
+
+/** The endpoints a running stack wrote, for tests and scripts in other processes. */
+export async function readStackEndpoints(options: StackOptions = {}): Promise<StackEndpoints> {
+  const config = resolveStackConfig(options);
+  const file = join(config.stateDir, 'endpoints.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as StackEndpoints;
+  } catch (error) {
+    throw new StackError({
+      code: 'STACK_NOT_RUNNING',
+      message: `No running stack found in ${config.stateDir} (${file} is missing).`,
+      hint: 'Start it with `dataplat-stack up`.',
+      cause: error,
+    });
+  }
+}
+
+export async function removeStackState(options: StackOptions = {}): Promise<void> {
+  const config = resolveStackConfig(options);
+  await stopStack(options);
+  await rm(config.stateDir, { recursive: true, force: true });
+}
+
+async function stopService(service: StackService, config: StackConfig): Promise<boolean> {
+  let wasRunning = false;
+  for (const processName of [...service.processNames].reverse()) {
+    const stopped = await stopRecordedProcess(pidFile(config, service.name, processName), {
+      ...(service.stopSignal ? { signal: service.stopSignal } : {}),
+    });
+    wasRunning ||= stopped;
+  }
+  return wasRunning;
+}
+
+async function allProcessesAlive(service: StackService, config: StackConfig): Promise<boolean> {
+  for (const processName of service.processNames) {
+    if (!(await isRecordedProcessAlive(await readPidFile(pidFile(config, service.name, processName))))) return false;
+  }
+  return true;
+}
+
+async function assertPortsFree(service: StackService, config: StackConfig): Promise<void> {
+  for (const port of service.ports(config)) {
+    if (await isListening(port)) {
+      throw new StackError({
+        code: 'STACK_PORT_IN_USE',
+        service: service.name,
+        message: `${service.name} cannot start: something else already listens on 127.0.0.1:${port}.`,
+        hint: `Stop that process, or give ${service.name} another port (DATAPLAT_*_PORT variables or the ports option).`,
+      });
+    }
+  }
+}
+
+export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolvePromise(false);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+function createContext(config: StackConfig, onEvent: ((event: StackEvent) => void) | undefined): ServiceContext {
+  let javaPromise: Promise<JavaInstallation> | undefined;
+  const requirements = config.services.flatMap((name) => services[name].javaRequirement ?? []);
+  return {
+    config,
+    report: (event) => onEvent?.(event),
+    java() {
+      if (requirements.length === 0) {
+        return Promise.reject(new StackError({ code: 'STACK_CONFIG_INVALID', message: 'No service of this stack needs Java.' }));
+      }
+      javaPromise ??= findJava(requirements, config.javaHome);
+      return javaPromise;
+    },
+  };
+}
