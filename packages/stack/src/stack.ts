@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
   dependenciesOf,
+  withDependencies,
   resolveStackConfig,
   serviceNames,
   type ServiceName,
@@ -77,7 +78,9 @@ export async function startStack(options: StackRunOptions = {}): Promise<Running
     });
   }
 
-  const endpoints = describeEndpoints(config);
+  // Describe every running service, not only the ones this call started (`up nifi` on a running stack).
+  const running = (await getStackStatus({ ...options, services: undefined })).filter((status) => status.state === 'ready').map((status) => status.service);
+  const endpoints = describeEndpoints({ ...config, services: withDependencies([...config.services, ...running]) });
   await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
   timings.sort((left, right) => config.services.indexOf(left.service) - config.services.indexOf(right.service));
   return { config, endpoints, timings };

@@ -60,7 +60,7 @@ class HttpStatusError extends Error {
 
 async function downloadOnce({ url, sha256, destination, dispatcher }: VerifiedDownload): Promise<void> {
   const partFile = `${destination}.part`;
-  const response = await request(url, { method: 'GET', maxRedirections: 5, ...(dispatcher ? { dispatcher } : {}) } as Parameters<typeof request>[1]);
+  const response = await request(url, { method: 'GET', ...(dispatcher ? { dispatcher } : {}) });
   if (response.statusCode !== 200) {
     await response.body.dump();
     const error = new HttpStatusError(response.statusCode, url);

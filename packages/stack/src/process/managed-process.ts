@@ -6,7 +6,9 @@ import { dirname } from 'node:path';
 /** What a PID file records: enough to tell our process from an unrelated one that reused the PID. */
 export interface PidRecord {
   pid: number;
-  /** A string that appears in the process's command line (the stack's state dir), checked before signalling. */
+  /** Start time of the process in clock ticks since boot (/proc/<pid>/stat), checked before signalling. */
+  startTicks: number | undefined;
+  /** For people reading the file: which server this is (some rename themselves, e.g. Airflow's api-server). */
   marker: string;
   command: string;
   startedAt: string;
@@ -19,7 +21,7 @@ export interface StartProcessOptions {
   env: NodeJS.ProcessEnv;
   logFile: string;
   pidFile: string;
-  /** Must appear in the command line; see PidRecord.marker. */
+  /** Names the server in the PID file; see PidRecord.marker. */
   marker: string;
   /** Run as this user (PostgreSQL refuses to run as root). */
   uid?: number | undefined;
@@ -68,6 +70,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Starte
     }
     const record: PidRecord = {
       pid: child.pid,
+      startTicks: await processStartTicks(child.pid),
       marker: options.marker,
       command: [options.command, ...options.args].join(' '),
       startedAt: new Date().toISOString(),
@@ -87,21 +90,31 @@ export async function readPidFile(pidFile: string): Promise<PidRecord | undefine
   }
 }
 
-/** Whether the process in the PID file is alive and still ours (its command line carries the marker). */
+/** Whether the process in the PID file is alive and still ours (same PID and same start time). */
 export async function isRecordedProcessAlive(record: PidRecord | undefined): Promise<boolean> {
   if (!record) return false;
   try {
     process.kill(record.pid, 0);
   } catch (error) {
-    // EPERM: alive but owned by another user (e.g. postgres); still check the command line below.
+    // EPERM: alive but owned by another user (e.g. postgres); still compare start times below.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const startTicks = await processStartTicks(record.pid);
+  // Without /proc (macOS) the PID answering signal 0 is the best evidence we have.
+  if (startTicks === undefined || record.startTicks === undefined) return process.platform !== 'linux' || startTicks !== undefined;
+  return startTicks === record.startTicks;
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, immune to renamed command lines. */
+export async function processStartTicks(pid: number): Promise<number | undefined> {
   try {
-    const commandLine = (await readFile(`/proc/${record.pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-    return commandLine.includes(record.marker);
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: count fields after it.
+    const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(afterName[19]);
+    return Number.isFinite(ticks) ? ticks : undefined;
   } catch {
-    // No /proc (macOS): the PID answering signal 0 is the best evidence we have.
-    return process.platform !== 'linux';
+    return undefined;
   }
 }
 

@@ -23,6 +23,8 @@ export function airflowEnvironment(config: StackConfig, airflowHome: string, sec
     AIRFLOW__CORE__DAGS_FOLDER: config.dagsFolder,
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
+    // LocalExecutor starts one worker process per parallelism slot; 32 (the default) is too many for a laptop or CI.
+    AIRFLOW__CORE__PARALLELISM: '8',
     AIRFLOW__CORE__FERNET_KEY: secrets.fernetKey,
     AIRFLOW__CORE__AUTH_MANAGER: 'airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager',
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${admin.username}:admin,${viewer.username}:viewer`,

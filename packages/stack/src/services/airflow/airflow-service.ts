@@ -140,7 +140,8 @@ async function stackSecrets(directory: string): Promise<AirflowSecrets> {
     const secrets: AirflowSecrets = {
       jwtSecret: randomBytes(32).toString('base64url'),
       apiSecretKey: randomBytes(32).toString('base64url'),
-      fernetKey: randomBytes(32).toString('base64url').replace(/$/, '='),
+      // Fernet wants URL-safe base64 of 32 bytes, with its padding.
+      fernetKey: randomBytes(32).toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
     };
     await mkdir(directory, { recursive: true });
     await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });

@@ -212,6 +212,9 @@ export function nifiJvmArguments(ports: NifiPorts, layout: NifiInstanceLayout): 
     '-Djava.protocol.handler.pkgs=sun.net.www.protocol',
     '-Djavax.security.auth.useSubjectCredsOnly=true',
     '-Dcurator-log-only-first-connection-issue-as-error-level=true',
+    // Lucene (provenance index) and NiFi's file channels use these JDK internals.
+    '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+    '--add-opens=java.base/java.nio=ALL-UNNAMED',
     // What NiFi's bootstrap passes to the application process.
     `-Dorg.apache.nifi.bootstrap.config.log.dir=${layout.logsDir}`,
     `-Dnifi.properties.file.path=${layout.confDir}/nifi.properties`,

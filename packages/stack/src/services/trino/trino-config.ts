@@ -57,9 +57,10 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout): Tri
       'iceberg.jdbc-catalog.connection-url': postgresUrl(stackDatabases.iceberg),
       'iceberg.jdbc-catalog.connection-user': user,
       'iceberg.jdbc-catalog.connection-password': password,
-      'iceberg.jdbc-catalog.default-warehouse-dir': `local://${layout.icebergWarehouseDir}`,
+      // local:/// is the root of local.location, a plain folder path.
+      'iceberg.jdbc-catalog.default-warehouse-dir': 'local:///',
       'fs.native-local.enabled': 'true',
-      'local.location': `local://${layout.icebergWarehouseDir}`,
+      'local.location': layout.icebergWarehouseDir,
     }),
   };
 }

@@ -8,6 +8,7 @@ export const trinoDistribution = {
   path: 'io/trino/trino-server/476/trino-server-476.tar.gz',
   sha256: 'cfd5accde17e8ebd251eeeb78aed1f490e77bb3a164d95a0f454bf8a7c1cbd3f',
   topFolder: 'trino-server-476',
-  plugins: ['tpch', 'memory', 'postgresql', 'iceberg'],
+  // geospatial provides the Geometry type the PostgreSQL connector binds (PostGIS columns).
+  plugins: ['tpch', 'memory', 'postgresql', 'iceberg', 'geospatial'],
   minimumJava: 24,
 } as const;
