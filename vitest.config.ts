@@ -1,10 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Tests run on the TypeScript sources of sibling packages (the "@dataplat/source" export condition),
-// so no build is needed before testing; `pnpm check:packages` checks the built output separately.
-const resolve = { conditions: ['@dataplat/source'] };
+// Tests (and the integration global setup) run on the TypeScript sources of sibling packages: each
+// @dataplat package resolves to what its "@dataplat/source" export condition names, so no build is
+// needed before testing; `pnpm check:packages` checks the built output separately.
+const packagesDir = join(import.meta.dirname, 'packages');
+const sourceAliases = readdirSync(packagesDir).flatMap((folder) => {
+  const manifest = JSON.parse(readFileSync(join(packagesDir, folder, 'package.json'), 'utf8')) as {
+    name: string;
+    exports?: Record<string, string | Record<string, string>>;
+  };
+  return Object.entries(manifest.exports ?? {}).flatMap(([subpath, target]) => {
+    const source = typeof target === 'object' ? target['@dataplat/source'] : undefined;
+    return source ? [{ find: new RegExp(`^${manifest.name}${subpath.slice(1)}$`), replacement: join(packagesDir, folder, source) }] : [];
+  });
+});
+const resolve = { alias: sourceAliases };
 
 export default defineConfig({
+  resolve,
   test: {
     reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
     projects: [

@@ -141,11 +141,25 @@ export async function runPsql(config: StackConfig, sql: string, database = 'post
   return stdout;
 }
 
+/**
+ * Tables of Iceberg's JDBC catalog (its "V1" layout). Trino's Iceberg connector does not create
+ * them, so the stack does, in the iceberg database.
+ */
+export const icebergJdbcCatalogTables = `
+CREATE TABLE IF NOT EXISTS iceberg_tables (
+  catalog_name VARCHAR(255) NOT NULL, table_namespace VARCHAR(255) NOT NULL, table_name VARCHAR(255) NOT NULL,
+  metadata_location VARCHAR(1000), previous_metadata_location VARCHAR(1000), iceberg_type VARCHAR(5),
+  PRIMARY KEY (catalog_name, table_namespace, table_name));
+CREATE TABLE IF NOT EXISTS iceberg_namespace_properties (
+  catalog_name VARCHAR(255) NOT NULL, namespace VARCHAR(255) NOT NULL, property_key VARCHAR(255), property_value VARCHAR(1000),
+  PRIMARY KEY (catalog_name, namespace, property_key));`;
+
 async function createStackDatabases(context: ServiceContext): Promise<void> {
   const existing = new Set((await runPsql(context.config, 'SELECT datname FROM pg_database')).split('\n').map((line) => line.trim()));
   for (const database of Object.values(stackDatabases)) {
     if (!existing.has(database)) await runPsql(context.config, `CREATE DATABASE ${database}`);
   }
+  await runPsql(context.config, icebergJdbcCatalogTables, stackDatabases.iceberg);
 }
 
 async function findPostgresBinaries(): Promise<PostgresBinaries | undefined> {

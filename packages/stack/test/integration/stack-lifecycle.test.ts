@@ -1,0 +1,28 @@
+import { describe, expect, inject, it } from 'vitest';
+import { getStackStatus, startStack } from '../../src/index.ts';
+import { testStackOptions } from '../global-setup.ts';
+
+describe('stack lifecycle', () => {
+  it('reports every service ready', async () => {
+    const statuses = await getStackStatus({ stateDir: inject('stackStateDir') });
+    expect(statuses.map((status) => [status.service, status.state])).toEqual([
+      ['postgres', 'ready'],
+      ['nifi', 'ready'],
+      ['nifi-https', 'ready'],
+      ['trino', 'ready'],
+      ['airflow', 'ready'],
+    ]);
+  });
+
+  it('is idempotent: a second up reuses every running service', async () => {
+    const stack = await startStack({ ...testStackOptions, onEvent: undefined });
+    expect(stack.timings.map((timing) => [timing.service, timing.reused])).toEqual([
+      ['postgres', true],
+      ['nifi', true],
+      ['nifi-https', true],
+      ['trino', true],
+      ['airflow', true],
+    ]);
+    expect(stack.endpoints).toEqual(inject('stackEndpoints'));
+  });
+});
