@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { StackError } from '../errors.ts';
+import { defaultPorts, resolveStackConfig, withDependencies } from './stack-config.ts';
+
+describe('resolveStackConfig', () => {
+  it('uses loopback defaults, all services and the XDG cache', () => {
+    const config = resolveStackConfig({}, { XDG_CACHE_HOME: '/cache-home' });
+    expect(config.services).toEqual(['postgres', 'nifi', 'nifi-https', 'trino', 'airflow']);
+    expect(config.ports).toEqual(defaultPorts);
+    expect(config.cacheDir).toBe('/cache-home/dataplat');
+    expect(config.mavenRepositoryUrl).toBe('https://repo1.maven.org/maven2');
+  });
+
+  it('reads DATAPLAT_* variables, and explicit options win over them', () => {
+    const env = { DATAPLAT_TRINO_PORT: '28081', DATAPLAT_CACHE_DIR: '/from-env', DATAPLAT_STACK_SERVICES: 'trino', DATAPLAT_MAVEN_REPOSITORY: 'https://mirror.example/maven2/' };
+    const fromEnv = resolveStackConfig({}, env);
+    expect(fromEnv.ports.trino).toBe(28081);
+    expect(fromEnv.cacheDir).toBe('/from-env');
+    expect(fromEnv.services).toEqual(['postgres', 'trino']);
+    expect(fromEnv.mavenRepositoryUrl).toBe('https://mirror.example/maven2');
+    const explicit = resolveStackConfig({ ports: { trino: 38081 }, cacheDir: '/explicit' }, env);
+    expect(explicit.ports.trino).toBe(38081);
+    expect(explicit.cacheDir).toBe('/explicit');
+  });
+
+  it('rejects a bad port, naming the variable', () => {
+    expect(() => resolveStackConfig({}, { DATAPLAT_NIFI_PORT: 'eighty' })).toThrowError(/DATAPLAT_NIFI_PORT must be a TCP port number/);
+    expect(() => resolveStackConfig({ ports: { trino: 70_000 } }, {})).toThrowError(/ports.trino/);
+  });
+
+  it('rejects two services on one port', () => {
+    try {
+      resolveStackConfig({ ports: { trino: defaultPorts.airflow } }, {});
+      expect.unreachable();
+    } catch (error) {
+      expect(StackError.isInstance(error) && error.code).toBe('STACK_CONFIG_INVALID');
+      expect((error as Error).message).toMatch(/trino and airflow are both 18082|airflow.*trino/);
+    }
+  });
+
+  it('rejects unknown service names with the list of known ones', () => {
+    expect(() => resolveStackConfig({}, { DATAPLAT_STACK_SERVICES: 'nifi,kafka' })).toThrowError(/Unknown service "kafka".*\n.*Known services: postgres, nifi/);
+  });
+});
+
+describe('withDependencies', () => {
+  it('adds postgres for trino and airflow and keeps the canonical order', () => {
+    expect(withDependencies(['airflow'])).toEqual(['postgres', 'airflow']);
+    expect(withDependencies(['trino', 'nifi'])).toEqual(['postgres', 'nifi', 'trino']);
+    expect(withDependencies(['nifi-https'])).toEqual(['nifi-https']);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { resolveStackConfig } from '../../config/stack-config.ts';
+import { renderTrinoConfig, trinoJvmArguments } from './trino-config.ts';
+
+const config = resolveStackConfig({ ports: { trino: 28081, postgres: 25432 }, stateDir: '/state' }, {});
+const files = renderTrinoConfig(config, { installDir: '/cache/trino/476', etcDir: '/state/trino/etc', dataDir: '/state/trino/data', icebergWarehouseDir: '/state/trino/iceberg-warehouse' });
+
+describe('renderTrinoConfig', () => {
+  it('makes a single loopback coordinator on the configured port', () => {
+    expect(files['config.properties']).toContain('coordinator=true\n');
+    expect(files['config.properties']).toContain('http-server.http.port=28081\n');
+    expect(files['config.properties']).toContain('plugin.dir=/cache/trino/476/plugin\n');
+    expect(files['node.properties']).toContain('node.bind-ip=127.0.0.1\n');
+  });
+
+  it('points the postgresql and iceberg catalogs at the stack PostgreSQL', () => {
+    expect(files['catalog/postgresql.properties']).toContain('connection-url=jdbc:postgresql://127.0.0.1:25432/examples\n');
+    expect(files['catalog/iceberg.properties']).toContain('iceberg.catalog.type=jdbc\n');
+    expect(files['catalog/iceberg.properties']).toContain('iceberg.jdbc-catalog.connection-url=jdbc:postgresql://127.0.0.1:25432/iceberg\n');
+    expect(files['catalog/iceberg.properties']).toContain('local.location=/state/trino/iceberg-warehouse\n');
+  });
+
+  it('writes each catalog the stack promises', () => {
+    expect(Object.keys(files).filter((file) => file.startsWith('catalog/')).sort()).toEqual([
+      'catalog/iceberg.properties', 'catalog/memory.properties', 'catalog/postgresql.properties', 'catalog/tpch.properties',
+    ]);
+  });
+});
+
+describe('trinoJvmArguments', () => {
+  it('enables the vector module and allows Unsafe memory access on Java 24+', () => {
+    expect(trinoJvmArguments(25)).toEqual(expect.arrayContaining(['--add-modules=jdk.incubator.vector', '--sun-misc-unsafe-memory-access=allow', '-Xmx2G']));
+    expect(trinoJvmArguments(23)).not.toContain('--sun-misc-unsafe-memory-access=allow');
+  });
+});
