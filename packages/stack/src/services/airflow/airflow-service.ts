@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { StackError } from '../../errors.ts';
+import { stackPackageRoot } from '../../package-root.ts';
 import { cachedInstall } from '../../install/cached-install.ts';
+import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
@@ -16,7 +17,7 @@ import { airflowEnvironment, simpleAuthManagerPasswords, type AirflowSecrets } f
 const execFileAsync = promisify(execFile);
 
 export const airflowVersion = '3.3.2';
-const locksDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'locks');
+const locksDir = join(stackPackageRoot(), 'locks');
 const airflowComponents = ['api-server', 'scheduler', 'dag-processor', 'triggerer'] as const;
 
 interface AirflowHealth {
@@ -132,21 +133,13 @@ async function canListDags({ config }: ServiceContext): Promise<boolean> {
 }
 
 /** Secrets generated once per stack and reused, so tokens and encrypted values survive restarts. */
-async function stackSecrets(directory: string): Promise<AirflowSecrets> {
-  const file = join(directory, 'secrets.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as AirflowSecrets;
-  } catch {
-    const secrets: AirflowSecrets = {
-      jwtSecret: randomBytes(32).toString('base64url'),
-      apiSecretKey: randomBytes(32).toString('base64url'),
-      // Fernet wants URL-safe base64 of 32 bytes, with its padding.
-      fernetKey: randomBytes(32).toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
-    };
-    await mkdir(directory, { recursive: true });
-    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    return secrets;
-  }
+function stackSecrets(directory: string): Promise<AirflowSecrets> {
+  return loadOrCreateSecrets(join(directory, 'secrets.json'), () => ({
+    jwtSecret: randomBytes(32).toString('base64url'),
+    apiSecretKey: randomBytes(32).toString('base64url'),
+    // Fernet wants URL-safe base64 of 32 bytes, with its padding.
+    fernetKey: randomBytes(32).toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
+  }));
 }
 
 /** A Python 3.10–3.13 interpreter (Airflow 3.3's supported range). */

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { downloadVerified } from '../../download/verified-download.ts';
 import { cachedInstall } from '../../install/cached-install.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
+import { stackPackageRoot } from '../../package-root.ts';
 import type { JavaInstallation } from '../../java/find-java.ts';
 import type { ServiceContext } from '../service.ts';
 import { nifiVersion } from './nifi-assembly-plan.ts';
 import type { LockedArtifact, NifiLock } from './nifi-lock.ts';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const packageDir = stackPackageRoot();
 const lockFile = join(packageDir, 'locks', `nifi-${nifiVersion}.json`);
 const singleUserPluginDir = join(packageDir, 'java', 'nifi-single-user');
 const downloadConcurrency = 8;

@@ -3,6 +3,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { StackConfig } from '../../config/stack-config.ts';
+import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import type { JavaInstallation } from '../../java/find-java.ts';
 import { startProcess } from '../../process/managed-process.ts';
@@ -127,20 +128,12 @@ export function hashPassword(password: string, salt = randomBytes(16), iteration
   return `pbkdf2-sha256$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-async function instanceSecrets(instanceDir: string): Promise<NifiInstanceSecrets> {
-  const file = join(instanceDir, 'secrets.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as NifiInstanceSecrets;
-  } catch {
-    const secrets: NifiInstanceSecrets = {
-      sensitivePropertiesKey: randomBytes(24).toString('base64url'),
-      keystorePassword: randomBytes(24).toString('base64url'),
-      truststorePassword: randomBytes(24).toString('base64url'),
-    };
-    await mkdir(instanceDir, { recursive: true });
-    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    return secrets;
-  }
+function instanceSecrets(instanceDir: string): Promise<NifiInstanceSecrets> {
+  return loadOrCreateSecrets(join(instanceDir, 'secrets.json'), () => ({
+    sensitivePropertiesKey: randomBytes(24).toString('base64url'),
+    keystorePassword: randomBytes(24).toString('base64url'),
+    truststorePassword: randomBytes(24).toString('base64url'),
+  }));
 }
 
 /**
