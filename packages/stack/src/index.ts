@@ -21,7 +21,6 @@ export type { StackEvent } from './stack-events.ts';
 export {
   getStackStatus,
   readStackEndpoints,
-  removeStackState,
   startStack,
   stopStack,
   type RunningStack,

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -55,10 +55,8 @@ export async function startStack(options: StackRunOptions = {}): Promise<Running
   const config = resolveStackConfig(options);
   const context = createContext(config, options.onEvent);
   await mkdir(config.stateDir, { recursive: true });
-  await context.java().catch((error: unknown) => {
-    // Fail before any download when no suitable Java exists; stacks without JVM services skip this.
-    if (!(StackError.isInstance(error) && error.code === 'STACK_CONFIG_INVALID')) throw error;
-  });
+  // Fail before any download when no suitable Java exists.
+  if (config.services.some((name) => services[name].javaRequirement)) await context.java();
 
   const timings: ServiceTiming[] = [];
   const ready = new Map<ServiceName, Promise<void>>();
@@ -79,7 +77,8 @@ export async function startStack(options: StackRunOptions = {}): Promise<Running
   }
 
   // Describe every running service, not only the ones this call started (`up nifi` on a running stack).
-  const running = (await getStackStatus({ ...options, services: undefined })).filter((status) => status.state === 'ready').map((status) => status.service);
+  const running: ServiceName[] = [];
+  for (const name of serviceNames) if (await allProcessesAlive(services[name], config)) running.push(name);
   const endpoints = describeEndpoints({ ...config, services: withDependencies([...config.services, ...running]) });
   await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
   timings.sort((left, right) => config.services.indexOf(left.service) - config.services.indexOf(right.service));
@@ -128,19 +127,17 @@ async function bringUp(
 /** Stops the given services (default: all), dependents before their dependencies. Leaves data in place. */
 export async function stopStack(options: StackRunOptions = {}): Promise<void> {
   const config = resolveStackConfig({ ...options, services: options.services ?? serviceNames });
-  const reverse = [...config.services].reverse();
-  // Services that don't depend on each other stop in parallel; postgres waits for its dependents.
-  const dependents = reverse.filter((name) => name !== 'postgres');
-  await Promise.all(
-    dependents.map(async (name) => {
-      const wasRunning = await stopService(services[name], config);
-      options.onEvent?.({ type: 'service-stop', service: name, wasRunning });
-    }),
-  );
-  if (config.services.includes('postgres')) {
-    const wasRunning = await stopService(postgresService, config);
-    options.onEvent?.({ type: 'service-stop', service: 'postgres', wasRunning });
-  }
+  const isDependencyOfAnother = (name: ServiceName) => serviceNames.some((other) => dependenciesOf(other).includes(name));
+  const stopInParallel = async (names: ServiceName[]) =>
+    Promise.all(
+      names.map(async (name) => {
+        const wasRunning = await stopService(services[name], config);
+        options.onEvent?.({ type: 'service-stop', service: name, wasRunning });
+      }),
+    );
+  // Dependents first (in parallel), then what they depend on (PostgreSQL), so nothing loses its database mid-shutdown.
+  await stopInParallel(config.services.filter((name) => !isDependencyOfAnother(name)));
+  await stopInParallel(config.services.filter(isDependencyOfAnother));
 }
 
 export interface ServiceStatus {
@@ -182,12 +179,6 @@ export async function readStackEndpoints(options: StackOptions = {}): Promise<St
       cause: error,
     });
   }
-}
-
-export async function removeStackState(options: StackOptions = {}): Promise<void> {
-  const config = resolveStackConfig(options);
-  await stopStack(options);
-  await rm(config.stateDir, { recursive: true, force: true });
 }
 
 async function stopService(service: StackService, config: StackConfig): Promise<boolean> {
@@ -239,14 +230,12 @@ export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> 
 
 function createContext(config: StackConfig, onEvent: ((event: StackEvent) => void) | undefined): ServiceContext {
   let javaPromise: Promise<JavaInstallation> | undefined;
+  // One Java for the whole stack, chosen to satisfy every selected service at once.
   const requirements = config.services.flatMap((name) => services[name].javaRequirement ?? []);
   return {
     config,
     report: (event) => onEvent?.(event),
     java() {
-      if (requirements.length === 0) {
-        return Promise.reject(new StackError({ code: 'STACK_CONFIG_INVALID', message: 'No service of this stack needs Java.' }));
-      }
       javaPromise ??= findJava(requirements, config.javaHome);
       return javaPromise;
     },

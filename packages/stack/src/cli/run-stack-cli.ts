@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertServiceName, resolveStackConfig, serviceNames, type ServiceName, type StackOptions } from '../config/stack-config.ts';
 import { StackError } from '../errors.ts';
-import { logFile } from '../services/service.ts';
 import { getStackStatus, startStack, stopStack } from '../stack.ts';
 import type { StackEvent } from '../stack-events.ts';
 import { formatDuration, formatEndpointsForHumans, formatEvent } from './format.ts';
@@ -96,10 +96,10 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
       case 'logs': {
         const config = resolveStackConfig(options);
         for (const service of config.services) {
-          const processNames = service === 'airflow' ? ['db-migrate', 'api-server', 'scheduler', 'dag-processor', 'triggerer'] : [service === 'nifi-https' ? 'nifi' : service];
-          for (const processName of processNames) {
-            const file = logFile(config, service, processName);
-            if (!(await stat(file).then(() => true, () => false))) continue;
+          const logsDir = join(config.stateDir, service, 'logs');
+          const files = (await readdir(logsDir).catch(() => [] as string[])).filter((name) => name.endsWith('.log')).sort();
+          for (const name of files) {
+            const file = join(logsDir, name);
             io.stdout.write(`==> ${file} <==\n`);
             await new Promise<void>((resolvePromise, reject) => {
               const stream = createReadStream(file);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
@@ -109,7 +109,6 @@ export async function fileHasSha256(path: string, sha256: string): Promise<boole
 }
 
 export async function sha256OfFile(path: string): Promise<string> {
-  const { createReadStream } = await import('node:fs');
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');

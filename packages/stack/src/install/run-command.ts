@@ -9,11 +9,13 @@ export async function runInstallCommand(
   service: string,
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {},
 ): Promise<string> {
   try {
     const { stdout } = await execFileAsync(command, args, {
       ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
       env: options.env ?? process.env,
       maxBuffer: 256 * 1024 * 1024,
       timeout: options.timeoutMs ?? 15 * 60_000,

@@ -6,7 +6,7 @@ import type { StackEvent } from '../stack-events.ts';
 
 export interface ServiceContext {
   config: StackConfig;
-  /** The Java installation chosen for the whole stack (throws when the stack needs none). */
+  /** The Java installation chosen for the whole stack (only services with a javaRequirement ask). */
   java(): Promise<JavaInstallation>;
   report(event: StackEvent): void;
 }

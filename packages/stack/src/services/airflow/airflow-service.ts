@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -171,7 +171,7 @@ async function installAirflow(context: ServiceContext): Promise<string> {
   const python = await findPython(config.python);
   const airflowLock = await readFile(join(locksDir, 'airflow.lock.txt'), 'utf8');
   const uvLock = join(locksDir, 'uv.lock.txt');
-  const lockHash = (await import('node:crypto')).createHash('sha256').update(airflowLock).digest('hex').slice(0, 12);
+  const lockHash = createHash('sha256').update(airflowLock).digest('hex').slice(0, 12);
   const installDir = join(config.cacheDir, 'airflow', `${airflowVersion}-py${python.version}-${lockHash}`);
   await cachedInstall(
     installDir,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { StackError } from '../../errors.ts';
+import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess, tailFile } from '../../process/managed-process.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
@@ -52,23 +53,19 @@ export const postgresService: StackService = {
       await writeFile(passwordFile, `${config.credentials.postgres.password}\n`, { mode: 0o600 });
       if (runAs) await chownTree(directory, runAs);
       try {
-        await execFileAsync(
+        await runInstallCommand(
+          'postgres',
           join(binaries.binDir, 'initdb'),
           ['-D', dataDir, '-U', config.credentials.postgres.user, `--pwfile=${passwordFile}`, '-A', 'scram-sha-256', '-E', 'UTF8', '--no-locale'],
           { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } },
         );
-      } catch (error) {
-        throw new StackError({
-          code: 'STACK_INSTALL_FAILED',
-          service: 'postgres',
-          message: `initdb failed: ${(error as { stderr?: string }).stderr ?? String(error)}`,
-          cause: error,
-        });
       } finally {
         await rm(passwordFile, { force: true });
       }
     } else if (runAs) {
-      await chownTree(directory, runAs);
+      // The data folder is the server's already; only folders made since (socket) need handing over.
+      await chown(directory, runAs.uid, runAs.gid);
+      await chown(socketDir, runAs.uid, runAs.gid);
     }
 
     const serverProcess = await startProcess({

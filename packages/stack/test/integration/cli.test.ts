@@ -1,0 +1,21 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runCaptured } from '../run-captured.ts';
+
+describe('dataplat-stack against the running stack', () => {
+  const directory = inject('stackStateDir');
+
+  it('status --json reports each service ready with its processes', async () => {
+    const result = await runCaptured(['status', '--json', '--dir', directory]);
+    expect(result.exitCode).toBe(0);
+    const statuses = JSON.parse(result.stdout) as Array<{ service: string; state: string; processes: Array<{ name: string; alive: boolean }> }>;
+    expect(statuses.map((status) => status.state)).toEqual(['ready', 'ready', 'ready', 'ready', 'ready']);
+    expect(statuses.find((status) => status.service === 'airflow')?.processes.map((entry) => entry.name)).toEqual(['api-server', 'scheduler', 'dag-processor', 'triggerer']);
+  });
+
+  it('logs prints the log files of the named service', async () => {
+    const result = await runCaptured(['logs', 'trino', '--dir', directory]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`==> ${directory}/trino/logs/trino.log <==`);
+    expect(result.stdout).toContain('SERVER STARTED');
+  });
+});
