@@ -1,0 +1,408 @@
+import { Agent, FormData as UndiciFormData, request, type Dispatcher } from 'undici';
+import { DataplatError } from '../errors/dataplat-error.ts';
+import { codeForStatus, HttpError, maxErrorBodyLength, RequestFailedError } from './http-errors.ts';
+import { redactText, redactUrl, truncate } from './redact.ts';
+import {
+  backoffDelay,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  type RetryOptions,
+} from './retry-policy.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type QueryValue = string | number | boolean | bigint | null | undefined | readonly (string | number | boolean)[];
+
+export type HttpRequestBody =
+  | { json: unknown }
+  | { form: Record<string, string> }
+  | { multipart: FormData }
+  | { text: string; contentType?: string }
+  | { bytes: Uint8Array; contentType?: string };
+
+/** How to read the response body; `auto` follows the Content-Type (JSON, text, otherwise bytes). */
+export type ResponseType = 'auto' | 'json' | 'text' | 'bytes';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path appended to the base URL, or an absolute URL (credentials are only sent to the base URL's origin). */
+  path: string;
+  query?: Record<string, QueryValue> | undefined;
+  headers?: Record<string, string> | undefined;
+  body?: HttpRequestBody | undefined;
+  responseType?: ResponseType | undefined;
+  signal?: AbortSignal | undefined;
+  /** Overrides the transport's timeout for this request (each attempt). */
+  timeoutMs?: number | undefined;
+  /** Whether repeating the request is harmless. Defaults to true for GET, HEAD, PUT and DELETE. */
+  idempotent?: boolean | undefined;
+  /** Send no credentials (used by login requests themselves). */
+  anonymous?: boolean | undefined;
+}
+
+export interface HttpResponse<Body = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Body;
+}
+
+/** Supplies credentials to a transport; implemented by each API client's auth modes. */
+export interface HttpAuthentication {
+  /** Headers that authenticate one request, e.g. `{ authorization: 'Bearer …' }`. */
+  headers(signal: AbortSignal | undefined): Promise<Record<string, string>>;
+  /** Called once per request on a 401: renew the credentials and return true to retry with them. */
+  refresh?(signal: AbortSignal | undefined): Promise<boolean>;
+  /** Secrets to scrub from anything the transport reports (passwords, tokens). */
+  secrets?(): Iterable<string>;
+}
+
+export interface TlsOptions {
+  /** Certificate authorities to trust (PEM), in addition to nothing else: replaces the system store. */
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
+  passphrase?: string | undefined;
+  /** Only ever false when asked explicitly; certificate checks are on by default. */
+  rejectUnauthorized?: boolean | undefined;
+}
+
+/** What an API client can say about an error response to give it a precise code and hint. */
+export interface ErrorClassification {
+  code: string;
+  hint?: string | undefined;
+  isRetryable?: boolean | undefined;
+}
+
+export interface RetryEvent {
+  method: HttpMethod;
+  /** Redacted. */
+  url: string;
+  retryNumber: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface HttpTransportOptions {
+  baseUrl: string;
+  /** Service name used in messages, e.g. "NiFi". */
+  serviceName?: string | undefined;
+  /** An undici dispatcher (e.g. MockAgent in tests). When set, `tls` must be absent: configure TLS on it. */
+  dispatcher?: Dispatcher | undefined;
+  tls?: TlsOptions | undefined;
+  /** Per-attempt timeout. Default 30 s. */
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  userAgent?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  authentication?: HttpAuthentication | undefined;
+  classifyError?: ((response: { status: number; body: string; method: HttpMethod; path: string }) => ErrorClassification | undefined) | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Injectable sleep (tests). */
+  sleep?: ((milliseconds: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+}
+
+export interface HttpTransport {
+  readonly baseUrl: string;
+  request<Body = unknown>(httpRequest: HttpRequest): Promise<HttpResponse<Body>>;
+  /** Redacts everything the transport knows to be secret (for callers building their own messages). */
+  redact(text: string): string;
+  /** Closes pooled connections that this transport opened (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+const idempotentMethods = new Set<HttpMethod>(['GET', 'HEAD', 'PUT', 'DELETE']);
+// A request that failed while connecting never reached the server, so even a POST may be repeated.
+const connectPhaseCodes = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  if (options.dispatcher && options.tls) {
+    throw new DataplatError({
+      code: 'INVALID_OPTIONS',
+      message: 'Both `dispatcher` and `tls` were given.',
+      hint: 'Configure TLS on your own dispatcher (undici Agent `connect` options), or drop `dispatcher`.',
+    });
+  }
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(options.baseUrl.replace(/\/+$/, ''));
+  } catch (error) {
+    throw new DataplatError({
+      code: 'INVALID_OPTIONS',
+      message: `baseUrl is not a valid URL: ${redactUrl(options.baseUrl)}`,
+      hint: 'Pass an absolute URL such as https://nifi.example.com:8443/nifi-api.',
+      cause: error,
+    });
+  }
+  if (baseUrl.username || baseUrl.password) {
+    throw new DataplatError({
+      code: 'INVALID_OPTIONS',
+      message: 'baseUrl must not contain credentials.',
+      hint: 'Pass credentials through the client\'s `auth` option instead.',
+    });
+  }
+  const base = baseUrl.toString().replace(/\/+$/, '');
+  const serviceName = options.serviceName ?? 'HTTP';
+  const ownAgent = options.dispatcher
+    ? undefined
+    : new Agent({
+        keepAliveTimeout: 30_000,
+        connections: 16,
+        ...(options.tls ? { connect: { ...options.tls, rejectUnauthorized: options.tls.rejectUnauthorized ?? true } } : {}),
+      });
+  const dispatcher: Dispatcher = options.dispatcher ?? ownAgent!;
+  const retryPolicy = resolveRetryPolicy(options.retry);
+  const defaultTimeoutMs = options.timeoutMs ?? 30_000;
+  const sleep = options.sleep ?? abortableSleep;
+
+  const redact = (text: string) => redactText(text, options.authentication?.secrets?.() ?? []);
+
+  function resolveUrl(path: string, query: HttpRequest['query']): URL {
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(base + (path.startsWith('/') ? path : `/${path}`));
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, String(item));
+      else url.searchParams.append(name, String(value));
+    }
+    return url;
+  }
+
+  async function send(httpRequest: HttpRequest, url: URL, signal: AbortSignal, authHeaders: Record<string, string>) {
+    const headers: Record<string, string> = {
+      'user-agent': options.userAgent ?? 'dataplat',
+      accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
+      ...options.headers,
+      ...httpRequest.headers,
+      ...authHeaders,
+    };
+    let body: string | Uint8Array | FormData | undefined;
+    const requestBody = httpRequest.body;
+    if (requestBody) {
+      if ('json' in requestBody) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(requestBody.json);
+      } else if ('form' in requestBody) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(requestBody.form).toString();
+      } else if ('multipart' in requestBody) {
+        body = toUndiciFormData(requestBody.multipart); // undici sets the multipart boundary itself
+      } else if ('text' in requestBody) {
+        headers['content-type'] = requestBody.contentType ?? 'text/plain; charset=utf-8';
+        body = requestBody.text;
+      } else {
+        headers['content-type'] = requestBody.contentType ?? 'application/octet-stream';
+        body = requestBody.bytes;
+      }
+    }
+    return request(url, { dispatcher, method: httpRequest.method, headers, body: (body ?? null) as string | Uint8Array | UndiciFormData | null, signal });
+  }
+
+  async function readBody(response: Dispatcher.ResponseData, responseType: ResponseType): Promise<unknown> {
+    const contentType = String(response.headers['content-type'] ?? '');
+    const kind = responseType === 'auto' ? (/\bjson\b/i.test(contentType) ? 'json' : /^text\//i.test(contentType) ? 'text' : 'bytes') : responseType;
+    if (kind === 'bytes') return new Uint8Array(await response.body.arrayBuffer());
+    const text = await response.body.text();
+    if (kind === 'text') return text;
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new DataplatError({
+        code: 'INVALID_RESPONSE',
+        message: `${serviceName} answered with a body that is not valid JSON: ${redact(truncate(text, 200))}`,
+        hint: 'Check that baseUrl points at the API itself and not at a proxy or login page.',
+        cause: error,
+      });
+    }
+  }
+
+  async function performRequest<Body>(httpRequest: HttpRequest): Promise<HttpResponse<Body>> {
+    const url = resolveUrl(httpRequest.path, httpRequest.query);
+    const displayUrl = redactUrl(url);
+    const method = httpRequest.method;
+    const idempotent = httpRequest.idempotent ?? idempotentMethods.has(method);
+    const sendsCredentials = !httpRequest.anonymous && options.authentication !== undefined && url.origin === baseUrl.origin;
+    let retryNumber = 0;
+    let refreshedCredentials = false;
+
+    for (;;) {
+      if (httpRequest.signal?.aborted) throw abortedError(method, displayUrl, serviceName, httpRequest.signal);
+      const timeoutMs = httpRequest.timeoutMs ?? defaultTimeoutMs;
+      const timeoutSignal = AbortSignal.timeout(timeoutMs);
+      const signal = httpRequest.signal ? AbortSignal.any([httpRequest.signal, timeoutSignal]) : timeoutSignal;
+
+      let retry: { delayMs: number; reason: string } | undefined;
+      let failure: Error;
+      try {
+        const authHeaders = sendsCredentials ? await options.authentication!.headers(httpRequest.signal) : {};
+        const response = await send(httpRequest, url, signal, authHeaders);
+        if (response.statusCode < 400) {
+          const body = (await readBody(response, httpRequest.responseType ?? 'auto')) as Body;
+          return { status: response.statusCode, headers: response.headers, body };
+        }
+        const bodyText = redact(truncate(await response.body.text().catch(() => ''), maxErrorBodyLength));
+        if (response.statusCode === 401 && sendsCredentials && !refreshedCredentials && options.authentication?.refresh) {
+          refreshedCredentials = true;
+          if (await options.authentication.refresh(httpRequest.signal)) continue;
+        }
+        const classification = options.classifyError?.({ status: response.statusCode, body: bodyText, method, path: url.pathname });
+        const retryableStatus = isRetryableStatus(response.statusCode);
+        failure = new HttpError({
+          code: classification?.code ?? codeForStatus(response.statusCode),
+          message: `${serviceName} ${method} ${displayUrl} failed with HTTP ${response.statusCode}${bodyText ? `: ${bodyText}` : ''}`,
+          hint: classification?.hint ?? hintForStatus(response.statusCode, serviceName),
+          status: response.statusCode,
+          method,
+          url: displayUrl,
+          responseBody: bodyText,
+          isRetryable: classification?.isRetryable ?? retryableStatus,
+        });
+        // 429 means "not processed", so it is safe to repeat even a POST.
+        if (retryableStatus && (idempotent || response.statusCode === 429)) {
+          const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
+          if (retryAfterMs === undefined || retryAfterMs <= retryPolicy.maxRetryAfterMs) {
+            retry = { delayMs: retryAfterMs ?? backoffDelay(retryPolicy, retryNumber + 1), reason: `HTTP ${response.statusCode}` };
+          }
+        }
+      } catch (error) {
+        if (DataplatError.isInstance(error)) throw error; // from authentication: already precise
+        failure = requestFailure(error, { method, displayUrl, serviceName, timeoutMs, userSignal: httpRequest.signal, timeoutSignal, redact });
+        if (RequestFailedError.isInstance(failure) && failure.code === 'NETWORK' && isRetryableNetworkError(error)) {
+          if (idempotent || isConnectPhaseError(error)) {
+            retry = { delayMs: backoffDelay(retryPolicy, retryNumber + 1), reason: failure.code };
+          }
+        }
+      }
+
+      if (!retry || retryNumber >= retryPolicy.retries) throw failure;
+      retryNumber += 1;
+      options.onRetry?.({ method, url: displayUrl, retryNumber, delayMs: retry.delayMs, reason: retry.reason });
+      try {
+        await sleep(retry.delayMs, httpRequest.signal);
+      } catch (error) {
+        if (httpRequest.signal?.aborted) throw abortedError(method, displayUrl, serviceName, httpRequest.signal);
+        throw error;
+      }
+    }
+  }
+
+  return {
+    baseUrl: base,
+    request: performRequest,
+    redact,
+    async close() {
+      await ownAgent?.close();
+    },
+  };
+}
+
+// undici.request() only accepts FormData of its own package instance, not Node's global one that
+// callers naturally build: copy the entries over (files keep their name and type).
+function toUndiciFormData(form: FormData): UndiciFormData {
+  if ((form as unknown) instanceof UndiciFormData) return form as unknown as UndiciFormData;
+  const copy = new UndiciFormData();
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') copy.append(name, value);
+    else copy.append(name, value as unknown as Blob, (value as File).name);
+  }
+  return copy;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isConnectPhaseError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && connectPhaseCodes.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function hintForStatus(status: number, serviceName: string): string | undefined {
+  if (status === 401) return `Check the credentials given to the ${serviceName} client.`;
+  if (status === 403) return `The ${serviceName} user lacks a permission for this request; grant it in ${serviceName}'s policies.`;
+  if (status === 404) return 'Check the id or path: the resource does not exist (or no longer does).';
+  if (status === 429) return `${serviceName} is rate limiting this client; retry later or lower the request rate.`;
+  if (status >= 500) return `${serviceName} failed or is unavailable; check its logs.`;
+  return undefined;
+}
+
+function requestFailure(
+  error: unknown,
+  context: {
+    method: HttpMethod;
+    displayUrl: string;
+    serviceName: string;
+    timeoutMs: number;
+    userSignal: AbortSignal | undefined;
+    timeoutSignal: AbortSignal;
+    redact: (text: string) => string;
+  },
+): RequestFailedError {
+  const { method, displayUrl, serviceName } = context;
+  if (context.userSignal?.aborted) return abortedError(method, displayUrl, serviceName, context.userSignal);
+  const code = errorCode(error);
+  if (context.timeoutSignal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new RequestFailedError({
+      code: 'TIMEOUT',
+      message: `${serviceName} ${method} ${displayUrl} timed out after ${context.timeoutMs} ms.`,
+      hint: `Raise timeoutMs if ${serviceName} is slow under load, or check that it is healthy.`,
+      method,
+      url: displayUrl,
+      isRetryable: false,
+      cause: error,
+    });
+  }
+  const detail = context.redact(error instanceof Error ? error.message : String(error));
+  return new RequestFailedError({
+    code: 'NETWORK',
+    message: `${serviceName} ${method} ${displayUrl} failed: ${detail}${code ? ` (${code})` : ''}`,
+    hint: /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(String(code ?? detail))
+      ? `The TLS certificate of ${serviceName} is not trusted: pass its CA certificate as tls.ca (verification stays on).`
+      : `Check that ${serviceName} is running and reachable at ${new URL(displayUrl).origin}.`,
+    method,
+    url: displayUrl,
+    isRetryable: isRetryableNetworkError(error),
+    cause: error,
+  });
+}
+
+function abortedError(method: HttpMethod, displayUrl: string, serviceName: string, signal: AbortSignal): RequestFailedError {
+  return new RequestFailedError({
+    code: 'ABORTED',
+    message: `${serviceName} ${method} ${displayUrl} was aborted.`,
+    method,
+    url: displayUrl,
+    isRetryable: false,
+    cause: signal.reason,
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function abortableSleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, milliseconds);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

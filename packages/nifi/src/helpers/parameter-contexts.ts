@@ -1,0 +1,147 @@
+// Parameter contexts: create, find by exact name, change values (sensitive ones included) through
+// NiFi's update requests (which stop and restart the components that use them), inheritance, binding.
+import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { NifiError } from '../client/nifi-errors.ts';
+import { runAsyncRequest, type AsyncRequestOptions } from './async-request.ts';
+
+export type ParameterContextEntity = NifiSchemas['ParameterContextEntity'] & {
+  id: string;
+  revision: { version: number };
+  component: NifiSchemas['ParameterContextDTO'];
+};
+
+export interface ParameterValue {
+  name: string;
+  /** null clears the value. Sensitive values are write-only: NiFi never returns them. */
+  value: string | null;
+  sensitive?: boolean | undefined;
+  description?: string | undefined;
+}
+
+export interface ParameterContextDefinition {
+  name: string;
+  description?: string | undefined;
+  parameters?: ParameterValue[] | undefined;
+  /** Ids of contexts to inherit from, highest precedence first. */
+  inheritedParameterContextIds?: string[] | undefined;
+}
+
+export interface ParameterContextChanges {
+  description?: string | undefined;
+  /** Parameters to add or change; others stay as they are. */
+  set?: ParameterValue[] | undefined;
+  /** Names of parameters to remove. */
+  remove?: string[] | undefined;
+  /** Replaces the inherited contexts when given. */
+  inheritedParameterContextIds?: string[] | undefined;
+}
+
+function toParameterEntity(parameter: ParameterValue) {
+  return {
+    parameter: {
+      name: parameter.name,
+      value: parameter.value,
+      ...(parameter.value === null ? { valueRemoved: true } : {}),
+      sensitive: parameter.sensitive ?? false,
+      ...(parameter.description !== undefined ? { description: parameter.description } : {}),
+    },
+  };
+}
+
+export async function createParameterContext(context: NifiContext, definition: ParameterContextDefinition, options?: CallOptions): Promise<ParameterContextEntity> {
+  return context.call<ParameterContextEntity>('POST', '/parameter-contexts', {
+    ...callOptions(options),
+    body: {
+      revision: { version: 0, clientId: context.clientId },
+      component: {
+        name: definition.name,
+        description: definition.description,
+        parameters: (definition.parameters ?? []).map(toParameterEntity),
+        inheritedParameterContexts: (definition.inheritedParameterContextIds ?? []).map((id) => ({ id, component: { id } })),
+      },
+    },
+  });
+}
+
+export async function getParameterContext(context: NifiContext, id: string, options?: CallOptions): Promise<ParameterContextEntity> {
+  return context.call<ParameterContextEntity>('GET', `/parameter-contexts/${encodeURIComponent(id)}`, {
+    ...callOptions(options),
+    query: { includeInheritedParameters: false },
+  });
+}
+
+export async function listParameterContexts(context: NifiContext, options?: CallOptions): Promise<ParameterContextEntity[]> {
+  const answer = await context.api.get('/flow/parameter-contexts', callOptions(options));
+  return (answer.parameterContexts ?? []) as ParameterContextEntity[];
+}
+
+/** The context named exactly `name`, or undefined (names are unique in NiFi). */
+export async function findParameterContextByName(context: NifiContext, name: string, options?: CallOptions): Promise<ParameterContextEntity | undefined> {
+  return (await listParameterContexts(context, options)).find((candidate) => candidate.component.name === name);
+}
+
+/**
+ * Applies changes through an update request (submit, poll, delete): NiFi stops the components that
+ * reference changed parameters, applies, and restarts them. Plain PUT fails when they are running.
+ */
+export async function updateParameterContext(
+  context: NifiContext,
+  id: string,
+  changes: ParameterContextChanges,
+  options: AsyncRequestOptions = {},
+): Promise<ParameterContextEntity> {
+  const call = callOptions(options);
+  const current = await getParameterContext(context, id, options);
+  const known = new Set((current.component.parameters ?? []).map((entry) => entry.parameter?.name));
+  const unknown = (changes.remove ?? []).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new NifiError({
+      code: 'NIFI_CONFLICT',
+      message: `Parameter context "${current.component.name}" has no parameter(s) ${unknown.map((name) => `"${name}"`).join(', ')} to remove.`,
+      hint: 'Check the names; nothing was changed.',
+    });
+  }
+  const component = {
+    id,
+    ...(changes.description !== undefined ? { description: changes.description } : {}),
+    // A parameter listed with only its name is deleted; unlisted parameters are left unchanged.
+    parameters: [...(changes.set ?? []).map(toParameterEntity), ...(changes.remove ?? []).map((name) => ({ parameter: { name } }))],
+    // Always send the inheritance: NiFi reads a missing list as "inherit nothing" when it checks the change.
+    inheritedParameterContexts: changes.inheritedParameterContextIds
+      ? changes.inheritedParameterContextIds.map((contextId) => ({ id: contextId, component: { id: contextId } }))
+      : (current.component.inheritedParameterContexts ?? []),
+  };
+  type UpdateRequest = NifiSchemas['ParameterContextUpdateRequestEntity'];
+  const base = `/parameter-contexts/${encodeURIComponent(id)}/update-requests`;
+  await runAsyncRequest(
+    {
+      description: `updating parameter context "${current.component.name}"`,
+      submit: () => context.call<UpdateRequest>('POST', base, { ...call, body: { id, revision: revisionOf(context, current), component } }),
+      poll: (submitted) => context.call<UpdateRequest>('GET', `${base}/${encodeURIComponent(submitted.request!.requestId!)}`, call),
+      remove: (submitted) => context.call('DELETE', `${base}/${encodeURIComponent(submitted.request!.requestId!)}`, call),
+      isComplete: (status) => status.request?.complete === true,
+      failureOf: (status) => status.request?.failureReason,
+      progressOf: (status) => `${status.request?.percentCompleted ?? 0}% ${status.request?.state ?? ''}`.trim(),
+    },
+    options,
+  );
+  return getParameterContext(context, id, options);
+}
+
+/** Deletes a context (NiFi unbinds the groups using it; NIFI_CONFLICT when another context inherits it). */
+export async function deleteParameterContext(context: NifiContext, id: string, options?: CallOptions): Promise<void> {
+  const current = await getParameterContext(context, id, options);
+  await context.call('DELETE', `/parameter-contexts/${encodeURIComponent(id)}`, {
+    ...callOptions(options),
+    query: { version: current.revision.version, clientId: context.clientId },
+  });
+}
+
+/** Binds a context to a process group (or unbinds with null). */
+export async function bindParameterContext(context: NifiContext, groupId: string, parameterContextId: string | null, options?: CallOptions): Promise<void> {
+  const group = await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id: groupId } });
+  await context.call('PUT', `/process-groups/${encodeURIComponent(groupId)}`, {
+    ...callOptions(options),
+    body: { revision: revisionOf(context, group), component: { id: groupId, parameterContext: parameterContextId ? { id: parameterContextId } : { id: null } } },
+  });
+}

@@ -1,0 +1,220 @@
+// Run a process group as a batch: trigger its sources once (or for a bounded time), let everything
+// downstream process what they produced, wait until the group has drained, stop it, and report.
+// NiFi has no such operation; this is what Airflow-style orchestration of NiFi needs.
+import { callOptions, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { NifiError } from '../client/nifi-errors.ts';
+import { flattenTree, getGroupTree, type GroupTree } from './process-group-flow.ts';
+import { enableControllerServices, setProcessorRunState, stopProcessGroup, waitForNoActiveThreads } from './scheduling.ts';
+import { waitUntilIdle } from './status.ts';
+
+export interface RunOnceOptions extends CallOptions {
+  /** `once` (default): each source runs exactly one time (RUN_ONCE). `{ forMs }`: sources run for that long. */
+  mode?: 'once' | { forMs: number } | undefined;
+  /** Names of the processors to trigger; default: every processor without incoming connections. */
+  sources?: string[] | undefined;
+  /** Deadline for the group to drain. Default 10 minutes. */
+  waitTimeoutMs?: number | undefined;
+  /** How long the group must stay idle to count as drained. Default 2 s. */
+  settleMs?: number | undefined;
+}
+
+export interface ProcessorRunReport {
+  id: string;
+  name: string;
+  flowFilesIn: number;
+  flowFilesOut: number;
+  bytesRead: number;
+  bytesWritten: number;
+  tasks: number;
+}
+
+export interface RunOnceReport {
+  groupId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  /** Names of the processors that were triggered. */
+  sources: string[];
+  /** Flowfiles the sources emitted plus those entering through the group's input ports. */
+  flowFilesIn: number;
+  bytesIn: number;
+  /** Flowfiles that left the group: through output ports or sent to external systems. */
+  flowFilesOut: number;
+  bytesOut: number;
+  processors: ProcessorRunReport[];
+  /** Bulletins (warnings and errors) raised inside the group during the run. */
+  bulletins: NifiSchemas['BulletinDTO'][];
+  /**
+   * NiFi counts over a rolling 5-minute window; runs longer than that under-report the counters
+   * (the run itself still drained). True when the run came close to that limit.
+   */
+  countsMayBeIncomplete: boolean;
+}
+
+const statusWindowMs = 5 * 60_000;
+
+export async function runProcessGroupOnce(context: NifiContext, groupId: string, options: RunOnceOptions = {}): Promise<RunOnceReport> {
+  const call = callOptions(options);
+  const tree = await getGroupTree(context, groupId, options);
+  const groups = flattenTree(tree);
+  const processors = groups.flatMap((group) => group.contents.processors);
+  const sources = pickSources(tree, options.sources);
+  const sourceIds = new Set(sources.map((source) => source.id));
+
+  const running = sources.filter((source) => source.component.state === 'RUNNING');
+  if (running.length > 0) {
+    throw new NifiError({
+      code: 'NIFI_CONFLICT',
+      message: `Sources of process group ${groupId} are already running (${running.map((source) => source.component.name).join(', ')}); a run-once needs them stopped.`,
+      hint: 'Stop the group first (stopProcessGroup), then run it once.',
+    });
+  }
+
+  await enableControllerServices(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs });
+  const before = await processorCounters(context, groupId, call);
+  const lastBulletinId = await latestBulletinId(context, call);
+  const startedAt = new Date();
+
+  // Everything but the sources runs, so it processes whatever the sources emit.
+  const downstream: Record<string, { version: number; clientId: string }> = {};
+  for (const group of groups) {
+    for (const component of [...group.contents.processors, ...group.contents.inputPorts, ...group.contents.outputPorts]) {
+      if (sourceIds.has(component.id) || component.component.state === 'DISABLED') continue;
+      downstream[component.id] = { version: component.revision.version, clientId: context.clientId };
+    }
+  }
+  try {
+    if (Object.keys(downstream).length > 0) {
+      await context.api.put('/flow/process-groups/{id}', { ...call, path: { id: groupId }, body: { id: groupId, state: 'RUNNING', components: downstream } });
+    }
+    const mode = options.mode ?? 'once';
+    if (mode === 'once') {
+      for (const source of sources) await setProcessorRunState(context, source.id, 'RUN_ONCE', call);
+    } else {
+      for (const source of sources) await setProcessorRunState(context, source.id, 'RUNNING', call);
+      await delay(mode.forMs, options.signal);
+      for (const source of sources) await setProcessorRunState(context, source.id, 'STOPPED', call);
+    }
+    await waitUntilIdle(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs ?? 600_000, settleMs: options.settleMs ?? 2000 });
+  } catch (error) {
+    await stopProcessGroup(context, groupId, { timeoutMs: options.timeoutMs }).catch(() => undefined);
+    throw new NifiError({
+      code: 'NIFI_RUN_FAILED',
+      message: `Running process group ${groupId} once did not complete: ${(error as Error).message}`,
+      hint: 'The group was stopped; look at its queues and bulletins to see where data is stuck.',
+      cause: error,
+    });
+  }
+  await stopProcessGroup(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs });
+  await waitForNoActiveThreads(context, groupId, call);
+  const finishedAt = new Date();
+
+  const after = await processorCounters(context, groupId, call);
+  const groupIds = new Set(groups.map((group) => group.id));
+  const bulletins = await bulletinsSince(context, lastBulletinId, groupIds, call);
+  const processorReports = processors.map((processor) => {
+    const start = before.processors.get(processor.id);
+    const end = after.processors.get(processor.id);
+    return {
+      id: processor.id,
+      name: processor.component.name ?? processor.id,
+      flowFilesIn: delta(start?.flowFilesIn, end?.flowFilesIn),
+      flowFilesOut: delta(start?.flowFilesOut, end?.flowFilesOut),
+      bytesRead: delta(start?.bytesRead, end?.bytesRead),
+      bytesWritten: delta(start?.bytesWritten, end?.bytesWritten),
+      tasks: delta(start?.taskCount, end?.taskCount),
+    };
+  });
+  const sourceOutput = processorReports.filter((report) => sourceIds.has(report.id));
+  const sourceBytes = sources.map((source) => delta(before.processors.get(source.id)?.bytesOut, after.processors.get(source.id)?.bytesOut));
+  const durationMs = finishedAt.getTime() - startedAt.getTime();
+  return {
+    groupId,
+    startedAt,
+    finishedAt,
+    durationMs,
+    sources: sources.map((source) => source.component.name ?? source.id),
+    flowFilesIn: sum(sourceOutput.map((report) => report.flowFilesOut)) + delta(before.group.flowFilesIn, after.group.flowFilesIn),
+    bytesIn: sum(sourceBytes) + delta(before.group.bytesIn, after.group.bytesIn),
+    flowFilesOut: delta(before.group.flowFilesOut, after.group.flowFilesOut) + delta(before.group.flowFilesSent, after.group.flowFilesSent),
+    bytesOut: delta(before.group.bytesOut, after.group.bytesOut) + delta(before.group.bytesSent, after.group.bytesSent),
+    processors: processorReports,
+    bulletins,
+    countsMayBeIncomplete: durationMs > statusWindowMs * 0.9,
+  };
+}
+
+/** Processors with no incoming connection inside the group tree (or the named ones). */
+function pickSources(tree: GroupTree, names: string[] | undefined) {
+  const groups = flattenTree(tree);
+  const processors = groups.flatMap((group) => group.contents.processors);
+  if (names) {
+    return names.map((name) => {
+      const matches = processors.filter((processor) => processor.component.name === name);
+      if (matches.length !== 1) {
+        throw new NifiError({
+          code: 'NIFI_NOT_UNIQUE',
+          message: `Source "${name}" matches ${matches.length} processors in process group ${tree.id}.`,
+          hint: 'Name sources exactly and uniquely.',
+        });
+      }
+      return matches[0]!;
+    });
+  }
+  const destinations = new Set(groups.flatMap((group) => group.contents.connections.map((connection) => connection.component.destination?.id)));
+  const sources = processors.filter((processor) => !destinations.has(processor.id) && processor.component.state !== 'DISABLED');
+  if (sources.length === 0) {
+    throw new NifiError({
+      code: 'NIFI_CONFLICT',
+      message: `Process group ${tree.id} has no source processor (every processor has an incoming connection).`,
+      hint: 'Pass the processors to trigger as `sources`.',
+    });
+  }
+  return sources;
+}
+
+type ProcessorSnapshot = NifiSchemas['ProcessorStatusSnapshotDTO'];
+
+async function processorCounters(context: NifiContext, groupId: string, call: CallOptions) {
+  const answer = await context.api.get('/flow/process-groups/{id}/status', { ...call, path: { id: groupId }, query: { recursive: true } });
+  const processors = new Map<string, ProcessorSnapshot>();
+  const visit = (snapshot: NifiSchemas['ProcessGroupStatusSnapshotDTO'] | undefined) => {
+    for (const entity of snapshot?.processorStatusSnapshots ?? []) {
+      if (entity.processorStatusSnapshot?.id) processors.set(entity.processorStatusSnapshot.id, entity.processorStatusSnapshot);
+    }
+    for (const child of snapshot?.processGroupStatusSnapshots ?? []) visit(child.processGroupStatusSnapshot);
+  };
+  const group = answer.processGroupStatus?.aggregateSnapshot ?? {};
+  visit(group);
+  return { group, processors };
+}
+
+async function latestBulletinId(context: NifiContext, call: CallOptions): Promise<number> {
+  const answer = await context.api.get('/flow/bulletin-board', { ...call, query: { limit: 1000 } });
+  return Math.max(0, ...(answer.bulletinBoard?.bulletins ?? []).map((bulletin) => bulletin.id ?? 0));
+}
+
+async function bulletinsSince(context: NifiContext, afterId: number, groupIds: Set<string>, call: CallOptions) {
+  const answer = await context.api.get('/flow/bulletin-board', { ...call, query: { after: afterId, limit: 1000 } });
+  return (answer.bulletinBoard?.bulletins ?? [])
+    .filter((bulletin) => bulletin.groupId !== undefined && groupIds.has(bulletin.groupId) && bulletin.bulletin)
+    .map((bulletin) => bulletin.bulletin!);
+}
+
+function delta(before: number | undefined, after: number | undefined): number {
+  return Math.max(0, (after ?? 0) - (before ?? 0));
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function delay(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, milliseconds);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    }, { once: true });
+  });
+}

@@ -1,0 +1,147 @@
+// Starting and stopping groups and processors, and enabling/disabling controller services,
+// each waiting until NiFi really reached the state (NiFi's own calls return before that).
+import { pollUntil } from '@dataplat/core';
+import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { NifiError } from '../client/nifi-errors.ts';
+import type { Entity } from './components.ts';
+import { getGroupStatus } from './status.ts';
+
+export interface WaitOptions extends CallOptions {
+  /** How long to wait for the state change. Default 60 s. */
+  waitTimeoutMs?: number | undefined;
+}
+
+/**
+ * Starts every processor and port in the group and its descendants (NiFi skips invalid and disabled
+ * ones). Controller services are not enabled by this call: use enableControllerServices first.
+ * When invalid components stay stopped, throws NIFI_INVALID_COMPONENT instead of leaving that silent.
+ */
+export async function startProcessGroup(context: NifiContext, groupId: string, options?: CallOptions): Promise<void> {
+  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING' } });
+  const group = await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id: groupId } });
+  const invalid = group.invalidCount ?? 0;
+  if (invalid > 0) {
+    throw new NifiError({
+      code: 'NIFI_INVALID_COMPONENT',
+      message: `${invalid} component(s) in process group ${groupId} are invalid and were not started.`,
+      hint: 'Look at their validation errors (processor.component.validationErrors) and fix their configuration.',
+    });
+  }
+}
+
+/** Stops every processor and port in the group and its descendants, and waits until no thread is active. */
+export async function stopProcessGroup(context: NifiContext, groupId: string, options?: WaitOptions): Promise<void> {
+  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'STOPPED' } });
+  await waitForNoActiveThreads(context, groupId, options);
+}
+
+/** Waits until no processor in the group (recursively) has an active or terminated-but-running thread. */
+export async function waitForNoActiveThreads(context: NifiContext, groupId: string, options?: WaitOptions): Promise<void> {
+  await pollUntil(
+    async () => {
+      const snapshot = await getGroupStatus(context, groupId, options);
+      const threads = (snapshot.activeThreadCount ?? 0) + (snapshot.terminatedThreadCount ?? 0);
+      return threads === 0 ? { done: true, value: undefined } : { done: false, progress: `${threads} thread(s) still active` };
+    },
+    { description: `the threads of process group ${groupId} to finish`, timeoutMs: options?.waitTimeoutMs ?? 60_000, signal: options?.signal },
+  );
+}
+
+export type ProcessorRunState = 'RUNNING' | 'STOPPED' | 'DISABLED' | 'RUN_ONCE';
+
+/** Sets one processor's run state with its current revision. */
+export async function setProcessorRunState(context: NifiContext, processorId: string, state: ProcessorRunState, options?: CallOptions): Promise<Entity<'processor'>> {
+  const processor = await context.api.get('/processors/{id}', { ...callOptions(options), path: { id: processorId } });
+  // NiFi answers 200 and leaves an invalid processor stopped; say so instead.
+  if ((state === 'RUNNING' || state === 'RUN_ONCE') && processor.component?.validationStatus === 'INVALID') {
+    throw new NifiError({
+      code: 'NIFI_INVALID_COMPONENT',
+      message: `Processor "${processor.component.name}" (${processorId}) is invalid and cannot run: ${(processor.component.validationErrors ?? []).join('; ')}`,
+      hint: 'Fix its configuration or connections first.',
+    });
+  }
+  return (await context.api.put('/processors/{id}/run-status', {
+    ...callOptions(options),
+    path: { id: processorId },
+    body: { revision: revisionOf(context, processor), state },
+  })) as Entity<'processor'>;
+}
+
+type ServiceState = 'ENABLED' | 'DISABLED';
+
+/** The controller services defined in a group and its descendants. */
+export async function listControllerServices(context: NifiContext, groupId: string, options?: CallOptions): Promise<Entity<'controllerService'>[]> {
+  const answer = await context.api.get('/flow/process-groups/{id}/controller-services', {
+    ...callOptions(options),
+    path: { id: groupId },
+    query: { includeAncestorGroups: false, includeDescendantGroups: true, includeReferencingComponents: false },
+  });
+  return (answer.controllerServices ?? []) as Entity<'controllerService'>[];
+}
+
+/** Enables every controller service of the group (recursively) and waits until all are ENABLED. */
+export function enableControllerServices(context: NifiContext, groupId: string, options?: WaitOptions): Promise<void> {
+  return setControllerServicesState(context, groupId, 'ENABLED', options);
+}
+
+/** Disables every controller service of the group (recursively) and waits until all are DISABLED. */
+export function disableControllerServices(context: NifiContext, groupId: string, options?: WaitOptions): Promise<void> {
+  return setControllerServicesState(context, groupId, 'DISABLED', options);
+}
+
+async function setControllerServicesState(context: NifiContext, groupId: string, state: ServiceState, options?: WaitOptions): Promise<void> {
+  const services = await listControllerServices(context, groupId, options);
+  if (services.length === 0) return;
+  if (state === 'ENABLED') failOnInvalidServices(services, groupId);
+  await context.api.put('/flow/process-groups/{id}/controller-services', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state } });
+  await waitForServices(context, () => listControllerServices(context, groupId, options), state, `the controller services of group ${groupId}`, options);
+}
+
+/** Enables or disables one controller service and waits for the state. */
+export async function setControllerServiceState(context: NifiContext, serviceId: string, state: ServiceState, options?: WaitOptions): Promise<void> {
+  const service = (await context.api.get('/controller-services/{id}', { ...callOptions(options), path: { id: serviceId } })) as Entity<'controllerService'>;
+  if (state === 'ENABLED') failOnInvalidServices([service], service.component.parentGroupId ?? '');
+  await context.api.put('/controller-services/{id}/run-status', {
+    ...callOptions(options),
+    path: { id: serviceId },
+    body: { revision: revisionOf(context, service), state },
+  });
+  const read = async () => [(await context.api.get('/controller-services/{id}', { ...callOptions(options), path: { id: serviceId } })) as Entity<'controllerService'>];
+  await waitForServices(context, read, state, `controller service ${service.component.name ?? serviceId}`, options);
+}
+
+function failOnInvalidServices(services: Entity<'controllerService'>[], groupId: string): void {
+  // An invalid service never enables: say why now instead of waiting for a timeout.
+  const invalid = services.filter((service) => service.component.state === 'DISABLED' && service.component.validationStatus === 'INVALID');
+  if (invalid.length === 0) return;
+  const details = invalid.map((service) => `${service.component.name} (${service.id}): ${(service.component.validationErrors ?? []).join('; ')}`);
+  throw new NifiError({
+    code: 'NIFI_SERVICES_NOT_ENABLED',
+    message: `Controller services in group ${groupId} are invalid and cannot be enabled:\n  ${details.join('\n  ')}`,
+    hint: 'Fix their properties (or the parameters they reference), then enable them again.',
+  });
+}
+
+async function waitForServices(
+  context: NifiContext,
+  read: () => Promise<Entity<'controllerService'>[]>,
+  state: ServiceState,
+  description: string,
+  options?: WaitOptions,
+): Promise<void> {
+  await pollUntil(
+    async () => {
+      const services = await read();
+      const pending = services.filter((service) => service.component.state !== state);
+      const invalidNow = state === 'ENABLED' ? pending.filter((service) => service.component.validationStatus === 'INVALID' && service.component.state === 'DISABLED') : [];
+      if (invalidNow.length > 0) failOnInvalidServices(invalidNow, '');
+      return pending.length === 0
+        ? { done: true, value: undefined }
+        : { done: false, progress: pending.map((service) => `${service.component.name}: ${service.component.state}`).join(', ') };
+    },
+    { description: `${description} to become ${state}`, timeoutMs: options?.waitTimeoutMs ?? 60_000, signal: options?.signal, hint: 'A service that stays ENABLING is usually failing to connect; check its bulletins.' },
+  );
+  void context;
+}
+
+export type ControllerServiceEntity = NifiSchemas['ControllerServiceEntity'];
