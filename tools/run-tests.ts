@@ -1,9 +1,16 @@
-// `pnpm test`: every unit and integration test, against the real local stack.
+// `pnpm test`: the type check (which also proves the typed API usage in tests and examples compiles),
+// then every unit and integration test, against the real local stack.
 // Fails when a test fails, when a test was skipped or left as todo, or when no test ran at all,
 // and ends with a "N passed, N failed, N skipped" line that CI reads.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { summarizeVitestReport, type VitestJsonReport } from './vitest-report.ts';
+
+const typecheck = spawnSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  console.error('run-tests: the type check failed (pnpm typecheck); no tests were run.');
+  process.exit(1);
+}
 
 const reportFile = '.reports/vitest.json';
 rmSync(reportFile, { force: true });

@@ -112,7 +112,8 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   const after = await processorCounters(context, groupId, call);
   const groupIds = new Set(groups.map((group) => group.id));
   const bulletins = await bulletinsSince(context, lastBulletinId, groupIds, call);
-  const processorReports = processors.map((processor) => {
+  const processorReports = processors
+    .map((processor) => {
     const start = before.processors.get(processor.id);
     const end = after.processors.get(processor.id);
     return {
@@ -124,7 +125,8 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
       bytesWritten: delta(start?.bytesWritten, end?.bytesWritten),
       tasks: delta(start?.taskCount, end?.taskCount),
     };
-  });
+    })
+    .sort((left, right) => left.name.localeCompare(right.name) || left.id.localeCompare(right.id));
   const sourceOutput = processorReports.filter((report) => sourceIds.has(report.id));
   const sourceBytes = sources.map((source) => delta(before.processors.get(source.id)?.bytesOut, after.processors.get(source.id)?.bytesOut));
   const durationMs = finishedAt.getTime() - startedAt.getTime();

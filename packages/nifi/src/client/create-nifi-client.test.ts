@@ -1,0 +1,146 @@
+// Error paths a real NiFi can't easily be made to produce (expired tokens, 503s, resets), on undici's MockAgent.
+// Every happy path is proven against the real NiFi in test/integration.
+import { MockAgent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpError } from '@dataplat/core';
+import { createNifiClient } from './create-nifi-client.ts';
+import { jwtExpiry } from './nifi-authentication.ts';
+
+const origin = 'https://nifi.test:8443';
+let mockAgent: MockAgent;
+
+beforeEach(() => {
+  mockAgent = new MockAgent();
+  mockAgent.disableNetConnect();
+});
+afterEach(async () => {
+  mockAgent.assertNoPendingInterceptors();
+  await mockAgent.close();
+});
+
+function jwt(expiresInSeconds: number, subject = 'dataplat'): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'PS512' })}.${encode({ sub: subject, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })}.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;
+}
+
+const json = { headers: { 'content-type': 'application/json' } };
+const about = { about: { title: 'NiFi', version: '2.3.0' } };
+
+function client(password = 'a-long-enough-password') {
+  return createNifiClient({ baseUrl: `${origin}/nifi-api`, auth: { username: 'dataplat', password }, dispatcher: mockAgent, retry: { retries: 2, initialDelayMs: 1 } });
+}
+
+describe('createNifiClient with username and password', () => {
+  it('logs in once for concurrent requests, sends the token as a bearer header and never a cookie', async () => {
+    const token = jwt(3600);
+    const pool = mockAgent.get(origin);
+    let logins = 0;
+    pool
+      .intercept({ path: '/nifi-api/access/token', method: 'POST', body: 'username=dataplat&password=a-long-enough-password' })
+      .reply(() => {
+        logins += 1;
+        return { statusCode: 201, data: token, responseOptions: { headers: { 'content-type': 'text/plain', 'set-cookie': `__Secure-Authorization-Bearer=${token}` } } };
+      });
+    const seen: unknown[] = [];
+    pool
+      .intercept({ path: '/nifi-api/flow/about', method: 'GET' })
+      .reply((request) => {
+        seen.push(request.headers);
+        return { statusCode: 200, data: about, responseOptions: json };
+      })
+      .times(3);
+    const nifi = client();
+    await Promise.all([nifi.system.about(), nifi.system.about(), nifi.system.about()]);
+    expect(logins).toBe(1);
+    for (const headers of seen) {
+      expect(headers).toMatchObject({ authorization: `Bearer ${token}` });
+      expect(headers).not.toHaveProperty('cookie');
+    }
+  });
+
+  it('logs in again when NiFi rejects the token (401) and repeats the request', async () => {
+    const first = jwt(3600, 'first');
+    const second = jwt(3600, 'second');
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(201, first);
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET', headers: { authorization: `Bearer ${first}` } }).reply(401, 'Unable to validate the access token.');
+    pool.intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(201, second);
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET', headers: { authorization: `Bearer ${second}` } }).reply(200, about, json);
+    await expect(client().system.about()).resolves.toMatchObject({ version: '2.3.0' });
+  });
+
+  it('renews a token that is about to expire instead of sending it again', async () => {
+    const expiring = jwt(30);
+    const fresh = jwt(3600);
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(201, expiring);
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET', headers: { authorization: `Bearer ${expiring}` } }).reply(200, about, json);
+    pool.intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(201, fresh);
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET', headers: { authorization: `Bearer ${fresh}` } }).reply(200, about, json);
+    const nifi = client();
+    // NiFi's answer is used as given, but within a minute of expiry it is renewed before the next call.
+    await nifi.system.about();
+    await nifi.system.about();
+    expect(jwtExpiry(expiring)! - Date.now()).toBeLessThan(60_000);
+  });
+
+  it('keeps the password and tokens out of login errors', async () => {
+    const password = 'super-secret-password-42';
+    mockAgent.get(origin).intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(400, `The supplied username and password (${password}) are not valid.`);
+    const error = await client(password).system.about().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'NIFI_LOGIN_FAILED' });
+    const cause = (error as Error).cause as HttpError;
+    expect(JSON.stringify({ message: (error as Error).message, cause: { ...cause, message: cause.message } })).not.toContain(password);
+  });
+});
+
+describe('NiFi error mapping', () => {
+  const anonymous = () => createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent, retry: { retries: 2, initialDelayMs: 1 } });
+
+  it('maps 400 "not the most up-to-date revision" to NIFI_STALE_REVISION and other 400s to BAD_REQUEST', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: /\/nifi-api\/processors\/p1$/, method: 'PUT' }).reply(400, '[0, c1, p1] is not the most up-to-date revision. This component appears to have been modified.');
+    pool.intercept({ path: /\/nifi-api\/processors\/p1$/, method: 'PUT' }).reply(400, 'Scheduling Period is not a valid time duration');
+    const nifi = anonymous();
+    const entity = { id: 'p1', revision: { version: 0 }, component: { id: 'p1' } };
+    await expect(nifi.processors.update(entity, { name: 'x' })).rejects.toMatchObject({ code: 'NIFI_STALE_REVISION', status: 400, method: 'PUT' });
+    await expect(nifi.processors.update(entity, { name: 'x' })).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+  });
+
+  it('maps 409 to NIFI_CONFLICT with a hint on what to do', async () => {
+    mockAgent.get(origin).intercept({ path: (path: string) => path.startsWith('/nifi-api/processors/p1?') && path.includes('version=3'), method: 'DELETE' }).reply(409, 'p1 is running');
+    const error = await anonymous()
+      .processors.delete({ id: 'p1', revision: { version: 3 }, component: { id: 'p1' } })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'NIFI_CONFLICT', status: 409, responseBody: 'p1 is running' });
+    expect((error as HttpError).hint).toMatch(/stop it/);
+  });
+
+  it('retries reads through a NiFi restart (503, connection reset) but not a POST that may have been applied', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET' }).reply(503, 'NiFi is starting');
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET' }).reply(200, about, json);
+    const nifi = anonymous();
+    await expect(nifi.system.about()).resolves.toMatchObject({ title: 'NiFi' });
+
+    pool.intercept({ path: '/nifi-api/parameter-contexts', method: 'POST' }).reply(503, 'busy');
+    await expect(nifi.parameterContexts.create({ name: 'x' })).rejects.toMatchObject({ code: 'UNAVAILABLE', isRetryable: true });
+  });
+
+  it('times out a NiFi that stops answering', async () => {
+    mockAgent.get(origin).intercept({ path: '/nifi-api/flow/about', method: 'GET' }).reply(200, about, json).delay(1000);
+    const nifi = createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent, timeoutMs: 50 });
+    await expect(nifi.system.about()).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('names a missing path parameter in the typed API', async () => {
+    const nifi = anonymous();
+    // @ts-expect-error the id is required by the spec
+    await expect(nifi.api.get('/processors/{id}', { path: {} })).rejects.toThrow('needs the path parameter "id"');
+  });
+
+  it('refuses half-given credentials', () => {
+    expect(() => createNifiClient({ baseUrl: `${origin}/nifi-api`, auth: { username: 'x', password: '' } })).toThrow(/username and auth.password/);
+  });
+});
