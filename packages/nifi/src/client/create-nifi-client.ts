@@ -147,7 +147,6 @@ function buildClient(context: NifiContext) {
       processorTypes: bound(context, extensions.listProcessorTypes),
       controllerServiceTypes: bound(context, extensions.listControllerServiceTypes),
       resolveType: bound(context, extensions.resolveExtensionType),
-      processorDefinition: bound(context, extensions.getProcessorDefinition),
     },
     bulletins: bound(context, observability.listBulletins),
     provenance: { search: bound(context, observability.searchProvenance) },

@@ -48,14 +48,6 @@ export async function resolveExtensionType(
   return matches[0]!;
 }
 
-/** Property descriptors of a processor type, from NiFi's extension definition (needs the NAR's docs). */
-export async function getProcessorDefinition(context: NifiContext, type: ExtensionType, options?: CallOptions) {
-  return context.api.get('/flow/processor-definition/{group}/{artifact}/{version}/{type}', {
-    ...callOptions(options),
-    path: { group: type.bundle.group!, artifact: type.bundle.artifact!, version: type.bundle.version!, type: type.type },
-  });
-}
-
 /** Property descriptors of an existing processor, keyed by property name (always available). */
 export async function getProcessorDescriptors(context: NifiContext, processorId: string, options?: CallOptions): Promise<Record<string, PropertyDescriptor>> {
   const processor = await context.api.get('/processors/{id}', { ...callOptions(options), path: { id: processorId } });

@@ -1,7 +1,7 @@
 // Starting and stopping groups and processors, and enabling/disabling controller services,
 // each waiting until NiFi really reached the state (NiFi's own calls return before that).
 import { pollUntil } from '@dataplat/core';
-import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { callOptions, revisionOf, type CallOptions, type NifiContext } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import type { Entity } from './components.ts';
 import { getGroupStatus } from './status.ts';
@@ -94,7 +94,7 @@ async function setControllerServicesState(context: NifiContext, groupId: string,
   if (services.length === 0) return;
   if (state === 'ENABLED') failOnInvalidServices(services, groupId);
   await context.api.put('/flow/process-groups/{id}/controller-services', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state } });
-  await waitForServices(context, () => listControllerServices(context, groupId, options), state, `the controller services of group ${groupId}`, options);
+  await waitForServices(() => listControllerServices(context, groupId, options), state, `the controller services of group ${groupId}`, options);
 }
 
 /** Enables or disables one controller service and waits for the state. */
@@ -107,7 +107,7 @@ export async function setControllerServiceState(context: NifiContext, serviceId:
     body: { revision: revisionOf(context, service), state },
   });
   const read = async () => [(await context.api.get('/controller-services/{id}', { ...callOptions(options), path: { id: serviceId } })) as Entity<'controllerService'>];
-  await waitForServices(context, read, state, `controller service ${service.component.name ?? serviceId}`, options);
+  await waitForServices(read, state, `controller service ${service.component.name ?? serviceId}`, options);
 }
 
 function failOnInvalidServices(services: Entity<'controllerService'>[], groupId: string): void {
@@ -123,7 +123,6 @@ function failOnInvalidServices(services: Entity<'controllerService'>[], groupId:
 }
 
 async function waitForServices(
-  context: NifiContext,
   read: () => Promise<Entity<'controllerService'>[]>,
   state: ServiceState,
   description: string,
@@ -141,7 +140,4 @@ async function waitForServices(
     },
     { description: `${description} to become ${state}`, timeoutMs: options?.waitTimeoutMs ?? 60_000, signal: options?.signal, hint: 'A service that stays ENABLING is usually failing to connect; check its bulletins.' },
   );
-  void context;
 }
-
-export type ControllerServiceEntity = NifiSchemas['ControllerServiceEntity'];

@@ -94,6 +94,28 @@ describe.each(modes)('@dataplat/nifi over $name', (mode) => {
     await expect(nifi.processGroups.get(group.id)).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
   });
 
+  it('runs the sources for a bounded time instead of once', async () => {
+    const group = await newGroup();
+    const generate = await nifi.processors.create(group.id, {
+      name: 'tick',
+      type: 'GenerateFlowFile',
+      config: { properties: { 'Batch Size': '1' }, schedulingPeriod: '200 ms' },
+    });
+    const sink = await nifi.processors.create(group.id, { name: 'sink', type: 'UpdateAttribute', config: { autoTerminatedRelationships: ['success'] } });
+    await nifi.connections.create(group.id, {
+      source: { id: generate.id, groupId: group.id, type: 'PROCESSOR' },
+      destination: { id: sink.id, groupId: group.id, type: 'PROCESSOR' },
+      selectedRelationships: ['success'],
+    });
+    const report = await nifi.processGroups.runOnce(group.id, { mode: { forMs: 2000 }, settleMs: 500 });
+    // Every 200 ms for 2 s: about ten flowfiles, all processed by the sink, none left queued.
+    expect(report.flowFilesIn).toBeGreaterThanOrEqual(5);
+    expect(report.flowFilesIn).toBeLessThanOrEqual(15);
+    expect(report.processors.find((processor) => processor.name === 'sink')?.flowFilesIn).toBe(report.flowFilesIn);
+    expect((await nifi.processGroups.status(group.id)).flowFilesQueued).toBe(0);
+    expect((await nifi.processors.get(generate.id)).component.state).toBe('STOPPED');
+  });
+
   it('reports bulletins raised during a run and counts flowfiles sent out of the group', async () => {
     const group = await newGroup();
     const generate = await nifi.processors.create(group.id, {
@@ -131,13 +153,14 @@ describe.each(modes)('@dataplat/nifi over $name', (mode) => {
       config: { schedulingPeriod: '1 hour', autoTerminatedRelationships: ['success'] },
     });
     // Someone else edits the processor after we read it...
-    const other = createOtherClient(nifi, mode);
-    await (await other).processors.update(read.id, { name: 'changed elsewhere' });
+    // A second client has its own client id, like a colleague's script or the NiFi UI.
+    const other = await mode.create();
+    await other.processors.update(read.id, { name: 'changed elsewhere' });
     // ...so our update based on the old revision is refused, not silently applied.
     const stale = await nifi.processors.update(read, { name: 'ours' }).catch((error: unknown) => error);
     expect(HttpError.isInstance(stale)).toBe(true);
     expect(stale).toMatchObject({ code: 'NIFI_STALE_REVISION', status: 400, method: 'PUT' });
-    await (await other).close();
+    await other.close();
 
     // By id, the helper applies the change to the current revision.
     const renamed = await nifi.processors.update(read.id, { name: 'ours' });
@@ -418,11 +441,6 @@ describe.each(modes)('@dataplat/nifi over $name', (mode) => {
     expect(typeof clientId).toBe('string');
   });
 });
-
-async function createOtherClient(_nifi: NifiClient, mode: Mode): Promise<NifiClient> {
-  // A second client has its own client id, like a colleague's script or the NiFi UI.
-  return mode.create();
-}
 
 describe('@dataplat/nifi authentication and TLS against the real NiFi', () => {
   it('refuses a wrong password with NIFI_LOGIN_FAILED, without the password anywhere in the error', async () => {
