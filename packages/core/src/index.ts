@@ -26,3 +26,13 @@ export {
 export { redactText, redactUrl, truncate } from './http/redact.ts';
 export { parseRetryAfter, type RetryOptions } from './http/retry-policy.ts';
 export { pollUntil, type PollOptions, type PollResult } from './polling/poll-until.ts';
+export { bearerAuthentication, jwtExpiry, tokenAuthentication, type IssuedToken } from './auth/token-authentication.ts';
+export {
+  createTypedApi,
+  type OpenApiMethod,
+  type PathsWith,
+  type TypedApi,
+  type TypedCallOptions,
+  type TypedRequestOptions,
+  type TypedResponse,
+} from './openapi/typed-api.ts';

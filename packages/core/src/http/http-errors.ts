@@ -17,6 +17,7 @@ export type HttpStatusCode =
   | 'RATE_LIMITED'
   | 'SERVER_ERROR'
   | 'UNAVAILABLE'
+  | 'REDIRECTED'
   | 'HTTP_ERROR';
 
 export function codeForStatus(status: number): HttpStatusCode {
@@ -42,6 +43,8 @@ export interface HttpErrorOptions {
   url: string;
   /** Already redacted and truncated. */
   responseBody: string;
+  /** The server's structured error payload, when the API client parsed one. */
+  detail?: unknown;
   isRetryable: boolean;
   cause?: unknown;
 }
@@ -54,6 +57,8 @@ export class HttpError extends DataplatError {
   readonly method: string;
   readonly url: string;
   readonly responseBody: string;
+  /** The server's structured error payload (e.g. Airflow's `detail`), when the API client parsed one. */
+  readonly detail: unknown;
   readonly isRetryable: boolean;
 
   constructor(options: HttpErrorOptions) {
@@ -62,6 +67,7 @@ export class HttpError extends DataplatError {
     this.method = options.method;
     this.url = options.url;
     this.responseBody = options.responseBody;
+    this.detail = options.detail;
     this.isRetryable = options.isRetryable;
   }
 

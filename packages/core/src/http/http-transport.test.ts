@@ -222,6 +222,14 @@ describe('createHttpTransport', () => {
     await expect(client.request({ method: 'GET', path: '/html' })).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
   });
 
+  it('does not follow redirects: an API that redirects is misconfigured, and says where to', async () => {
+    mockAgent.get(origin).intercept({ path: '/api/login', method: 'GET' }).reply(302, '', { headers: { location: 'https://sso.test/login?token=abc123' } });
+    const { client } = transport();
+    const error = await client.request({ method: 'GET', path: '/login' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'REDIRECTED', status: 302, isRetryable: false });
+    expect((error as Error).message).toContain('https://sso.test/login?token=[REDACTED]');
+  });
+
   it('refuses contradictory or unsafe options', () => {
     expect(() => createHttpTransport({ baseUrl: origin, dispatcher: mockAgent, tls: { ca: 'x' } })).toThrow(/dispatcher/);
     expect(() => createHttpTransport({ baseUrl: 'not a url' })).toThrow(DataplatError);

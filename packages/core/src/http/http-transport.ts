@@ -40,6 +40,8 @@ export interface HttpRequest {
   idempotent?: boolean | undefined;
   /** Send no credentials (used by login requests themselves). */
   anonymous?: boolean | undefined;
+  /** Strings to scrub from any error this request raises (e.g. a password sent in the body). */
+  secrets?: string[] | undefined;
 }
 
 export interface HttpResponse<Body = unknown> {
@@ -74,6 +76,10 @@ export interface ErrorClassification {
   code: string;
   hint?: string | undefined;
   isRetryable?: boolean | undefined;
+  /** A readable rendering of the server's error payload, used in the message instead of the raw body. */
+  summary?: string | undefined;
+  /** The server's structured error payload (already redacted), kept on the error as `detail`. */
+  detail?: unknown;
 }
 
 export interface RetryEvent {
@@ -108,7 +114,7 @@ export interface HttpTransport {
   readonly baseUrl: string;
   request<Body = unknown>(httpRequest: HttpRequest): Promise<HttpResponse<Body>>;
   /** Redacts everything the transport knows to be secret (for callers building their own messages). */
-  redact(text: string): string;
+  redact(text: string, extraSecrets?: string[]): string;
   /** Closes pooled connections that this transport opened (not an injected dispatcher). */
   close(): Promise<void>;
 }
@@ -157,7 +163,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const defaultTimeoutMs = options.timeoutMs ?? 30_000;
   const sleep = options.sleep ?? abortableSleep;
 
-  const redact = (text: string) => redactText(text, options.authentication?.secrets?.() ?? []);
+  const redact = (text: string, extraSecrets: string[] = []) => redactText(text, [...(options.authentication?.secrets?.() ?? []), ...extraSecrets]);
 
   function resolveUrl(path: string, query: HttpRequest['query']): URL {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(base + (path.startsWith('/') ? path : `/${path}`));
@@ -238,11 +244,25 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         const authHeaders = sendsCredentials ? await options.authentication!.headers(httpRequest.signal) : {};
         const response = await send(httpRequest, url, signal, authHeaders);
-        if (response.statusCode < 400) {
+        if (response.statusCode < 300) {
           const body = (await readBody(response, httpRequest.responseType ?? 'auto')) as Body;
           return { status: response.statusCode, headers: response.headers, body };
         }
-        const bodyText = redact(truncate(await response.body.text().catch(() => ''), maxErrorBodyLength));
+        const bodyText = redact(truncate(await response.body.text().catch(() => ''), maxErrorBodyLength), httpRequest.secrets);
+        if (response.statusCode < 400) {
+          // APIs don't redirect; a redirect means baseUrl points at a UI, a proxy login or the wrong path.
+          const location = headerValue(response.headers['location']);
+          throw new HttpError({
+            code: 'REDIRECTED',
+            message: `${serviceName} ${method} ${displayUrl} answered a redirect (HTTP ${response.statusCode}${location ? ` to ${redactUrl(location)}` : ''}) instead of an API response.`,
+            hint: `Check that baseUrl is the ${serviceName} API's URL; redirects are not followed.`,
+            status: response.statusCode,
+            method,
+            url: displayUrl,
+            responseBody: bodyText,
+            isRetryable: false,
+          });
+        }
         if (response.statusCode === 401 && sendsCredentials && !refreshedCredentials && options.authentication?.refresh) {
           refreshedCredentials = true;
           if (await options.authentication.refresh(httpRequest.signal)) continue;
@@ -251,12 +271,13 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         const retryableStatus = isRetryableStatus(response.statusCode);
         failure = new HttpError({
           code: classification?.code ?? codeForStatus(response.statusCode),
-          message: `${serviceName} ${method} ${displayUrl} failed with HTTP ${response.statusCode}${bodyText ? `: ${bodyText}` : ''}`,
+          message: `${serviceName} ${method} ${displayUrl} failed with HTTP ${response.statusCode}${(classification?.summary ?? bodyText) ? `: ${classification?.summary ?? bodyText}` : ''}`,
           hint: classification?.hint ?? hintForStatus(response.statusCode, serviceName),
           status: response.statusCode,
           method,
           url: displayUrl,
           responseBody: bodyText,
+          detail: classification?.detail,
           isRetryable: classification?.isRetryable ?? retryableStatus,
         });
         // 429 means "not processed", so it is safe to repeat even a POST.
@@ -268,7 +289,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         }
       } catch (error) {
         if (DataplatError.isInstance(error)) throw error; // from authentication: already precise
-        failure = requestFailure(error, { method, displayUrl, serviceName, timeoutMs, userSignal: httpRequest.signal, timeoutSignal, redact });
+        failure = requestFailure(error, { method, displayUrl, serviceName, timeoutMs, userSignal: httpRequest.signal, timeoutSignal, redact: (text) => redact(text, httpRequest.secrets) });
         if (RequestFailedError.isInstance(failure) && failure.code === 'NETWORK' && isRetryableNetworkError(error)) {
           if (idempotent || isConnectPhaseError(error)) {
             retry = { delayMs: backoffDelay(retryPolicy, retryNumber + 1), reason: failure.code };

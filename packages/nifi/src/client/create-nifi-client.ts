@@ -13,7 +13,7 @@ import { runProcessGroupOnce } from '../helpers/run-once.ts';
 import { deleteProcessGroup } from '../helpers/safe-delete.ts';
 import * as scheduling from '../helpers/scheduling.ts';
 import * as status from '../helpers/status.ts';
-import { bearerAuthentication, passwordAuthentication, type NifiAuth } from './nifi-authentication.ts';
+import { nifiAuthentication, type NifiAuth } from './nifi-authentication.ts';
 import type { NifiContext } from './nifi-context.ts';
 import { classifyNifiError } from './nifi-errors.ts';
 
@@ -55,14 +55,10 @@ export function createNifiClient(options: NifiClientOptions) {
     },
   });
   const auth = options.auth;
-  if (auth && 'username' in auth) {
-    if (!auth.username || !auth.password) {
-      throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
-    }
-    authentication = passwordAuthentication(auth, () => transport);
-  } else if (auth && 'token' in auth) {
-    authentication = bearerAuthentication(auth.token);
+  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
+    throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
   }
+  if (auth) authentication = nifiAuthentication(auth, () => transport);
 
   const api = createNifiApi(transport);
   const context: NifiContext = {

@@ -37,6 +37,10 @@ export function airflowEnvironment(config: StackConfig, airflowHome: string, sec
     AIRFLOW__API__BASE_URL: apiUrl,
     AIRFLOW__API__SECRET_KEY: secrets.apiSecretKey,
     AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
+    // Short-lived CLI tokens (POST /auth/token/cli) and no leeway let clients' tests prove they survive token
+    // expiry within seconds; regular API tokens keep Airflow's 24 h.
+    AIRFLOW__API_AUTH__JWT_CLI_EXPIRATION_TIME: '8',
+    AIRFLOW__API_AUTH__JWT_LEEWAY: '0',
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '5',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
     AIRFLOW__LOGGING__BASE_LOG_FOLDER: join(airflowHome, 'logs'),

@@ -1,0 +1,94 @@
+// Error paths and protocol details on undici's MockAgent; every happy path runs against the real
+// Airflow in test/integration.
+import { MockAgent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpError } from '@dataplat/core';
+import { createAirflowClient } from './create-airflow-client.ts';
+
+const origin = 'http://airflow.test';
+const json = { headers: { 'content-type': 'application/json' } };
+let mockAgent: MockAgent;
+
+beforeEach(() => {
+  mockAgent = new MockAgent();
+  mockAgent.disableNetConnect();
+});
+afterEach(async () => {
+  mockAgent.assertNoPendingInterceptors();
+  await mockAgent.close();
+});
+
+function jwt(expiresInSeconds: number, subject: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'HS512' })}.${encode({ sub: subject, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })}.c2lnbmF0dXJl`;
+}
+
+const client = () => createAirflowClient({ baseUrl: origin, auth: { username: 'admin', password: 'admin-password' }, dispatcher: mockAgent, retry: { retries: 1, initialDelayMs: 1 } });
+const anonymous = () => createAirflowClient({ baseUrl: origin, dispatcher: mockAgent, retry: false });
+
+describe('createAirflowClient authentication', () => {
+  it('posts JSON credentials to /auth/token and logs in again after a 401', async () => {
+    const first = jwt(86_400, 'first');
+    const second = jwt(86_400, 'second');
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/auth/token', method: 'POST', body: JSON.stringify({ username: 'admin', password: 'admin-password' }) }).reply(201, { access_token: first }, json);
+    pool.intercept({ path: '/api/v2/dags/etl', method: 'GET', headers: { authorization: `Bearer ${first}` } }).reply(401, { detail: 'Invalid auth token: Signature has expired' }, json);
+    pool.intercept({ path: '/auth/token', method: 'POST' }).reply(201, { access_token: second }, json);
+    pool.intercept({ path: '/api/v2/dags/etl', method: 'GET', headers: { authorization: `Bearer ${second}` } }).reply(200, { dag_id: 'etl' }, json);
+    await expect(client().getDag('etl')).resolves.toMatchObject({ dag_id: 'etl' });
+  });
+
+  it('names an Airflow 2 server instead of failing obscurely', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/auth/token', method: 'POST' }).reply(404, { detail: 'Not Found' }, json);
+    pool.intercept({ path: '/api/v2/version', method: 'GET' }).reply(404, { detail: 'Not Found' }, json);
+    pool.intercept({ path: '/api/v1/version', method: 'GET' }).reply(200, { version: '2.10.5', git_version: null }, json);
+    const error = await client().getDag('etl').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'AIRFLOW_UNSUPPORTED_VERSION' });
+    expect((error as Error).message).toContain('Airflow 2.10.5');
+  });
+});
+
+describe("Airflow's error payloads", () => {
+  it.each([
+    ['a string detail', 404, { detail: "The Dag with ID: `etl` was not found" }, 'NOT_FOUND', "The Dag with ID: `etl` was not found"],
+    ['a database error object', 409, { detail: { reason: 'Unique constraint violation', statement: 'hidden', message: 'look for ID 7' } }, 'CONFLICT', 'Unique constraint violation: look for ID 7'],
+    ['a 422 validation list', 422, { detail: [{ loc: ['body', 'logical_date'], msg: 'Input should be a valid datetime', type: 'datetime_from_date_parsing' }] }, 'UNPROCESSABLE', 'body.logical_date: Input should be a valid datetime'],
+    ['an unknown route', 404, { error: 'API route not found' }, 'NOT_FOUND', 'API route not found'],
+  ])('makes %s readable and keeps it as detail', async (_, status, payload, code, summary) => {
+    mockAgent.get(origin).intercept({ path: '/api/v2/dags/etl', method: 'GET' }).reply(status, payload, json);
+    const error = (await anonymous().getDag('etl').catch((caught: unknown) => caught)) as HttpError;
+    expect(HttpError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code, status, detail: 'detail' in payload ? payload.detail : payload.error });
+    expect(error.message).toContain(summary);
+  });
+});
+
+describe('pagination', () => {
+  it('follows offsets by what the server returned, even when it clamps the page size', async () => {
+    const pool = mockAgent.get(origin);
+    const page = (names: string[]) => ({ pools: names.map((name) => ({ name })), total_entries: 5 });
+    // Asked for 500 per page, the server clamps to 2.
+    pool.intercept({ path: '/api/v2/pools?limit=500&offset=0', method: 'GET' }).reply(200, page(['a', 'b']), json);
+    pool.intercept({ path: '/api/v2/pools?limit=500&offset=2', method: 'GET' }).reply(200, page(['c', 'd']), json);
+    pool.intercept({ path: '/api/v2/pools?limit=500&offset=4', method: 'GET' }).reply(200, page(['e']), json);
+    const names = (await anonymous().listAll('/api/v2/pools', { pageSize: 500 })).map((pool) => pool.name);
+    expect(names).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('pages DAG runs by cursor, so rows inserted meanwhile are neither skipped nor repeated', async () => {
+    const pool = mockAgent.get(origin);
+    pool
+      .intercept({ path: '/api/v2/dags/etl/dagRuns?limit=100&cursor=', method: 'GET' })
+      .reply(200, { dag_runs: [{ dag_run_id: 'r1' }, { dag_run_id: 'r2' }], next_cursor: 'abc', total_entries: 3 }, json);
+    pool.intercept({ path: '/api/v2/dags/etl/dagRuns?limit=100&cursor=abc', method: 'GET' }).reply(200, { dag_runs: [{ dag_run_id: 'r3' }], next_cursor: null, total_entries: 3 }, json);
+    const ids: string[] = [];
+    for await (const run of anonymous().paginate('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: 'etl' } })) ids.push(run.dag_run_id);
+    expect(ids).toEqual(['r1', 'r2', 'r3']);
+  });
+
+  it('stops on an empty page even if total_entries promised more', async () => {
+    mockAgent.get(origin).intercept({ path: '/api/v2/pools?limit=100&offset=0', method: 'GET' }).reply(200, { pools: [], total_entries: 10 }, json);
+    expect(await anonymous().listAll('/api/v2/pools')).toEqual([]);
+  });
+});
