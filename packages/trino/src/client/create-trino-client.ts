@@ -1,0 +1,208 @@
+import { bearerAuthentication, createHttpTransport, DataplatError, type HttpAuthentication, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
+import type { Dispatcher } from 'undici';
+import { QueryResult, type QueryOptions, type QuerySummary, type Row } from '../query/query-result.ts';
+import { toSqlLiteral, type TrinoParameter } from '../types/literals.ts';
+import { copyState, type SessionState } from './session-state.ts';
+
+export type TrinoAuth =
+  | { username: string; password: string }
+  | { token: string | (() => string | Promise<string>) };
+
+export interface TrinoClientOptions {
+  /** The coordinator, e.g. `https://trino.example.com:8443`. */
+  server: string;
+  /** The Trino user (X-Trino-User). With basic auth it defaults to the username. */
+  user?: string | undefined;
+  /** Basic (username/password) or a bearer token (JWT, OAuth2 access token). Client certificates go in `tls`. */
+  auth?: TrinoAuth | undefined;
+  /** Basic credentials over plain http are refused unless this is true (they would travel in clear text). */
+  allowInsecureAuth?: boolean | undefined;
+  tls?: TlsOptions | undefined;
+  /** X-Trino-Source, shown in Trino's UI and used by resource groups. Default `dataplat-trino`. */
+  source?: string | undefined;
+  catalog?: string | undefined;
+  schema?: string | undefined;
+  /** Session time zone (X-Trino-Time-Zone), e.g. `UTC` or `Europe/Paris`. Default: the server's. */
+  timeZone?: string | undefined;
+  clientTags?: string[] | undefined;
+  /** Session properties, e.g. `{ query_max_run_time: '10m' }`. */
+  sessionProperties?: Record<string, string> | undefined;
+  /** Credentials for connectors (X-Trino-Extra-Credential). */
+  extraCredentials?: Record<string, string> | undefined;
+  /** Extra HTTP headers on every request. */
+  headers?: Record<string, string> | undefined;
+  /** Per-request timeout (not per query; use an AbortSignal for that). Default 60 s. */
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  dispatcher?: Dispatcher | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+}
+
+export interface RunOptions<Output> extends QueryOptions<Output> {
+  /** Values bound to the `?` placeholders, as escaped literals (EXECUTE IMMEDIATE … USING). */
+  params?: readonly TrinoParameter[] | undefined;
+}
+
+/** A Trino session: USE, SET SESSION, PREPARE, transactions and roles done through it stay in it. */
+export class Session {
+  private readonly state: SessionState;
+  private readonly transport: ReturnType<typeof createHttpTransport>;
+
+  constructor(transport: ReturnType<typeof createHttpTransport>, state: SessionState) {
+    this.transport = transport;
+    this.state = state;
+  }
+
+  get catalog(): string | undefined {
+    return this.state.catalog;
+  }
+  get schema(): string | undefined {
+    return this.state.schema;
+  }
+  /** Session properties set so far (SET SESSION). */
+  get properties(): ReadonlyMap<string, string> {
+    return this.state.properties;
+  }
+  /** Prepared statements of this session (PREPARE), by name. */
+  get preparedStatements(): ReadonlyMap<string, string> {
+    return this.state.preparedStatements;
+  }
+  get transactionId(): string | undefined {
+    return this.state.transactionId;
+  }
+
+  /**
+   * Starts a query and returns its rows as an async iterable (plus columns(), all(), first(), summary()).
+   * Session changes the statement makes apply to this session once it completes.
+   */
+  query<Output = Row>(sql: string, options: RunOptions<Output> = {}): QueryResult<Output> {
+    const statement = options.params?.length ? bind(sql, options.params) : sql;
+    // Each query works on a snapshot, so concurrent queries of one session don't interleave half-applied changes.
+    return new QueryResult<Output>(this.transport, copyState(this.state), statement, options, (changed) => this.adopt(changed));
+  }
+
+  /** Runs a statement to completion: for DDL, INSERT, USE, SET SESSION, PREPARE, … */
+  execute(sql: string, options: RunOptions<Row> = {}): Promise<QuerySummary> {
+    return this.query(sql, options).summary();
+  }
+
+  /** Runs `work` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  async transaction<Result>(work: (session: Session) => Promise<Result>, options: { isolationLevel?: string; readOnly?: boolean } = {}): Promise<Result> {
+    if (this.state.transactionId) throw new DataplatError({ code: 'TRINO_TRANSACTION_ACTIVE', message: 'This session is already in a transaction.', hint: 'Nested transactions are not supported by Trino.' });
+    const modes = [options.isolationLevel ? `ISOLATION LEVEL ${options.isolationLevel}` : undefined, options.readOnly ? 'READ ONLY' : undefined].filter(Boolean);
+    await this.execute(`START TRANSACTION${modes.length ? ` ${modes.join(', ')}` : ''}`);
+    try {
+      const result = await work(this);
+      await this.execute('COMMIT');
+      return result;
+    } catch (error) {
+      // After a failed statement Trino may already have ended the transaction; either way it is over here.
+      if (this.state.transactionId) {
+        await this.execute('ROLLBACK').catch(() => {
+          this.state.transactionId = undefined;
+        });
+      }
+      throw error;
+    }
+  }
+
+  private adopt(changed: SessionState): void {
+    Object.assign(this.state, copyState(changed));
+  }
+}
+
+function bind(sql: string, params: readonly TrinoParameter[]): string {
+  const placeholders = countPlaceholders(sql);
+  if (placeholders !== params.length) {
+    throw new DataplatError({
+      code: 'TRINO_INVALID_PARAMETER',
+      message: `The SQL has ${placeholders} ? placeholder(s) but ${params.length} parameter(s) were given.`,
+      hint: 'Pass exactly one value per ?.',
+    });
+  }
+  return `EXECUTE IMMEDIATE '${sql.replaceAll("'", "''")}' USING ${params.map((value, index) => toSqlLiteral(value, index)).join(', ')}`;
+}
+
+/** `?` outside quotes, identifiers and comments. */
+function countPlaceholders(sql: string): number {
+  let count = 0;
+  for (let index = 0; index < sql.length; index++) {
+    const character = sql[index];
+    if (character === "'" || character === '"') {
+      const close = sql.indexOf(character, index + 1);
+      index = close < 0 ? sql.length : close;
+    } else if (character === '-' && sql[index + 1] === '-') {
+      const end = sql.indexOf('\n', index);
+      index = end < 0 ? sql.length : end;
+    } else if (character === '/' && sql[index + 1] === '*') {
+      const end = sql.indexOf('*/', index + 2);
+      index = end < 0 ? sql.length : end + 1;
+    } else if (character === '?') count++;
+  }
+  return count;
+}
+
+export function createTrinoClient(options: TrinoClientOptions) {
+  const auth = options.auth;
+  const server = new URL(options.server);
+  let authentication: HttpAuthentication | undefined;
+  if (auth && 'username' in auth) {
+    if (server.protocol !== 'https:' && !options.allowInsecureAuth) {
+      throw new DataplatError({
+        code: 'TRINO_INSECURE_AUTH',
+        message: `Refusing to send a password to ${server.origin} over plain http.`,
+        hint: 'Use the https:// URL of Trino, or pass allowInsecureAuth: true for a trusted local network.',
+      });
+    }
+    const basic = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    authentication = { headers: async () => ({ authorization: basic }), secrets: () => [auth.password, basic.slice(6)] };
+  } else if (auth && 'token' in auth) {
+    authentication = bearerAuthentication(auth.token, 'Trino');
+  }
+  const user = options.user ?? (auth && 'username' in auth ? auth.username : undefined);
+  if (!user) throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'A Trino user is required.', hint: 'Pass `user` (or basic auth, whose username is used).' });
+
+  const transport = createHttpTransport({
+    baseUrl: server.toString(),
+    serviceName: 'Trino',
+    dispatcher: options.dispatcher,
+    tls: options.tls,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    retry: options.retry,
+    userAgent: 'dataplat-trino',
+    headers: options.headers,
+    authentication,
+    onRetry: options.onRetry,
+  });
+  const initialState = (): SessionState => ({
+    user,
+    source: options.source ?? 'dataplat-trino',
+    catalog: options.catalog,
+    schema: options.schema,
+    timeZone: options.timeZone,
+    clientTags: options.clientTags ?? [],
+    properties: new Map(Object.entries(options.sessionProperties ?? {})),
+    preparedStatements: new Map(),
+    roles: new Map(),
+    extraCredentials: new Map(Object.entries(options.extraCredentials ?? {})),
+  });
+
+  return {
+    /** A one-off query in a fresh session (nothing it changes outlives it). */
+    query<Output = Row>(sql: string, queryOptions: RunOptions<Output> = {}): QueryResult<Output> {
+      return new Session(transport, initialState()).query(sql, queryOptions);
+    },
+    /** Runs a statement to completion in a fresh session. */
+    execute(sql: string, queryOptions: RunOptions<Row> = {}): Promise<QuerySummary> {
+      return new Session(transport, initialState()).execute(sql, queryOptions);
+    },
+    /** A session of its own: USE, SET SESSION, PREPARE and transactions stay in it. */
+    session(): Session {
+      return new Session(transport, initialState());
+    },
+    /** Closes pooled connections. */
+    close: () => transport.close(),
+  };
+}
+
+export type TrinoClient = ReturnType<typeof createTrinoClient>;

@@ -1,0 +1,264 @@
+// One query on Trino's client protocol: POST /v1/statement, then follow nextUri until it is gone,
+// decoding rows as pages arrive. One page is fetched ahead while you consume the current one. Cancel
+// with an AbortSignal, cancel(), or by leaving a for-await loop early: the query is then deleted on
+// the server (DELETE nextUri), never left running.
+import { DataplatError, RequestFailedError, type HttpTransport } from '@dataplat/core';
+import type { Column, QueryResults, QueryStats } from '../client/protocol.ts';
+import { applyResponseHeaders, requestHeaders, type SessionState } from '../client/session-state.ts';
+import { TrinoQueryError } from '../client/trino-errors.ts';
+import { containsBigint, decoderFor, parsePage, type DecodeOptions, type Decoder } from '../types/decoders.ts';
+
+export type Row = Record<string, unknown>;
+
+/** Anything with a zod-like `parse`: each decoded row is passed through it (zod, valibot's parser, …). */
+export interface RowSchema<Output> {
+  parse(value: unknown): Output;
+}
+
+export interface QueryOptions<Output = Row> extends DecodeOptions {
+  signal?: AbortSignal | undefined;
+  /** `object` (default): rows keyed by column name. `array`: positional tuples. */
+  rowMode?: 'object' | 'array' | undefined;
+  /** Validates and types each row (e.g. a zod object schema). */
+  schema?: RowSchema<Output> | undefined;
+  /** Called with Trino's progress statistics on every page. */
+  onProgress?: ((stats: QueryStats) => void) | undefined;
+}
+
+export interface QuerySummary {
+  queryId: string;
+  columns: Column[];
+  stats: QueryStats | undefined;
+  /** For INSERT, CREATE TABLE AS, DELETE, …: the statement kind and the rows it changed. */
+  updateType: string | undefined;
+  updateCount: number | undefined;
+}
+
+export class QueryResult<Output = Row> implements AsyncIterable<Output> {
+  readonly sql: string;
+  private readonly transport: HttpTransport;
+  private readonly state: SessionState;
+  private readonly options: QueryOptions<Output>;
+  private readonly onComplete: (state: SessionState) => void;
+  private readonly controller = new AbortController();
+
+  private queryId: string | undefined;
+  private nextUri: string | undefined;
+  private columnList: Column[] | undefined;
+  private decoders: Decoder[] = [];
+  private mayHoldBigints = true;
+  private latestStats: QueryStats | undefined;
+  private updateType: string | undefined;
+  private updateCount: number | undefined;
+  private readonly buffered: Output[][] = [];
+  private started = false;
+  private finished = false;
+  private failure: unknown;
+  private pending: Promise<void> | undefined;
+  private iterated = false;
+
+  constructor(transport: HttpTransport, state: SessionState, sql: string, options: QueryOptions<Output>, onComplete: (state: SessionState) => void) {
+    this.transport = transport;
+    this.state = state;
+    this.sql = sql;
+    this.options = options;
+    this.onComplete = onComplete;
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) this.fail(this.abortError(signal.reason));
+      else signal.addEventListener('abort', () => void this.cancel(this.abortError(signal.reason)), { once: true });
+    }
+  }
+
+  /** The latest progress statistics Trino reported. */
+  get stats(): QueryStats | undefined {
+    return this.latestStats;
+  }
+
+  /** Trino's id of the query (once it was accepted; still available after a cancel). */
+  async id(): Promise<string> {
+    while (this.queryId === undefined && !this.finished) await this.pull();
+    if (this.queryId !== undefined) return this.queryId;
+    this.throwIfFailed();
+    throw new DataplatError({ code: 'TRINO_PROTOCOL', message: 'Trino answered without a query id.' });
+  }
+
+  /** The result columns with their SQL types (fetches pages until Trino sent them, buffering rows). */
+  async columns(): Promise<Column[]> {
+    while (this.columnList === undefined && !this.finished) await this.pull();
+    if (this.columnList) return this.columnList;
+    this.throwIfFailed();
+    return [];
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Output> {
+    for await (const page of this.pages()) {
+      for (const row of page) {
+        // After a cancel or abort, rows already received are not handed out any more.
+        this.throwIfFailed();
+        yield row;
+      }
+    }
+  }
+
+  /** The rows page by page, as Trino sends them (fewer awaits than row by row). */
+  async *pages(): AsyncGenerator<Output[]> {
+    if (this.iterated) throw new DataplatError({ code: 'TRINO_RESULT_CONSUMED', message: 'The rows of a query can be read once.', hint: 'Collect them with all(), or run the query again.' });
+    this.iterated = true;
+    let completed = false;
+    try {
+      for (;;) {
+        const page = this.buffered.shift();
+        if (page) {
+          yield page;
+          this.throwIfFailed();
+          continue;
+        }
+        if (this.finished) break;
+        await this.pull();
+      }
+      this.throwIfFailed();
+      completed = true;
+    } finally {
+      if (!completed && !this.finished) {
+        // Leaving the loop early (break, return, a throw in its body) cancels the query on the server,
+        // except inside a transaction, where a cancel would abort the transaction: the rest is read and dropped.
+        if (this.state.transactionId) while (!this.finished) await this.pull().then(() => void (this.buffered.length = 0));
+        else await this.cancel();
+      }
+    }
+  }
+
+  /** Every row. */
+  async all(): Promise<Output[]> {
+    const rows: Output[] = [];
+    for await (const page of this.pages()) for (const row of page) rows.push(row);
+    return rows;
+  }
+
+  /** The first row (or undefined); the rest of the query is cancelled. */
+  async first(): Promise<Output | undefined> {
+    for await (const row of this) return row;
+    return undefined;
+  }
+
+  /** Runs the query to its end, ignoring rows (for DDL, INSERT, USE, SET SESSION, …). */
+  async summary(): Promise<QuerySummary> {
+    if (!this.iterated) for await (const _ of this.pages());
+    while (!this.finished) await this.pull();
+    this.throwIfFailed();
+    return { queryId: this.queryId!, columns: this.columnList ?? [], stats: this.latestStats, updateType: this.updateType, updateCount: this.updateCount };
+  }
+
+  /** Stops the query on the server. Pending reads fail with code ABORTED. */
+  async cancel(reason?: unknown): Promise<void> {
+    if (this.finished) return;
+    const nextUri = this.nextUri;
+    this.fail(reason ?? new DataplatError({ code: 'ABORTED', message: `Query ${this.queryId ?? ''} was cancelled.`.replace('  ', ' ') }));
+    this.controller.abort();
+    if (nextUri) {
+      await this.transport.request({ method: 'DELETE', path: nextUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
+    }
+  }
+
+  private abortError(reason: unknown): DataplatError {
+    return new DataplatError({ code: 'ABORTED', message: `Query ${this.queryId ?? ''} was aborted.`.replace('  ', ' '), cause: reason });
+  }
+
+  private fail(error: unknown): void {
+    if (this.finished) return;
+    this.failure = error;
+    this.finished = true;
+    this.buffered.length = 0;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Waits for the next page (fetching it if no fetch is in flight) and starts fetching the one after. */
+  private async pull(): Promise<void> {
+    if (this.finished) return;
+    this.pending ??= this.fetchPage();
+    const current = this.pending;
+    await current;
+    if (this.pending === current) this.pending = undefined;
+    // Fetch ahead while the caller works on what just arrived.
+    if (!this.finished && this.nextUri && !this.pending) this.pending = this.fetchPage();
+  }
+
+  private async fetchPage(): Promise<void> {
+    try {
+      const first = !this.started;
+      this.started = true;
+      const response = await this.transport.request<string>({
+        method: first ? 'POST' : 'GET',
+        path: first ? '/v1/statement' : this.nextUri!,
+        headers: requestHeaders(this.state),
+        body: first ? { text: this.sql } : undefined,
+        // Trino's protocol: 502/503/504 mean "not processed, try again", also for the POST; a nextUri GET
+        // is repeatable (its token names the page), so retries never duplicate or skip rows.
+        idempotent: true,
+        responseType: 'text',
+        signal: this.controller.signal,
+      });
+      if (this.finished) return;
+      applyResponseHeaders(this.state, response.headers);
+      this.accept(parsePage(response.body, this.mayHoldBigints) as QueryResults);
+    } catch (error) {
+      if (this.finished) return; // cancelled meanwhile: the cancellation error stands
+      this.fail(RequestFailedError.isInstance(error) && error.code === 'ABORTED' ? this.abortError(error) : error);
+    }
+  }
+
+  private accept(results: QueryResults): void {
+    this.queryId = results.id;
+    this.nextUri = results.nextUri;
+    this.latestStats = results.stats;
+    if (results.stats) this.options.onProgress?.(results.stats);
+    if (results.columns && !this.columnList) this.useColumns(results.columns);
+    if (results.data?.length) {
+      if (!this.columnList) throw new DataplatError({ code: 'TRINO_PROTOCOL', message: `Query ${results.id}: data arrived before the columns.` });
+      this.buffered.push(this.decodeRows(results.data));
+    }
+    if (results.updateType) this.updateType = results.updateType;
+    if (results.updateCount !== undefined) this.updateCount = results.updateCount;
+    if (results.error) {
+      this.fail(new TrinoQueryError(results.id, results.error, this.sql));
+      return;
+    }
+    if (!results.nextUri) {
+      this.finished = true;
+      this.onComplete(this.state);
+    }
+  }
+
+  private useColumns(columns: Column[]): void {
+    this.columnList = columns;
+    this.decoders = columns.map((column) => decoderFor(column.typeSignature, this.options));
+    this.mayHoldBigints = columns.some((column) => containsBigint(column.typeSignature));
+  }
+
+  private decodeRows(data: unknown[][]): Output[] {
+    const decoders = this.decoders;
+    const names = this.columnList!.map((column) => column.name);
+    const width = decoders.length;
+    const schema = this.options.schema;
+    const rows = new Array<Output>(data.length);
+    for (let index = 0; index < data.length; index++) {
+      const values = data[index]!;
+      let row: unknown;
+      if (this.options.rowMode === 'array') {
+        const tuple = new Array<unknown>(width);
+        for (let column = 0; column < width; column++) tuple[column] = decoders[column]!(values[column]);
+        row = tuple;
+      } else {
+        const record: Row = {};
+        for (let column = 0; column < width; column++) record[names[column]!] = decoders[column]!(values[column]);
+        row = record;
+      }
+      rows[index] = schema ? schema.parse(row) : (row as Output);
+    }
+    return rows;
+  }
+}

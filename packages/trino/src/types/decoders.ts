@@ -1,0 +1,111 @@
+// Exact decoding of Trino values, driven by each column's type signature. Trino sends bigint as a JSON
+// number (exact only up to 2^53), decimal as a string, varbinary as base64 and rows as positional
+// arrays; here bigint becomes a JS bigint, decimal stays an exact string (or goes through your decoder),
+// varbinary becomes bytes, rows become objects with their field names, maps become Maps with typed keys.
+import type { TypeSignature } from '../client/protocol.ts';
+
+export type Decoder = (value: unknown) => unknown;
+
+export interface DecodeOptions {
+  /** Turns a decimal's exact text into your type (e.g. a decimal library). Default: keep the string. */
+  decimal?: ((text: string) => unknown) | undefined;
+}
+
+const asNumber: Decoder = (value) => (typeof value === 'number' ? value : Number(value));
+const asBigInt: Decoder = (value) => BigInt(value as string | number);
+const asBoolean: Decoder = (value) => value === true || value === 'true';
+const asString: Decoder = (value) => (typeof value === 'string' ? value : String(value));
+const asBytes: Decoder = (value) => {
+  const buffer = Buffer.from(value as string, 'base64');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+};
+
+/** A decoder for one value of the given type; nulls stay null. */
+export function decoderFor(signature: TypeSignature, options: DecodeOptions = {}): Decoder {
+  const inner = rawDecoder(signature, options);
+  return (value) => (value === null || value === undefined ? null : inner(value));
+}
+
+function rawDecoder(signature: TypeSignature, options: DecodeOptions): Decoder {
+  switch (signature.rawType) {
+    case 'boolean':
+      return asBoolean;
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'real':
+    case 'double':
+      // "NaN", "Infinity" and "-Infinity" arrive as strings; Number() reads them.
+      return asNumber;
+    case 'bigint':
+      return asBigInt;
+    case 'decimal':
+    case 'number': {
+      const decimal = options.decimal;
+      return decimal ? (value) => decimal(String(value)) : asString;
+    }
+    case 'varbinary':
+      return asBytes;
+    case 'array': {
+      const element = decoderFor(typeArgument(signature, 0), options);
+      return (value) => (value as unknown[]).map(element);
+    }
+    case 'map': {
+      const key = decoderFor(typeArgument(signature, 0), options);
+      const element = decoderFor(typeArgument(signature, 1), options);
+      // JSON object keys are strings; Map keeps the key type (bigint, number, …) exact.
+      return (value) => new Map(Object.entries(value as Record<string, unknown>).map(([name, inner]) => [key(name), element(inner)]));
+    }
+    case 'row':
+      return rowDecoder(signature, options);
+    default:
+      // varchar, char, json, uuid, ipaddress, date, time, timestamp (with precision and zone, exactly as
+      // Trino prints them), intervals, geometry (WKT), …: the text is the exact value.
+      return asString;
+  }
+}
+
+function typeArgument(signature: TypeSignature, index: number): TypeSignature {
+  return signature.arguments[index]!.value as TypeSignature;
+}
+
+interface NamedType {
+  fieldName?: { name: string } | null;
+  typeSignature: TypeSignature;
+}
+
+function rowDecoder(signature: TypeSignature, options: DecodeOptions): Decoder {
+  const fields = signature.arguments.map((argument, index) => {
+    const named = argument.value as NamedType;
+    return { name: named.fieldName?.name ?? `_${index + 1}`, decode: decoderFor(named.typeSignature, options) };
+  });
+  return (value) => {
+    const values = value as unknown[];
+    const row: Record<string, unknown> = {};
+    for (let index = 0; index < fields.length; index++) row[fields[index]!.name] = fields[index]!.decode(values[index]);
+    return row;
+  };
+}
+
+/** Whether a type (or anything nested in it) is bigint, i.e. whether JSON numbers may exceed 2^53. */
+export function containsBigint(signature: TypeSignature): boolean {
+  if (signature.rawType === 'bigint') return true;
+  return signature.arguments.some((argument) => {
+    if (argument.kind === 'TYPE') return containsBigint(argument.value as TypeSignature);
+    if (argument.kind === 'NAMED_TYPE') return containsBigint((argument.value as NamedType).typeSignature);
+    return false;
+  });
+}
+
+// A JSON number token of 16+ digits right after `[` or `,`: the only way a value can exceed 2^53.
+// (Inside a string it is a false alarm, which only costs the slower exact parse.)
+const longInteger = /[[,]-?\d{16}/;
+
+/**
+ * Parses a page of Trino's JSON. Only when a bigint column is present and the text holds a number
+ * too long for a double does it use the (10× slower) parse that keeps every number's source text.
+ */
+export function parsePage(text: string, mayHoldBigints: boolean): unknown {
+  if (!mayHoldBigints || !longInteger.test(text)) return JSON.parse(text);
+  return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => (typeof value === 'number' && context?.source !== undefined ? context.source : value));
+}
