@@ -53,7 +53,10 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private readonly buffered: Output[][] = [];
   private started = false;
   private finished = false;
+  /** Cancel or abort: stops handing out rows at once. */
   private failure: unknown;
+  /** The query failed (or a request did): surfaces after the rows received before it. */
+  private endError: unknown;
   private pending: Promise<void> | undefined;
   private iterated = false;
 
@@ -80,6 +83,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     while (this.queryId === undefined && !this.finished) await this.pull();
     if (this.queryId !== undefined) return this.queryId;
     this.throwIfFailed();
+    if (this.endError !== undefined) throw this.endError;
     throw new DataplatError({ code: 'TRINO_PROTOCOL', message: 'Trino answered without a query id.' });
   }
 
@@ -88,6 +92,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     while (this.columnList === undefined && !this.finished) await this.pull();
     if (this.columnList) return this.columnList;
     this.throwIfFailed();
+    if (this.endError !== undefined) throw this.endError;
     return [];
   }
 
@@ -118,6 +123,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         await this.pull();
       }
       this.throwIfFailed();
+      if (this.endError !== undefined) throw this.endError;
       completed = true;
     } finally {
       if (!completed && !this.finished) {
@@ -147,6 +153,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     if (!this.iterated) for await (const _ of this.pages());
     while (!this.finished) await this.pull();
     this.throwIfFailed();
+    if (this.endError !== undefined) throw this.endError;
     return { queryId: this.queryId!, columns: this.columnList ?? [], stats: this.latestStats, updateType: this.updateType, updateCount: this.updateCount };
   }
 
@@ -170,6 +177,11 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     this.failure = error;
     this.finished = true;
     this.buffered.length = 0;
+  }
+
+  private end(error: unknown): void {
+    this.endError = error;
+    this.finished = true;
   }
 
   private throwIfFailed(): void {
@@ -207,7 +219,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       this.accept(parsePage(response.body, this.mayHoldBigints) as QueryResults);
     } catch (error) {
       if (this.finished) return; // cancelled meanwhile: the cancellation error stands
-      this.fail(RequestFailedError.isInstance(error) && error.code === 'ABORTED' ? this.abortError(error) : error);
+      if (RequestFailedError.isInstance(error) && error.code === 'ABORTED') this.fail(this.abortError(error));
+      else this.end(error);
     }
   }
 
@@ -224,7 +237,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     if (results.updateType) this.updateType = results.updateType;
     if (results.updateCount !== undefined) this.updateCount = results.updateCount;
     if (results.error) {
-      this.fail(new TrinoQueryError(results.id, results.error, this.sql));
+      this.end(new TrinoQueryError(results.id, results.error, this.sql));
       return;
     }
     if (!results.nextUri) {

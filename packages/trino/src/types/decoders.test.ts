@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { TypeSignature } from '../client/protocol.ts';
+import { containsBigint, decoderFor, parsePage } from './decoders.ts';
+
+const type = (rawType: string, ...arguments_: TypeSignature['arguments']): TypeSignature => ({ rawType, arguments: arguments_ });
+const typeArgument = (signature: TypeSignature) => ({ kind: 'TYPE' as const, value: signature });
+const field = (name: string | null, signature: TypeSignature) => ({ kind: 'NAMED_TYPE' as const, value: { fieldName: name === null ? null : { name }, typeSignature: signature } });
+
+describe('parsePage', () => {
+  it('keeps integers beyond 2^53 exact when a bigint column may hold them', () => {
+    const page = parsePage('{"data":[[9223372036854775807,"9223372036854775807",1.5]]}', true) as { data: unknown[][] };
+    expect(page.data[0]).toEqual(['9223372036854775807', '9223372036854775807', '1.5']);
+    expect(decoderFor(type('bigint'))(page.data[0]![0])).toBe(9223372036854775807n);
+    expect(decoderFor(type('double'))(page.data[0]![2])).toBe(1.5);
+  });
+
+  it('uses the fast native parse when no number is long enough to lose precision', () => {
+    const page = parsePage('{"data":[[900719925474099,2.5]]}', true) as { data: unknown[][] };
+    expect(page.data[0]).toEqual([900719925474099, 2.5]);
+    expect(decoderFor(type('bigint'))(page.data[0]![0])).toBe(900719925474099n);
+  });
+});
+
+describe('decoderFor', () => {
+  it('reads NaN and infinities of doubles, keeps decimals exact, turns base64 into bytes', () => {
+    const double = decoderFor(type('double'));
+    expect([double('NaN'), double('Infinity'), double('-Infinity'), double(0.1)]).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.1]);
+    expect(decoderFor(type('decimal', { kind: 'LONG', value: 38 }, { kind: 'LONG', value: 2 }))('123456789012345678901234567890123456.78')).toBe('123456789012345678901234567890123456.78');
+    expect(decoderFor(type('decimal'), { decimal: (text) => ({ exact: text }) })('1.10')).toEqual({ exact: '1.10' });
+    expect(decoderFor(type('varbinary'))('AP8Q')).toEqual(new Uint8Array([0, 255, 16]));
+    expect(decoderFor(type('boolean'))('true')).toBe(true);
+  });
+
+  it('decodes maps into Maps with typed keys and rows into objects (positional names when unnamed)', () => {
+    const map = decoderFor(type('map', typeArgument(type('bigint')), typeArgument(type('array', typeArgument(type('integer'))))));
+    expect(map({ '9007199254740993': [1, null], '-2': [] })).toEqual(
+      new Map<bigint, unknown>([
+        [9007199254740993n, [1, null]],
+        [-2n, []],
+      ]),
+    );
+    const row = decoderFor(type('row', field('id', type('bigint')), field(null, type('varchar'))));
+    expect(row([7, 'x'])).toEqual({ id: 7n, _2: 'x' });
+    expect(row(null)).toBeNull();
+  });
+
+  it('finds bigint anywhere in a nested type', () => {
+    expect(containsBigint(type('row', field('a', type('array', typeArgument(type('bigint'))))))).toBe(true);
+    expect(containsBigint(type('map', typeArgument(type('varchar')), typeArgument(type('double'))))).toBe(false);
+  });
+});

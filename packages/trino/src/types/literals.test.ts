@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { literal, toSqlLiteral } from './literals.ts';
+
+describe('toSqlLiteral', () => {
+  it('escapes strings so a parameter cannot end the literal', () => {
+    expect(toSqlLiteral("it's'; DROP TABLE t; --", 0)).toBe("'it''s''; DROP TABLE t; --'");
+  });
+
+  it('renders exact, typed literals', () => {
+    expect(toSqlLiteral(9223372036854775807n, 0)).toBe('9223372036854775807');
+    expect(toSqlLiteral(42, 0)).toBe('42');
+    expect(toSqlLiteral(0.5, 0)).toBe("DOUBLE '0.5'");
+    expect(toSqlLiteral(Number.NaN, 0)).toBe('nan()');
+    expect(toSqlLiteral(Number.NEGATIVE_INFINITY, 0)).toBe('-infinity()');
+    expect(toSqlLiteral(null, 0)).toBe('NULL');
+    expect(toSqlLiteral(false, 0)).toBe('FALSE');
+    expect(toSqlLiteral(new Date('2026-11-21T10:11:12.345Z'), 0)).toBe("TIMESTAMP '2026-11-21 10:11:12.345 UTC'");
+    expect(toSqlLiteral(new Uint8Array([0, 255]), 0)).toBe("X'00ff'");
+    expect(toSqlLiteral(['a', 1, null], 0)).toBe("ARRAY['a', 1, NULL]");
+    expect(toSqlLiteral(literal("DATE '2026-11-21'"), 0)).toBe("DATE '2026-11-21'");
+  });
+
+  it('names the parameter that has no literal', () => {
+    expect(() => toSqlLiteral({} as never, 2)).toThrow('Query parameter 3 is object');
+    expect(() => toSqlLiteral(new Date('nope'), 0)).toThrow('an invalid Date');
+  });
+});
