@@ -29,7 +29,7 @@ const parameterWrappers: Record<string, { type: string; format?: string }> = {
 };
 
 interface SpecParameter {
-  schema?: { $ref?: string };
+  schema?: { $ref?: string; type?: string; format?: string };
 }
 type Spec = { paths: Record<string, Record<string, { parameters?: SpecParameter[] }>> };
 
