@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { StackConfig } from './config/stack-config.ts';
 import { stackDatabases } from './services/postgres/postgres-service.ts';
+import { s3Region, stackBuckets } from './services/s3/s3-service.ts';
 
 export interface PostgresEndpoint {
   host: string;
@@ -26,6 +27,17 @@ export interface NifiHttpsEndpoint extends NifiHttpEndpoint {
 export interface TrinoEndpoint {
   url: string;
   user: string;
+  /** Trino spools large results to S3 storage and hands clients segment URLs (the spooling protocol). */
+  spooling: { bucket: string };
+}
+
+export interface S3Endpoint {
+  /** Path-style S3 endpoint, e.g. http://127.0.0.1:18083 (region us-east-1). */
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  buckets: typeof stackBuckets;
 }
 
 export interface AirflowEndpoint {
@@ -42,6 +54,7 @@ export interface StackEndpoints {
   nifiHttps?: NifiHttpsEndpoint;
   trino?: TrinoEndpoint;
   airflow?: AirflowEndpoint;
+  s3?: S3Endpoint;
 }
 
 export function describeEndpoints(config: StackConfig): StackEndpoints {
@@ -62,7 +75,10 @@ export function describeEndpoints(config: StackConfig): StackEndpoints {
       caCertificateFile: join(config.stateDir, 'nifi-https', 'tls', 'ca.pem'),
     };
   }
-  if (services.includes('trino')) endpoints.trino = { url: `http://127.0.0.1:${ports.trino}`, user: 'dataplat' };
+  if (services.includes('trino')) endpoints.trino = { url: `http://127.0.0.1:${ports.trino}`, user: 'dataplat', spooling: { bucket: stackBuckets.trinoSpooling } };
+  if (services.includes('s3')) {
+    endpoints.s3 = { endpoint: `http://127.0.0.1:${ports.s3}`, region: s3Region, ...credentials.s3, buckets: stackBuckets };
+  }
   if (services.includes('airflow')) {
     endpoints.airflow = { url: `http://127.0.0.1:${ports.airflow}`, ...credentials.airflow, dagsFolder: config.dagsFolder };
   }

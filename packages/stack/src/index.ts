@@ -13,6 +13,7 @@ export type {
   NifiHttpEndpoint,
   NifiHttpsEndpoint,
   PostgresEndpoint,
+  S3Endpoint,
   StackEndpoints,
   TrinoEndpoint,
 } from './endpoints.ts';

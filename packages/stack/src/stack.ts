@@ -17,12 +17,14 @@ import { isRecordedProcessAlive, readPidFile, stopRecordedProcess } from './proc
 import { airflowService } from './services/airflow/airflow-service.ts';
 import { nifiHttpService, nifiHttpsService } from './services/nifi/nifi-service.ts';
 import { postgresService } from './services/postgres/postgres-service.ts';
+import { s3Service } from './services/s3/s3-service.ts';
 import { pidFile, type ServiceContext, type StackService } from './services/service.ts';
 import { trinoService } from './services/trino/trino-service.ts';
 import type { StackEvent } from './stack-events.ts';
 
 const services: Record<ServiceName, StackService> = {
   postgres: postgresService,
+  s3: s3Service,
   nifi: nifiHttpService,
   'nifi-https': nifiHttpsService,
   trino: trinoService,

@@ -42,6 +42,8 @@ export interface HttpRequest {
   anonymous?: boolean | undefined;
   /** Strings to scrub from any error this request raises (e.g. a password sent in the body). */
   secrets?: string[] | undefined;
+  /** Leave out the transport's default headers (for requests to third parties, e.g. presigned storage URLs). */
+  omitDefaultHeaders?: boolean | undefined;
 }
 
 export interface HttpResponse<Body = unknown> {
@@ -179,7 +181,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const headers: Record<string, string> = {
       'user-agent': options.userAgent ?? 'dataplat',
       accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
-      ...options.headers,
+      ...(httpRequest.omitDefaultHeaders ? {} : options.headers),
       ...httpRequest.headers,
       ...authHeaders,
     };

@@ -5,7 +5,7 @@ import { defaultPorts, resolveStackConfig, withDependencies } from './stack-conf
 describe('resolveStackConfig', () => {
   it('uses loopback defaults, all services and the XDG cache', () => {
     const config = resolveStackConfig({}, { XDG_CACHE_HOME: '/cache-home' });
-    expect(config.services).toEqual(['postgres', 'nifi', 'nifi-https', 'trino', 'airflow']);
+    expect(config.services).toEqual(['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow']);
     expect(config.ports).toEqual(defaultPorts);
     expect(config.cacheDir).toBe('/cache-home/dataplat');
     expect(config.mavenRepositoryUrl).toBe('https://repo1.maven.org/maven2');
@@ -16,7 +16,7 @@ describe('resolveStackConfig', () => {
     const fromEnv = resolveStackConfig({}, env);
     expect(fromEnv.ports.trino).toBe(28081);
     expect(fromEnv.cacheDir).toBe('/from-env');
-    expect(fromEnv.services).toEqual(['postgres', 'trino']);
+    expect(fromEnv.services).toEqual(['postgres', 's3', 'trino']);
     expect(fromEnv.mavenRepositoryUrl).toBe('https://mirror.example/maven2');
     const explicit = resolveStackConfig({ ports: { trino: 38081 }, cacheDir: '/explicit' }, env);
     expect(explicit.ports.trino).toBe(38081);
@@ -39,14 +39,14 @@ describe('resolveStackConfig', () => {
   });
 
   it('rejects unknown service names with the list of known ones', () => {
-    expect(() => resolveStackConfig({}, { DATAPLAT_STACK_SERVICES: 'nifi,kafka' })).toThrowError(/Unknown service "kafka".*\n.*Known services: postgres, nifi/);
+    expect(() => resolveStackConfig({}, { DATAPLAT_STACK_SERVICES: 'nifi,kafka' })).toThrowError(/Unknown service "kafka".*\n.*Known services: postgres, s3, nifi/);
   });
 });
 
 describe('withDependencies', () => {
   it('adds postgres for trino and airflow and keeps the canonical order', () => {
     expect(withDependencies(['airflow'])).toEqual(['postgres', 'airflow']);
-    expect(withDependencies(['trino', 'nifi'])).toEqual(['postgres', 'nifi', 'trino']);
+    expect(withDependencies(['trino', 'nifi'])).toEqual(['postgres', 's3', 'nifi', 'trino']);
     expect(withDependencies(['nifi-https'])).toEqual(['nifi-https']);
   });
 });

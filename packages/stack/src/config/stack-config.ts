@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { StackError } from '../errors.ts';
 
-export const serviceNames = ['postgres', 'nifi', 'nifi-https', 'trino', 'airflow'] as const;
+export const serviceNames = ['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export interface StackPorts {
@@ -15,6 +15,8 @@ export interface StackPorts {
   nifiHttpsManagement: number;
   trino: number;
   airflow: number;
+  /** S3-compatible object storage (s3proxy over local files): Trino's spooled results. */
+  s3: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -25,6 +27,7 @@ export const defaultPorts: StackPorts = {
   nifiHttpsManagement: 18091,
   trino: 18081,
   airflow: 18082,
+  s3: 18083,
 };
 
 export interface StackCredentials {
@@ -34,6 +37,8 @@ export interface StackCredentials {
   nifi: { username: string; password: string };
   /** SimpleAuthManager users of Airflow: an admin and a read-only viewer. */
   airflow: { admin: { username: string; password: string }; viewer: { username: string; password: string } };
+  /** Access key of the S3-compatible storage. */
+  s3: { accessKey: string; secretKey: string };
 }
 
 // Local-only, loopback-bound defaults; override them when the machine is shared.
@@ -44,10 +49,11 @@ export const defaultCredentials: StackCredentials = {
     admin: { username: 'admin', password: 'dataplat-local-admin' },
     viewer: { username: 'viewer', password: 'dataplat-local-viewer' },
   },
+  s3: { accessKey: 'dataplat', secretKey: 'dataplat-local-s3-secret' },
 };
 
 export interface StackOptions {
-  /** Services to run; dependencies are added (trino and airflow need postgres). Default: all. */
+  /** Services to run; dependencies are added (trino needs postgres and s3, airflow needs postgres). Default: all. */
   services?: readonly ServiceName[] | undefined;
   /** Downloads and installations, shared by every stack on the machine. */
   cacheDir?: string | undefined;
@@ -84,7 +90,9 @@ const serviceDependencies: Record<ServiceName, ServiceName[]> = {
   postgres: [],
   nifi: [],
   'nifi-https': [],
-  trino: ['postgres'],
+  s3: [],
+  // Trino spools large results to the S3 storage (the spooling protocol).
+  trino: ['postgres', 's3'],
   airflow: ['postgres'],
 };
 
@@ -100,6 +108,7 @@ const portEnvironmentVariables: Record<keyof StackPorts, string> = {
   nifiHttpsManagement: 'DATAPLAT_NIFI_HTTPS_MANAGEMENT_PORT',
   trino: 'DATAPLAT_TRINO_PORT',
   airflow: 'DATAPLAT_AIRFLOW_PORT',
+  s3: 'DATAPLAT_S3_PORT',
 };
 
 /**

@@ -59,6 +59,74 @@ describe('createTrinoClient', () => {
     expect((error as Error).message).toContain(`line 1:10: SELECT x / 0 FROM t\n${' '.repeat('line 1:10: '.length + 9)}^`);
   });
 
+  it('fetches spooled segments with only their own headers (no Trino credentials), acknowledges them, keeps order', async () => {
+    const server = 'https://trino.test:8443';
+    const storage = 'http://storage.test:9000';
+    const columns = [{ name: 'n', type: 'bigint', typeSignature: { rawType: 'bigint', arguments: [] } }];
+    const spooled = (index: number, rows: string) => ({
+      type: 'spooled',
+      uri: `${storage}/bucket/segment-${index}?X-Amz-Signature=abc`,
+      ackUri: `${server}/v1/spooled/ack/${index}`,
+      headers: { 'x-amz-server-side-encryption-customer-key': ['a2V5'] },
+      metadata: { rowOffset: 0, rowsCount: JSON.parse(rows).length, segmentSize: rows.length },
+    });
+    const trinoPool = mockAgent.get(server);
+    let encodingRequested: unknown;
+    trinoPool.intercept({ path: '/v1/statement', method: 'POST' }).reply((request) => {
+      encodingRequested = (request.headers as Record<string, string>)['x-trino-query-data-encoding'];
+      return {
+        statusCode: 200,
+        data: { id: 'q3', infoUri: '', columns, data: { encoding: 'json', segments: [spooled(1, '[[1],[2]]'), { type: 'inline', data: Buffer.from('[[3]]').toString('base64'), metadata: { rowOffset: 2, rowsCount: 1, segmentSize: 5 } }, spooled(2, '[[9007199254740993]]')] }, stats },
+        responseOptions: json,
+      };
+    });
+    const acks: string[] = [];
+    trinoPool.intercept({ path: /\/v1\/spooled\/ack\/\d/, method: 'GET' }).reply((request) => {
+      acks.push(request.path);
+      return { statusCode: 200, data: '' };
+    }).times(2);
+    const storageHeaders: Array<Record<string, string>> = [];
+    const storagePool = mockAgent.get(storage);
+    for (const [index, body] of [[1, '[[1],[2]]'], [2, '[[9007199254740993]]']] as const) {
+      storagePool
+        .intercept({ path: `/bucket/segment-${index}?X-Amz-Signature=abc`, method: 'GET' })
+        .reply((request) => {
+          storageHeaders.push(request.headers as Record<string, string>);
+          return { statusCode: 200, data: body };
+        })
+        .delay(index === 1 ? 30 : 1); // the first segment arrives last: order must still hold
+    }
+    const client = createTrinoClient({ server, auth: { token: 'secret-token' }, user: 'ana', headers: { 'x-custom-secret': 'shh' }, dispatcher: mockAgent });
+    const result = client.query('SELECT n FROM t');
+    expect((await result.all()).map((row) => row['n'])).toEqual([1n, 2n, 3n, 9007199254740993n]);
+    expect(encodingRequested).toBe('json+zstd,json+lz4,json');
+    expect(result.spooling).toEqual({ encoding: 'json', inlineSegments: 1, spooledSegments: 2 });
+    for (const headers of storageHeaders) {
+      expect(headers['x-amz-server-side-encryption-customer-key']).toBe('a2V5');
+      expect(Object.keys(headers).filter((name) => name === 'authorization' || name.startsWith('x-trino-') || name === 'x-custom-secret')).toEqual([]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(acks.sort()).toEqual(['/v1/spooled/ack/1', '/v1/spooled/ack/2']);
+  });
+
+  it('fails the query when a spooled segment cannot be read, instead of returning fewer rows', async () => {
+    const server = 'https://trino.test:8443';
+    const columns = [{ name: 'n', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
+    mockAgent
+      .get(server)
+      .intercept({ path: '/v1/statement', method: 'POST' })
+      .reply(200, {
+        id: 'q4',
+        infoUri: '',
+        columns,
+        data: { encoding: 'json', segments: [{ type: 'spooled', uri: 'http://storage.test:9000/gone', ackUri: `${server}/v1/spooled/ack/1`, metadata: { rowOffset: 0, rowsCount: 5, segmentSize: 10 } }] },
+        stats,
+      }, json);
+    mockAgent.get('http://storage.test:9000').intercept({ path: '/gone', method: 'GET' }).reply(404, '<Error><Code>NoSuchKey</Code></Error>');
+    const client = createTrinoClient({ server, user: 'ana', dispatcher: mockAgent });
+    await expect(client.query('SELECT n FROM t').all()).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+
   it('names placeholder/parameter mismatches before sending anything', () => {
     const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent });
     expect(() => client.query("SELECT ? -- is it?\nFROM t WHERE a = '?' AND b = ?", { params: [1] })).toThrow('The SQL has 2 ? placeholder(s) but 1 parameter(s) were given.');

@@ -7,6 +7,7 @@ import type { Column, QueryResults, QueryStats } from '../client/protocol.ts';
 import { applyResponseHeaders, requestHeaders, type SessionState } from '../client/session-state.ts';
 import { TrinoQueryError } from '../client/trino-errors.ts';
 import { containsBigint, decoderFor, parsePage, type DecodeOptions, type Decoder } from '../types/decoders.ts';
+import { isSpooledData, segmentText, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -23,6 +24,19 @@ export interface QueryOptions<Output = Row> extends DecodeOptions {
   schema?: RowSchema<Output> | undefined;
   /** Called with Trino's progress statistics on every page. */
   onProgress?: ((stats: QueryStats) => void) | undefined;
+  /**
+   * The spooling protocol: encodings to offer, in preference order (default json+zstd, json+lz4, json).
+   * Trino uses one when spooling is enabled on the server, else sends rows directly. `false`: direct only.
+   */
+  encoding?: SpoolingEncoding | readonly SpoolingEncoding[] | false | undefined;
+  /** Spooled segments downloaded at once (default 4): more is faster, each holds up to ~16 MB. */
+  maxSegmentDownloads?: number | undefined;
+}
+
+export interface SpoolingSummary {
+  encoding: string;
+  inlineSegments: number;
+  spooledSegments: number;
 }
 
 export interface QuerySummary {
@@ -51,6 +65,9 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private updateType: string | undefined;
   private updateCount: number | undefined;
   private readonly buffered: Output[][] = [];
+  /** Decoded rows of segments, in order; spooled ones are downloading meanwhile. */
+  private readonly segmentRows: Array<Promise<Output[]>> = [];
+  private spoolingSummary: SpoolingSummary | undefined;
   private started = false;
   private finished = false;
   /** Cancel or abort: stops handing out rows at once. */
@@ -71,6 +88,11 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       if (signal.aborted) this.fail(this.abortError(signal.reason));
       else signal.addEventListener('abort', () => void this.cancel(this.abortError(signal.reason)), { once: true });
     }
+  }
+
+  /** Whether Trino answered with the spooling protocol, and how many segments of each kind. */
+  get spooling(): SpoolingSummary | undefined {
+    return this.spoolingSummary;
   }
 
   /** The latest progress statistics Trino reported. */
@@ -119,17 +141,17 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
           this.throwIfFailed();
           continue;
         }
-        if (this.finished) break;
+        if (this.exhausted) break;
         await this.pull();
       }
       this.throwIfFailed();
       if (this.endError !== undefined) throw this.endError;
       completed = true;
     } finally {
-      if (!completed && !this.finished) {
+      if (!completed && !this.exhausted) {
         // Leaving the loop early (break, return, a throw in its body) cancels the query on the server,
         // except inside a transaction, where a cancel would abort the transaction: the rest is read and dropped.
-        if (this.state.transactionId) while (!this.finished) await this.pull().then(() => void (this.buffered.length = 0));
+        if (this.state.transactionId) while (!this.exhausted) await this.pull().then(() => void (this.buffered.length = 0));
         else await this.cancel();
       }
     }
@@ -157,11 +179,21 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     return { queryId: this.queryId!, columns: this.columnList ?? [], stats: this.latestStats, updateType: this.updateType, updateCount: this.updateCount };
   }
 
+  /** No more requests to make and no segment left to read. */
+  private get exhausted(): boolean {
+    return this.finished && this.segmentRows.length === 0;
+  }
+
   /** Stops the query on the server. Pending reads fail with code ABORTED. */
   async cancel(reason?: unknown): Promise<void> {
-    if (this.finished) return;
+    if (this.failure !== undefined || this.exhausted) return;
     const nextUri = this.nextUri;
     this.fail(reason ?? new DataplatError({ code: 'ABORTED', message: `Query ${this.queryId ?? ''} was cancelled.`.replace('  ', ' ') }));
+    await this.stopOnServer(nextUri);
+  }
+
+  /** Aborts what is in flight and deletes the query on Trino (DELETE nextUri), ignoring failures to do so. */
+  private async stopOnServer(nextUri: string | undefined): Promise<void> {
     this.controller.abort();
     if (nextUri) {
       await this.transport.request({ method: 'DELETE', path: nextUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
@@ -173,10 +205,11 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   }
 
   private fail(error: unknown): void {
-    if (this.finished) return;
+    if (this.exhausted) return;
     this.failure = error;
     this.finished = true;
     this.buffered.length = 0;
+    this.segmentRows.length = 0;
   }
 
   private end(error: unknown): void {
@@ -188,25 +221,47 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Waits for the next page (fetching it if no fetch is in flight) and starts fetching the one after. */
+  /** Waits for the next rows (a segment, or the next page) and keeps fetching ahead. */
   private async pull(): Promise<void> {
+    const segment = this.segmentRows.shift();
+    if (segment) {
+      try {
+        const rows = await segment;
+        if (!this.failure) this.buffered.push(rows);
+      } catch (error) {
+        // A segment that cannot be read ends the query: rows are never silently missing.
+        if (!this.failure) {
+          const nextUri = this.finished ? undefined : this.nextUri;
+          this.end(error);
+          await this.stopOnServer(nextUri);
+        }
+      }
+      this.fetchAhead();
+      return;
+    }
     if (this.finished) return;
     this.pending ??= this.fetchPage();
     const current = this.pending;
     await current;
     if (this.pending === current) this.pending = undefined;
-    // Fetch ahead while the caller works on what just arrived.
-    if (!this.finished && this.nextUri && !this.pending) this.pending = this.fetchPage();
+    this.fetchAhead();
+  }
+
+  /** Fetch the next page while the caller works on what arrived, unless enough segments are downloading. */
+  private fetchAhead(): void {
+    const limit = this.options.maxSegmentDownloads ?? 4;
+    if (!this.finished && this.nextUri && !this.pending && this.segmentRows.length < limit) this.pending = this.fetchPage();
   }
 
   private async fetchPage(): Promise<void> {
     try {
       const first = !this.started;
       this.started = true;
+      const encodings = this.options.encoding === false ? [] : typeof this.options.encoding === 'string' ? [this.options.encoding] : (this.options.encoding ?? supportedEncodings);
       const response = await this.transport.request<string>({
         method: first ? 'POST' : 'GET',
         path: first ? '/v1/statement' : this.nextUri!,
-        headers: requestHeaders(this.state),
+        headers: { ...requestHeaders(this.state), ...(first && encodings.length ? { 'x-trino-query-data-encoding': encodings.join(',') } : {}) },
         body: first ? { text: this.sql } : undefined,
         // Trino's protocol: 502/503/504 mean "not processed, try again", also for the POST; a nextUri GET
         // is repeatable (its token names the page), so retries never duplicate or skip rows.
@@ -230,7 +285,15 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     this.latestStats = results.stats;
     if (results.stats) this.options.onProgress?.(results.stats);
     if (results.columns && !this.columnList) this.useColumns(results.columns);
-    if (results.data?.length) {
+    const data: unknown = results.data;
+    if (isSpooledData(data)) {
+      this.spoolingSummary ??= { encoding: data.encoding, inlineSegments: 0, spooledSegments: 0 };
+      for (const segment of data.segments) {
+        const rows = this.segmentRowsOf(data.encoding, segment);
+        rows.catch(() => undefined); // awaited in order later; don't let an early failure go unhandled meanwhile
+        this.segmentRows.push(rows);
+      }
+    } else if (results.data?.length) {
       if (!this.columnList) throw new DataplatError({ code: 'TRINO_PROTOCOL', message: `Query ${results.id}: data arrived before the columns.` });
       this.buffered.push(this.decodeRows(results.data));
     }
@@ -244,6 +307,41 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       this.finished = true;
       this.onComplete(this.state);
     }
+  }
+
+  /** Starts reading a segment (a spooled one downloads now) and resolves to its decoded rows. */
+  private async segmentRowsOf(encoding: string, segment: Segment): Promise<Output[]> {
+    let bytes: Uint8Array;
+    if (segment.type === 'inline') {
+      this.spoolingSummary!.inlineSegments++;
+      bytes = Buffer.from(segment.data, 'base64');
+    } else {
+      this.spoolingSummary!.spooledSegments++;
+      // Only the segment's own headers go to the storage URL: never Trino credentials or session headers.
+      const headers = Object.fromEntries(Object.entries(segment.headers ?? {}).map(([name, values]) => [name, values.join(', ')]));
+      const response = await this.transport.request<Uint8Array>({
+        method: 'GET',
+        path: segment.uri,
+        headers,
+        omitDefaultHeaders: true,
+        responseType: 'bytes',
+        signal: this.controller.signal,
+      });
+      bytes = response.body;
+    }
+    const parsed = parsePage(segmentText(encoding, bytes, segment.metadata), this.mayHoldBigints) as unknown[][];
+    if (parsed.length !== segment.metadata.rowsCount) {
+      throw new DataplatError({
+        code: 'TRINO_PROTOCOL',
+        message: `Query ${this.queryId}: a segment at row ${segment.metadata.rowOffset} holds ${parsed.length} rows instead of ${segment.metadata.rowsCount}.`,
+      });
+    }
+    const rows = this.decodeRows(parsed);
+    // Acknowledge so Trino deletes the segment now rather than when it expires; a failed ack costs nothing.
+    if (segment.type === 'spooled' && segment.ackUri) {
+      void this.transport.request({ method: 'GET', path: segment.ackUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
+    }
+    return rows;
   }
 
   private useColumns(columns: Column[]): void {

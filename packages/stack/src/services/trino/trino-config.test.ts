@@ -3,7 +3,11 @@ import { resolveStackConfig } from '../../config/stack-config.ts';
 import { renderTrinoConfig, trinoJvmArguments } from './trino-config.ts';
 
 const config = resolveStackConfig({ ports: { trino: 28081, postgres: 25432 }, stateDir: '/state' }, {});
-const files = renderTrinoConfig(config, { installDir: '/cache/trino/476', etcDir: '/state/trino/etc', dataDir: '/state/trino/data', icebergWarehouseDir: '/state/trino/iceberg-warehouse' });
+const files = renderTrinoConfig(
+  config,
+  { installDir: '/cache/trino/476', etcDir: '/state/trino/etc', dataDir: '/state/trino/data', icebergWarehouseDir: '/state/trino/iceberg-warehouse' },
+  { spoolingSharedSecretKey: 'c2VjcmV0' },
+);
 
 describe('renderTrinoConfig', () => {
   it('makes a single loopback coordinator on the configured port', () => {
@@ -24,6 +28,13 @@ describe('renderTrinoConfig', () => {
     expect(Object.keys(files).filter((file) => file.startsWith('catalog/')).sort()).toEqual([
       'catalog/iceberg.properties', 'catalog/memory.properties', 'catalog/postgresql.properties', 'catalog/tpch.properties',
     ]);
+  });
+
+  it('spools large results to the stack S3 storage, fetched by clients from there', () => {
+    expect(files['config.properties']).toContain('protocol.spooling.enabled=true\n');
+    expect(files['config.properties']).toContain('protocol.spooling.retrieval-mode=storage\n');
+    expect(files['spooling-manager.properties']).toContain(`s3.endpoint=http://127.0.0.1:${config.ports.s3}\n`);
+    expect(files['spooling-manager.properties']).toContain('fs.location=s3://trino-spooling/\n');
   });
 });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { stackDatabases } from '../postgres/postgres-service.ts';
+import { s3Region, stackBuckets } from '../s3/s3-service.ts';
 
 export interface TrinoFiles {
   /** Relative path under the etc folder → content. */
@@ -14,8 +15,17 @@ export interface TrinoLayout {
   icebergWarehouseDir: string;
 }
 
-/** Configuration of the single-node coordinator and its catalogs tpch, memory, postgresql and iceberg. */
-export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout): TrinoFiles {
+export interface TrinoSecrets {
+  /** Signs the spooled segment URLs handed to clients (base64, 256 bits). */
+  spoolingSharedSecretKey: string;
+}
+
+/**
+ * Configuration of the single-node coordinator, its catalogs tpch, memory, postgresql and iceberg, and
+ * the spooling protocol: large results are written as segments to the stack's S3 storage, and clients
+ * fetch them straight from there (retrieval mode STORAGE, presigned URLs).
+ */
+export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secrets: TrinoSecrets): TrinoFiles {
   const postgresUrl = (database: string) => `jdbc:postgresql://127.0.0.1:${config.ports.postgres}/${database}`;
   const { user, password } = config.credentials.postgres;
   return {
@@ -30,6 +40,21 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout): Tri
       'plugin.dir': join(layout.installDir, 'plugin'),
       // Load catalogs concurrently: a faster start on small machines.
       'experimental.concurrent-startup': 'true',
+      'protocol.spooling.enabled': 'true',
+      'protocol.spooling.shared-secret-key': secrets.spoolingSharedSecretKey,
+      'protocol.spooling.retrieval-mode': 'storage',
+    }),
+    'spooling-manager.properties': properties({
+      'spooling-manager.name': 'filesystem',
+      'fs.s3.enabled': 'true',
+      'fs.location': `s3://${stackBuckets.trinoSpooling}/`,
+      's3.endpoint': `http://127.0.0.1:${config.ports.s3}`,
+      's3.region': s3Region,
+      's3.path-style-access': 'true',
+      's3.aws-access-key': config.credentials.s3.accessKey,
+      's3.aws-secret-key': config.credentials.s3.secretKey,
+      // s3proxy's filesystem store has no SSE-C; segments stay on this machine.
+      'fs.segment.encryption': 'false',
     }),
     'node.properties': properties({
       'node.environment': 'dataplat',

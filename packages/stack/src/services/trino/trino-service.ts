@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { downloadVerified } from '../../download/verified-download.ts';
 import { cachedInstall } from '../../install/cached-install.ts';
+import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
@@ -24,7 +26,10 @@ export const trinoService: StackService = {
     const { config } = context;
     const java = await context.java();
     const layout = trinoLayout(context);
-    for (const [relativePath, content] of Object.entries(renderTrinoConfig(config, layout))) {
+    const secrets = await loadOrCreateSecrets(join(serviceDir(config, 'trino'), 'secrets.json'), () => ({
+      spoolingSharedSecretKey: randomBytes(32).toString('base64'),
+    }));
+    for (const [relativePath, content] of Object.entries(renderTrinoConfig(config, layout, secrets))) {
       const file = join(layout.etcDir, relativePath);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, content, { mode: 0o600 });
