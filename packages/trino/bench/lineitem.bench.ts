@@ -1,5 +1,6 @@
 // `pnpm bench`: decoding tpch.sf1.lineitem (6,001,215 rows) with @dataplat/trino and with the npm
 // trino-client 0.2.9, side by side in one run against the same real Trino, reported as ratios.
+// MB/s is the size of the result as direct-protocol JSON divided by the time (the same for everyone).
 // Each contender runs in its own process (peak RSS is per process); the order alternates per round.
 // Uses TRINO_URL if set, else starts Trino from @dataplat/stack in .dataplat/bench-stack (and stops it).
 import { spawnSync } from 'node:child_process';
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
   }
   try {
     const bytes = jsonBytes(server, user);
-    const contenders = ['dataplat', 'dataplat-tuples', 'trino-client'];
+    // dataplat: defaults (spooling negotiated, rows as objects); -tuples: rows as arrays; -direct: no spooling.
+    const contenders = ['dataplat', 'dataplat-tuples', 'dataplat-direct', 'trino-client'];
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();

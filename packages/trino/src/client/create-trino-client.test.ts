@@ -127,6 +127,33 @@ describe('createTrinoClient', () => {
     await expect(client.query('SELECT n FROM t').all()).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
   });
 
+  it('keeps an idle query alive by re-reading the last page, without advancing it', async () => {
+    const pool = mockAgent.get(origin);
+    const columns = [{ name: 'x', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
+    const page = (token: number, next: boolean) => ({ id: 'q5', infoUri: '', columns, data: [[token]], stats, ...(next ? { nextUri: `${origin}/v1/statement/executing/q5/t/${token + 1}` } : {}) });
+    pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(200, { id: 'q5', infoUri: '', nextUri: `${origin}/v1/statement/executing/q5/t/1`, stats }, json);
+    pool.intercept({ path: '/v1/statement/executing/q5/t/1', method: 'GET' }).reply(200, page(1, true), json);
+    // Page 2 is fetched ahead, then asked for again by heartbeats while the caller holds row 1.
+    let page2Requests = 0;
+    pool
+      .intercept({ path: '/v1/statement/executing/q5/t/2', method: 'GET' })
+      .reply(() => {
+        page2Requests++;
+        return { statusCode: 200, data: page(2, true), responseOptions: json };
+      })
+      .persist();
+    pool.intercept({ path: '/v1/statement/executing/q5/t/3', method: 'GET' }).reply(200, page(3, false), json);
+    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent });
+    const iterator = client.query('SELECT x FROM t', { heartbeatIntervalMs: 30 })[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual({ x: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 130));
+    expect(page2Requests).toBeGreaterThanOrEqual(3);
+    // The heartbeats did not advance the query: every row arrives once, in order.
+    expect((await iterator.next()).value).toEqual({ x: 2 });
+    expect((await iterator.next()).value).toEqual({ x: 3 });
+    expect((await iterator.next()).done).toBe(true);
+  });
+
   it('names placeholder/parameter mismatches before sending anything', () => {
     const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent });
     expect(() => client.query("SELECT ? -- is it?\nFROM t WHERE a = '?' AND b = ?", { params: [1] })).toThrow('The SQL has 2 ? placeholder(s) but 1 parameter(s) were given.');

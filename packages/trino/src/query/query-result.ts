@@ -31,6 +31,12 @@ export interface QueryOptions<Output = Row> extends DecodeOptions {
   encoding?: SpoolingEncoding | readonly SpoolingEncoding[] | false | undefined;
   /** Spooled segments downloaded at once (default 4): more is faster, each holds up to ~16 MB. */
   maxSegmentDownloads?: number | undefined;
+  /**
+   * While you hold rows without asking for more, Trino would abandon the query after
+   * `query.client.timeout` (5 minutes by default). Every this many ms of idleness the client re-reads
+   * the last page (which Trino answers again without advancing), marking the query alive. Default 60 s; 0 disables.
+   */
+  heartbeatIntervalMs?: number | undefined;
 }
 
 export interface SpoolingSummary {
@@ -65,8 +71,9 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private updateType: string | undefined;
   private updateCount: number | undefined;
   private readonly buffered: Output[][] = [];
-  /** Decoded rows of segments, in order; spooled ones are downloading meanwhile. */
-  private readonly segmentRows: Array<Promise<Output[]>> = [];
+  /** Segments in order, each resolving to a function that decodes its rows: spooled ones download
+   * meanwhile (only compressed bytes wait in memory; decoding happens when the rows are needed). */
+  private readonly segmentRows: Array<Promise<() => Output[]>> = [];
   private spoolingSummary: SpoolingSummary | undefined;
   private started = false;
   private finished = false;
@@ -76,6 +83,10 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private endError: unknown;
   private pending: Promise<void> | undefined;
   private iterated = false;
+  /** The last page URI fetched: asking it again returns the same page and tells Trino the client is alive. */
+  private lastFetchedUri: string | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private pageRequestInFlight = false;
 
   constructor(transport: HttpTransport, state: SessionState, sql: string, options: QueryOptions<Output>, onComplete: (state: SessionState) => void) {
     this.transport = transport;
@@ -205,6 +216,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   }
 
   private fail(error: unknown): void {
+    clearTimeout(this.heartbeatTimer);
     if (this.exhausted) return;
     this.failure = error;
     this.finished = true;
@@ -213,6 +225,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   }
 
   private end(error: unknown): void {
+    clearTimeout(this.heartbeatTimer);
     this.endError = error;
     this.finished = true;
   }
@@ -223,11 +236,35 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
 
   /** Waits for the next rows (a segment, or the next page) and keeps fetching ahead. */
   private async pull(): Promise<void> {
+    clearTimeout(this.heartbeatTimer);
+    try {
+      await this.pullOnce();
+    } finally {
+      this.scheduleHeartbeat();
+    }
+  }
+
+  private scheduleHeartbeat(): void {
+    const interval = this.options.heartbeatIntervalMs ?? 60_000;
+    if (interval <= 0 || this.finished) return;
+    this.heartbeatTimer = setTimeout(() => {
+      const uri = this.lastFetchedUri;
+      // Only while idle: a request in flight already tells Trino the client is there.
+      if (uri && !this.pageRequestInFlight && !this.finished) {
+        void this.transport.request({ method: 'GET', path: uri, headers: requestHeaders(this.state), responseType: 'text', signal: this.controller.signal }).catch(() => undefined);
+      }
+      this.scheduleHeartbeat();
+    }, interval);
+    // Never keep the process alive just for this.
+    this.heartbeatTimer.unref();
+  }
+
+  private async pullOnce(): Promise<void> {
     const segment = this.segmentRows.shift();
     if (segment) {
       try {
-        const rows = await segment;
-        if (!this.failure) this.buffered.push(rows);
+        const decode = await segment;
+        if (!this.failure) this.buffered.push(decode());
       } catch (error) {
         // A segment that cannot be read ends the query: rows are never silently missing.
         if (!this.failure) {
@@ -254,13 +291,15 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   }
 
   private async fetchPage(): Promise<void> {
+    this.pageRequestInFlight = true;
     try {
       const first = !this.started;
       this.started = true;
       const encodings = this.options.encoding === false ? [] : typeof this.options.encoding === 'string' ? [this.options.encoding] : (this.options.encoding ?? supportedEncodings);
+      const path = first ? '/v1/statement' : this.nextUri!;
       const response = await this.transport.request<string>({
         method: first ? 'POST' : 'GET',
-        path: first ? '/v1/statement' : this.nextUri!,
+        path,
         headers: { ...requestHeaders(this.state), ...(first && encodings.length ? { 'x-trino-query-data-encoding': encodings.join(',') } : {}) },
         body: first ? { text: this.sql } : undefined,
         // Trino's protocol: 502/503/504 mean "not processed, try again", also for the POST; a nextUri GET
@@ -270,12 +309,15 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         signal: this.controller.signal,
       });
       if (this.finished) return;
+      if (!first) this.lastFetchedUri = path;
       applyResponseHeaders(this.state, response.headers);
       this.accept(parsePage(response.body, this.mayHoldBigints) as QueryResults);
     } catch (error) {
       if (this.finished) return; // cancelled meanwhile: the cancellation error stands
       if (RequestFailedError.isInstance(error) && error.code === 'ABORTED') this.fail(this.abortError(error));
       else this.end(error);
+    } finally {
+      this.pageRequestInFlight = false;
     }
   }
 
@@ -309,8 +351,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     }
   }
 
-  /** Starts reading a segment (a spooled one downloads now) and resolves to its decoded rows. */
-  private async segmentRowsOf(encoding: string, segment: Segment): Promise<Output[]> {
+  /** Starts reading a segment (a spooled one downloads now) and resolves to the decoding of its rows. */
+  private async segmentRowsOf(encoding: string, segment: Segment): Promise<() => Output[]> {
     let bytes: Uint8Array;
     if (segment.type === 'inline') {
       this.spoolingSummary!.inlineSegments++;
@@ -329,19 +371,21 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       });
       bytes = response.body;
     }
-    const parsed = parsePage(segmentText(encoding, bytes, segment.metadata), this.mayHoldBigints) as unknown[][];
-    if (parsed.length !== segment.metadata.rowsCount) {
-      throw new DataplatError({
-        code: 'TRINO_PROTOCOL',
-        message: `Query ${this.queryId}: a segment at row ${segment.metadata.rowOffset} holds ${parsed.length} rows instead of ${segment.metadata.rowsCount}.`,
-      });
-    }
-    const rows = this.decodeRows(parsed);
-    // Acknowledge so Trino deletes the segment now rather than when it expires; a failed ack costs nothing.
-    if (segment.type === 'spooled' && segment.ackUri) {
-      void this.transport.request({ method: 'GET', path: segment.ackUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
-    }
-    return rows;
+    return () => {
+      const parsed = parsePage(segmentText(encoding, bytes, segment.metadata), this.mayHoldBigints) as unknown[][];
+      if (parsed.length !== segment.metadata.rowsCount) {
+        throw new DataplatError({
+          code: 'TRINO_PROTOCOL',
+          message: `Query ${this.queryId}: a segment at row ${segment.metadata.rowOffset} holds ${parsed.length} rows instead of ${segment.metadata.rowsCount}.`,
+        });
+      }
+      const rows = this.decodeRows(parsed);
+      // Acknowledge so Trino deletes the segment now rather than when it expires; a failed ack costs nothing.
+      if (segment.type === 'spooled' && segment.ackUri) {
+        void this.transport.request({ method: 'GET', path: segment.ackUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
+      }
+      return rows;
+    };
   }
 
   private useColumns(columns: Column[]): void {

@@ -116,6 +116,20 @@ describe('@dataplat/trino against the real Trino', () => {
     ]);
   });
 
+  it('keeps a slowly consumed query alive with heartbeats that re-read the last page without skipping rows', async () => {
+    const sql = 'SELECT orderkey, linenumber FROM tpch.tiny.lineitem ORDER BY orderkey, linenumber';
+    const expected = await trino.query(sql, { rowMode: 'array', encoding: false }).all();
+    const slow = trino.query(sql, { rowMode: 'array', encoding: false, heartbeatIntervalMs: 25 });
+    const rows: unknown[] = [];
+    let pauses = 0;
+    for await (const page of slow.pages()) {
+      rows.push(...page);
+      // Hold each of the first pages long enough for several heartbeats.
+      if (pauses++ < 3) await sleep(120);
+    }
+    expect(rows).toEqual(expected);
+  });
+
   it('types rows through a schema (zod-style parse)', async () => {
     const schema = {
       parse(value: unknown) {
