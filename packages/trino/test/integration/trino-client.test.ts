@@ -224,6 +224,9 @@ describe('@dataplat/trino against the real Trino', () => {
 
     await left.execute('RESET SESSION query_max_run_time');
     expect(left.properties.has('query_max_run_time')).toBe(false);
+    await left.execute('SET PATH memory.default');
+    expect(await left.query('SELECT current_path AS path').first()).toEqual({ path: 'memory.default' });
+    expect(await right.query('SELECT current_path AS path').first()).toEqual({ path: '' });
 
     const zoned = createTrinoClient({ server: trinoEndpoint.url, user: trinoEndpoint.user, timeZone: 'Asia/Kolkata', source: 'dataplat-tests', clientTags: ['nightly', 'etl'] });
     const probe = zoned.query<{ zone: string }>('SELECT current_timezone() AS zone');
