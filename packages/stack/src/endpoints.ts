@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { StackConfig } from './config/stack-config.ts';
 import { stackDatabases } from './services/postgres/postgres-service.ts';
 import { s3Region, stackBuckets } from './services/s3/s3-service.ts';
+import { trinoCaFile } from './services/trino/trino-service.ts';
 
 export interface PostgresEndpoint {
   host: string;
@@ -29,6 +30,8 @@ export interface TrinoEndpoint {
   user: string;
   /** Trino spools large results to S3 storage and hands clients segment URLs (the spooling protocol). */
   spooling: { bucket: string };
+  /** The same Trino over HTTPS, where clients authenticate with the password or a JWT signed with jwtKeyFile's HMAC key. */
+  https: { url: string; username: string; password: string; caCertificateFile: string; jwtKeyFile: string };
 }
 
 export interface S3Endpoint {
@@ -75,7 +78,19 @@ export function describeEndpoints(config: StackConfig): StackEndpoints {
       caCertificateFile: join(config.stateDir, 'nifi-https', 'tls', 'ca.pem'),
     };
   }
-  if (services.includes('trino')) endpoints.trino = { url: `http://127.0.0.1:${ports.trino}`, user: 'dataplat', spooling: { bucket: stackBuckets.trinoSpooling } };
+  if (services.includes('trino')) {
+    endpoints.trino = {
+      url: `http://127.0.0.1:${ports.trino}`,
+      user: 'dataplat',
+      spooling: { bucket: stackBuckets.trinoSpooling },
+      https: {
+        url: `https://localhost:${ports.trinoHttps}`,
+        ...credentials.trino,
+        caCertificateFile: trinoCaFile(config),
+        jwtKeyFile: join(config.stateDir, 'trino', 'etc', 'jwt-hmac.key'),
+      },
+    };
+  }
   if (services.includes('s3')) {
     endpoints.s3 = { endpoint: `http://127.0.0.1:${ports.s3}`, region: s3Region, ...credentials.s3, buckets: stackBuckets };
   }

@@ -14,6 +14,8 @@ export interface StackPorts {
   nifiHttps: number;
   nifiHttpsManagement: number;
   trino: number;
+  /** Trino over HTTPS with password and JWT authentication. */
+  trinoHttps: number;
   airflow: number;
   /** S3-compatible object storage (s3proxy over local files): Trino's spooled results. */
   s3: number;
@@ -26,6 +28,7 @@ export const defaultPorts: StackPorts = {
   nifiHttps: 18443,
   nifiHttpsManagement: 18091,
   trino: 18081,
+  trinoHttps: 18084,
   airflow: 18082,
   s3: 18083,
 };
@@ -39,6 +42,8 @@ export interface StackCredentials {
   airflow: { admin: { username: string; password: string }; viewer: { username: string; password: string } };
   /** Access key of the S3-compatible storage. */
   s3: { accessKey: string; secretKey: string };
+  /** A Trino user of the HTTPS port's password file. */
+  trino: { username: string; password: string };
 }
 
 // Local-only, loopback-bound defaults; override them when the machine is shared.
@@ -50,6 +55,7 @@ export const defaultCredentials: StackCredentials = {
     viewer: { username: 'viewer', password: 'dataplat-local-viewer' },
   },
   s3: { accessKey: 'dataplat', secretKey: 'dataplat-local-s3-secret' },
+  trino: { username: 'dataplat', password: 'dataplat-local-trino' },
 };
 
 export interface StackOptions {
@@ -107,6 +113,7 @@ const portEnvironmentVariables: Record<keyof StackPorts, string> = {
   nifiHttps: 'DATAPLAT_NIFI_HTTPS_PORT',
   nifiHttpsManagement: 'DATAPLAT_NIFI_HTTPS_MANAGEMENT_PORT',
   trino: 'DATAPLAT_TRINO_PORT',
+  trinoHttps: 'DATAPLAT_TRINO_HTTPS_PORT',
   airflow: 'DATAPLAT_AIRFLOW_PORT',
   s3: 'DATAPLAT_S3_PORT',
 };

@@ -4,14 +4,19 @@ import { dirname } from 'node:path';
 /**
  * Secrets a service generates once and must keep (JWT signing keys, keystore passwords, the key that
  * encrypts NiFi's sensitive properties): read from a 0600 JSON file, or generated and written there.
+ * Secrets added in a newer version are generated and added to an existing file; existing ones are kept.
  */
 export async function loadOrCreateSecrets<T extends object>(file: string, generate: () => T): Promise<T> {
+  let existing: Partial<T> = {};
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
+    existing = JSON.parse(await readFile(file, 'utf8')) as Partial<T>;
   } catch {
-    const secrets = generate();
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    return secrets;
+    // first start: nothing kept yet
   }
+  const generated = generate();
+  if (Object.keys(generated).every((key) => key in existing)) return existing as T;
+  const secrets = { ...generated, ...existing };
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
 }

@@ -8,7 +8,14 @@ describe('dataplat-stack against the running stack', () => {
     const result = await runCaptured(['status', '--json', '--dir', directory]);
     expect(result.exitCode).toBe(0);
     const statuses = JSON.parse(result.stdout) as Array<{ service: string; state: string; processes: Array<{ name: string; alive: boolean }> }>;
-    expect(statuses.map((status) => status.state)).toEqual(['ready', 'ready', 'ready', 'ready', 'ready']);
+    expect(statuses.map((status) => [status.service, status.state])).toEqual([
+      ['postgres', 'ready'],
+      ['s3', 'ready'],
+      ['nifi', 'ready'],
+      ['nifi-https', 'ready'],
+      ['trino', 'ready'],
+      ['airflow', 'ready'],
+    ]);
     expect(statuses.find((status) => status.service === 'airflow')?.processes.map((entry) => entry.name)).toEqual(['api-server', 'scheduler', 'dag-processor', 'triggerer']);
   });
 

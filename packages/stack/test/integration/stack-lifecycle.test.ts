@@ -7,6 +7,7 @@ describe('stack lifecycle', () => {
     const statuses = await getStackStatus({ stateDir: inject('stackStateDir') });
     expect(statuses.map((status) => [status.service, status.state])).toEqual([
       ['postgres', 'ready'],
+      ['s3', 'ready'],
       ['nifi', 'ready'],
       ['nifi-https', 'ready'],
       ['trino', 'ready'],
@@ -18,6 +19,7 @@ describe('stack lifecycle', () => {
     const stack = await startStack({ ...testStackOptions, onEvent: undefined });
     expect(stack.timings.map((timing) => [timing.service, timing.reused])).toEqual([
       ['postgres', true],
+      ['s3', true],
       ['nifi', true],
       ['nifi-https', true],
       ['trino', true],

@@ -1,5 +1,6 @@
 // @dataplat/trino against the real Trino 476 of @dataplat/stack.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -357,3 +358,45 @@ async function flakyProxy(target: URL): Promise<{ url: string; failuresInjected(
   };
 }
 
+
+describe('@dataplat/trino authentication against the real Trino (HTTPS)', () => {
+  const https = trinoEndpoint.https;
+
+  it('authenticates with a password over HTTPS, trusting the stack CA (verification on)', async () => {
+    const ca = await readFile(https.caCertificateFile, 'utf8');
+    const client = createTrinoClient({ server: https.url, auth: { username: https.username, password: https.password }, tls: { ca } });
+    expect(await client.query('SELECT current_user AS user').first()).toEqual({ user: https.username });
+    await client.close();
+
+    const wrong = createTrinoClient({ server: https.url, auth: { username: https.username, password: 'not-the-password' }, tls: { ca } });
+    const error = await wrong.query('SELECT 1').all().catch((caught: unknown) => caught);
+    await wrong.close();
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
+    expect(JSON.stringify({ message: (error as Error).message, body: (error as { responseBody?: string }).responseBody })).not.toContain('not-the-password');
+
+    const untrusting = createTrinoClient({ server: https.url, auth: { username: https.username, password: https.password }, retry: false });
+    await expect(untrusting.query('SELECT 1').all()).rejects.toMatchObject({ code: 'NETWORK' });
+    await untrusting.close();
+  });
+
+  it('authenticates with a JWT bearer token, renewed through a token function after a 401', async () => {
+    const ca = await readFile(https.caCertificateFile, 'utf8');
+    const key = Buffer.from((await readFile(https.jwtKeyFile, 'utf8')).trim(), 'base64');
+    const sign = (subject: string, expiresInSeconds: number) => {
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: subject, exp: Math.floor(Date.now() / 1000) + expiresInSeconds })}`;
+      return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+    };
+    const tokens = [sign('jwt-user', -60), sign('jwt-user', 600)];
+    let asked = 0;
+    const client = createTrinoClient({ server: https.url, user: 'jwt-user', auth: { token: () => tokens[Math.min(asked++, 1)]! }, tls: { ca } });
+    // The first token is already expired: Trino answers 401, the function is asked again.
+    expect(await client.query('SELECT current_user AS user').first()).toEqual({ user: 'jwt-user' });
+    expect(asked).toBeGreaterThanOrEqual(2);
+    await client.close();
+
+    const forged = createTrinoClient({ server: https.url, user: 'jwt-user', auth: { token: `${sign('jwt-user', 600).slice(0, -4)}AAAA` }, tls: { ca } });
+    await expect(forged.query('SELECT 1').all()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await forged.close();
+  });
+});

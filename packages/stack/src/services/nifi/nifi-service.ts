@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { ensureSelfSignedCertificate } from '../../tls/self-signed-certificate.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import type { JavaInstallation } from '../../java/find-java.ts';
 import { startProcess } from '../../process/managed-process.ts';
@@ -137,28 +138,23 @@ function instanceSecrets(instanceDir: string): Promise<NifiInstanceSecrets> {
 }
 
 /**
- * A self-signed server certificate for localhost/127.0.0.1 made with the JDK's keytool, once per
- * instance: keystore.p12 for NiFi, truststore.p12 holding it, and tls/ca.pem for clients to trust.
+ * A self-signed server certificate for localhost/127.0.0.1, once per instance: keystore.p12 for NiFi,
+ * tls/ca.pem for clients to trust, and truststore.p12 holding it (NiFi wants a truststore).
  */
 async function ensureTlsMaterial(java: JavaInstallation, layout: NifiInstanceLayout, secrets: NifiInstanceSecrets): Promise<void> {
-  const keystore = join(layout.confDir, 'keystore.p12');
   const truststore = join(layout.confDir, 'truststore.p12');
   const pem = join(layout.instanceDir, 'tls', 'ca.pem');
-  const present = await Promise.all([keystore, truststore, pem].map((file) => stat(file).then(() => true, () => false)));
-  if (present.every(Boolean)) return;
-  await Promise.all([keystore, truststore, pem].map((file) => rm(file, { force: true })));
-  await mkdir(join(layout.instanceDir, 'tls'), { recursive: true });
-  const keytool = join(java.home, 'bin', 'keytool');
-  // Passwords travel in the environment (-storepass:env), never on a command line or in an error message.
-  const env = { ...process.env, DATAPLAT_KEYSTORE_PASSWORD: secrets.keystorePassword, DATAPLAT_TRUSTSTORE_PASSWORD: secrets.truststorePassword };
-  await runInstallCommand('nifi-https', keytool, [
-    '-genkeypair', '-alias', 'nifi', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '825',
-    '-dname', 'CN=localhost, OU=dataplat stack', '-ext', 'san=dns:localhost,ip:127.0.0.1',
-    '-ext', 'eku=serverAuth,clientAuth', '-keystore', keystore, '-storetype', 'PKCS12',
-    '-storepass:env', 'DATAPLAT_KEYSTORE_PASSWORD', '-keypass:env', 'DATAPLAT_KEYSTORE_PASSWORD',
-  ], { env });
-  await runInstallCommand('nifi-https', keytool, ['-exportcert', '-rfc', '-alias', 'nifi', '-keystore', keystore, '-storepass:env', 'DATAPLAT_KEYSTORE_PASSWORD', '-file', pem], { env });
-  await runInstallCommand('nifi-https', keytool, [
+  const { created } = await ensureSelfSignedCertificate(java, {
+    service: 'nifi-https',
+    alias: 'nifi',
+    keystore: join(layout.confDir, 'keystore.p12'),
+    pem,
+    keystorePassword: secrets.keystorePassword,
+  });
+  if (!created && (await stat(truststore).then(() => true, () => false))) return;
+  await rm(truststore, { force: true });
+  const env = { ...process.env, DATAPLAT_TRUSTSTORE_PASSWORD: secrets.truststorePassword };
+  await runInstallCommand('nifi-https', join(java.home, 'bin', 'keytool'), [
     '-importcert', '-noprompt', '-alias', 'nifi', '-file', pem, '-keystore', truststore, '-storetype', 'PKCS12', '-storepass:env', 'DATAPLAT_TRUSTSTORE_PASSWORD',
   ], { env });
 }

@@ -1,3 +1,4 @@
+import { pbkdf2Sync } from 'node:crypto';
 import { join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { stackDatabases } from '../postgres/postgres-service.ts';
@@ -11,6 +12,8 @@ export interface TrinoFiles {
 export interface TrinoLayout {
   installDir: string;
   etcDir: string;
+  /** PKCS12 keystore of the HTTPS port. */
+  keystore: string;
   dataDir: string;
   icebergWarehouseDir: string;
 }
@@ -18,6 +21,22 @@ export interface TrinoLayout {
 export interface TrinoSecrets {
   /** Signs the spooled segment URLs handed to clients (base64, 256 bits). */
   spoolingSharedSecretKey: string;
+  /** Authenticates Trino's internal requests, required once authentication is on. */
+  internalSharedSecret: string;
+  keystorePassword: string;
+  /** HMAC key (base64) that signs the JWTs the HTTPS port accepts. */
+  jwtHmacKey: string;
+  /** Salt (hex) of the password file's PBKDF2 hash. */
+  passwordSalt: string;
+}
+
+/**
+ * A line of Trino's password file, `user:iterations:salt-hex:hash-hex`. Trino's file authenticator
+ * verifies PBKDF2 hashes with HMAC-SHA1 (its EncryptionUtil), so that is what is written.
+ */
+export function passwordFileLine(username: string, password: string, saltHex: string, iterations = 10_000): string {
+  const hash = pbkdf2Sync(password, Buffer.from(saltHex, 'hex'), iterations, 64, 'sha1');
+  return `${username}:${iterations}:${saltHex}:${hash.toString('hex')}`;
 }
 
 /**
@@ -43,7 +62,20 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secr
       'protocol.spooling.enabled': 'true',
       'protocol.spooling.shared-secret-key': secrets.spoolingSharedSecretKey,
       'protocol.spooling.retrieval-mode': 'storage',
+      // A second, HTTPS port where clients authenticate with a password or a JWT; plain HTTP stays open
+      // without authentication (loopback only) for the tools and tests that use it.
+      'http-server.https.enabled': 'true',
+      'http-server.https.port': String(config.ports.trinoHttps),
+      'http-server.https.keystore.path': layout.keystore,
+      'http-server.https.keystore.key': secrets.keystorePassword,
+      'http-server.authentication.type': 'PASSWORD,JWT',
+      'http-server.authentication.allow-insecure-over-http': 'true',
+      'http-server.authentication.jwt.key-file': join(layout.etcDir, 'jwt-hmac.key'),
+      'internal-communication.shared-secret': secrets.internalSharedSecret,
     }),
+    'password-authenticator.properties': properties({ 'password-authenticator.name': 'file', 'file.password-file': join(layout.etcDir, 'password.db') }),
+    'password.db': `${passwordFileLine(config.credentials.trino.username, config.credentials.trino.password, secrets.passwordSalt)}\n`,
+    'jwt-hmac.key': `${secrets.jwtHmacKey}\n`,
     'spooling-manager.properties': properties({
       'spooling-manager.name': 'filesystem',
       'fs.s3.enabled': 'true',

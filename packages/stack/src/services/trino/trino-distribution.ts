@@ -9,7 +9,8 @@ export const trinoDistribution = {
   sha256: 'cfd5accde17e8ebd251eeeb78aed1f490e77bb3a164d95a0f454bf8a7c1cbd3f',
   topFolder: 'trino-server-476',
   // geospatial provides the Geometry type the PostgreSQL connector binds (PostGIS columns);
-  // spooling-filesystem writes spooled result segments to S3 (the spooling protocol).
-  plugins: ['tpch', 'memory', 'postgresql', 'iceberg', 'geospatial', 'spooling-filesystem'],
+  // spooling-filesystem writes spooled result segments to S3 (the spooling protocol);
+  // password-authenticators reads the HTTPS port's password file.
+  plugins: ['tpch', 'memory', 'postgresql', 'iceberg', 'geospatial', 'spooling-filesystem', 'password-authenticators'],
   minimumJava: 24,
 } as const;

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { downloadVerified } from '../../download/verified-download.ts';
 import { cachedInstall } from '../../install/cached-install.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { ensureSelfSignedCertificate } from '../../tls/self-signed-certificate.ts';
+import type { StackConfig } from '../../config/stack-config.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
@@ -15,7 +17,7 @@ import { trinoDistribution } from './trino-distribution.ts';
 export const trinoService: StackService = {
   name: 'trino',
   processNames: ['trino'],
-  ports: (config) => [config.ports.trino],
+  ports: (config) => [config.ports.trino, config.ports.trinoHttps],
   javaRequirement: { minimumMajor: trinoDistribution.minimumJava, neededBy: `Trino ${trinoDistribution.version}` },
 
   async install(context) {
@@ -28,7 +30,12 @@ export const trinoService: StackService = {
     const layout = trinoLayout(context);
     const secrets = await loadOrCreateSecrets(join(serviceDir(config, 'trino'), 'secrets.json'), () => ({
       spoolingSharedSecretKey: randomBytes(32).toString('base64'),
+      internalSharedSecret: randomBytes(32).toString('base64'),
+      keystorePassword: randomBytes(24).toString('base64url'),
+      jwtHmacKey: randomBytes(32).toString('base64'),
+      passwordSalt: randomBytes(16).toString('hex'),
     }));
+    await ensureSelfSignedCertificate(java, { service: 'trino', alias: 'trino', keystore: layout.keystore, pem: trinoCaFile(config), keystorePassword: secrets.keystorePassword });
     for (const [relativePath, content] of Object.entries(renderTrinoConfig(config, layout, secrets))) {
       const file = join(layout.etcDir, relativePath);
       await mkdir(dirname(file), { recursive: true });
@@ -82,11 +89,17 @@ export const trinoService: StackService = {
   },
 };
 
+/** The PEM of the HTTPS port's self-signed certificate, for clients to trust. */
+export function trinoCaFile(config: StackConfig): string {
+  return join(serviceDir(config, 'trino'), 'tls', 'ca.pem');
+}
+
 function trinoLayout(context: ServiceContext): TrinoLayout {
   const directory = serviceDir(context.config, 'trino');
   return {
     installDir: join(context.config.cacheDir, 'trino', trinoDistribution.version),
     etcDir: join(directory, 'etc'),
+    keystore: join(directory, 'tls', 'keystore.p12'),
     dataDir: join(directory, 'data'),
     icebergWarehouseDir: join(directory, 'iceberg-warehouse'),
   };
