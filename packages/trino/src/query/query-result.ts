@@ -60,7 +60,14 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private readonly state: SessionState;
   private readonly options: QueryOptions<Output>;
   private readonly onComplete: (state: SessionState) => void;
+  /**
+   * Aborts segment downloads on cancel. Page requests to Trino are not aborted: Trino long-polls them
+   * (up to a second) and a DELETE makes it answer at once; aborting a TLS request mid-flight leaves
+   * undici with a request that errors later, when the pool closes.
+   */
   private readonly controller = new AbortController();
+  /** Settles when the query is cancelled, so waiting readers return without waiting for Trino. */
+  private readonly stopped = Promise.withResolvers<void>();
 
   private queryId: string | undefined;
   private nextUri: string | undefined;
@@ -218,6 +225,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private fail(error: unknown): void {
     clearTimeout(this.heartbeatTimer);
     if (this.exhausted) return;
+    this.stopped.resolve();
     this.failure = error;
     this.finished = true;
     this.buffered.length = 0;
@@ -251,7 +259,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       const uri = this.lastFetchedUri;
       // Only while idle: a request in flight already tells Trino the client is there.
       if (uri && !this.pageRequestInFlight && !this.finished) {
-        void this.transport.request({ method: 'GET', path: uri, headers: requestHeaders(this.state), responseType: 'text', signal: this.controller.signal }).catch(() => undefined);
+        void this.transport.request({ method: 'GET', path: uri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
       }
       this.scheduleHeartbeat();
     }, interval);
@@ -279,7 +287,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     if (this.finished) return;
     this.pending ??= this.fetchPage();
     const current = this.pending;
-    await current;
+    await Promise.race([current, this.stopped.promise]);
     if (this.pending === current) this.pending = undefined;
     this.fetchAhead();
   }
@@ -306,7 +314,6 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         // is repeatable (its token names the page), so retries never duplicate or skip rows.
         idempotent: true,
         responseType: 'text',
-        signal: this.controller.signal,
       });
       if (this.finished) return;
       if (!first) this.lastFetchedUri = path;
