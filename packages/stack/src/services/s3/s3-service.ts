@@ -8,7 +8,7 @@ import { downloadVerified } from '../../download/verified-download.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
-import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
+import { logFile, pidFile, serviceDir, type StackService } from '../service.ts';
 
 export const s3proxyRelease = {
   version: '4.1.0',
