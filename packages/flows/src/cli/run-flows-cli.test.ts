@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { flowJsonSchema } from '../model/flow-schema.ts';
+import { runFlowsCli } from './run-flows-cli.ts';
+
+const repositoryRoot = join(import.meta.dirname, '..', '..', '..', '..');
+
+async function run(args: string[], cwd = repositoryRoot) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { stdout: '', stderr: '' };
+  stdout.on('data', (chunk: Buffer) => (chunks.stdout += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (chunks.stderr += chunk.toString()));
+  const exitCode = await runFlowsCli(args, { stdout, stderr, isTTY: false, cwd, env: {} });
+  return { exitCode, ...chunks };
+}
+
+describe('flows validate', () => {
+  it('accepts the example flows in flows/ (offline, exit 0)', async () => {
+    const result = await run(['validate']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/\d+ file\(s\): 0 error\(s\), 0 warning\(s\)\./);
+  });
+
+  it('reports every problem of the invalid corpus with file:line:col and exits 1', async () => {
+    const result = await run(['validate', 'packages/flows/src/parse/__fixtures__/invalid']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('packages/flows/src/parse/__fixtures__/invalid/references.yaml:12:9: error [connection/unknown-endpoint]');
+    expect(result.stderr).toMatch(/10 file\(s\): \d+ error\(s\)/);
+  });
+
+  it('prints JSON and GitHub annotations for CI', async () => {
+    const json = await run(['validate', 'packages/flows/src/parse/__fixtures__/invalid/cycle.yaml', '--json']);
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ formatVersion: '1', valid: false, diagnostics: [{ code: 'connection/cycle-cannot-drain', range: { start: { line: 7, column: 3 } } }] });
+    const github = await run(['validate', 'packages/flows/src/parse/__fixtures__/invalid/cycle.yaml', '--format', 'github']);
+    expect(github.stdout).toMatch(/^::error file=packages\/flows\/src\/parse\/__fixtures__\/invalid\/cycle.yaml,line=7,col=3,/);
+  });
+
+  it('answers usage errors with exit 2 and help with exit 0', async () => {
+    expect((await run([])).exitCode).toBe(2);
+    expect((await run(['deploy'])).stderr).toContain('Unknown command "deploy"');
+    expect((await run(['validate', '--format', 'xml'])).exitCode).toBe(2);
+    expect((await run(['validate', 'no/such/path'])).exitCode).toBe(2);
+    const help = await run(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 valid, 1 invalid');
+  });
+});
+
+describe('flows schema', () => {
+  // The committed JSON Schema is what editors read; regenerate with `pnpm flows schema > packages/flows/flow-file.schema.json`.
+  it('matches the committed flow-file.schema.json', async () => {
+    const committed = JSON.parse(await readFile(join(repositoryRoot, 'packages', 'flows', 'flow-file.schema.json'), 'utf8')) as unknown;
+    expect(committed).toEqual(flowJsonSchema());
+    const printed = await run(['schema']);
+    expect(JSON.parse(printed.stdout)).toEqual(committed);
+  });
+});

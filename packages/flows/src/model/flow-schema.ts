@@ -1,0 +1,137 @@
+// The one schema of the flows DSL: YAML files and defineFlow() are both checked against it, and it is
+// exported as JSON Schema for editor completion. Unknown keys are errors (a typo is never ignored).
+import * as z from 'zod';
+
+/** Names are how components refer to each other, so they are kept simple and unambiguous. */
+const name = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]*$/, 'use letters, digits, spaces and _ . : - (starting with a letter or digit)');
+
+/** A NiFi duration such as `30 sec`, `5 mins`, `1 hour`. */
+const duration = z.string().regex(/^\d+(\.\d+)?\s*(nanos?|millis?|ms|secs?|seconds?|s|mins?|minutes?|m|hrs?|hours?|h|days?|d|weeks?)$/i, 'a NiFi duration such as "30 sec" or "5 mins"');
+/** A NiFi data size such as `1 GB`, `500 MB`. */
+const dataSize = z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB)$/i, 'a data size such as "1 GB" or "500 MB"');
+
+const properties = z.record(z.string(), z.string().nullable()).describe('NiFi property names → values ("#{param}" references a parameter).');
+
+const parameter = z.strictObject({
+  value: z.string().optional().describe('The value (sensitive values belong in fromEnv).'),
+  fromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as DB_PASSWORD').optional().describe('Read the value from this environment variable at plan/apply time.'),
+  sensitive: z.boolean().default(false),
+  description: z.string().optional(),
+});
+
+const service = z.strictObject({
+  type: z.string().min(1).describe('Short (JsonTreeReader) or fully-qualified controller service type.'),
+  properties: properties.default({}),
+  comments: z.string().optional(),
+});
+
+const processor = z.strictObject({
+  type: z.string().min(1).describe('Short (ListenHTTP) or fully-qualified processor type.'),
+  properties: properties.default({}),
+  schedule: z
+    .strictObject({
+      strategy: z.enum(['timer', 'cron']).default('timer'),
+      period: z.string().default('0 sec').describe('A duration for timer scheduling, a Quartz expression for cron.'),
+      concurrency: z.number().int().min(1).max(1000).default(1),
+    })
+    .default({ strategy: 'timer', period: '0 sec', concurrency: 1 }),
+  autoTerminate: z.array(z.string().min(1)).default([]).describe('Relationships whose flowfiles are dropped.'),
+  retry: z
+    .strictObject({
+      relationships: z.array(z.string().min(1)).min(1),
+      count: z.number().int().min(1).max(100).default(10),
+      backoff: z.enum(['penalize', 'yield']).default('penalize'),
+      maxBackoff: duration.default('10 mins'),
+    })
+    .optional(),
+  penalty: duration.optional(),
+  yield: duration.optional(),
+  state: z.enum(['running', 'stopped', 'disabled']).default('running'),
+  comments: z.string().optional(),
+});
+
+const endpoint = z.string().min(1).describe('A processor, port or funnel name; `group/port` for a port of a nested group.');
+
+const connection = z.strictObject({
+  from: endpoint,
+  to: endpoint,
+  relationships: z.array(z.string().min(1)).default([]).describe('Required when `from` is a processor.'),
+  name: z.string().optional(),
+  backPressure: z.strictObject({ objects: z.number().int().min(0).default(10_000), size: dataSize.default('1 GB') }).optional(),
+  expiration: duration.optional(),
+  prioritizers: z.array(z.enum(['first-in-first-out', 'newest-first', 'oldest-first', 'priority-attribute'])).default([]),
+  loadBalance: z.enum(['none', 'round-robin', 'single-node', 'partition-by-attribute']).default('none'),
+});
+
+const airflowTrigger = z.strictObject({
+  name,
+  /** Where data arriving triggers Airflow: the name of an output port or a processor's relationship, e.g. `store:success`. */
+  when: z.string().min(1),
+  dagRun: z
+    .strictObject({
+      dag: z.string().min(1),
+      /** FlowFile attributes copied into the run's conf. */
+      confFromAttributes: z.array(z.string().min(1)).default([]),
+      /** Expression Language template of the run id; must be deterministic to make re-triggering idempotent. */
+      runId: z.string().default('nifi__${uuid}'),
+    })
+    .optional(),
+  assetEvent: z.strictObject({ uri: z.string().min(1), extraFromAttributes: z.array(z.string().min(1)).default([]) }).optional(),
+});
+
+export interface GroupModel {
+  name: string;
+  description?: string | undefined;
+  services: Record<string, z.output<typeof service>>;
+  processors: Record<string, z.output<typeof processor>>;
+  connections: Array<z.output<typeof connection>>;
+  inputPorts: string[];
+  outputPorts: string[];
+  funnels: string[];
+  groups: GroupModel[];
+}
+
+const groupFields = {
+  name,
+  description: z.string().optional(),
+  services: z.record(name, service).default({}),
+  processors: z.record(name, processor).default({}),
+  connections: z.array(connection).default([]),
+  inputPorts: z.array(name).default([]),
+  outputPorts: z.array(name).default([]),
+  funnels: z.array(name).default([]),
+};
+
+export const groupSchema: z.ZodType<GroupModel, unknown> = z.lazy(() =>
+  z.strictObject({
+    ...groupFields,
+    groups: z.array(groupSchema).default([]),
+  }),
+);
+
+export const flowSchema = z.strictObject({
+  ...groupFields,
+  groups: z.array(groupSchema).default([]),
+  parameters: z.record(z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -'), parameter).default({}),
+  triggers: z.array(airflowTrigger).default([]),
+  /** Per-environment overrides (`--env prod`), deep-merged over the flow. */
+  environments: z.record(z.string().min(1), z.strictObject({ parameters: z.record(z.string(), parameter.partial()).default({}) })).default({}),
+});
+
+/** A file holds one flow, or several under `flows:`. */
+export const flowFileSchema = z.union([z.strictObject({ flows: z.array(flowSchema).min(1) }), flowSchema]);
+
+export type FlowInput = z.input<typeof flowSchema>;
+export type Flow = z.output<typeof flowSchema>;
+export type ProcessorModel = z.output<typeof processor>;
+export type ConnectionModel = z.output<typeof connection>;
+export type TriggerModel = z.output<typeof airflowTrigger>;
+
+/** The schema as JSON Schema, for editors (e.g. `# yaml-language-server: $schema=…`). */
+export function flowJsonSchema(): unknown {
+  return z.toJSONSchema(flowFileSchema, { io: 'input', unrepresentable: 'any' });
+}

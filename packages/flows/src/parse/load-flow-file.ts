@@ -1,0 +1,191 @@
+// YAML → flows, with every problem reported as a Diagnostic at the exact place in the file. Malformed
+// YAML, duplicate keys, alias bombs, huge files, unknown keys and wrong types are diagnostics, never a
+// stack trace.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type * as z from 'zod';
+import type { Diagnostic, Position } from '../diagnostics/diagnostic.ts';
+import { sortDiagnostics, toJsonPointer } from '../diagnostics/diagnostic.ts';
+import { flowSchema, type Flow } from '../model/flow-schema.ts';
+import { checkFlow } from '../validate/check-flow.ts';
+
+/** Larger flow files are refused before parsing: they are not hand-written, and could exhaust memory. */
+export const maxFlowFileBytes = 2 * 1024 * 1024;
+const maxAliasCount = 100;
+
+export interface LoadedFlowFile {
+  file: string;
+  flows: Flow[];
+  diagnostics: Diagnostic[];
+  /** Where a path of the document is in the file (for diagnostics found later, e.g. by plan). */
+  locate: Locator;
+}
+
+export type Locator = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'range' | 'pointer' | 'path'>;
+
+export function loadFlowFile(file: string, text: string): LoadedFlowFile {
+  const diagnostics: Diagnostic[] = [];
+  const noLocation: Locator = (path) => ({ pointer: toJsonPointer(path), path: path.join('.') || '(file)' });
+  if (Buffer.byteLength(text) > maxFlowFileBytes) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'file/too-large',
+      message: `The file has ${Buffer.byteLength(text)} bytes; flow files may have at most ${maxFlowFileBytes}.`,
+      hint: 'Split it into several files.',
+      file,
+      pointer: '',
+      path: '(file)',
+    });
+    return { file, flows: [], diagnostics, locate: noLocation };
+  }
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col, offset };
+  };
+  for (const error of [...document.errors, ...document.warnings]) {
+    diagnostics.push({
+      severity: document.errors.includes(error as never) ? 'error' : 'warning',
+      code: `yaml/${error.code.toLowerCase().replaceAll('_', '-')}`,
+      message: error.message.split('\n')[0]!,
+      file,
+      range: { start: position(error.pos[0]), end: position(error.pos[1]) },
+      pointer: '',
+      path: '(yaml)',
+    });
+  }
+  const locate = locator(document, position);
+  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { file, flows: [], diagnostics, locate };
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount });
+  } catch (error) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml/alias-limit',
+      message: `The document expands too many aliases (${(error as Error).message}).`,
+      hint: `Use at most ${maxAliasCount} alias expansions; anchors and aliases are for small repeated snippets.`,
+      file,
+      pointer: '',
+      path: '(yaml)',
+    });
+    return { file, flows: [], diagnostics, locate };
+  }
+
+  // A file holds one flow, or several under `flows:`.
+  const multiple = typeof data === 'object' && data !== null && !Array.isArray(data) && 'flows' in data;
+  const rawFlows: unknown[] = multiple ? ((data as { flows: unknown }).flows as unknown[]) : [data];
+  const prefix: Array<string | number> = multiple ? ['flows'] : [];
+  if (multiple && (!Array.isArray(rawFlows) || rawFlows.length === 0)) {
+    diagnostics.push({ severity: 'error', code: 'schema/flows', message: '`flows` must be a non-empty list of flows.', file, ...locate(['flows']) });
+    return { file, flows: [], diagnostics, locate };
+  }
+  if (multiple && Object.keys(data as object).length > 1) {
+    for (const key of Object.keys(data as object).filter((key) => key !== 'flows')) {
+      diagnostics.push({ severity: 'error', code: 'schema/unrecognized_keys', message: `Unknown key "${key}" next to "flows".`, hint: 'A file with `flows:` holds only that list.', file, ...locate([key], true) });
+    }
+  }
+
+  const flows: Flow[] = [];
+  rawFlows.forEach((rawFlow, index) => {
+    const base = multiple ? [...prefix, index] : [];
+    const parsed = flowSchema.safeParse(rawFlow);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) diagnostics.push(issueDiagnostic(issue, rawFlow, base, file, locate));
+      return;
+    }
+    flows.push(parsed.data);
+    diagnostics.push(...checkFlow(parsed.data, (path, key) => ({ file, ...locate([...base, ...path], key) })));
+  });
+  const names = new Map<string, number>();
+  flows.forEach((flow, index) => {
+    if (names.has(flow.name)) {
+      diagnostics.push({ severity: 'error', code: 'name/duplicate-flow', message: `Two flows are named "${flow.name}".`, hint: 'Flow names identify their process groups: make them unique.', file, ...locate([...prefix, index, 'name']) });
+    }
+    names.set(flow.name, index);
+  });
+  return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate };
+}
+
+function issueDiagnostic(issue: z.core.$ZodIssue, rawFlow: unknown, base: Array<string | number>, file: string, locate: Locator): Diagnostic {
+  const path = [...base, ...(issue.path as Array<string | number>)];
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    return {
+      severity: 'error',
+      code: 'schema/unrecognized_keys',
+      message: `Unknown key "${key}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((other) => `"${other}"`).join(', ')})` : ''}.`,
+      hint: 'Check the spelling; the JSON Schema (flows schema) lists every key.',
+      file,
+      ...locate([...path, key], true),
+    };
+  }
+  const missing = issue.code === 'invalid_type' && valueAt(rawFlow, issue.path as Array<string | number>) === undefined;
+  return {
+    severity: 'error',
+    code: missing ? 'schema/missing' : `schema/${issue.code}`,
+    message: missing ? `"${String(path.at(-1))}" is required.` : issue.message,
+    file,
+    ...locate(path),
+  };
+}
+
+function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+/**
+ * Maps a document path to its place in the file: the value's node, the key when asked (unknown keys),
+ * or the nearest existing ancestor (a missing key is reported on the object that lacks it).
+ */
+function locator(document: Document, position: (offset: number) => Position): (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'range' | 'pointer' | 'path'> {
+  return (path, key = false) => {
+    let node: YamlNode | undefined;
+    for (let length = path.length; length >= 0 && !node; length--) {
+      const candidate = keyOrValue(document, path.slice(0, length), key && length === path.length);
+      if (candidate?.range) node = candidate;
+    }
+    return {
+      pointer: toJsonPointer(path),
+      path: friendlyPath(document, path),
+      ...(node?.range ? { range: { start: position(node.range[0]), end: position(node.range[1]) } } : {}),
+    };
+  };
+}
+
+function keyOrValue(document: Document, path: ReadonlyArray<string | number>, key: boolean): YamlNode | undefined {
+  if (path.length === 0) return (document.contents as YamlNode | null) ?? undefined;
+  if (key) {
+    const parent = document.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(path.at(-1)));
+      if (pair && isScalar(pair.key)) return pair.key;
+    }
+  }
+  const value = document.getIn(path, true) as YamlNode | undefined;
+  return value && typeof value === 'object' && 'range' in value ? value : undefined;
+}
+
+/** `flows[iot-sensors].processors.listen` rather than `/flows/0/processors/listen`: list items by their name. */
+function friendlyPath(document: Document, path: ReadonlyArray<string | number>): string {
+  let result = '';
+  for (let index = 0; index < path.length; index++) {
+    const segment = path[index]!;
+    if (typeof segment === 'number') {
+      const item = document.getIn([...path.slice(0, index), segment], true);
+      const named = isMap(item) ? item.get('name') : undefined;
+      result += `[${typeof named === 'string' ? named : segment}]`;
+    } else {
+      const parent = document.getIn(path.slice(0, index), true);
+      result += isSeq(parent) ? `[${segment}]` : `${result ? '.' : ''}${segment}`;
+    }
+  }
+  return result || '(file)';
+}

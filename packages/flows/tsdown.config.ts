@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/cli/main.ts'],
+  format: 'esm',
+  platform: 'node',
+  dts: true,
+  sourcemap: true,
+});
