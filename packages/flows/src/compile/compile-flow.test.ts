@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { defineFlow } from '../model/define-flow.ts';
+import { compileFlow, type TypeCatalog } from './compile-flow.ts';
+import { deterministicId } from './deterministic-id.ts';
+
+const bundle = { group: 'org.apache.nifi', artifact: 'nifi-standard-nar', version: '2.3.0' };
+const catalog: TypeCatalog = {
+  processorTypes: [
+    { type: 'org.apache.nifi.processors.standard.GenerateFlowFile', bundle },
+    { type: 'org.apache.nifi.processors.attributes.UpdateAttribute', bundle: { ...bundle, artifact: 'nifi-update-attribute-nar' } },
+  ],
+  controllerServiceTypes: [{ type: 'org.apache.nifi.json.JsonTreeReader', bundle: { ...bundle, artifact: 'nifi-record-serialization-services-nar' } }],
+};
+
+const flow = defineFlow({
+  name: 'orders',
+  parameters: { batch: { value: '100' }, token: { fromEnv: 'ORDERS_TOKEN', sensitive: true } },
+  services: { reader: { type: 'JsonTreeReader' } },
+  processors: {
+    generate: { type: 'GenerateFlowFile', properties: { 'Batch Size': '#{batch}' } },
+    tag: { type: 'UpdateAttribute', properties: { reader: 'service:reader' }, autoTerminate: ['success'] },
+  },
+  connections: [{ from: 'generate', to: 'tag', relationships: ['success'], prioritizers: ['oldest-first'] }],
+  environments: { prod: { parameters: { batch: { value: '5000' } } } },
+});
+
+describe('compileFlow', () => {
+  it('is deterministic: the same flow gives the same identifiers every time', () => {
+    const first = compileFlow(flow, catalog, { env: { ORDERS_TOKEN: 't' } });
+    const second = compileFlow(flow, catalog, { env: { ORDERS_TOKEN: 't' } });
+    expect(second.definition).toEqual(first.definition);
+    expect(first.definition.flowContents?.identifier).toBe(deterministicId('orders'));
+    expect(deterministicId('orders/processors/tag')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('resolves types, service references, prioritizers and parameters, keeping secrets out of the definition', () => {
+    const { definition, sensitiveParameters } = compileFlow(flow, catalog, { environment: 'prod', env: { ORDERS_TOKEN: 'secret-token' } });
+    const contents = definition.flowContents!;
+    const tag = contents.processors!.find((processor) => processor.name === 'tag')!;
+    expect(tag).toMatchObject({ type: 'org.apache.nifi.processors.attributes.UpdateAttribute', bundle: { artifact: 'nifi-update-attribute-nar' } });
+    expect(tag.properties?.['reader']).toBe(contents.controllerServices![0]!.identifier);
+    expect(contents.connections![0]).toMatchObject({ prioritizers: ['org.apache.nifi.prioritizer.OldestFlowFileFirstPrioritizer'], selectedRelationships: ['success'] });
+    expect(definition.parameterContexts?.['orders']?.parameters).toEqual([
+      { name: 'batch', sensitive: false, value: '5000' },
+      { name: 'token', sensitive: true },
+    ]);
+    expect(sensitiveParameters).toEqual({ token: 'secret-token' });
+    expect(JSON.stringify(definition)).not.toContain('secret-token');
+  });
+
+  it('says which environment variable is missing, and which type is unknown', () => {
+    expect(() => compileFlow(flow, catalog, { env: {} })).toThrow(/reads ORDERS_TOKEN, which is not set/);
+    expect(() => compileFlow(flow, { ...catalog, controllerServiceTypes: [] }, { env: { ORDERS_TOKEN: 't' } })).toThrow(/no controller service type "JsonTreeReader"/);
+  });
+});

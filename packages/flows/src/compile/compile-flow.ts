@@ -1,0 +1,241 @@
+// Flow (DSL) → NiFi flow definition (the versioned-flow JSON that NiFi uploads and replaces in place).
+// Identifiers are derived from each component's address, positions from a simple grid, and short type
+// names are resolved against the target NiFi's installed types, so the result is deterministic.
+import { DataplatError } from '@dataplat/core';
+import type { ExtensionType, FlowDefinition, NifiSchemas } from '@dataplat/nifi';
+import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import { deterministicId } from './deterministic-id.ts';
+
+export interface TypeCatalog {
+  processorTypes: readonly ExtensionType[];
+  controllerServiceTypes: readonly ExtensionType[];
+}
+
+export interface CompileOptions {
+  /** Applies `environments.<name>` of the flow. */
+  environment?: string | undefined;
+  /** Where `fromEnv` parameters are read. Default process.env. */
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+export interface CompiledFlow {
+  definition: FlowDefinition;
+  /** Sensitive values read from the environment: never in the definition, pushed by apply through update requests. */
+  sensitiveParameters: Record<string, string>;
+}
+
+const prioritizerClasses: Record<string, string> = {
+  'first-in-first-out': 'org.apache.nifi.prioritizer.FirstInFirstOutPrioritizer',
+  'newest-first': 'org.apache.nifi.prioritizer.NewestFlowFileFirstPrioritizer',
+  'oldest-first': 'org.apache.nifi.prioritizer.OldestFlowFileFirstPrioritizer',
+  'priority-attribute': 'org.apache.nifi.prioritizer.PriorityAttributePrioritizer',
+};
+const loadBalanceStrategies: Record<string, string> = {
+  none: 'DO_NOT_LOAD_BALANCE',
+  'round-robin': 'ROUND_ROBIN',
+  'single-node': 'SINGLE_NODE',
+  'partition-by-attribute': 'PARTITION_BY_ATTRIBUTE',
+};
+
+export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOptions = {}): CompiledFlow {
+  const env = options.env ?? process.env;
+  const overlay = options.environment ? flow.environments[options.environment] : undefined;
+  if (options.environment && !overlay) {
+    throw new DataplatError({ code: 'FLOWS_UNKNOWN_ENVIRONMENT', message: `Flow "${flow.name}" has no environment "${options.environment}".`, hint: `Known: ${Object.keys(flow.environments).join(', ') || 'none'}.` });
+  }
+  const sensitiveParameters: Record<string, string> = {};
+  const parameters: NifiSchemas['VersionedParameter'][] = [];
+  for (const [name, declared] of Object.entries(flow.parameters)) {
+    const parameter = { ...declared, ...overlay?.parameters[name] };
+    const value = parameter.fromEnv !== undefined ? env[parameter.fromEnv] : parameter.value;
+    if (parameter.fromEnv !== undefined && value === undefined) {
+      throw new DataplatError({ code: 'FLOWS_MISSING_ENVIRONMENT_VARIABLE', message: `Parameter "${name}" of flow "${flow.name}" reads ${parameter.fromEnv}, which is not set.`, hint: `Set ${parameter.fromEnv} in the environment of this command.` });
+    }
+    if (parameter.sensitive) {
+      if (value !== undefined) sensitiveParameters[name] = value;
+      parameters.push({ name, sensitive: true, ...(parameter.description ? { description: parameter.description } : {}) });
+    } else {
+      parameters.push({ name, sensitive: false, value: value ?? null, ...(parameter.description ? { description: parameter.description } : {}) } as NifiSchemas['VersionedParameter']);
+    }
+  }
+  const flowContents = compileGroup(flow, flow.name, undefined, [], catalog);
+  flowContents.parameterContextName = flow.name;
+  return {
+    definition: {
+      flowEncodingVersion: '1.0',
+      flowContents,
+      parameterContexts: { [flow.name]: { name: flow.name, parameters, inheritedParameterContexts: [], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext'] },
+      externalControllerServices: {},
+      parameterProviders: {},
+    } as FlowDefinition,
+    sensitiveParameters,
+  };
+}
+
+type ServiceScope = Array<{ name: string; identifier: string }>;
+
+function compileGroup(group: GroupModel, address: string, parentIdentifier: string | undefined, inheritedServices: ServiceScope, catalog: TypeCatalog): NifiSchemas['VersionedProcessGroup'] {
+  const identifier = deterministicId(address);
+  const grid = gridPositions();
+  const services: ServiceScope = [
+    ...Object.keys(group.services).map((name) => ({ name, identifier: deterministicId(`${address}/services/${name}`) })),
+    ...inheritedServices,
+  ];
+  const resolveProperties = (properties: Record<string, string | null>, owner: string) =>
+    Object.fromEntries(
+      Object.entries(properties).map(([property, value]) => {
+        if (!value?.startsWith('service:')) return [property, value];
+        const service = services.find((candidate) => candidate.name === value.slice('service:'.length));
+        if (!service) throw new DataplatError({ code: 'FLOWS_INVALID', message: `${owner}: property "${property}" refers to unknown service "${value.slice(8)}".` });
+        return [property, service.identifier];
+      }),
+    );
+  // NiFi maps a versioned service id in a property to the service's real id only when the property's
+  // descriptor says it identifies a controller service.
+  const serviceDescriptors = (properties: Record<string, string | null>) =>
+    Object.fromEntries(
+      Object.entries(properties)
+        .filter(([, value]) => value?.startsWith('service:'))
+        .map(([property]) => [property, { name: property, displayName: property, identifiesControllerService: true, sensitive: false, dynamic: false }]),
+    );
+  const componentIds = new Map<string, { id: string; type: string; groupId: string }>();
+
+  const processors = Object.entries(group.processors).map(([name, processor]) => {
+    const type = resolveType(catalog.processorTypes, processor.type, 'processor', `${address}/${name}`);
+    const id = deterministicId(`${address}/processors/${name}`);
+    componentIds.set(name, { id, type: 'PROCESSOR', groupId: identifier });
+    return {
+      identifier: id,
+      name,
+      type: type.type,
+      bundle: type.bundle,
+      properties: resolveProperties(processor.properties, `processor ${name}`),
+      propertyDescriptors: serviceDescriptors(processor.properties),
+      schedulingPeriod: processor.schedule.period,
+      schedulingStrategy: processor.schedule.strategy === 'cron' ? 'CRON_DRIVEN' : 'TIMER_DRIVEN',
+      concurrentlySchedulableTaskCount: processor.schedule.concurrency,
+      executionNode: 'ALL',
+      autoTerminatedRelationships: processor.autoTerminate,
+      retriedRelationships: processor.retry?.relationships ?? [],
+      retryCount: processor.retry?.count ?? 10,
+      backoffMechanism: processor.retry?.backoff === 'yield' ? 'YIELD_PROCESSOR' : 'PENALIZE_FLOWFILE',
+      maxBackoffPeriod: processor.retry?.maxBackoff ?? '10 mins',
+      penaltyDuration: processor.penalty ?? '30 sec',
+      yieldDuration: processor.yield ?? '1 sec',
+      bulletinLevel: 'WARN',
+      runDurationMillis: 0,
+      scheduledState: processor.state === 'disabled' ? 'DISABLED' : 'ENABLED',
+      comments: processor.comments ?? '',
+      componentType: 'PROCESSOR',
+      groupIdentifier: identifier,
+      position: grid(),
+      style: {},
+      // NiFi's spec types some enums as one comma-joined string ("PENALIZE_FLOWFILE, YIELD_PROCESSOR"), hence the cast.
+    } as unknown as NifiSchemas['VersionedProcessor'];
+  });
+  const controllerServices = Object.entries(group.services).map(([name, service]) => {
+    const type = resolveType(catalog.controllerServiceTypes, service.type, 'controller service', `${address}/${name}`);
+    return {
+      identifier: services.find((candidate) => candidate.name === name)!.identifier,
+      name,
+      type: type.type,
+      bundle: type.bundle,
+      properties: resolveProperties(service.properties, `service ${name}`),
+      propertyDescriptors: serviceDescriptors(service.properties),
+      controllerServiceApis: [],
+      scheduledState: 'ENABLED',
+      bulletinLevel: 'WARN',
+      comments: service.comments ?? '',
+      componentType: 'CONTROLLER_SERVICE',
+      groupIdentifier: identifier,
+    } as NifiSchemas['VersionedControllerService'];
+  });
+  const ports = (names: string[], kind: 'INPUT_PORT' | 'OUTPUT_PORT') =>
+    names.map((name) => {
+      const id = deterministicId(`${address}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${name}`);
+      componentIds.set(name, { id, type: kind, groupId: identifier });
+      return { identifier: id, name, type: kind, concurrentlySchedulableTaskCount: 1, scheduledState: 'ENABLED', allowRemoteAccess: false, portFunction: 'STANDARD', componentType: kind, groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedPort'];
+    });
+  const inputPorts = ports(group.inputPorts, 'INPUT_PORT');
+  const outputPorts = ports(group.outputPorts, 'OUTPUT_PORT');
+  const funnels = group.funnels.map((name) => {
+    const id = deterministicId(`${address}/funnels/${name}`);
+    componentIds.set(name, { id, type: 'FUNNEL', groupId: identifier });
+    return { identifier: id, componentType: 'FUNNEL', groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedFunnel'];
+  });
+  const processGroups = group.groups.map((child) => compileGroup(child, `${address}/groups/${child.name}`, identifier, services, catalog));
+  const childPort = (reference: string, kind: 'INPUT_PORT' | 'OUTPUT_PORT') => {
+    const [childName, portName] = reference.split('/') as [string, string];
+    const childAddress = `${address}/groups/${childName}`;
+    return { id: deterministicId(`${childAddress}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${portName}`), type: kind, groupId: deterministicId(childAddress), name: portName };
+  };
+  const endpoint = (reference: string, side: 'from' | 'to') =>
+    reference.includes('/') ? childPort(reference, side === 'from' ? 'OUTPUT_PORT' : 'INPUT_PORT') : { ...componentIds.get(reference)!, name: reference };
+  const connections = group.connections.map((connection) => {
+    const source = endpoint(connection.from, 'from');
+    const destination = endpoint(connection.to, 'to');
+    return {
+      identifier: deterministicId(`${address}/connections/${connection.from}->${connection.to}:${[...connection.relationships].sort().join(',')}`),
+      name: connection.name ?? '',
+      source,
+      destination,
+      selectedRelationships: connection.relationships,
+      backPressureObjectThreshold: connection.backPressure?.objects ?? 10_000,
+      backPressureDataSizeThreshold: connection.backPressure?.size ?? '1 GB',
+      flowFileExpiration: connection.expiration ?? '0 sec',
+      prioritizers: connection.prioritizers.map((prioritizer) => prioritizerClasses[prioritizer]!),
+      loadBalanceStrategy: loadBalanceStrategies[connection.loadBalance],
+      loadBalanceCompression: 'DO_NOT_COMPRESS',
+      bends: [],
+      labelIndex: 1,
+      zIndex: 0,
+      componentType: 'CONNECTION',
+      groupIdentifier: identifier,
+    } as unknown as NifiSchemas['VersionedConnection'];
+  });
+  return {
+    identifier,
+    name: group.name,
+    comments: group.description ?? '',
+    position: { x: 0, y: 0 },
+    processors,
+    controllerServices,
+    inputPorts,
+    outputPorts,
+    funnels,
+    connections,
+    processGroups,
+    labels: [],
+    remoteProcessGroups: [],
+    componentType: 'PROCESS_GROUP',
+    ...(parentIdentifier ? { groupIdentifier: parentIdentifier } : {}),
+    executionEngine: 'INHERITED',
+    scheduledState: 'ENABLED',
+    flowFileConcurrency: 'UNBOUNDED',
+    flowFileOutboundPolicy: 'STREAM_WHEN_AVAILABLE',
+    defaultFlowFileExpiration: '0 sec',
+    defaultBackPressureObjectThreshold: 10_000,
+    defaultBackPressureDataSizeThreshold: '1 GB',
+  } as NifiSchemas['VersionedProcessGroup'];
+}
+
+/** Resolves a short or fully-qualified type to exactly one installed type (never a partial match). */
+function resolveType(types: readonly ExtensionType[], name: string, kind: string, where: string): ExtensionType {
+  const matches = types.filter((candidate) => candidate.type === name || candidate.type.split('.').pop() === name);
+  if (matches.length === 1) return matches[0]!;
+  throw new DataplatError({
+    code: 'FLOWS_UNKNOWN_TYPE',
+    message: matches.length === 0 ? `${where}: no ${kind} type "${name}" is installed in the target NiFi.` : `${where}: the ${kind} type "${name}" is ambiguous (${matches.map((match) => match.type).join(', ')}).`,
+    hint: matches.length === 0 ? 'Check the type name, or install the NAR that provides it.' : 'Use the fully-qualified type.',
+  });
+}
+
+/** Left-to-right, top-to-bottom positions, 400 × 200 apart: readable in the NiFi UI and stable. */
+function gridPositions(): () => { x: number; y: number } {
+  let index = 0;
+  return () => {
+    const position = { x: (index % 4) * 400, y: Math.floor(index / 4) * 200 };
+    index++;
+    return position;
+  };
+}

@@ -1,0 +1,49 @@
+// A compiled flow is a definition the real NiFi accepts: uploaded as a new group, then replaced in place
+// (same identifiers → same components, updated).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { createNifiClient } from '@dataplat/nifi';
+import { compileFlow, loadFlowFile } from '@dataplat/flows';
+
+describe('compileFlow against the real NiFi', () => {
+  it('uploads flows/iot-sensors.yaml as a process group and replaces it in place', async () => {
+    const nifi = createNifiClient({ baseUrl: inject('stackEndpoints').nifi!.apiUrl });
+    const file = join(import.meta.dirname, '..', '..', '..', '..', 'flows', 'iot-sensors.yaml');
+    const loaded = loadFlowFile('flows/iot-sensors.yaml', await readFile(file, 'utf8'));
+    expect(loaded.diagnostics).toEqual([]);
+    const catalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
+    const flow = { ...loaded.flows[0]!, name: `iot-sensors-${Date.now().toString(36)}` };
+    const { definition } = compileFlow(flow, catalog, { env: { SENSORS_DB_PASSWORD: 'not-used-here' } });
+
+    const group = await nifi.processGroups.upload('root', definition, { name: flow.name });
+    try {
+      const tree = await nifi.processGroups.tree(group.id);
+      expect(tree.contents.processors.map((processor) => processor.component.name).sort()).toEqual(['quarantine', 'receive', 'store', 'validate']);
+      expect(tree.contents.connections).toHaveLength(4);
+      expect(tree.contents.outputPorts.map((port) => port.component.name)).toEqual(['landed']);
+      const services = await nifi.processGroups.controllerServices(group.id);
+      expect(services.map((service) => service.component.name).sort()).toEqual(['readings-reader', 'readings-writer', 'warehouse']);
+      const validate = tree.contents.processors.find((processor) => processor.component.name === 'validate')!;
+      const reader = services.find((service) => service.component.name === 'readings-reader')!;
+      // The service reference became the id NiFi gave the service.
+      expect(validate.component.config?.properties?.['Record Reader']).toBe(reader.id);
+      const context = await nifi.parameterContexts.findByName(flow.name);
+      expect(context?.component.parameters?.map((entry) => entry.parameter?.name).sort()).toEqual(['db_password', 'db_user', 'http_port', 'jdbc_url']);
+
+      // Same identifiers: replacing updates the existing components instead of creating new ones.
+      const changed = compileFlow({ ...flow, processors: { ...flow.processors, receive: { ...flow.processors['receive']!, properties: { ...flow.processors['receive']!.properties, 'Base Path': 'v2' } } } }, catalog, { env: { SENSORS_DB_PASSWORD: 'x' } });
+      await nifi.processGroups.replace(group.id, changed.definition);
+      const after = await nifi.processGroups.tree(group.id);
+      const receiveBefore = tree.contents.processors.find((processor) => processor.component.name === 'receive')!;
+      const receiveAfter = after.contents.processors.find((processor) => processor.component.name === 'receive')!;
+      expect(receiveAfter.id).toBe(receiveBefore.id);
+      expect(receiveAfter.component.config?.properties?.['Base Path']).toBe('v2');
+    } finally {
+      await nifi.processGroups.delete(group.id);
+      const context = await nifi.parameterContexts.findByName(flow.name);
+      if (context) await nifi.parameterContexts.delete(context.id);
+      await nifi.close();
+    }
+  });
+});
