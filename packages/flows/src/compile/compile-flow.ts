@@ -171,11 +171,17 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
   };
   const endpoint = (reference: string, side: 'from' | 'to') =>
     reference.includes('/') ? childPort(reference, side === 'from' ? 'OUTPUT_PORT' : 'INPUT_PORT') : { ...componentIds.get(reference)!, name: reference };
+  const seenPairs = new Map<string, number>();
   const connections = group.connections.map((connection) => {
     const source = endpoint(connection.from, 'from');
     const destination = endpoint(connection.to, 'to');
+    // The id depends on the endpoints (and the connection's name or order when several join the same
+    // pair), not on its relationships: changing relationships updates the connection and keeps its queue.
+    const pair = `${connection.from}->${connection.to}${connection.name ? `#${connection.name}` : ''}`;
+    const occurrence = seenPairs.get(pair) ?? 0;
+    seenPairs.set(pair, occurrence + 1);
     return {
-      identifier: deterministicId(`${address}/connections/${connection.from}->${connection.to}:${[...connection.relationships].sort().join(',')}`),
+      identifier: deterministicId(`${address}/connections/${pair}${occurrence ? `~${occurrence}` : ''}`),
       name: connection.name ?? '',
       source,
       destination,
