@@ -5,3 +5,7 @@ export { formatGithub, formatHuman, formatJson } from './diagnostics/format.ts';
 export { loadFlowFile, maxFlowFileBytes, type LoadedFlowFile, type Locator } from './parse/load-flow-file.ts';
 export { compileFlow, type CompiledFlow, type CompileOptions, type TypeCatalog } from './compile/compile-flow.ts';
 export { deterministicId } from './compile/deterministic-id.ts';
+export { applyFlows, type ApplyOptions, type ApplyResult } from './deploy/apply.ts';
+export type { ComponentChange, FieldChange } from './deploy/diff.ts';
+export { readMarker, type OwnershipMarker } from './deploy/ownership.ts';
+export { hasChanges, planFlows, type FlowAction, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './deploy/plan.ts';

@@ -108,6 +108,8 @@ export interface HttpTransportOptions {
   authentication?: HttpAuthentication | undefined;
   classifyError?: ((response: { status: number; body: string; method: HttpMethod; path: string }) => ErrorClassification | undefined) | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Called once per request sent (retries included), with the redacted URL: for request counting and tracing. */
+  onRequest?: ((event: { method: HttpMethod; url: string }) => void) | undefined;
   /** Injectable sleep (tests). */
   sleep?: ((milliseconds: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
 }
@@ -245,6 +247,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       let failure: Error;
       try {
         const authHeaders = sendsCredentials ? await options.authentication!.headers(httpRequest.signal) : {};
+        options.onRequest?.({ method, url: displayUrl });
         const response = await send(httpRequest, url, signal, authHeaders);
         if (response.statusCode < 300) {
           const body = (await readBody(response, httpRequest.responseType ?? 'auto')) as Body;

@@ -34,6 +34,8 @@ export interface NifiClientOptions {
   /** Sent with every revision; default a random id per client. NiFi accepts revisions last modified by the same client id. */
   clientId?: string | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Called for every request sent (redacted URL), e.g. to count mutating requests. */
+  onRequest?: ((event: { method: string; url: string }) => void) | undefined;
 }
 
 export function createNifiClient(options: NifiClientOptions) {
@@ -48,6 +50,7 @@ export function createNifiClient(options: NifiClientOptions) {
     userAgent: options.userAgent ?? 'dataplat-nifi',
     classifyError: classifyNifiError,
     onRetry: options.onRetry,
+    onRequest: options.onRequest,
     authentication: {
       headers: (signal) => authentication?.headers(signal) ?? Promise.resolve({}),
       refresh: async (signal) => (authentication?.refresh ? authentication.refresh(signal) : false),
@@ -91,6 +94,8 @@ function buildClient(context: NifiContext) {
   return {
     /** Every endpoint of the NiFi REST API, typed from NiFi's OpenAPI spec. */
     api: context.api as NifiApi,
+    /** The REST API root this client talks to. */
+    baseUrl: context.transport.baseUrl,
     clientId: context.clientId,
     processGroups: {
       ...groupCrud,

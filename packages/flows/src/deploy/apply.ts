@@ -1,0 +1,96 @@
+// `flows apply`: converges NiFi to the code. New flows are uploaded, changed ones replaced in place
+// (NiFi stops and restarts what it touches), parameters pushed through update requests (sensitive
+// values from the environment), services enabled, and what the code says runs is started. A flow with
+// nothing to change gets no mutating request at all. Re-running after a failure converges: everything
+// is matched by deterministic identifiers, so nothing is created twice.
+import { DataplatError } from '@dataplat/core';
+import type { NifiClient } from '@dataplat/nifi';
+import type { Flow } from '../model/flow-schema.ts';
+import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
+
+export interface ApplyOptions extends PlanOptions {
+  /** A saved plan: refused when NiFi or the code changed since it was made. */
+  plan?: Plan | undefined;
+  onProgress?: ((event: { flow: string; step: string }) => void) | undefined;
+}
+
+export interface ApplyResult {
+  plan: Plan;
+  applied: Array<{ flow: string; action: FlowPlan['action']; groupId: string | undefined }>;
+}
+
+export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  const { plan, planned } = await planFlows(nifi, flows, options);
+  if (options.plan && options.plan.fingerprint !== plan.fingerprint) {
+    throw new DataplatError({
+      code: 'FLOWS_STALE_PLAN',
+      message: 'The saved plan no longer matches the code or NiFi (something changed since it was made); nothing was applied.',
+      hint: 'Run flows plan again, review it, and apply the new plan.',
+    });
+  }
+  const report = (flow: string, step: string) => options.onProgress?.({ flow, step });
+  const parentGroupId = options.parentGroupId ?? 'root';
+  const applied: ApplyResult['applied'] = [];
+
+  for (const flowPlan of plan.flows) {
+    if (flowPlan.action === 'no-op') {
+      applied.push({ flow: flowPlan.flow, action: 'no-op', groupId: flowPlan.groupId });
+      continue;
+    }
+    if (flowPlan.action === 'delete') {
+      report(flowPlan.flow, 'delete');
+      await nifi.processGroups.delete(flowPlan.groupId!);
+      const context = await nifi.parameterContexts.findByName(flowPlan.flow);
+      if (context) await nifi.parameterContexts.delete(context.id);
+      applied.push({ flow: flowPlan.flow, action: 'delete', groupId: flowPlan.groupId });
+      continue;
+    }
+    const target = planned.get(flowPlan.flow)!;
+    let groupId = flowPlan.groupId;
+    if (flowPlan.action === 'create') {
+      report(flowPlan.flow, 'upload');
+      groupId = (await nifi.processGroups.upload(parentGroupId, target.definition, { name: target.flow.name })).id;
+    } else if (flowPlan.components.length > 0 || flowPlan.markerChanged) {
+      report(flowPlan.flow, 'replace');
+      await nifi.processGroups.replace(groupId!, target.definition);
+    }
+    // Upload and replace add missing parameters but never overwrite existing values: push them here.
+    const toSet = flowPlan.action === 'create' ? Object.keys(target.sensitiveParameters) : flowPlan.parameters.map((change) => change.field.slice('parameters.'.length));
+    if (toSet.length > 0) {
+      report(flowPlan.flow, 'parameters');
+      const context = await nifi.parameterContexts.findByName(target.flow.name);
+      if (!context) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `The parameter context of flow "${target.flow.name}" is missing after the upload.` });
+      const declared = target.definition.parameterContexts?.[target.flow.name]?.parameters ?? [];
+      await nifi.parameterContexts.update(context.id, {
+        set: toSet.map((name) => {
+          const parameter = declared.find((entry) => entry.name === name)!;
+          return parameter.sensitive
+            ? { name, value: target.sensitiveParameters[name] ?? null, sensitive: true }
+            : { name, value: parameter.value ?? null, sensitive: false };
+        }),
+      });
+    }
+    const group = await nifi.processGroups.get(groupId!);
+    // Replace doesn't touch the group's own comments: keep the ownership marker current.
+    if (group.component.comments !== target.definition.flowContents!.comments) {
+      await nifi.processGroups.update(group, { comments: target.definition.flowContents!.comments ?? '' });
+    }
+    if (flowPlan.action === 'create' || flowPlan.runState.length > 0 || flowPlan.components.length > 0) {
+      report(flowPlan.flow, 'enable services');
+      await nifi.processGroups.enableControllerServices(groupId!);
+      const toRun = Object.entries(target.flow.processors).filter(([, processor]) => processor.state === 'running');
+      if (toRun.length > 0) {
+        report(flowPlan.flow, 'start');
+        await nifi.processGroups.start(groupId!);
+      }
+      // What the code says is stopped stays stopped even when the group was started as a whole.
+      const tree = await nifi.processGroups.tree(groupId!);
+      for (const processor of tree.contents.processors) {
+        const wanted = target.flow.processors[processor.component.name ?? '']?.state;
+        if (wanted === 'stopped' && processor.component.state === 'RUNNING') await nifi.processors.setRunState(processor.id, 'STOPPED');
+      }
+    }
+    applied.push({ flow: flowPlan.flow, action: flowPlan.action, groupId });
+  }
+  return { plan, applied };
+}

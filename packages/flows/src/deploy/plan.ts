@@ -1,0 +1,166 @@
+// `flows plan`: reads what NiFi has (read-only) and says what `apply` would change, per flow and per
+// component, with sensitive values masked. The plan carries a fingerprint of everything it was computed
+// from, so applying a saved plan after NiFi or the code changed is refused.
+import { DataplatError } from '@dataplat/core';
+import type { FlowDefinition, NifiClient } from '@dataplat/nifi';
+import { compileFlow } from '../compile/compile-flow.ts';
+import type { Flow } from '../model/flow-schema.ts';
+import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
+import { flowId, readMarker, renderComments, sensitiveHash, sha256, type OwnershipMarker } from './ownership.ts';
+
+export interface PlanOptions {
+  /** Process group that holds the managed flows. Default `root`. */
+  parentGroupId?: string | undefined;
+  environment?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Delete managed flows that are no longer in the code. */
+  prune?: boolean | undefined;
+  /** Take over existing, unmanaged groups that have a flow's name. */
+  adopt?: boolean | undefined;
+}
+
+export type FlowAction = 'create' | 'update' | 'delete' | 'no-op';
+
+export interface FlowPlan {
+  flow: string;
+  action: FlowAction;
+  groupId?: string | undefined;
+  components: ComponentChange[];
+  /** Parameter value changes; sensitive ones show as "(sensitive)". */
+  parameters: FieldChange[];
+  /** Components whose run state differs from the code (start/stop/enable). */
+  runState: FieldChange[];
+  /** Whether the group's ownership marker is rewritten (first apply, changed definition or adoption). */
+  markerChanged: boolean;
+}
+
+export interface Plan {
+  formatVersion: '1';
+  target: { nifi: string; parentGroupId: string; environment: string | undefined };
+  /** Hash of the desired definitions and the live state the plan was made from. */
+  fingerprint: string;
+  flows: FlowPlan[];
+  /** Managed flows in NiFi that the code no longer has, left alone without --prune. */
+  orphans: string[];
+}
+
+/** Everything apply needs besides the plan (kept out of the plan file: it may hold secrets). */
+export interface PlannedFlow {
+  flow: Flow;
+  definition: FlowDefinition;
+  sensitiveParameters: Record<string, string>;
+  marker: OwnershipMarker;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  planned: Map<string, PlannedFlow>;
+}
+
+export async function planFlows(nifi: NifiClient, flows: readonly Flow[], options: PlanOptions = {}): Promise<PlanResult> {
+  const parentGroupId = options.parentGroupId ?? 'root';
+  const catalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
+  const parent = await nifi.processGroups.flow(parentGroupId);
+  const managed = new Map<string, { id: string; marker: OwnershipMarker | undefined; comments: string }>();
+  for (const group of parent.contents.processGroups) {
+    const marker = readMarker(group.component.comments);
+    const name = marker?.flow ?? group.component.name ?? '';
+    if (marker || flows.some((flow) => flow.name === name)) {
+      if (managed.has(name)) {
+        throw new DataplatError({ code: 'FLOWS_AMBIGUOUS_GROUP', message: `Several process groups under ${parentGroupId} claim flow "${name}".`, hint: 'Delete or rename the extra groups in NiFi.' });
+      }
+      managed.set(name, { id: group.id, marker, comments: group.component.comments ?? '' });
+    }
+  }
+
+  const fingerprintParts: string[] = [];
+  const plans: FlowPlan[] = [];
+  const planned = new Map<string, PlannedFlow>();
+  for (const flow of flows) {
+    const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env });
+    const definitionHash = sha256(JSON.stringify(compiled.definition));
+    const marker: OwnershipMarker = { formatVersion: 1, flow: flow.name, id: flowId(flow.name), definitionHash, sensitiveHash: sensitiveHash(flow.name, compiled.sensitiveParameters) };
+    compiled.definition.flowContents!.comments = renderComments(flow.description, marker);
+    planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker });
+    fingerprintParts.push(definitionHash, marker.sensitiveHash);
+
+    const existing = managed.get(flow.name);
+    if (!existing) {
+      plans.push({ flow: flow.name, action: 'create', components: [], parameters: [], runState: [], markerChanged: true });
+      continue;
+    }
+    if (!existing.marker && !options.adopt) {
+      throw new DataplatError({
+        code: 'FLOWS_UNMANAGED_GROUP',
+        message: `A process group named "${flow.name}" exists under ${parentGroupId} but is not managed by flows.`,
+        hint: 'Rename one of them, or take the group over with --adopt (its contents will be replaced by the code).',
+      });
+    }
+    const live = await nifi.processGroups.download(existing.id);
+    fingerprintParts.push(sha256(JSON.stringify(live.flowContents)));
+    const components = diffDefinitions(compiled.definition, live);
+    const parameters = await parameterChanges(nifi, flow, compiled.definition, compiled.sensitiveParameters, existing.marker);
+    const runState = await runStateChanges(nifi, flow, existing.id);
+    fingerprintParts.push(JSON.stringify(runState));
+    const markerChanged = !existing.marker || existing.marker.definitionHash !== definitionHash;
+    const changed = components.length > 0 || parameters.length > 0 || runState.length > 0 || markerChanged;
+    plans.push({ flow: flow.name, action: changed ? 'update' : 'no-op', groupId: existing.id, components, parameters, runState, markerChanged });
+  }
+
+  const orphans: string[] = [];
+  for (const [name, group] of managed) {
+    if (flows.some((flow) => flow.name === name) || !group.marker) continue;
+    if (options.prune) plans.push({ flow: name, action: 'delete', groupId: group.id, components: [], parameters: [], runState: [], markerChanged: false });
+    else orphans.push(name);
+  }
+  const plan: Plan = {
+    formatVersion: '1',
+    target: { nifi: nifi.baseUrl, parentGroupId, environment: options.environment },
+    fingerprint: sha256(fingerprintParts.join('\n')),
+    flows: plans,
+    orphans,
+  };
+  return { plan, planned };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
+}
+
+async function parameterChanges(
+  nifi: NifiClient,
+  flow: Flow,
+  definition: FlowDefinition,
+  sensitive: Record<string, string>,
+  marker: OwnershipMarker | undefined,
+): Promise<FieldChange[]> {
+  const changes: FieldChange[] = [];
+  const context = await nifi.parameterContexts.findByName(flow.name);
+  const live = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter]));
+  for (const parameter of definition.parameterContexts?.[flow.name]?.parameters ?? []) {
+    const current = live.get(parameter.name);
+    if (parameter.sensitive) continue;
+    if (!current || (current.value ?? null) !== (parameter.value ?? null)) changes.push({ field: `parameters.${parameter.name}`, before: current?.value ?? null, after: parameter.value ?? null });
+  }
+  // Sensitive values can't be read back; the marker's hash says whether they changed.
+  if (Object.keys(sensitive).length > 0 && marker?.sensitiveHash !== sensitiveHash(flow.name, sensitive)) {
+    for (const name of Object.keys(sensitive)) changes.push({ field: `parameters.${name}`, before: '(sensitive)', after: '(sensitive)' });
+  }
+  return changes;
+}
+
+async function runStateChanges(nifi: NifiClient, flow: Flow, groupId: string): Promise<FieldChange[]> {
+  const changes: FieldChange[] = [];
+  const tree = await nifi.processGroups.tree(groupId);
+  const byName = new Map(tree.contents.processors.map((processor) => [processor.component.name, processor.component.state]));
+  for (const [name, processor] of Object.entries(flow.processors)) {
+    const live = byName.get(name);
+    const wanted = processor.state === 'running' ? 'RUNNING' : processor.state === 'disabled' ? 'DISABLED' : 'STOPPED';
+    if (live && live !== wanted) changes.push({ field: `processors.${name}.state`, before: live, after: wanted });
+  }
+  const services = await nifi.processGroups.controllerServices(groupId);
+  for (const service of services) {
+    if (service.component.state !== 'ENABLED') changes.push({ field: `services.${service.component.name}.state`, before: service.component.state, after: 'ENABLED' });
+  }
+  return changes;
+}
