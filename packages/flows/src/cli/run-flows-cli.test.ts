@@ -46,7 +46,9 @@ describe('flows validate', () => {
     expect((await run(['validate', 'no/such/path'])).exitCode).toBe(2);
     const help = await run(['--help']);
     expect(help.exitCode).toBe(0);
-    expect(help.stdout).toContain('Exit codes: 0 valid, 1 invalid');
+    expect(help.stdout).toContain('Exit codes: 0 success, 1 error (or invalid files), 2 usage error');
+    expect((await run(['plan'])).stderr).toContain('pass --nifi-url or set NIFI_URL');
+    expect((await run(['destroy'], repositoryRoot)).exitCode).toBe(2);
   });
 });
 

@@ -1,10 +1,16 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { DataplatError } from '@dataplat/core';
+import { createNifiClient, type NifiClient } from '@dataplat/nifi';
+import { applyFlows } from '../deploy/apply.ts';
+import { readMarker } from '../deploy/ownership.ts';
+import { hasChanges, planFlows, type Plan } from '../deploy/plan.ts';
+import { hasErrors } from '../diagnostics/diagnostic.ts';
 import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts';
 import { flowJsonSchema } from '../model/flow-schema.ts';
-import { loadFlowFile } from '../parse/load-flow-file.ts';
+import { formatPlan } from './format-plan.ts';
+import { loadFlowFiles, type LoadedFiles } from './load-files.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -17,92 +23,259 @@ export interface CliIo {
 export const usage = `Usage: flows <command> [paths…] [options]
 
 Commands:
-  validate [paths…]   check flow files offline (default path: ./flows); no server is contacted
-  schema              print the JSON Schema of flow files (for editor completion)
+  validate [paths…]     check flow files offline (default path: ./flows); no server is contacted
+  plan [paths…]         show what apply would change in NiFi (read-only)
+  apply [paths…]        converge NiFi to the flow files
+  destroy <flow…>       delete managed flows by name (and their parameter contexts)
+  status                list the managed flows in NiFi: state, queued flowfiles, bulletins
+  run <flow>            run a managed flow once as a batch and report; exit 1 on error bulletins
+  schema                print the JSON Schema of flow files (for editor completion)
+
+Connection (flags win over environment variables):
+  --nifi-url <url>      NiFi REST API root (env NIFI_URL), e.g. https://nifi:8443/nifi-api
+  --nifi-username, --nifi-password   login (env NIFI_USERNAME, NIFI_PASSWORD)
+  --nifi-ca-file <pem>  CA to trust for HTTPS (env NIFI_CA_FILE); verification is always on
+  --parent <id>         process group holding the managed flows (default root)
 
 Options:
-  --json              machine-readable output ({ formatVersion, valid, diagnostics })
-  --format <f>        human (default), json, or github (GitHub Actions annotations)
-  -h, --help          show this help
+  --env <name>          apply the flows' environment overlay <name>
+  --prune               (plan/apply) delete managed flows that are no longer in the files
+  --adopt               (plan/apply) take over unmanaged groups named like a flow
+  --out <file>          (plan) also write the plan as JSON
+  --plan <file>         (apply) apply a saved plan; refused if NiFi or the files changed since
+  --detailed-exitcode   (plan) exit 0 without changes, 2 with changes
+  --json                machine-readable output
+  --format <f>          (validate) human, json or github (GitHub Actions annotations)
+  -h, --help            show this help
 
 Examples:
-  flows validate flows/
-  flows validate flows/iot-sensors.yaml --format github
+  flows validate flows/ --format github
+  NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json
+  flows apply --plan plan.json
 
-Exit codes: 0 valid, 1 invalid (errors found), 2 usage error.`;
+Exit codes: 0 success, 1 error (or invalid files), 2 usage error (plan --detailed-exitcode: 2 = changes).`;
 
-/** Exit codes: 0 valid, 1 errors found, 2 usage error. */
+/** Exit codes: 0 success, 1 errors, 2 usage error (or, with plan --detailed-exitcode, changes). */
 export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, format: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        'nifi-url': { type: 'string' },
+        'nifi-username': { type: 'string' },
+        'nifi-password': { type: 'string' },
+        'nifi-ca-file': { type: 'string' },
+        parent: { type: 'string' },
+        env: { type: 'string' },
+        prune: { type: 'boolean', default: false },
+        adopt: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        plan: { type: 'string' },
+        'detailed-exitcode': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     });
   } catch (error) {
     io.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
     return 2;
   }
-  const [command, ...paths] = parsed.positionals;
-  if (parsed.values.help || !command) {
-    (parsed.values.help ? io.stdout : io.stderr).write(`${usage}\n`);
-    return parsed.values.help ? 0 : 2;
+  const [command, ...positionals] = parsed.positionals;
+  const values = parsed.values;
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr).write(`${usage}\n`);
+    return values.help ? 0 : 2;
   }
-  const format = parsed.values.json ? 'json' : (parsed.values.format ?? 'human');
-  if (!['human', 'json', 'github'].includes(format)) {
-    io.stderr.write(`Unknown --format "${format}": use human, json or github.\n`);
-    return 2;
-  }
+  const json = values.json;
+  const print = (text: string) => io.stdout.write(`${text}\n`);
+  const progress = (text: string) => {
+    if (!json && io.isTTY) io.stderr.write(`${text}\n`);
+  };
+
   if (command === 'schema') {
-    io.stdout.write(`${JSON.stringify(flowJsonSchema(), null, 2)}\n`);
+    print(JSON.stringify(flowJsonSchema(), null, 2));
     return 0;
   }
-  if (command !== 'validate') {
+  if (command === 'validate') return validate(positionals, values.format, json, io);
+  if (!['plan', 'apply', 'destroy', 'status', 'run'].includes(command)) {
     io.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
     return 2;
   }
 
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const path of paths.length ? paths : ['flows']) {
-    const found = await flowFiles(join(io.cwd, path)).catch(() => undefined);
-    if (!found) {
-      io.stderr.write(`No such file or folder: ${path}\n`);
+  const url = values['nifi-url'] ?? io.env['NIFI_URL'];
+  if (!url) {
+    io.stderr.write('No NiFi to talk to: pass --nifi-url or set NIFI_URL (e.g. http://127.0.0.1:18080/nifi-api).\n');
+    return 2;
+  }
+  let nifi: NifiClient | undefined;
+  try {
+    nifi = await connect(url, values, io.env, io.cwd);
+    const parentGroupId = values.parent ?? 'root';
+    if (command === 'status') return await status(nifi, parentGroupId, json, print);
+    if (command === 'run') {
+      if (positionals.length !== 1) {
+        io.stderr.write('Usage: flows run <flow>\n');
+        return 2;
+      }
+      return await runOnce(nifi, parentGroupId, positionals[0]!, json, print, progress);
+    }
+    if (command === 'destroy') {
+      if (positionals.length === 0) {
+        io.stderr.write('Usage: flows destroy <flow…> (nothing is deleted without naming it)\n');
+        return 2;
+      }
+      return await destroy(nifi, parentGroupId, positionals, json, print, progress);
+    }
+
+    const loaded = await loadFlowFiles(positionals, io.cwd);
+    if ('missing' in loaded) {
+      io.stderr.write(`No such file or folder: ${loaded.missing}\n`);
       return 2;
     }
-    files.push(...found);
+    if (hasErrors(loaded.diagnostics)) {
+      io.stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources)}\n\nThe files have errors; nothing was sent to NiFi.\n`);
+      return 1;
+    }
+    const options = { parentGroupId, environment: values.env, env: io.env, prune: values.prune, adopt: values.adopt };
+    if (command === 'plan') {
+      progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
+      const { plan } = await planFlows(nifi, loaded.flows, options);
+      if (values.out) await writeFile(join(io.cwd, values.out), `${JSON.stringify(plan, null, 2)}\n`);
+      print(json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+      return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
+    }
+    return await apply(nifi, loaded, options, values.plan, json, print, progress, io.cwd);
+  } catch (error) {
+    const message = DataplatError.isInstance(error) ? error.message : `Unexpected failure: ${(error as Error).stack ?? String(error)}`;
+    if (json) print(JSON.stringify({ error: { code: DataplatError.isInstance(error) ? error.code : 'UNEXPECTED', message } }));
+    else io.stderr.write(`error: ${message}\n`);
+    return 1;
+  } finally {
+    await nifi?.close();
   }
-  if (files.length === 0) {
+}
+
+async function validate(paths: string[], format: string | undefined, json: boolean, io: CliIo): Promise<number> {
+  const chosen = json ? 'json' : (format ?? 'human');
+  if (!['human', 'json', 'github'].includes(chosen)) {
+    io.stderr.write(`Unknown --format "${chosen}": use human, json or github.\n`);
+    return 2;
+  }
+  const loaded = await loadFlowFiles(paths, io.cwd);
+  if ('missing' in loaded) {
+    io.stderr.write(`No such file or folder: ${loaded.missing}\n`);
+    return 2;
+  }
+  if (loaded.files.length === 0) {
     io.stderr.write(`No flow files (*.yaml, *.yml) found in ${paths.join(', ') || 'flows'}.\n`);
     return 2;
   }
-  const sources = new Map<string, string>();
-  for (const file of files) {
-    const display = relative(io.cwd, file) || file;
-    const text = await readFile(file, 'utf8');
-    sources.set(display, text);
-    diagnostics.push(...loadFlowFile(display, text).diagnostics);
-  }
-  sortDiagnostics(diagnostics);
-  if (format === 'json') io.stdout.write(`${formatJson(diagnostics)}\n`);
-  else if (format === 'github') io.stdout.write(diagnostics.length ? `${formatGithub(diagnostics)}\n` : '');
+  const { diagnostics } = loaded;
+  if (chosen === 'json') io.stdout.write(`${formatJson(diagnostics)}\n`);
+  else if (chosen === 'github') io.stdout.write(diagnostics.length ? `${formatGithub(diagnostics)}\n` : '');
   else {
     const color = io.isTTY && !io.env['NO_COLOR'];
-    if (diagnostics.length) io.stderr.write(`${formatHuman(diagnostics, sources, { color })}\n\n`);
+    if (diagnostics.length) io.stderr.write(`${formatHuman(diagnostics, loaded.sources, { color })}\n\n`);
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    const warnings = diagnostics.length - errors;
-    io.stderr.write(`${files.length} file(s): ${errors} error(s), ${warnings} warning(s).\n`);
+    io.stderr.write(`${loaded.files.length} file(s): ${errors} error(s), ${diagnostics.length - errors} warning(s).\n`);
   }
   return hasErrors(diagnostics) ? 1 : 0;
 }
 
-async function flowFiles(path: string): Promise<string[]> {
-  const info = await stat(path);
-  if (info.isFile()) return [path];
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && ['.yaml', '.yml'].includes(extname(entry.name)))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
+async function connect(url: string, values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, cwd: string): Promise<NifiClient> {
+  const username = (values['nifi-username'] as string | undefined) ?? env['NIFI_USERNAME'];
+  const password = (values['nifi-password'] as string | undefined) ?? env['NIFI_PASSWORD'];
+  const caFile = (values['nifi-ca-file'] as string | undefined) ?? env['NIFI_CA_FILE'];
+  return createNifiClient({
+    baseUrl: url,
+    ...(username && password ? { auth: { username, password } } : {}),
+    ...(caFile ? { tls: { ca: await readFile(join(cwd, caFile), 'utf8') } } : {}),
+  });
+}
+
+async function apply(
+  nifi: NifiClient,
+  loaded: LoadedFiles,
+  options: Parameters<typeof applyFlows>[2],
+  planFile: string | undefined,
+  json: boolean,
+  print: (text: string) => void,
+  progress: (text: string) => void,
+  cwd: string,
+): Promise<number> {
+  const saved = planFile ? (JSON.parse(await readFile(join(cwd, planFile), 'utf8')) as Plan) : undefined;
+  const result = await applyFlows(nifi, loaded.flows, { ...options, plan: saved, onProgress: ({ flow, step }) => progress(`${flow}: ${step}`) });
+  if (json) print(JSON.stringify(result, null, 2));
+  else {
+    print(formatPlan(result.plan));
+    const changed = result.applied.filter((entry) => entry.action !== 'no-op').length;
+    print(changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.');
+  }
+  return 0;
+}
+
+async function managedGroups(nifi: NifiClient, parentGroupId: string) {
+  const parent = await nifi.processGroups.flow(parentGroupId);
+  return parent.contents.processGroups.flatMap((group) => {
+    const marker = readMarker(group.component.comments);
+    return marker ? [{ flow: marker.flow, group }] : [];
+  });
+}
+
+async function status(nifi: NifiClient, parentGroupId: string, json: boolean, print: (text: string) => void): Promise<number> {
+  const rows = [];
+  for (const { flow, group } of await managedGroups(nifi, parentGroupId)) {
+    const snapshot = await nifi.processGroups.status(group.id);
+    const bulletins = await nifi.bulletins({ groupId: group.id });
+    rows.push({
+      flow,
+      groupId: group.id,
+      running: group.runningCount ?? 0,
+      stopped: group.stoppedCount ?? 0,
+      invalid: group.invalidCount ?? 0,
+      queued: snapshot.flowFilesQueued ?? 0,
+      bulletins: bulletins.length,
+    });
+  }
+  if (json) print(JSON.stringify(rows, null, 2));
+  else if (rows.length === 0) print('No managed flows.');
+  else for (const row of rows) print(`${row.flow}: ${row.running} running, ${row.stopped} stopped, ${row.invalid} invalid, ${row.queued} queued, ${row.bulletins} bulletin(s)`);
+  return 0;
+}
+
+async function runOnce(nifi: NifiClient, parentGroupId: string, name: string, json: boolean, print: (text: string) => void, progress: (text: string) => void): Promise<number> {
+  const managed = (await managedGroups(nifi, parentGroupId)).find((entry) => entry.flow === name);
+  if (!managed) throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `No managed flow "${name}" under ${parentGroupId}.`, hint: 'Apply it first, or check the name with flows status.' });
+  progress(`${name}: stopping, then running once …`);
+  await nifi.processGroups.stop(managed.group.id);
+  const report = await nifi.processGroups.runOnce(managed.group.id);
+  const errors = report.bulletins.filter((bulletin) => bulletin.level === 'ERROR');
+  if (json) print(JSON.stringify(report, null, 2));
+  else {
+    print(`${name}: ${report.flowFilesIn} flowfile(s) in, ${report.flowFilesOut} out, ${report.durationMs} ms, ${report.bulletins.length} bulletin(s)`);
+    for (const processor of report.processors) print(`  ${processor.name}: in ${processor.flowFilesIn}, out ${processor.flowFilesOut}, tasks ${processor.tasks}`);
+    for (const bulletin of report.bulletins) print(`  ${bulletin.level} ${bulletin.sourceName}: ${bulletin.message}`);
+  }
+  return errors.length > 0 ? 1 : 0;
+}
+
+async function destroy(nifi: NifiClient, parentGroupId: string, names: string[], json: boolean, print: (text: string) => void, progress: (text: string) => void): Promise<number> {
+  const managed = await managedGroups(nifi, parentGroupId);
+  const unknown = names.filter((name) => !managed.some((entry) => entry.flow === name));
+  if (unknown.length) throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `Not managed flows under ${parentGroupId}: ${unknown.join(', ')}; nothing was deleted.` });
+  const destroyed = [];
+  for (const name of names) {
+    const { group } = managed.find((entry) => entry.flow === name)!;
+    progress(`${name}: deleting …`);
+    const result = await nifi.processGroups.delete(group.id);
+    const context = await nifi.parameterContexts.findByName(name);
+    if (context) await nifi.parameterContexts.delete(context.id);
+    destroyed.push({ flow: name, groupId: group.id, droppedFlowFiles: result.dropped.droppedCount });
+  }
+  if (json) print(JSON.stringify(destroyed, null, 2));
+  else for (const entry of destroyed) print(`- flow ${entry.flow} deleted (${entry.droppedFlowFiles} queued flowfile(s) dropped)`);
+  return 0;
 }

@@ -1,0 +1,24 @@
+import type { FieldChange } from '../deploy/diff.ts';
+import type { Plan } from '../deploy/plan.ts';
+
+const symbols = { create: '+', update: '~', delete: '-', 'no-op': ' ' } as const;
+
+/** Terraform-style text: one block per flow, one line per change, a summary line. */
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [];
+  const value = (input: unknown) => (typeof input === 'string' ? JSON.stringify(input) : JSON.stringify(input ?? null));
+  const field = (change: FieldChange) => `${change.field}: ${value(change.before)} → ${value(change.after)}`;
+  for (const flowPlan of plan.flows) {
+    lines.push(`${symbols[flowPlan.action]} flow ${flowPlan.flow} (${flowPlan.action === 'no-op' ? 'no changes' : flowPlan.action})`);
+    for (const component of flowPlan.components) {
+      lines.push(`    ${symbols[component.action]} ${component.kind} ${component.address}`);
+      for (const change of component.changes) lines.push(`        ${field(change)}`);
+    }
+    for (const change of flowPlan.parameters) lines.push(`    ~ ${field(change)}`);
+    for (const change of flowPlan.runState) lines.push(`    ~ ${field(change)}`);
+  }
+  for (const orphan of plan.orphans) lines.push(`! flow ${orphan} is managed in NiFi but not in the code: left alone (use --prune to delete it)`);
+  const count = (action: string) => plan.flows.filter((flowPlan) => flowPlan.action === action).length;
+  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,45 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { extname, join, relative } from 'node:path';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Flow } from '../model/flow-schema.ts';
+import { loadFlowFile } from '../parse/load-flow-file.ts';
+
+export interface LoadedFiles {
+  files: string[];
+  flows: Flow[];
+  diagnostics: Diagnostic[];
+  /** Display path → text, for code frames. */
+  sources: Map<string, string>;
+}
+
+/** Loads every *.yaml / *.yml under the given paths (default ./flows). Undefined when a path is missing. */
+export async function loadFlowFiles(paths: readonly string[], cwd: string): Promise<LoadedFiles | { missing: string }> {
+  const files: string[] = [];
+  for (const path of paths.length ? paths : ['flows']) {
+    const found = await flowFiles(join(cwd, path)).catch(() => undefined);
+    if (!found) return { missing: path };
+    files.push(...found);
+  }
+  const flows: Flow[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  for (const file of files) {
+    const display = relative(cwd, file) || file;
+    const text = await readFile(file, 'utf8');
+    sources.set(display, text);
+    const loaded = loadFlowFile(display, text);
+    flows.push(...loaded.flows);
+    diagnostics.push(...loaded.diagnostics);
+  }
+  return { files, flows, diagnostics: sortDiagnostics(diagnostics), sources };
+}
+
+async function flowFiles(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (info.isFile()) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && ['.yaml', '.yml'].includes(extname(entry.name)))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}

@@ -1,0 +1,79 @@
+// The flows CLI as a CI job uses it, against the real NiFi: plan (exit 2 = changes), apply, plan again
+// (exit 0), status, run once, destroy.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createNifiClient } from '@dataplat/nifi';
+import { runFlowsCli } from '../../src/cli/run-flows-cli.ts';
+
+const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
+const nifi = createNifiClient({ baseUrl: apiUrl });
+const suffix = Date.now().toString(36);
+let workdir = '';
+let parentGroupId = '';
+
+afterAll(async () => {
+  if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
+  await nifi.close();
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+});
+
+async function flows(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exitCode = await runFlowsCli([...args, '--parent', parentGroupId], { stdout, stderr, isTTY: false, cwd: workdir, env: { NIFI_URL: apiUrl } });
+  return { exitCode, stdout: out, stderr: err };
+}
+
+describe('the flows CLI against the real NiFi', () => {
+  it('plans, applies, re-plans with no changes, reports status, runs once and destroys', async () => {
+    workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-'));
+    parentGroupId = (await nifi.processGroups.create('root', { name: `flows-cli-${suffix}` })).id;
+    const name = `clicks-${suffix}`;
+    await writeFile(
+      join(workdir, 'clicks.yaml'),
+      [
+        `name: ${name}`,
+        'processors:',
+        '  generate: { type: GenerateFlowFile, properties: { Batch Size: "3" }, schedule: { period: 1 hour }, state: stopped }',
+        '  tag: { type: UpdateAttribute, properties: { kind: click }, autoTerminate: [success] }',
+        'connections:',
+        '  - { from: generate, to: tag, relationships: [success] }',
+        '',
+      ].join('\n'),
+    );
+
+    const firstPlan = await flows(['plan', 'clicks.yaml', '--detailed-exitcode', '--out', 'plan.json']);
+    expect(firstPlan.exitCode).toBe(2);
+    expect(firstPlan.stdout).toContain(`+ flow ${name} (create)`);
+    expect(firstPlan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.');
+    expect(JSON.parse(await readFile(join(workdir, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: '1', flows: [{ flow: name, action: 'create' }] });
+
+    const applied = await flows(['apply', 'clicks.yaml', '--plan', 'plan.json']);
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout).toContain('Apply complete: 1 flow(s) changed.');
+
+    const again = await flows(['plan', 'clicks.yaml', '--detailed-exitcode', '--json']);
+    expect(again.exitCode).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ flows: [{ flow: name, action: 'no-op' }] });
+
+    const status = await flows(['status', '--json']);
+    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ flow: name, running: 1, stopped: 1, invalid: 0, queued: 0 })]);
+
+    const run = await flows(['run', name, '--json']);
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ flowFilesIn: 3, sources: ['generate'] });
+
+    const destroyed = await flows(['destroy', name]);
+    expect(destroyed.exitCode).toBe(0);
+    expect(destroyed.stdout).toContain(`- flow ${name} deleted`);
+    expect(JSON.parse((await flows(['status', '--json'])).stdout)).toEqual([]);
+    expect((await flows(['destroy', name])).exitCode).toBe(1);
+  });
+});
