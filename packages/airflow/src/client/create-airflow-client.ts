@@ -1,4 +1,4 @@
-import { createHttpTransport, createTypedApi, DataplatError, type HttpAuthentication, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
+import { createHttpTransport, createTypedApi, DataplatError, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
 import type { Dispatcher } from 'undici';
 import type { paths } from '../generated/airflow-api.ts';
 import * as assets from '../helpers/assets.ts';
@@ -28,7 +28,10 @@ export interface AirflowClientOptions {
 }
 
 export function createAirflowClient(options: AirflowClientOptions) {
-  let authentication: HttpAuthentication | undefined;
+  const auth = options.auth;
+  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
+    throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
+  }
   const transport = createHttpTransport({
     baseUrl: options.baseUrl,
     serviceName: 'Airflow',
@@ -39,18 +42,9 @@ export function createAirflowClient(options: AirflowClientOptions) {
     userAgent: options.userAgent ?? 'dataplat-airflow',
     classifyError: classifyAirflowError,
     onRetry: options.onRetry,
-    authentication: {
-      headers: (signal) => authentication?.headers(signal) ?? Promise.resolve({}),
-      refresh: async (signal) => (authentication?.refresh ? authentication.refresh(signal) : false),
-      secrets: () => authentication?.secrets?.() ?? [],
-    },
+    authentication: auth ? (self) => airflowAuthentication(auth, self, async () => void (await getVersion(context))) : undefined,
   });
   const context: AirflowContext = { api: createTypedApi<paths>(transport, 'Airflow'), transport };
-  const auth = options.auth;
-  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
-    throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
-  }
-  if (auth) authentication = airflowAuthentication(auth, () => transport, async () => void (await getVersion(context)));
 
   const bound =
     <Rest extends unknown[], Result>(helper: (context: AirflowContext, ...rest: Rest) => Result) =>

@@ -4,6 +4,7 @@ import { codeForStatus, HttpError, maxErrorBodyLength, RequestFailedError } from
 import { redactText, redactUrl, truncate } from './redact.ts';
 import {
   backoffDelay,
+  errorCodes,
   isRetryableNetworkError,
   isRetryableStatus,
   parseRetryAfter,
@@ -105,7 +106,8 @@ export interface HttpTransportOptions {
   retry?: RetryOptions | false | undefined;
   userAgent?: string | undefined;
   headers?: Record<string, string> | undefined;
-  authentication?: HttpAuthentication | undefined;
+  /** Credentials for every request; a function when they need the transport itself (e.g. to log in through it). */
+  authentication?: HttpAuthentication | ((transport: HttpTransport) => HttpAuthentication) | undefined;
   classifyError?: ((response: { status: number; body: string; method: HttpMethod; path: string }) => ErrorClassification | undefined) | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Called once per request sent (retries included), with the redacted URL: for request counting and tracing. */
@@ -166,8 +168,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const retryPolicy = resolveRetryPolicy(options.retry);
   const defaultTimeoutMs = options.timeoutMs ?? 30_000;
   const sleep = options.sleep ?? abortableSleep;
+  // Set once the transport exists: a login may itself go through the transport.
+  let authentication: HttpAuthentication | undefined;
 
-  const redact = (text: string, extraSecrets: string[] = []) => redactText(text, [...(options.authentication?.secrets?.() ?? []), ...extraSecrets]);
+  const redact = (text: string, extraSecrets: string[] = []) => redactText(text, [...(authentication?.secrets?.() ?? []), ...extraSecrets]);
 
   function resolveUrl(path: string, query: HttpRequest['query']): URL {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(base + (path.startsWith('/') ? path : `/${path}`));
@@ -233,7 +237,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const displayUrl = redactUrl(url);
     const method = httpRequest.method;
     const idempotent = httpRequest.idempotent ?? idempotentMethods.has(method);
-    const sendsCredentials = !httpRequest.anonymous && options.authentication !== undefined && url.origin === baseUrl.origin;
+    const sendsCredentials = !httpRequest.anonymous && authentication !== undefined && url.origin === baseUrl.origin;
     let retryNumber = 0;
     let refreshedCredentials = false;
 
@@ -246,7 +250,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       let retry: { delayMs: number; reason: string } | undefined;
       let failure: Error;
       try {
-        const authHeaders = sendsCredentials ? await options.authentication!.headers(httpRequest.signal) : {};
+        const authHeaders = sendsCredentials ? await authentication!.headers(httpRequest.signal) : {};
         options.onRequest?.({ method, url: displayUrl });
         const response = await send(httpRequest, url, signal, authHeaders);
         if (response.statusCode < 300) {
@@ -268,9 +272,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
             isRetryable: false,
           });
         }
-        if (response.statusCode === 401 && sendsCredentials && !refreshedCredentials && options.authentication?.refresh) {
+        if (response.statusCode === 401 && sendsCredentials && !refreshedCredentials && authentication?.refresh) {
           refreshedCredentials = true;
-          if (await options.authentication.refresh(httpRequest.signal)) continue;
+          if (await authentication.refresh(httpRequest.signal)) continue;
         }
         const classification = options.classifyError?.({ status: response.statusCode, body: bodyText, method, path: url.pathname });
         const retryableStatus = isRetryableStatus(response.statusCode);
@@ -314,7 +318,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     }
   }
 
-  return {
+  const transport: HttpTransport = {
     baseUrl: base,
     request: performRequest,
     redact,
@@ -322,6 +326,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       await ownAgent?.close();
     },
   };
+  authentication = typeof options.authentication === 'function' ? options.authentication(transport) : options.authentication;
+  return transport;
 }
 
 // undici.request() only accepts FormData of its own package instance, not Node's global one that
@@ -341,12 +347,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function isConnectPhaseError(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && connectPhaseCodes.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return errorCodes(error).some((code) => connectPhaseCodes.has(code));
 }
 
 function hintForStatus(status: number, serviceName: string): string | undefined {
@@ -410,12 +411,7 @@ function abortedError(method: HttpMethod, displayUrl: string, serviceName: strin
 }
 
 function errorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return errorCodes(error)[0];
 }
 
 function abortableSleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {

@@ -41,13 +41,19 @@ const retryableNetworkCodes = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-export function isRetryableNetworkError(error: unknown): boolean {
+/** The `code`s along an error's cause chain (undici wraps socket errors: the useful code is often a cause's). */
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && retryableNetworkCodes.has(code)) return true;
+    if (typeof code === 'string') codes.push(code);
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return codes;
+}
+
+export function isRetryableNetworkError(error: unknown): boolean {
+  return errorCodes(error).some((code) => retryableNetworkCodes.has(code));
 }
 
 /** Retry-After in milliseconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */

@@ -50,6 +50,6 @@ describe('compileFlow', () => {
 
   it('says which environment variable is missing, and which type is unknown', () => {
     expect(() => compileFlow(flow, catalog, { env: {} })).toThrow(/reads ORDERS_TOKEN, which is not set/);
-    expect(() => compileFlow(flow, { ...catalog, controllerServiceTypes: [] }, { env: { ORDERS_TOKEN: 't' } })).toThrow(/no controller service type "JsonTreeReader"/);
+    expect(() => compileFlow(flow, { ...catalog, controllerServiceTypes: [] }, { env: { ORDERS_TOKEN: 't' } })).toThrow(/orders\/reader: No controller service type named "JsonTreeReader" is installed/);
   });
 });

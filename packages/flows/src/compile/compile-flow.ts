@@ -2,7 +2,7 @@
 // Identifiers are derived from each component's address, positions from a simple grid, and short type
 // names are resolved against the target NiFi's installed types, so the result is deterministic.
 import { DataplatError } from '@dataplat/core';
-import type { ExtensionType, FlowDefinition, NifiSchemas } from '@dataplat/nifi';
+import { matchExtensionType, type ExtensionType, type FlowDefinition, type NifiSchemas } from '@dataplat/nifi';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
 import { deterministicId } from './deterministic-id.ts';
 
@@ -134,7 +134,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
     } as unknown as NifiSchemas['VersionedProcessor'];
   });
   const controllerServices = Object.entries(group.services).map(([name, service]) => {
-    const type = resolveType(catalog.controllerServiceTypes, service.type, 'controller service', `${address}/${name}`);
+    const type = resolveType(catalog.controllerServiceTypes, service.type, 'controllerService', `${address}/${name}`);
     return {
       identifier: services.find((candidate) => candidate.name === name)!.identifier,
       name,
@@ -225,15 +225,13 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
   } as NifiSchemas['VersionedProcessGroup'];
 }
 
-/** Resolves a short or fully-qualified type to exactly one installed type (never a partial match). */
-function resolveType(types: readonly ExtensionType[], name: string, kind: string, where: string): ExtensionType {
-  const matches = types.filter((candidate) => candidate.type === name || candidate.type.split('.').pop() === name);
-  if (matches.length === 1) return matches[0]!;
-  throw new DataplatError({
-    code: 'FLOWS_UNKNOWN_TYPE',
-    message: matches.length === 0 ? `${where}: no ${kind} type "${name}" is installed in the target NiFi.` : `${where}: the ${kind} type "${name}" is ambiguous (${matches.map((match) => match.type).join(', ')}).`,
-    hint: matches.length === 0 ? 'Check the type name, or install the NAR that provides it.' : 'Use the fully-qualified type.',
-  });
+/** The installed type for a short or fully-qualified name, as @dataplat/nifi resolves it; the error says where. */
+function resolveType(types: readonly ExtensionType[], name: string, kind: 'processor' | 'controllerService', where: string): ExtensionType {
+  try {
+    return matchExtensionType(types, kind, name);
+  } catch (error) {
+    throw new DataplatError({ code: 'FLOWS_UNKNOWN_TYPE', message: `${where}: ${(error as Error).message}`, cause: error });
+  }
 }
 
 /** Left-to-right, top-to-bottom positions, 400 × 200 apart: readable in the NiFi UI and stable. */

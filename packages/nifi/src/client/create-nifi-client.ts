@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createHttpTransport, DataplatError, type HttpAuthentication, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
+import { createHttpTransport, DataplatError, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
 import type { Dispatcher } from 'undici';
 import { createNifiApi, type NifiApi } from '../api/typed-api.ts';
 import { componentResource, type ComponentResource } from '../helpers/components.ts';
@@ -39,7 +39,10 @@ export interface NifiClientOptions {
 }
 
 export function createNifiClient(options: NifiClientOptions) {
-  let authentication: HttpAuthentication | undefined;
+  const auth = options.auth;
+  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
+    throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
+  }
   const transport = createHttpTransport({
     baseUrl: options.baseUrl,
     serviceName: 'NiFi',
@@ -51,17 +54,8 @@ export function createNifiClient(options: NifiClientOptions) {
     classifyError: classifyNifiError,
     onRetry: options.onRetry,
     onRequest: options.onRequest,
-    authentication: {
-      headers: (signal) => authentication?.headers(signal) ?? Promise.resolve({}),
-      refresh: async (signal) => (authentication?.refresh ? authentication.refresh(signal) : false),
-      secrets: () => authentication?.secrets?.() ?? [],
-    },
+    authentication: auth ? (self) => nifiAuthentication(auth, self) : undefined,
   });
-  const auth = options.auth;
-  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
-    throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
-  }
-  if (auth) authentication = nifiAuthentication(auth, () => transport);
 
   const api = createNifiApi(transport);
   const context: NifiContext = {

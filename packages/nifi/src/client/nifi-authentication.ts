@@ -9,7 +9,7 @@ import { NifiError } from './nifi-errors.ts';
  */
 export type NifiAuth = { username: string; password: string } | { token: string | (() => string | Promise<string>) };
 
-export function nifiAuthentication(auth: NifiAuth, transport: () => HttpTransport): HttpAuthentication {
+export function nifiAuthentication(auth: NifiAuth, transport: HttpTransport): HttpAuthentication {
   if ('token' in auth) return bearerAuthentication(auth.token, 'NiFi');
   // The JWT is kept in memory only, never NiFi's cookie (which would switch on CSRF checks).
   return tokenAuthentication({
@@ -17,7 +17,7 @@ export function nifiAuthentication(auth: NifiAuth, transport: () => HttpTranspor
     defaultLifetimeMs: 8 * 3_600_000, // NiFi's single-user tokens last 8 hours
     login: async (signal) => {
       try {
-        const response = await transport().request<string>({
+        const response = await transport.request<string>({
           method: 'POST',
           path: '/access/token',
           body: { form: { username: auth.username, password: auth.password } },

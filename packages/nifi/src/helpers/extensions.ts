@@ -27,6 +27,11 @@ export async function resolveExtensionType(
   options?: CallOptions,
 ): Promise<ExtensionType> {
   const types = kind === 'processor' ? await listProcessorTypes(context, options) : await listControllerServiceTypes(context, options);
+  return matchExtensionType(types, kind, name);
+}
+
+/** The one type among `types` named `name` (class or simple name); NIFI_NOT_UNIQUE when none or several. */
+export function matchExtensionType(types: readonly ExtensionType[], kind: 'processor' | 'controllerService', name: string): ExtensionType {
   const matches = types.filter((candidate) => candidate.type === name || candidate.type.split('.').pop() === name);
   const noun = kind === 'processor' ? 'processor' : 'controller service';
   if (matches.length === 0) {
@@ -37,8 +42,7 @@ export async function resolveExtensionType(
       hint: near.length ? `Did you mean ${near.slice(0, 5).join(', ')}?` : `List the installed types with ${kind === 'processor' ? 'listProcessorTypes' : 'listControllerServiceTypes'}().`,
     });
   }
-  const distinctTypes = new Set(matches.map((candidate) => candidate.type));
-  if (distinctTypes.size > 1 || matches.length > 1) {
+  if (matches.length > 1) {
     throw new NifiError({
       code: 'NIFI_NOT_UNIQUE',
       message: `The ${noun} type "${name}" is ambiguous: ${matches.map((match) => `${match.type} (${match.bundle.artifact} ${match.bundle.version})`).join(', ')}.`,

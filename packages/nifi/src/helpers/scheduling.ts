@@ -100,7 +100,7 @@ async function setControllerServicesState(context: NifiContext, groupId: string,
 /** Enables or disables one controller service and waits for the state. */
 export async function setControllerServiceState(context: NifiContext, serviceId: string, state: ServiceState, options?: WaitOptions): Promise<void> {
   const service = (await context.api.get('/controller-services/{id}', { ...callOptions(options), path: { id: serviceId } })) as Entity<'controllerService'>;
-  if (state === 'ENABLED') failOnInvalidServices([service], service.component.parentGroupId ?? '');
+  if (state === 'ENABLED') failOnInvalidServices([service], service.component.parentGroupId);
   await context.api.put('/controller-services/{id}/run-status', {
     ...callOptions(options),
     path: { id: serviceId },
@@ -110,14 +110,14 @@ export async function setControllerServiceState(context: NifiContext, serviceId:
   await waitForServices(read, state, `controller service ${service.component.name ?? serviceId}`, options);
 }
 
-function failOnInvalidServices(services: Entity<'controllerService'>[], groupId: string): void {
+function failOnInvalidServices(services: Entity<'controllerService'>[], groupId?: string): void {
   // An invalid service never enables: say why now instead of waiting for a timeout.
   const invalid = services.filter((service) => service.component.state === 'DISABLED' && service.component.validationStatus === 'INVALID');
   if (invalid.length === 0) return;
   const details = invalid.map((service) => `${service.component.name} (${service.id}): ${(service.component.validationErrors ?? []).join('; ')}`);
   throw new NifiError({
     code: 'NIFI_SERVICES_NOT_ENABLED',
-    message: `Controller services in group ${groupId} are invalid and cannot be enabled:\n  ${details.join('\n  ')}`,
+    message: `Controller services${groupId ? ` in group ${groupId}` : ''} are invalid and cannot be enabled:\n  ${details.join('\n  ')}`,
     hint: 'Fix their properties (or the parameters they reference), then enable them again.',
   });
 }
@@ -133,7 +133,7 @@ async function waitForServices(
       const services = await read();
       const pending = services.filter((service) => service.component.state !== state);
       const invalidNow = state === 'ENABLED' ? pending.filter((service) => service.component.validationStatus === 'INVALID' && service.component.state === 'DISABLED') : [];
-      if (invalidNow.length > 0) failOnInvalidServices(invalidNow, '');
+      if (invalidNow.length > 0) failOnInvalidServices(invalidNow);
       return pending.length === 0
         ? { done: true, value: undefined }
         : { done: false, progress: pending.map((service) => `${service.component.name}: ${service.component.state}`).join(', ') };

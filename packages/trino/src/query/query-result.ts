@@ -206,7 +206,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   async cancel(reason?: unknown): Promise<void> {
     if (this.failure !== undefined || this.exhausted) return;
     const nextUri = this.nextUri;
-    this.fail(reason ?? new DataplatError({ code: 'ABORTED', message: `Query ${this.queryId ?? ''} was cancelled.`.replace('  ', ' ') }));
+    this.fail(reason ?? new DataplatError({ code: 'ABORTED', message: `${this.describe()} was cancelled.` }));
     await this.stopOnServer(nextUri);
   }
 
@@ -218,8 +218,12 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     }
   }
 
+  private describe(): string {
+    return this.queryId ? `Query ${this.queryId}` : 'The query';
+  }
+
   private abortError(reason: unknown): DataplatError {
-    return new DataplatError({ code: 'ABORTED', message: `Query ${this.queryId ?? ''} was aborted.`.replace('  ', ' '), cause: reason });
+    return new DataplatError({ code: 'ABORTED', message: `${this.describe()} was aborted.`, cause: reason });
   }
 
   private fail(error: unknown): void {
