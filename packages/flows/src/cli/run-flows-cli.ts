@@ -1,14 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { AirflowClient } from '@dataplat/airflow';
 import { DataplatError } from '@dataplat/core';
-import { createNifiClient, type NifiClient } from '@dataplat/nifi';
+import type { NifiClient } from '@dataplat/nifi';
 import { applyFlows } from '../deploy/apply.ts';
 import { readMarker } from '../deploy/ownership.ts';
 import { hasChanges, planFlows, type Plan } from '../deploy/plan.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts';
 import { flowJsonSchema } from '../model/flow-schema.ts';
+import { connectAirflow, connectNifi, nifiUrl } from './connections.ts';
 import { formatPlan } from './format-plan.ts';
 import { loadFlowFiles, type LoadedFiles } from './load-files.ts';
 
@@ -36,6 +38,8 @@ Connection (flags win over environment variables):
   --nifi-username, --nifi-password   login (env NIFI_USERNAME, NIFI_PASSWORD)
   --nifi-ca-file <pem>  CA to trust for HTTPS (env NIFI_CA_FILE); verification is always on
   --parent <id>         process group holding the managed flows (default root)
+  --airflow-url <url>   Airflow API server (env AIRFLOW_URL): plan/apply resolve asset-event triggers there
+  --airflow-username, --airflow-password, --airflow-ca-file   (env AIRFLOW_USERNAME, AIRFLOW_PASSWORD, AIRFLOW_CA_FILE)
 
 Options:
   --env <name>          apply the flows' environment overlay <name>
@@ -69,6 +73,10 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
         'nifi-username': { type: 'string' },
         'nifi-password': { type: 'string' },
         'nifi-ca-file': { type: 'string' },
+        'airflow-url': { type: 'string' },
+        'airflow-username': { type: 'string' },
+        'airflow-password': { type: 'string' },
+        'airflow-ca-file': { type: 'string' },
         parent: { type: 'string' },
         env: { type: 'string' },
         prune: { type: 'boolean', default: false },
@@ -105,14 +113,15 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     return 2;
   }
 
-  const url = values['nifi-url'] ?? io.env['NIFI_URL'];
+  const url = nifiUrl(values, io.env);
   if (!url) {
     io.stderr.write('No NiFi to talk to: pass --nifi-url or set NIFI_URL (e.g. http://127.0.0.1:18080/nifi-api).\n');
     return 2;
   }
   let nifi: NifiClient | undefined;
+  let airflow: AirflowClient | undefined;
   try {
-    nifi = await connect(url, values, io.env, io.cwd);
+    nifi = await connectNifi(url, values, io.env, io.cwd);
     const parentGroupId = values.parent ?? 'root';
     if (command === 'status') return await status(nifi, parentGroupId, json, print);
     if (command === 'run') {
@@ -139,7 +148,8 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
       io.stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources)}\n\nThe files have errors; nothing was sent to NiFi.\n`);
       return 1;
     }
-    const options = { parentGroupId, environment: values.env, env: io.env, prune: values.prune, adopt: values.adopt };
+    airflow = await connectAirflow(values, io.env, io.cwd);
+    const options = { parentGroupId, environment: values.env, env: io.env, prune: values.prune, adopt: values.adopt, airflow };
     if (command === 'plan') {
       progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const { plan } = await planFlows(nifi, loaded.flows, options);
@@ -155,6 +165,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     return 1;
   } finally {
     await nifi?.close();
+    await airflow?.close();
   }
 }
 
@@ -183,17 +194,6 @@ async function validate(paths: string[], format: string | undefined, json: boole
     io.stderr.write(`${loaded.files.length} file(s): ${errors} error(s), ${diagnostics.length - errors} warning(s).\n`);
   }
   return hasErrors(diagnostics) ? 1 : 0;
-}
-
-async function connect(url: string, values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, cwd: string): Promise<NifiClient> {
-  const username = (values['nifi-username'] as string | undefined) ?? env['NIFI_USERNAME'];
-  const password = (values['nifi-password'] as string | undefined) ?? env['NIFI_PASSWORD'];
-  const caFile = (values['nifi-ca-file'] as string | undefined) ?? env['NIFI_CA_FILE'];
-  return createNifiClient({
-    baseUrl: url,
-    ...(username && password ? { auth: { username, password } } : {}),
-    ...(caFile ? { tls: { ca: await readFile(join(cwd, caFile), 'utf8') } } : {}),
-  });
 }
 
 async function apply(

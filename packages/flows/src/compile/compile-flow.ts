@@ -5,6 +5,7 @@ import { DataplatError } from '@dataplat/core';
 import { matchExtensionType, type ExtensionType, type FlowDefinition, type NifiSchemas } from '@dataplat/nifi';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
 import { deterministicId } from './deterministic-id.ts';
+import { expandTriggers } from './expand-triggers.ts';
 
 export interface TypeCatalog {
   processorTypes: readonly ExtensionType[];
@@ -16,6 +17,8 @@ export interface CompileOptions {
   environment?: string | undefined;
   /** Where `fromEnv` parameters are read. Default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
+  /** Airflow's ids of the assets that asset-event triggers name, by URI (planFlows reads them from Airflow). */
+  assetIds?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface CompiledFlow {
@@ -58,8 +61,10 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
       parameters.push({ name, sensitive: false, value: value ?? null, ...(parameter.description ? { description: parameter.description } : {}) } as NifiSchemas['VersionedParameter']);
     }
   }
-  const flowContents = compileGroup(flow, flow.name, undefined, [], catalog);
-  flowContents.parameterContextName = flow.name;
+  const expanded = expandTriggers(flow, options.assetIds);
+  // Adopted components keep NiFi's identifiers (see `identifiers`); the rest derive theirs from their address.
+  const identify = (address: string) => flow.identifiers[address.slice(flow.name.length + 1)] ?? deterministicId(address);
+  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: flow.name });
   return {
     definition: {
       flowEncodingVersion: '1.0',
@@ -74,11 +79,19 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
 
 type ServiceScope = Array<{ name: string; identifier: string }>;
 
-function compileGroup(group: GroupModel, address: string, parentIdentifier: string | undefined, inheritedServices: ServiceScope, catalog: TypeCatalog): NifiSchemas['VersionedProcessGroup'] {
-  const identifier = deterministicId(address);
+interface CompileContext {
+  catalog: TypeCatalog;
+  identify: (address: string) => string;
+  /** Every group of a flow uses the flow's parameter context. */
+  parameterContextName: string;
+}
+
+function compileGroup(group: GroupModel, address: string, parentIdentifier: string | undefined, inheritedServices: ServiceScope, context: CompileContext): NifiSchemas['VersionedProcessGroup'] {
+  const { catalog, identify: idOf } = context;
+  const identifier = idOf(address);
   const grid = gridPositions();
   const services: ServiceScope = [
-    ...Object.keys(group.services).map((name) => ({ name, identifier: deterministicId(`${address}/services/${name}`) })),
+    ...Object.keys(group.services).map((name) => ({ name, identifier: idOf(`${address}/services/${name}`) })),
     ...inheritedServices,
   ];
   const resolveProperties = (properties: Record<string, string | null>, owner: string) =>
@@ -102,7 +115,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
 
   const processors = Object.entries(group.processors).map(([name, processor]) => {
     const type = resolveType(catalog.processorTypes, processor.type, 'processor', `${address}/${name}`);
-    const id = deterministicId(`${address}/processors/${name}`);
+    const id = idOf(`${address}/processors/${name}`);
     componentIds.set(name, { id, type: 'PROCESSOR', groupId: identifier });
     return {
       identifier: id,
@@ -152,22 +165,22 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
   });
   const ports = (names: string[], kind: 'INPUT_PORT' | 'OUTPUT_PORT') =>
     names.map((name) => {
-      const id = deterministicId(`${address}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${name}`);
+      const id = idOf(`${address}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${name}`);
       componentIds.set(name, { id, type: kind, groupId: identifier });
       return { identifier: id, name, type: kind, concurrentlySchedulableTaskCount: 1, scheduledState: 'ENABLED', allowRemoteAccess: false, portFunction: 'STANDARD', componentType: kind, groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedPort'];
     });
   const inputPorts = ports(group.inputPorts, 'INPUT_PORT');
   const outputPorts = ports(group.outputPorts, 'OUTPUT_PORT');
   const funnels = group.funnels.map((name) => {
-    const id = deterministicId(`${address}/funnels/${name}`);
+    const id = idOf(`${address}/funnels/${name}`);
     componentIds.set(name, { id, type: 'FUNNEL', groupId: identifier });
     return { identifier: id, componentType: 'FUNNEL', groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedFunnel'];
   });
-  const processGroups = group.groups.map((child) => compileGroup(child, `${address}/groups/${child.name}`, identifier, services, catalog));
+  const processGroups = group.groups.map((child) => compileGroup(child, `${address}/groups/${child.name}`, identifier, services, context));
   const childPort = (reference: string, kind: 'INPUT_PORT' | 'OUTPUT_PORT') => {
     const [childName, portName] = reference.split('/') as [string, string];
     const childAddress = `${address}/groups/${childName}`;
-    return { id: deterministicId(`${childAddress}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${portName}`), type: kind, groupId: deterministicId(childAddress), name: portName };
+    return { id: idOf(`${childAddress}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${portName}`), type: kind, groupId: idOf(childAddress), name: portName };
   };
   const endpoint = (reference: string, side: 'from' | 'to') =>
     reference.includes('/') ? childPort(reference, side === 'from' ? 'OUTPUT_PORT' : 'INPUT_PORT') : { ...componentIds.get(reference)!, name: reference };
@@ -181,7 +194,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
     const occurrence = seenPairs.get(pair) ?? 0;
     seenPairs.set(pair, occurrence + 1);
     return {
-      identifier: deterministicId(`${address}/connections/${pair}${occurrence ? `~${occurrence}` : ''}`),
+      identifier: idOf(`${address}/connections/${pair}${occurrence ? `~${occurrence}` : ''}`),
       name: connection.name ?? '',
       source,
       destination,
@@ -214,6 +227,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
     labels: [],
     remoteProcessGroups: [],
     componentType: 'PROCESS_GROUP',
+    parameterContextName: context.parameterContextName,
     ...(parentIdentifier ? { groupIdentifier: parentIdentifier } : {}),
     executionEngine: 'INHERITED',
     scheduledState: 'ENABLED',

@@ -2,6 +2,7 @@
 // component, with sensitive values masked. The plan carries a fingerprint of everything it was computed
 // from, so applying a saved plan after NiFi or the code changed is refused.
 import { DataplatError } from '@dataplat/core';
+import type { AirflowClient } from '@dataplat/airflow';
 import type { FlowDefinition, NifiClient } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';
 import type { Flow } from '../model/flow-schema.ts';
@@ -17,6 +18,8 @@ export interface PlanOptions {
   prune?: boolean | undefined;
   /** Take over existing, unmanaged groups that have a flow's name. */
   adopt?: boolean | undefined;
+  /** Airflow, for flows with asset-event triggers (their asset URIs are resolved to Airflow's ids). */
+  airflow?: AirflowClient | undefined;
 }
 
 export type FlowAction = 'create' | 'update' | 'delete' | 'no-op';
@@ -73,11 +76,12 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     }
   }
 
+  const assetIds = await resolveAssetIds(flows, options.airflow);
   const fingerprintParts: string[] = [];
   const plans: FlowPlan[] = [];
   const planned = new Map<string, PlannedFlow>();
   for (const flow of flows) {
-    const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env });
+    const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env, assetIds });
     const definitionHash = sha256(JSON.stringify(compiled.definition));
     const marker: OwnershipMarker = { formatVersion: 1, flow: flow.name, id: flowId(flow.name), definitionHash, sensitiveHash: sensitiveHash(flow.name, compiled.sensitiveParameters) };
     compiled.definition.flowContents!.comments = renderComments(flow.description, marker);
@@ -121,6 +125,22 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     orphans,
   };
   return { plan, planned };
+}
+
+/** Airflow's id of every asset that an asset-event trigger names (they are compiled into the flow). */
+async function resolveAssetIds(flows: readonly Flow[], airflow: AirflowClient | undefined): Promise<Record<string, number>> {
+  const uris = [...new Set(flows.flatMap((flow) => flow.triggers.flatMap((trigger) => (trigger.assetEvent ? [trigger.assetEvent.uri] : []))))];
+  if (uris.length === 0) return {};
+  if (!airflow) {
+    throw new DataplatError({
+      code: 'FLOWS_AIRFLOW_REQUIRED',
+      message: `Asset-event triggers name ${uris.join(', ')}: planning them needs Airflow to look up the assets' ids.`,
+      hint: 'Pass --airflow-url (or set AIRFLOW_URL, AIRFLOW_USERNAME and AIRFLOW_PASSWORD).',
+    });
+  }
+  const ids: Record<string, number> = {};
+  for (const uri of uris) ids[uri] = (await airflow.resolveAsset({ uri })).id;
+  return ids;
 }
 
 export function hasChanges(plan: Plan): boolean {

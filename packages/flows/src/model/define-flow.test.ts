@@ -20,6 +20,6 @@ describe('defineFlow', () => {
         connections: [{ from: 'a', to: 'missing', relationships: ['success'] }],
       }),
     ).toThrow(/connections\.0\.to: Connection destination "missing" is not a processor, port or funnel of this group/);
-    expect(() => defineFlow({ name: 'bad name!' } as never)).toThrow(expect.objectContaining({ code: 'FLOWS_INVALID' }));
+    expect(() => defineFlow({ name: 'bad/name' } as never)).toThrow(expect.objectContaining({ code: 'FLOWS_INVALID' }));
   });
 });

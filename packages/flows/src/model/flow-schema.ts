@@ -2,12 +2,15 @@
 // exported as JSON Schema for editor completion. Unknown keys are errors (a typo is never ignored).
 import * as z from 'zod';
 
-/** Names are how components refer to each other, so they are kept simple and unambiguous. */
+/**
+ * Names are how components refer to each other: anything readable, except `/` (it addresses a port of
+ * a child group) and surrounding spaces. Names from hand-built canvases (`flows export`) mostly fit.
+ */
 const name = z
   .string()
   .min(1)
-  .max(120)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]*$/, 'use letters, digits, spaces and _ . : - (starting with a letter or digit)');
+  .max(200)
+  .regex(/^[^/\s\p{Cc}](?:[^/\p{Cc}]*[^/\s\p{Cc}])?$/u, 'use any characters except "/" and control characters, without leading or trailing spaces');
 
 /** A NiFi duration such as `30 sec`, `5 mins`, `1 hour`. */
 const duration = z.string().regex(/^\d+(\.\d+)?\s*(nanos?|millis?|ms|secs?|seconds?|s|mins?|minutes?|m|hrs?|hours?|h|days?|d|weeks?)$/i, 'a NiFi duration such as "30 sec" or "5 mins"');
@@ -67,20 +70,41 @@ const connection = z.strictObject({
   loadBalance: z.enum(['none', 'round-robin', 'single-node', 'partition-by-attribute']).default('none'),
 });
 
+/** Names of flow parameters (not values), so Airflow's address and credentials stay out of the code. */
+const airflowConnection = z
+  .strictObject({
+    url: z.string().min(1).default('airflow_url').describe('Parameter holding the Airflow base URL, e.g. http://airflow-api:8080.'),
+    username: z.string().min(1).default('airflow_username').describe('Parameter holding the Airflow user.'),
+    password: z.string().min(1).default('airflow_password').describe('Sensitive parameter holding the password.'),
+    sslContextService: name.optional().describe('A StandardSSLContextService of the flow, for HTTPS with a private CA.'),
+  })
+  .default({ url: 'airflow_url', username: 'airflow_username', password: 'airflow_password' });
+
+const attributeName = z.string().min(1).max(200).regex(/^[^'{}$\\\p{Cc}]+$/u, 'an attribute name without quotes, braces, $, backslashes or control characters');
+
 const airflowTrigger = z.strictObject({
   name,
-  /** Where data arriving triggers Airflow: the name of an output port or a processor's relationship, e.g. `store:success`. */
-  when: z.string().min(1),
+  /** Where data arriving triggers Airflow: an output port of the flow, or `processor:relationship`, e.g. `store:success`. */
+  when: z.string().min(1).describe('An output port of the flow, or processor:relationship (e.g. store:success, or store:failure to report failures).'),
+  airflow: airflowConnection.describe('Which flow parameters hold the Airflow URL and credentials (defaults: airflow_url, airflow_username, airflow_password).'),
   dagRun: z
     .strictObject({
-      dag: z.string().min(1),
-      /** FlowFile attributes copied into the run's conf. */
-      confFromAttributes: z.array(z.string().min(1)).default([]),
-      /** Expression Language template of the run id; must be deterministic to make re-triggering idempotent. */
-      runId: z.string().default('nifi__${uuid}'),
+      dag: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'an Airflow DAG id').describe('The DAG to run; it must be unpaused.'),
+      confFromAttributes: z.array(attributeName).default([]).describe('FlowFile attributes copied into the run\'s conf.'),
+      runId: z
+        .string()
+        .min(1)
+        .default('nifi__${uuid}')
+        .describe('NiFi Expression Language template of the run id. A deterministic one (e.g. nifi__${batch.id}) makes re-sent data trigger at most one run.'),
     })
     .optional(),
-  assetEvent: z.strictObject({ uri: z.string().min(1), extraFromAttributes: z.array(z.string().min(1)).default([]) }).optional(),
+  assetEvent: z
+    .strictObject({
+      uri: z.string().min(1).describe('The asset URI as Airflow knows it (resolved to its id at plan time).'),
+      extraFromAttributes: z.array(attributeName).default([]).describe('FlowFile attributes copied into the event\'s extra.'),
+    })
+    .optional(),
+  retries: z.number().int().min(0).max(100).default(5).describe('Attempts after a network error or a 5xx from Airflow before the flowfile is parked in the trigger\'s "failed" queue.'),
 });
 
 export interface GroupModel {
@@ -118,6 +142,12 @@ export const flowSchema = z.strictObject({
   groups: z.array(groupSchema).default([]),
   parameters: z.record(z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -'), parameter).default({}),
   triggers: z.array(airflowTrigger).default([]),
+  /**
+   * NiFi's identifiers of components that were not created by flows (written by `flows export`), by
+   * address relative to the flow (`processors/receive`, `groups/sub/connections/a->b`). They keep an
+   * adopted canvas's components, and their queues, in place; everything else gets derived identifiers.
+   */
+  identifiers: z.record(z.string().min(1), z.uuid()).default({}),
   /** Per-environment overrides (`--env prod`), deep-merged over the flow. */
   environments: z.record(z.string().min(1), z.strictObject({ parameters: z.record(z.string(), parameter.partial()).default({}) })).default({}),
 });

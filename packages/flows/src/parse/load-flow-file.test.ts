@@ -22,7 +22,7 @@ describe('the corpus of invalid flow files', () => {
       ['parameter/undeclared@5:35', 'reference/unknown-service@8:34', 'connection/missing-relationships@11:5', 'connection/unknown-endpoint@12:9', 'connection/missing-relationships@13:5'],
     ],
     ['cycle.yaml', ['connection/cycle-cannot-drain@7:3']],
-    ['secrets-and-triggers.yaml', ['parameter/sensitive-in-file@3:25', 'trigger/action@10:5', 'trigger/unknown-source@13:11']],
+    ['secrets-and-triggers.yaml', ['parameter/sensitive-in-file@3:25', 'trigger/password-not-sensitive@6:21', 'trigger/action@13:5', 'trigger/unknown-source@16:11', 'trigger/undeclared-parameter@17:21']],
     ['duplicate-flows.yaml', ['name/duplicate-flow@4:11', 'name/duplicate@5:18']],
   ])('%s', (name, expected) => {
     expect(summary(name)).toEqual(expected);

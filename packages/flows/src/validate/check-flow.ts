@@ -1,6 +1,7 @@
 // Checks that need the whole flow (the schema checks each value on its own): references by name,
 // duplicate names, parameters, triggers, and cycles that can never drain. All offline.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { triggerGroupName, triggerSource } from '../compile/expand-triggers.ts';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
 
 export type Place = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'file' | 'range' | 'pointer' | 'path'>;
@@ -43,17 +44,32 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
 
   // Triggers fire when data reaches an output port or a processor's relationship.
   const triggerNames = new Set<string>();
+  const reportedPasswords = new Set<string>();
   flow.triggers.forEach((trigger, index) => {
     if (triggerNames.has(trigger.name)) error('name/duplicate', `Two triggers are named "${trigger.name}".`, ['triggers', index, 'name']);
     triggerNames.add(trigger.name);
     if (Boolean(trigger.dagRun) === Boolean(trigger.assetEvent)) {
       error('trigger/action', `Trigger "${trigger.name}" needs exactly one of dagRun and assetEvent.`, ['triggers', index]);
     }
-    const [component, relationship] = trigger.when.split(':');
-    const knownPort = flow.outputPorts.includes(trigger.when);
-    const knownProcessor = component !== undefined && relationship !== undefined && component in flow.processors;
-    if (!knownPort && !knownProcessor) {
+    if (!triggerSource(flow, trigger.when)) {
       error('trigger/unknown-source', `Trigger "${trigger.name}" fires on "${trigger.when}", which is neither an output port nor processor:relationship of the flow.`, ['triggers', index, 'when'], `Known output ports: ${flow.outputPorts.join(', ') || 'none'}; processors: ${Object.keys(flow.processors).join(', ') || 'none'}.`);
+    }
+    if (flow.groups.some((group) => group.name === triggerGroupName(trigger))) {
+      error('name/duplicate', `The trigger "${trigger.name}" compiles to a group named "${triggerGroupName(trigger)}", which the flow already has.`, ['triggers', index, 'name']);
+    }
+    // Airflow's address and credentials come from parameters: they must exist, and the password must be secret.
+    for (const [role, parameterName] of [['url', trigger.airflow.url], ['username', trigger.airflow.username], ['password', trigger.airflow.password]] as const) {
+      const parameter = flow.parameters[parameterName];
+      const where = ['triggers', index, 'airflow', role];
+      if (!parameter) {
+        error('trigger/undeclared-parameter', `Trigger "${trigger.name}" reads the Airflow ${role} from parameter "${parameterName}", which the flow does not declare.`, where, role === 'password' ? `Declare it: ${parameterName}: { fromEnv: AIRFLOW_PASSWORD, sensitive: true }.` : `Declare it under parameters: (e.g. ${parameterName}: { value: … }).`);
+      } else if (role === 'password' && !parameter.sensitive && !reportedPasswords.has(parameterName)) {
+        reportedPasswords.add(parameterName);
+        error('trigger/password-not-sensitive', `Parameter "${parameterName}" holds the Airflow password of trigger "${trigger.name}" but is not sensitive.`, ['parameters', parameterName], 'Mark it sensitive: true and read it with fromEnv.');
+      }
+    }
+    if (trigger.airflow.sslContextService && !(trigger.airflow.sslContextService in flow.services)) {
+      error('reference/unknown-service', `Trigger "${trigger.name}" uses SSL context service "${trigger.airflow.sslContextService}", which the flow does not define.`, ['triggers', index, 'airflow', 'sslContextService'], 'Define a StandardSSLContextService under services:.');
     }
   });
   return diagnostics;

@@ -13,26 +13,30 @@ describe('compileFlow against the real NiFi', () => {
     const loaded = loadFlowFile('flows/iot-sensors.yaml', await readFile(file, 'utf8'));
     expect(loaded.diagnostics).toEqual([]);
     const catalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
+    // Offline stand-ins: nothing here calls Airflow (the triggers' own test does).
+    const compileEnv = { SENSORS_DB_PASSWORD: 'not-used-here', AIRFLOW_PASSWORD: 'not-used-here' };
+    const assetIds = { 'dataplat://examples/measurements': 1 };
     const flow = { ...loaded.flows[0]!, name: `iot-sensors-${Date.now().toString(36)}` };
-    const { definition } = compileFlow(flow, catalog, { env: { SENSORS_DB_PASSWORD: 'not-used-here' } });
+    const { definition } = compileFlow(flow, catalog, { env: compileEnv, assetIds });
 
     const group = await nifi.processGroups.upload('root', definition, { name: flow.name });
     try {
       const tree = await nifi.processGroups.tree(group.id);
       expect(tree.contents.processors.map((processor) => processor.component.name).sort()).toEqual(['quarantine', 'receive', 'store', 'validate']);
-      expect(tree.contents.connections).toHaveLength(4);
+      // 4 connections of the code, and the one feeding the trigger.
+      expect(tree.contents.connections).toHaveLength(5);
       expect(tree.contents.outputPorts.map((port) => port.component.name)).toEqual(['landed']);
       const services = await nifi.processGroups.controllerServices(group.id);
-      expect(services.map((service) => service.component.name).sort()).toEqual(['readings-reader', 'readings-writer', 'warehouse']);
+      expect(services.map((service) => service.component.name).sort()).toEqual(['airflow token', 'readings-reader', 'readings-writer', 'warehouse']);
       const validate = tree.contents.processors.find((processor) => processor.component.name === 'validate')!;
       const reader = services.find((service) => service.component.name === 'readings-reader')!;
       // The service reference became the id NiFi gave the service.
       expect(validate.component.config?.properties?.['Record Reader']).toBe(reader.id);
       const context = await nifi.parameterContexts.findByName(flow.name);
-      expect(context?.component.parameters?.map((entry) => entry.parameter?.name).sort()).toEqual(['db_password', 'db_user', 'http_port', 'jdbc_url']);
+      expect(context?.component.parameters?.map((entry) => entry.parameter?.name).sort()).toEqual(['airflow_password', 'airflow_url', 'airflow_username', 'db_password', 'db_user', 'http_port', 'jdbc_url']);
 
       // Same identifiers: replacing updates the existing components instead of creating new ones.
-      const changed = compileFlow({ ...flow, processors: { ...flow.processors, receive: { ...flow.processors['receive']!, properties: { ...flow.processors['receive']!.properties, 'Base Path': 'v2' } } } }, catalog, { env: { SENSORS_DB_PASSWORD: 'x' } });
+      const changed = compileFlow({ ...flow, processors: { ...flow.processors, receive: { ...flow.processors['receive']!, properties: { ...flow.processors['receive']!.properties, 'Base Path': 'v2' } } } }, catalog, { env: compileEnv, assetIds });
       await nifi.processGroups.replace(group.id, changed.definition);
       const after = await nifi.processGroups.tree(group.id);
       const receiveBefore = tree.contents.processors.find((processor) => processor.component.name === 'receive')!;

@@ -63,6 +63,8 @@ export const nifiAssemblyPlan = {
     nifi('nifi-dbcp-service-nar', 'nar'),
     nifi('nifi-ssl-context-service-nar', 'nar'),
     nifi('nifi-http-context-map-nar', 'nar'),
+    // StandardOauth2AccessTokenProvider: how compiled Airflow triggers get (and renew) Airflow tokens.
+    nifi('nifi-oauth2-provider-nar', 'nar'),
   ],
   /** NARs missing from Maven Central at this version, packaged by the stack from their released jars. */
   packagedNars: [
