@@ -9,3 +9,7 @@ export { applyFlows, type ApplyOptions, type ApplyResult } from './deploy/apply.
 export type { ComponentChange, FieldChange } from './deploy/diff.ts';
 export { readMarker, type OwnershipMarker } from './deploy/ownership.ts';
 export { hasChanges, planFlows, type FlowAction, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './deploy/plan.ts';
+export { listManagedFlows, type ManagedFlow } from './deploy/managed-flows.ts';
+export { runFlow, type FlowRunResult, type RunFlowOptions } from './run/run-flow.ts';
+export { defaultDagId, generateAirflowDag, type DagOptions } from './airflow-dag/generate-dag.ts';
+export { expandTriggers, triggerGroupName } from './compile/expand-triggers.ts';

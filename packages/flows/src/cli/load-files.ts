@@ -1,5 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow } from '../model/flow-schema.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
@@ -16,7 +16,7 @@ export interface LoadedFiles {
 export async function loadFlowFiles(paths: readonly string[], cwd: string): Promise<LoadedFiles | { missing: string }> {
   const files: string[] = [];
   for (const path of paths.length ? paths : ['flows']) {
-    const found = await flowFiles(join(cwd, path)).catch(() => undefined);
+    const found = await flowFiles(resolve(cwd, path)).catch(() => undefined);
     if (!found) return { missing: path };
     files.push(...found);
   }

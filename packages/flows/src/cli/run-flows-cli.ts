@@ -1,15 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AirflowClient } from '@dataplat/airflow';
 import { DataplatError } from '@dataplat/core';
 import type { NifiClient } from '@dataplat/nifi';
+import { generateAirflowDag } from '../airflow-dag/generate-dag.ts';
 import { applyFlows } from '../deploy/apply.ts';
-import { readMarker } from '../deploy/ownership.ts';
+import { listManagedFlows } from '../deploy/managed-flows.ts';
 import { hasChanges, planFlows, type Plan } from '../deploy/plan.ts';
 import { hasErrors } from '../diagnostics/diagnostic.ts';
 import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts';
 import { flowJsonSchema } from '../model/flow-schema.ts';
+import { runFlow } from '../run/run-flow.ts';
 import { connectAirflow, connectNifi, nifiUrl } from './connections.ts';
 import { formatPlan } from './format-plan.ts';
 import { loadFlowFiles, type LoadedFiles } from './load-files.ts';
@@ -31,6 +33,7 @@ Commands:
   destroy <flow…>       delete managed flows by name (and their parameter contexts)
   status                list the managed flows in NiFi: state, queued flowfiles, bulletins
   run <flow>            run a managed flow once as a batch and report; exit 1 on error bulletins
+  dag <flow> [paths…]   write an Airflow DAG that runs the flow once and waits (offline)
   schema                print the JSON Schema of flow files (for editor completion)
 
 Connection (flags win over environment variables):
@@ -50,12 +53,14 @@ Options:
   --detailed-exitcode   (plan) exit 0 without changes, 2 with changes
   --json                machine-readable output
   --format <f>          (validate) human, json or github (GitHub Actions annotations)
+  --dag-id <id>, --schedule <cron|@preset>, --nifi-conn-id <id>   (dag) default nifi_flow_<flow>, none, nifi_default
   -h, --help            show this help
 
 Examples:
   flows validate flows/ --format github
   NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json
   flows apply --plan plan.json
+  flows dag iot-sensors --schedule @hourly --out dags/nifi_flow_iot_sensors.py
 
 Exit codes: 0 success, 1 error (or invalid files), 2 usage error (plan --detailed-exitcode: 2 = changes).`;
 
@@ -84,6 +89,9 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
         out: { type: 'string' },
         plan: { type: 'string' },
         'detailed-exitcode': { type: 'boolean', default: false },
+        'dag-id': { type: 'string' },
+        schedule: { type: 'string' },
+        'nifi-conn-id': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -108,6 +116,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   }
   if (command === 'validate') return validate(positionals, values.format, json, io);
+  if (command === 'dag') return dag(positionals, values, io);
   if (!['plan', 'apply', 'destroy', 'status', 'run'].includes(command)) {
     io.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
     return 2;
@@ -153,7 +162,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     if (command === 'plan') {
       progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const { plan } = await planFlows(nifi, loaded.flows, options);
-      if (values.out) await writeFile(join(io.cwd, values.out), `${JSON.stringify(plan, null, 2)}\n`);
+      if (values.out) await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(plan, null, 2)}\n`);
       print(json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
       return values['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
     }
@@ -196,6 +205,41 @@ async function validate(paths: string[], format: string | undefined, json: boole
   return hasErrors(diagnostics) ? 1 : 0;
 }
 
+/** `flows dag <flow> [paths…]`: offline, from the flow files (so a typo in the name is caught here). */
+async function dag(positionals: string[], values: { out?: string | undefined; 'dag-id'?: string | undefined; schedule?: string | undefined; 'nifi-conn-id'?: string | undefined; parent?: string | undefined }, io: CliIo): Promise<number> {
+  const [name, ...paths] = positionals;
+  if (!name) {
+    io.stderr.write('Usage: flows dag <flow> [paths…] [--out file.py]\n');
+    return 2;
+  }
+  const loaded = await loadFlowFiles(paths, io.cwd);
+  if ('missing' in loaded) {
+    io.stderr.write(`No such file or folder: ${loaded.missing}\n`);
+    return 2;
+  }
+  if (hasErrors(loaded.diagnostics)) {
+    io.stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources)}\n\nThe files have errors; no DAG was written.\n`);
+    return 1;
+  }
+  const flow = loaded.flows.find((candidate) => candidate.name === name);
+  if (!flow) {
+    io.stderr.write(`No flow "${name}" in ${paths.join(', ') || 'flows'}. Flows: ${loaded.flows.map((candidate) => candidate.name).join(', ') || 'none'}.\n`);
+    return 1;
+  }
+  const source = generateAirflowDag(flow.name, {
+    dagId: values['dag-id'],
+    schedule: values.schedule,
+    connectionId: values['nifi-conn-id'],
+    parentGroupId: values.parent,
+    description: flow.description,
+  });
+  if (values.out) {
+    await writeFile(resolve(io.cwd, values.out), source);
+    io.stderr.write(`wrote ${values.out}\n`);
+  } else io.stdout.write(source);
+  return 0;
+}
+
 async function apply(
   nifi: NifiClient,
   loaded: LoadedFiles,
@@ -206,7 +250,7 @@ async function apply(
   progress: (text: string) => void,
   cwd: string,
 ): Promise<number> {
-  const saved = planFile ? (JSON.parse(await readFile(join(cwd, planFile), 'utf8')) as Plan) : undefined;
+  const saved = planFile ? (JSON.parse(await readFile(resolve(cwd, planFile), 'utf8')) as Plan) : undefined;
   const result = await applyFlows(nifi, loaded.flows, { ...options, plan: saved, onProgress: ({ flow, step }) => progress(`${flow}: ${step}`) });
   if (json) print(JSON.stringify(result, null, 2));
   else {
@@ -217,22 +261,14 @@ async function apply(
   return 0;
 }
 
-async function managedGroups(nifi: NifiClient, parentGroupId: string) {
-  const parent = await nifi.processGroups.flow(parentGroupId);
-  return parent.contents.processGroups.flatMap((group) => {
-    const marker = readMarker(group.component.comments);
-    return marker ? [{ flow: marker.flow, group }] : [];
-  });
-}
-
 async function status(nifi: NifiClient, parentGroupId: string, json: boolean, print: (text: string) => void): Promise<number> {
   const rows = [];
-  for (const { flow, group } of await managedGroups(nifi, parentGroupId)) {
-    const snapshot = await nifi.processGroups.status(group.id);
-    const bulletins = await nifi.bulletins({ groupId: group.id });
+  for (const { flow, groupId, group } of await listManagedFlows(nifi, parentGroupId)) {
+    const snapshot = await nifi.processGroups.status(groupId);
+    const bulletins = await nifi.bulletins({ groupId });
     rows.push({
       flow,
-      groupId: group.id,
+      groupId,
       running: group.runningCount ?? 0,
       stopped: group.stoppedCount ?? 0,
       invalid: group.invalidCount ?? 0,
@@ -247,33 +283,28 @@ async function status(nifi: NifiClient, parentGroupId: string, json: boolean, pr
 }
 
 async function runOnce(nifi: NifiClient, parentGroupId: string, name: string, json: boolean, print: (text: string) => void, progress: (text: string) => void): Promise<number> {
-  const managed = (await managedGroups(nifi, parentGroupId)).find((entry) => entry.flow === name);
-  if (!managed) throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `No managed flow "${name}" under ${parentGroupId}.`, hint: 'Apply it first, or check the name with flows status.' });
-  progress(`${name}: stopping, then running once …`);
-  await nifi.processGroups.stop(managed.group.id);
-  const report = await nifi.processGroups.runOnce(managed.group.id);
-  const errors = report.bulletins.filter((bulletin) => bulletin.level === 'ERROR');
-  if (json) print(JSON.stringify(report, null, 2));
+  const { report, ok } = await runFlow(nifi, name, { parentGroupId, onProgress: (step) => progress(`${name}: ${step} …`) });
+  if (json) print(JSON.stringify({ flow: name, ok, ...report }, null, 2));
   else {
     print(`${name}: ${report.flowFilesIn} flowfile(s) in, ${report.flowFilesOut} out, ${report.durationMs} ms, ${report.bulletins.length} bulletin(s)`);
     for (const processor of report.processors) print(`  ${processor.name}: in ${processor.flowFilesIn}, out ${processor.flowFilesOut}, tasks ${processor.tasks}`);
     for (const bulletin of report.bulletins) print(`  ${bulletin.level} ${bulletin.sourceName}: ${bulletin.message}`);
   }
-  return errors.length > 0 ? 1 : 0;
+  return ok ? 0 : 1;
 }
 
 async function destroy(nifi: NifiClient, parentGroupId: string, names: string[], json: boolean, print: (text: string) => void, progress: (text: string) => void): Promise<number> {
-  const managed = await managedGroups(nifi, parentGroupId);
+  const managed = await listManagedFlows(nifi, parentGroupId);
   const unknown = names.filter((name) => !managed.some((entry) => entry.flow === name));
   if (unknown.length) throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `Not managed flows under ${parentGroupId}: ${unknown.join(', ')}; nothing was deleted.` });
   const destroyed = [];
   for (const name of names) {
-    const { group } = managed.find((entry) => entry.flow === name)!;
+    const { groupId } = managed.find((entry) => entry.flow === name)!;
     progress(`${name}: deleting …`);
-    const result = await nifi.processGroups.delete(group.id);
+    const result = await nifi.processGroups.delete(groupId);
     const context = await nifi.parameterContexts.findByName(name);
     if (context) await nifi.parameterContexts.delete(context.id);
-    destroyed.push({ flow: name, groupId: group.id, droppedFlowFiles: result.dropped.droppedCount });
+    destroyed.push({ flow: name, groupId, droppedFlowFiles: result.dropped.droppedCount });
   }
   if (json) print(JSON.stringify(destroyed, null, 2));
   else for (const entry of destroyed) print(`- flow ${entry.flow} deleted (${entry.droppedFlowFiles} queued flowfile(s) dropped)`);
