@@ -8,11 +8,11 @@ export { matchExtensionType, type ExtensionType, type PropertyDescriptor } from 
 export type { DownloadOptions, FlowDefinition, UploadOptions } from './helpers/flow-definitions.ts';
 export type { Bulletin, BulletinQuery, ComponentState, ProvenanceEvent, ProvenanceSearch } from './helpers/observability.ts';
 export type { ParameterContextChanges, ParameterContextDefinition, ParameterContextEntity, ParameterValue } from './helpers/parameter-contexts.ts';
-export type { FlowContents, GroupFlow, GroupTree } from './helpers/process-group-flow.ts';
+export { flattenTree, type FlowContents, type GroupFlow, type GroupTree } from './helpers/process-group-flow.ts';
 export type { DropResult } from './helpers/queues.ts';
 export type { ProcessorRunReport, RunOnceOptions, RunOnceReport } from './helpers/run-once.ts';
 export type { DeleteGroupResult } from './helpers/safe-delete.ts';
-export type { ProcessorRunState, WaitOptions } from './helpers/scheduling.ts';
+export type { ProcessorRunState, StartOptions, WaitOptions } from './helpers/scheduling.ts';
 export type { GroupStatusSnapshot, IdleOptions } from './helpers/status.ts';
 export type { AsyncRequestOptions } from './helpers/async-request.ts';
 // Errors of the shared transport, re-exported so users can match them without another import.

@@ -3,7 +3,8 @@
 // names are resolved against the target NiFi's installed types, so the result is deterministic.
 import { DataplatError } from '@dataplat/core';
 import { matchExtensionType, type ExtensionType, type FlowDefinition, type NifiSchemas } from '@dataplat/nifi';
-import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import { parameterContextName, type Flow, type GroupModel } from '../model/flow-schema.ts';
+import { componentAddress, connectionAddresses } from './addresses.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { expandTriggers } from './expand-triggers.ts';
 
@@ -64,12 +65,13 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   const expanded = expandTriggers(flow, options.assetIds);
   // Adopted components keep NiFi's identifiers (see `identifiers`); the rest derive theirs from their address.
   const identify = (address: string) => flow.identifiers[address.slice(flow.name.length + 1)] ?? deterministicId(address);
-  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: flow.name });
+  const contextName = parameterContextName(flow);
+  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: contextName });
   return {
     definition: {
       flowEncodingVersion: '1.0',
       flowContents,
-      parameterContexts: { [flow.name]: { name: flow.name, parameters, inheritedParameterContexts: [], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext'] },
+      parameterContexts: { [contextName]: { name: contextName, parameters, inheritedParameterContexts: [], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext'] },
       externalControllerServices: {},
       parameterProviders: {},
     } as FlowDefinition,
@@ -91,7 +93,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
   const identifier = idOf(address);
   const grid = gridPositions();
   const services: ServiceScope = [
-    ...Object.keys(group.services).map((name) => ({ name, identifier: idOf(`${address}/services/${name}`) })),
+    ...Object.keys(group.services).map((name) => ({ name, identifier: idOf(componentAddress.service(address, name)) })),
     ...inheritedServices,
   ];
   const resolveProperties = (properties: Record<string, string | null>, owner: string) =>
@@ -115,7 +117,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
 
   const processors = Object.entries(group.processors).map(([name, processor]) => {
     const type = resolveType(catalog.processorTypes, processor.type, 'processor', `${address}/${name}`);
-    const id = idOf(`${address}/processors/${name}`);
+    const id = idOf(componentAddress.processor(address, name));
     componentIds.set(name, { id, type: 'PROCESSOR', groupId: identifier });
     return {
       identifier: id,
@@ -165,36 +167,31 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
   });
   const ports = (names: string[], kind: 'INPUT_PORT' | 'OUTPUT_PORT') =>
     names.map((name) => {
-      const id = idOf(`${address}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${name}`);
+      const id = idOf(componentAddress.port(address, kind, name));
       componentIds.set(name, { id, type: kind, groupId: identifier });
       return { identifier: id, name, type: kind, concurrentlySchedulableTaskCount: 1, scheduledState: 'ENABLED', allowRemoteAccess: false, portFunction: 'STANDARD', componentType: kind, groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedPort'];
     });
   const inputPorts = ports(group.inputPorts, 'INPUT_PORT');
   const outputPorts = ports(group.outputPorts, 'OUTPUT_PORT');
   const funnels = group.funnels.map((name) => {
-    const id = idOf(`${address}/funnels/${name}`);
+    const id = idOf(componentAddress.funnel(address, name));
     componentIds.set(name, { id, type: 'FUNNEL', groupId: identifier });
     return { identifier: id, componentType: 'FUNNEL', groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedFunnel'];
   });
-  const processGroups = group.groups.map((child) => compileGroup(child, `${address}/groups/${child.name}`, identifier, services, context));
+  const processGroups = group.groups.map((child) => compileGroup(child, componentAddress.group(address, child.name), identifier, services, context));
   const childPort = (reference: string, kind: 'INPUT_PORT' | 'OUTPUT_PORT') => {
     const [childName, portName] = reference.split('/') as [string, string];
-    const childAddress = `${address}/groups/${childName}`;
-    return { id: idOf(`${childAddress}/${kind === 'INPUT_PORT' ? 'inputPorts' : 'outputPorts'}/${portName}`), type: kind, groupId: idOf(childAddress), name: portName };
+    const childAddress = componentAddress.group(address, childName);
+    return { id: idOf(componentAddress.port(childAddress, kind, portName)), type: kind, groupId: idOf(childAddress), name: portName };
   };
   const endpoint = (reference: string, side: 'from' | 'to') =>
     reference.includes('/') ? childPort(reference, side === 'from' ? 'OUTPUT_PORT' : 'INPUT_PORT') : { ...componentIds.get(reference)!, name: reference };
-  const seenPairs = new Map<string, number>();
-  const connections = group.connections.map((connection) => {
+  const addresses = connectionAddresses(address, group.connections);
+  const connections = group.connections.map((connection, index) => {
     const source = endpoint(connection.from, 'from');
     const destination = endpoint(connection.to, 'to');
-    // The id depends on the endpoints (and the connection's name or order when several join the same
-    // pair), not on its relationships: changing relationships updates the connection and keeps its queue.
-    const pair = `${connection.from}->${connection.to}${connection.name ? `#${connection.name}` : ''}`;
-    const occurrence = seenPairs.get(pair) ?? 0;
-    seenPairs.set(pair, occurrence + 1);
     return {
-      identifier: idOf(`${address}/connections/${pair}${occurrence ? `~${occurrence}` : ''}`),
+      identifier: idOf(addresses[index]!),
       name: connection.name ?? '',
       source,
       destination,

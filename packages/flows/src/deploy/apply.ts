@@ -4,8 +4,9 @@
 // nothing to change gets no mutating request at all. Re-running after a failure converges: everything
 // is matched by deterministic identifiers, so nothing is created twice.
 import { DataplatError } from '@dataplat/core';
-import type { NifiClient } from '@dataplat/nifi';
-import type { Flow } from '../model/flow-schema.ts';
+import { flattenTree, type NifiClient } from '@dataplat/nifi';
+import { parameterContextName, type Flow } from '../model/flow-schema.ts';
+import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
 
 export interface ApplyOptions extends PlanOptions {
@@ -58,9 +59,10 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     const toSet = flowPlan.action === 'create' ? Object.keys(target.sensitiveParameters) : flowPlan.parameters.map((change) => change.field.slice('parameters.'.length));
     if (toSet.length > 0) {
       report(flowPlan.flow, 'parameters');
-      const context = await nifi.parameterContexts.findByName(target.flow.name);
-      if (!context) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `The parameter context of flow "${target.flow.name}" is missing after the upload.` });
-      const declared = target.definition.parameterContexts?.[target.flow.name]?.parameters ?? [];
+      const contextName = parameterContextName(target.flow);
+      const context = await nifi.parameterContexts.findByName(contextName);
+      if (!context) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `The parameter context "${contextName}" of flow "${target.flow.name}" is missing after the upload.` });
+      const declared = target.definition.parameterContexts?.[contextName]?.parameters ?? [];
       await nifi.parameterContexts.update(context.id, {
         set: toSet.map((name) => {
           const parameter = declared.find((entry) => entry.name === name)!;
@@ -78,16 +80,20 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     if (flowPlan.action === 'create' || flowPlan.runState.length > 0 || flowPlan.components.length > 0) {
       report(flowPlan.flow, 'enable services');
       await nifi.processGroups.enableControllerServices(groupId!);
-      const toRun = Object.entries(target.flow.processors).filter(([, processor]) => processor.state === 'running');
-      if (toRun.length > 0) {
-        report(flowPlan.flow, 'start');
-        await nifi.processGroups.start(groupId!);
-      }
-      // What the code says is stopped stays stopped even when the group was started as a whole.
+      // Start exactly what the code says runs (plus the components triggers compile to) and every port,
+      // in one request: starting the whole group would fire processors meant to stay stopped.
       const tree = await nifi.processGroups.tree(groupId!);
-      for (const processor of tree.contents.processors) {
-        const wanted = target.flow.processors[processor.component.name ?? '']?.state;
-        if (wanted === 'stopped' && processor.component.state === 'RUNNING') await nifi.processors.setRunState(processor.id, 'STOPPED');
+      const wanted = wantedRunStates(target.flow);
+      const toStart = [...liveRunStates(tree)]
+        .filter(([path, current]) => (wanted.get(path) ?? 'RUNNING') === 'RUNNING' && current.state === 'STOPPED')
+        .map(([, current]) => current.entity);
+      for (const stopped of [...liveRunStates(tree)].filter(([path, current]) => wanted.get(path) === 'STOPPED' && current.state === 'RUNNING')) {
+        await nifi.processors.setRunState(stopped[1].id, 'STOPPED');
+      }
+      const ports = flattenTree(tree).flatMap((group) => [...group.contents.inputPorts, ...group.contents.outputPorts]).filter((port) => port.component?.state === 'STOPPED');
+      if (toStart.length + ports.length > 0) {
+        report(flowPlan.flow, 'start');
+        await nifi.processGroups.start(groupId!, { components: [...toStart, ...ports].map((entity) => ({ id: entity.id!, revision: entity.revision })) });
       }
     }
     applied.push({ flow: flowPlan.flow, action: flowPlan.action, groupId });

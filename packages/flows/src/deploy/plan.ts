@@ -5,8 +5,9 @@ import { DataplatError } from '@dataplat/core';
 import type { AirflowClient } from '@dataplat/airflow';
 import type { FlowDefinition, NifiClient } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';
-import type { Flow } from '../model/flow-schema.ts';
+import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
+import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { flowId, readMarker, renderComments, sensitiveHash, sha256, type OwnershipMarker } from './ownership.ts';
 
 export interface PlanOptions {
@@ -155,9 +156,10 @@ async function parameterChanges(
   marker: OwnershipMarker | undefined,
 ): Promise<FieldChange[]> {
   const changes: FieldChange[] = [];
-  const context = await nifi.parameterContexts.findByName(flow.name);
+  const contextName = parameterContextName(flow);
+  const context = await nifi.parameterContexts.findByName(contextName);
   const live = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter]));
-  for (const parameter of definition.parameterContexts?.[flow.name]?.parameters ?? []) {
+  for (const parameter of definition.parameterContexts?.[contextName]?.parameters ?? []) {
     const current = live.get(parameter.name);
     if (parameter.sensitive) continue;
     if (!current || (current.value ?? null) !== (parameter.value ?? null)) changes.push({ field: `parameters.${parameter.name}`, before: current?.value ?? null, after: parameter.value ?? null });
@@ -171,12 +173,10 @@ async function parameterChanges(
 
 async function runStateChanges(nifi: NifiClient, flow: Flow, groupId: string): Promise<FieldChange[]> {
   const changes: FieldChange[] = [];
-  const tree = await nifi.processGroups.tree(groupId);
-  const byName = new Map(tree.contents.processors.map((processor) => [processor.component.name, processor.component.state]));
-  for (const [name, processor] of Object.entries(flow.processors)) {
-    const live = byName.get(name);
-    const wanted = processor.state === 'running' ? 'RUNNING' : processor.state === 'disabled' ? 'DISABLED' : 'STOPPED';
-    if (live && live !== wanted) changes.push({ field: `processors.${name}.state`, before: live, after: wanted });
+  const live = liveRunStates(await nifi.processGroups.tree(groupId));
+  for (const [path, wanted] of wantedRunStates(flow)) {
+    const current = live.get(path);
+    if (current && current.state !== wanted) changes.push({ field: `processors.${path}.state`, before: current.state, after: wanted });
   }
   const services = await nifi.processGroups.controllerServices(groupId);
   for (const service of services) {

@@ -140,6 +140,8 @@ export const groupSchema: z.ZodType<GroupModel, unknown> = z.lazy(() =>
 export const flowSchema = z.strictObject({
   ...groupFields,
   groups: z.array(groupSchema).default([]),
+  /** The NiFi parameter context holding the parameters; default the flow's name (set by `flows export` for adopted groups). */
+  parameterContext: z.string().min(1).max(200).optional(),
   parameters: z.record(z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -'), parameter).default({}),
   triggers: z.array(airflowTrigger).default([]),
   /**
@@ -160,6 +162,11 @@ export type Flow = z.output<typeof flowSchema>;
 export type ProcessorModel = z.output<typeof processor>;
 export type ConnectionModel = z.output<typeof connection>;
 export type TriggerModel = z.output<typeof airflowTrigger>;
+
+/** The name of the NiFi parameter context a flow's parameters live in. */
+export function parameterContextName(flow: Pick<Flow, 'name' | 'parameterContext'>): string {
+  return flow.parameterContext ?? flow.name;
+}
 
 /** The schema as JSON Schema, for editors (e.g. `# yaml-language-server: $schema=…`). */
 export function flowJsonSchema(): unknown {

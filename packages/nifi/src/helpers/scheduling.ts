@@ -11,13 +11,19 @@ export interface WaitOptions extends CallOptions {
   waitTimeoutMs?: number | undefined;
 }
 
+export interface StartOptions extends CallOptions {
+  /** Start only these processors and ports (of the group or its descendants), in one request. */
+  components?: ReadonlyArray<{ id: string; revision?: { version?: number; clientId?: string } | undefined }> | undefined;
+}
+
 /**
- * Starts every processor and port in the group and its descendants (NiFi skips invalid and disabled
+ * Starts every processor and port in the group and its descendants (or only `components`) (NiFi skips invalid and disabled
  * ones). Controller services are not enabled by this call: use enableControllerServices first.
  * When invalid components stay stopped, throws NIFI_INVALID_COMPONENT instead of leaving that silent.
  */
-export async function startProcessGroup(context: NifiContext, groupId: string, options?: CallOptions): Promise<void> {
-  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING' } });
+export async function startProcessGroup(context: NifiContext, groupId: string, options?: StartOptions): Promise<void> {
+  const components = options?.components ? Object.fromEntries(options.components.map((component) => [component.id, revisionOf(context, component)])) : undefined;
+  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING', ...(components ? { components } : {}) } });
   const group = await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id: groupId } });
   const invalid = group.invalidCount ?? 0;
   if (invalid > 0) {

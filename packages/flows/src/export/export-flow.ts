@@ -1,0 +1,306 @@
+// `flows export <group>`: a hand-built process group → flow DSL that plans with no component changes,
+// so a canvas can be taken over (`apply --adopt`) without recreating anything: components keep NiFi's
+// identifiers (in `identifiers:`), and with them their queues and state.
+//
+// Written: processors (short type names when unambiguous, properties that differ from their defaults,
+// service references as `service:<name>`), services, ports, funnels, connections, nested groups, the
+// parameter context (sensitive values become `fromEnv`), and run states. Not representable (reported as
+// warnings): labels, remote process groups, literal sensitive property values.
+import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
+import { stringify } from 'yaml';
+import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
+import { deterministicId } from '../compile/deterministic-id.ts';
+import { readMarker } from '../deploy/ownership.ts';
+import type { FlowInput } from '../model/flow-schema.ts';
+
+export interface ExportResult {
+  flow: FlowInput;
+  /** The flow as a YAML document (with the schema reference for editors). */
+  yaml: string;
+  /** What could not be exported, per component. */
+  warnings: string[];
+}
+
+type VersionedGroup = NifiSchemas['VersionedProcessGroup'];
+type Entity = { id?: string; component?: { name?: string; state?: string; config?: { descriptors?: Record<string, { defaultValue?: string; sensitive?: boolean }> }; descriptors?: Record<string, { defaultValue?: string; sensitive?: boolean }> } };
+/** A group as written to YAML (the schema's input type, which zod can't spell out for recursive groups). */
+interface GroupInput {
+  name: string;
+  description?: string;
+  services?: NonNullable<FlowInput['services']>;
+  processors?: NonNullable<FlowInput['processors']>;
+  connections?: NonNullable<FlowInput['connections']>;
+  inputPorts?: string[];
+  outputPorts?: string[];
+  funnels?: string[];
+  groups?: GroupInput[];
+}
+
+const prioritizerNames: Record<string, string> = {
+  'org.apache.nifi.prioritizer.FirstInFirstOutPrioritizer': 'first-in-first-out',
+  'org.apache.nifi.prioritizer.NewestFlowFileFirstPrioritizer': 'newest-first',
+  'org.apache.nifi.prioritizer.OldestFlowFileFirstPrioritizer': 'oldest-first',
+  'org.apache.nifi.prioritizer.PriorityAttributePrioritizer': 'priority-attribute',
+};
+const loadBalanceNames: Record<string, string> = { DO_NOT_LOAD_BALANCE: 'none', ROUND_ROBIN: 'round-robin', SINGLE_NODE: 'single-node', PARTITION_BY_ATTRIBUTE: 'partition-by-attribute' };
+
+export async function exportFlow(nifi: NifiClient, groupId: string): Promise<ExportResult> {
+  const [group, definition, tree, services, processorTypes, controllerServiceTypes] = await Promise.all([
+    nifi.processGroups.get(groupId),
+    nifi.processGroups.download(groupId),
+    nifi.processGroups.tree(groupId),
+    nifi.processGroups.controllerServices(groupId),
+    nifi.extensions.processorTypes(),
+    nifi.extensions.controllerServiceTypes(),
+  ]);
+  const warnings: string[] = [];
+  // Live entities (run state, descriptors with defaults) by NiFi instance id.
+  const live = new Map<string, Entity>();
+  const collect = (node: typeof tree): void => {
+    for (const processor of node.contents.processors) live.set(processor.id!, processor as Entity);
+    node.children.forEach(collect);
+  };
+  collect(tree);
+  for (const service of services) live.set(service.id!, service as Entity);
+
+  const root = definition.flowContents!;
+  const flowName = root.name ?? 'exported';
+  const identifiers: Record<string, string> = {};
+  const exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName };
+  const body = exportGroup(root, flowName, [], exporter);
+  const flow: FlowInput = {
+    name: flowName,
+    ...(descriptionOf(root.comments) ? { description: descriptionOf(root.comments)! } : {}),
+    ...(await exportParameters(nifi, group.component?.parameterContext?.id, flowName, warnings)),
+    ...body,
+    ...(Object.keys(identifiers).length ? { identifiers } : {}),
+  };
+  const header = `# yaml-language-server: $schema=https://unpkg.com/@dataplat/flows/flow-file.schema.json\n# Exported from NiFi process group "${flowName}" (${groupId}) by flows export.\n`;
+  return { flow, yaml: header + stringify(flow, { lineWidth: 0 }), warnings };
+}
+
+interface Exporter {
+  warnings: string[];
+  identifiers: Record<string, string>;
+  live: Map<string, Entity>;
+  processorTypes: readonly ExtensionType[];
+  controllerServiceTypes: readonly ExtensionType[];
+  flowName: string;
+}
+
+type ServiceNames = Map<string, string>;
+
+function exportGroup(group: VersionedGroup, address: string, inherited: Array<[string, string]>, exporter: Exporter): Omit<GroupInput, 'name'> {
+  const { warnings } = exporter;
+  const pin = (componentAddressValue: string, identifier: string | undefined) => {
+    if (identifier && deterministicId(componentAddressValue) !== identifier) exporter.identifiers[componentAddressValue.slice(exporter.flowName.length + 1)] = identifier;
+  };
+  const names = new UniqueNames();
+  const byIdentifier = new Map<string, string>();
+  if ((group.labels ?? []).length) warnings.push(`${address}: ${group.labels!.length} label(s) not exported (labels are not part of flows; applying removes them).`);
+  if ((group.remoteProcessGroups ?? []).length) warnings.push(`${address}: ${group.remoteProcessGroups!.length} remote process group(s) not exported (not supported by flows).`);
+
+  // Services first: processors refer to them by name.
+  const serviceNames: ServiceNames = new Map(inherited);
+  const ownServices = new UniqueNames();
+  const servicesOut: NonNullable<GroupInput['services']> = {};
+  for (const service of sortByName(group.controllerServices ?? [])) {
+    const name = ownServices.take(service.name ?? 'service');
+    serviceNames.set(service.identifier!, name);
+  }
+  for (const service of sortByName(group.controllerServices ?? [])) {
+    const name = serviceNames.get(service.identifier!)!;
+    pin(componentAddress.service(address, name), service.identifier);
+    servicesOut[name] = {
+      type: shortType(exporter.controllerServiceTypes, 'controllerService', service),
+      ...nonEmpty('properties', exportProperties(service, exporter.live.get(service.instanceIdentifier ?? ''), serviceNames, `${address}/services/${name}`, warnings)),
+      ...(service.comments ? { comments: service.comments } : {}),
+    };
+  }
+
+  const processorsOut: NonNullable<GroupInput['processors']> = {};
+  for (const processor of sortByName(group.processors ?? [])) {
+    const name = names.take(processor.name ?? 'processor');
+    byIdentifier.set(processor.identifier!, name);
+    pin(componentAddress.processor(address, name), processor.identifier);
+    const state = exporter.live.get(processor.instanceIdentifier ?? '')?.component?.state;
+    processorsOut[name] = {
+      type: shortType(exporter.processorTypes, 'processor', processor),
+      ...nonEmpty('properties', exportProperties(processor, exporter.live.get(processor.instanceIdentifier ?? ''), serviceNames, `${address}/processors/${name}`, warnings)),
+      ...(processor.schedulingStrategy !== 'TIMER_DRIVEN' || processor.schedulingPeriod !== '0 sec' || processor.concurrentlySchedulableTaskCount !== 1
+        ? { schedule: { strategy: processor.schedulingStrategy === 'CRON_DRIVEN' ? ('cron' as const) : ('timer' as const), period: processor.schedulingPeriod ?? '0 sec', concurrency: processor.concurrentlySchedulableTaskCount ?? 1 } }
+        : {}),
+      ...nonEmpty('autoTerminate', [...(processor.autoTerminatedRelationships ?? [])].sort()),
+      ...((processor.retriedRelationships ?? []).length
+        ? {
+            retry: {
+              relationships: [...processor.retriedRelationships!].sort(),
+              count: processor.retryCount ?? 10,
+              backoff: String(processor.backoffMechanism) === 'YIELD_PROCESSOR' ? ('yield' as const) : ('penalize' as const),
+              maxBackoff: processor.maxBackoffPeriod ?? '10 mins',
+            },
+          }
+        : {}),
+      ...(processor.penaltyDuration && processor.penaltyDuration !== '30 sec' ? { penalty: processor.penaltyDuration } : {}),
+      ...(processor.yieldDuration && processor.yieldDuration !== '1 sec' ? { yield: processor.yieldDuration } : {}),
+      ...(processor.scheduledState === 'DISABLED' || state === 'DISABLED' ? { state: 'disabled' as const } : state === 'RUNNING' ? {} : { state: 'stopped' as const }),
+      ...(processor.comments ? { comments: processor.comments } : {}),
+    };
+  }
+  const ports = (list: NifiSchemas['VersionedPort'][], kind: 'INPUT_PORT' | 'OUTPUT_PORT') =>
+    sortByName(list).map((port) => {
+      const name = names.take(port.name ?? 'port');
+      byIdentifier.set(port.identifier!, name);
+      pin(componentAddress.port(address, kind, name), port.identifier);
+      return name;
+    });
+  const inputPorts = ports(group.inputPorts ?? [], 'INPUT_PORT');
+  const outputPorts = ports(group.outputPorts ?? [], 'OUTPUT_PORT');
+  const funnels = [...(group.funnels ?? [])]
+    .sort((a, b) => (a.identifier ?? '').localeCompare(b.identifier ?? ''))
+    .map((funnel, index) => {
+      const name = names.take(`funnel ${index + 1}`);
+      byIdentifier.set(funnel.identifier!, name);
+      pin(componentAddress.funnel(address, name), funnel.identifier);
+      return name;
+    });
+
+  const groupsOut: GroupInput[] = [];
+  const childNames = new Map<string, string>();
+  for (const child of sortByName(group.processGroups ?? [])) {
+    const name = names.take(child.name ?? 'group');
+    childNames.set(child.identifier!, name);
+    const childAddress = componentAddress.group(address, name);
+    pin(childAddress, child.identifier);
+    groupsOut.push({ name, ...(descriptionOf(child.comments) ? { description: descriptionOf(child.comments)! } : {}), ...exportGroup(child, childAddress, [...serviceNames], exporter) });
+  }
+  const endpoint = (reference: NifiSchemas['ConnectableComponent'] | undefined) => {
+    if (!reference?.id) return '?';
+    const own = byIdentifier.get(reference.id);
+    if (own) return own;
+    // A port of a child group: `child/port`, with the port named as the child's export names it.
+    const child = childNames.get(reference.groupId ?? '');
+    const childGroup = groupsOut.find((candidate) => candidate.name === child);
+    const port = (group.processGroups ?? []).find((candidate) => candidate.identifier === reference.groupId);
+    const portList = reference.type === 'INPUT_PORT' ? port?.inputPorts : port?.outputPorts;
+    const index = sortByName(portList ?? []).findIndex((candidate) => candidate.identifier === reference.id);
+    const portNames = reference.type === 'INPUT_PORT' ? childGroup?.inputPorts : childGroup?.outputPorts;
+    return child && index >= 0 && portNames ? `${child}/${portNames[index]}` : '?';
+  };
+  const connections = [...(group.connections ?? [])]
+    .sort((a, b) => `${a.source?.name}->${a.destination?.name}${a.name}${a.identifier}`.localeCompare(`${b.source?.name}->${b.destination?.name}${b.name}${b.identifier}`))
+    .map((connection) => ({
+      connection,
+      model: {
+        from: endpoint(connection.source),
+        to: endpoint(connection.destination),
+        ...(connection.name ? { name: connection.name } : {}),
+        ...nonEmpty('relationships', connection.source?.type === 'PROCESSOR' ? [...(connection.selectedRelationships ?? [])].sort() : []),
+        ...(connection.backPressureObjectThreshold !== 10_000 || connection.backPressureDataSizeThreshold !== '1 GB'
+          ? { backPressure: { objects: connection.backPressureObjectThreshold ?? 10_000, size: connection.backPressureDataSizeThreshold ?? '1 GB' } }
+          : {}),
+        ...(connection.flowFileExpiration && connection.flowFileExpiration !== '0 sec' ? { expiration: connection.flowFileExpiration } : {}),
+        ...nonEmpty('prioritizers', (connection.prioritizers ?? []).map((prioritizer) => prioritizerNames[prioritizer] ?? prioritizer) as Array<'first-in-first-out'>),
+        ...(connection.loadBalanceStrategy && String(connection.loadBalanceStrategy) !== 'DO_NOT_LOAD_BALANCE' ? { loadBalance: loadBalanceNames[String(connection.loadBalanceStrategy)] as 'round-robin' } : {}),
+      },
+    }));
+  const addresses = connectionAddresses(address, connections.map(({ model }) => model));
+  connections.forEach(({ connection }, index) => pin(addresses[index]!, connection.identifier));
+
+  return {
+    ...nonEmpty('services', servicesOut),
+    ...nonEmpty('processors', processorsOut),
+    ...nonEmpty('inputPorts', inputPorts),
+    ...nonEmpty('outputPorts', outputPorts),
+    ...nonEmpty('funnels', funnels),
+    ...nonEmpty('connections', connections.map(({ model }) => model)),
+    ...nonEmpty('groups', groupsOut),
+  };
+}
+
+/** Properties that differ from their defaults; service ids → `service:<name>`; literal secrets left out. */
+function exportProperties(
+  component: NifiSchemas['VersionedProcessor'] | NifiSchemas['VersionedControllerService'],
+  entity: Entity | undefined,
+  serviceNames: ServiceNames,
+  where: string,
+  warnings: string[],
+): Record<string, string> {
+  const descriptors = entity?.component?.config?.descriptors ?? entity?.component?.descriptors ?? {};
+  const properties: Record<string, string> = {};
+  for (const [name, value] of Object.entries(component.properties ?? {})) {
+    const descriptor = component.propertyDescriptors?.[name];
+    if (value === null || value === undefined) {
+      if (descriptor?.sensitive) warnings.push(`${where}: sensitive property "${name}" has a value NiFi does not export; move it into a sensitive parameter (or set it again after adopting).`);
+      continue;
+    }
+    if (descriptor?.identifiesControllerService) {
+      const service = serviceNames.get(value);
+      properties[name] = service ? `service:${service}` : value;
+      if (!service) warnings.push(`${where}: property "${name}" refers to controller service ${value}, which is outside the exported group.`);
+      continue;
+    }
+    if (!descriptor?.dynamic && descriptors[name]?.defaultValue === value) continue;
+    properties[name] = value;
+  }
+  return properties;
+}
+
+/** The short type name when it resolves back to exactly this type and bundle; else the full name. */
+function shortType(types: readonly ExtensionType[], kind: 'processor' | 'controllerService', component: { type?: string; bundle?: { group?: string; artifact?: string; version?: string } }): string {
+  const type = component.type ?? '';
+  const short = type.slice(type.lastIndexOf('.') + 1);
+  try {
+    const match = matchExtensionType(types, kind, short);
+    if (match.type === type && match.bundle.artifact === component.bundle?.artifact) return short;
+  } catch {
+    // Several types share the short name: keep the full one.
+  }
+  return type;
+}
+
+async function exportParameters(nifi: NifiClient, contextId: string | undefined, flowName: string, warnings: string[]): Promise<Pick<FlowInput, 'parameters' | 'parameterContext'>> {
+  if (!contextId) return {};
+  const context = await nifi.parameterContexts.get(contextId);
+  const parameters: NonNullable<FlowInput['parameters']> = {};
+  for (const entry of [...(context.component.parameters ?? [])].sort((a, b) => (a.parameter?.name ?? '').localeCompare(b.parameter?.name ?? ''))) {
+    const parameter = entry.parameter!;
+    const name = parameter.name!;
+    parameters[name] = parameter.sensitive
+      ? { fromEnv: name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^(?=\d)/, '_'), sensitive: true }
+      : { value: parameter.value ?? '', ...(parameter.description ? { description: parameter.description } : {}) };
+  }
+  if ((context.component.inheritedParameterContexts ?? []).length) warnings.push(`parameter context "${context.component.name}": inherited parameter contexts are not exported; their parameters are missing from the flow.`);
+  return { ...(context.component.name !== flowName ? { parameterContext: context.component.name! } : {}), ...(Object.keys(parameters).length ? { parameters } : {}) };
+}
+
+/** A group's description without an ownership marker (re-exporting a managed group). */
+function descriptionOf(comments: string | undefined): string | undefined {
+  if (!comments) return undefined;
+  if (!readMarker(comments)) return comments;
+  const at = comments.lastIndexOf('managed-by: dataplat-flows');
+  return comments.slice(0, at).trim() || undefined;
+}
+
+function sortByName<Item extends { name?: string; identifier?: string }>(items: readonly Item[]): Item[] {
+  return [...items].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || (a.identifier ?? '').localeCompare(b.identifier ?? ''));
+}
+
+/** `{ key: value }`, or nothing for an empty list or record (keeps the YAML short). */
+function nonEmpty<Key extends string, Value extends unknown[] | Record<string, unknown>>(key: Key, value: Value): { [K in Key]?: Value } {
+  const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
+  return (empty ? {} : { [key]: value }) as { [K in Key]?: Value };
+}
+
+/** DSL names: no "/", trimmed, unique within a group (NiFi allows duplicates; flows refers by name). */
+class UniqueNames {
+  private readonly taken = new Set<string>();
+  take(raw: string): string {
+    const base = raw.replaceAll('/', '-').replace(/\p{Cc}/gu, ' ').trim() || 'unnamed';
+    let name = base;
+    for (let index = 2; this.taken.has(name); index++) name = `${base} (${index})`;
+    this.taken.add(name);
+    return name;
+  }
+}
+
