@@ -13,3 +13,4 @@ export { listManagedFlows, type ManagedFlow } from './deploy/managed-flows.ts';
 export { runFlow, type FlowRunResult, type RunFlowOptions } from './run/run-flow.ts';
 export { defaultDagId, generateAirflowDag, type DagOptions } from './airflow-dag/generate-dag.ts';
 export { expandTriggers, triggerGroupName } from './compile/expand-triggers.ts';
+export { exportFlow, type ExportResult } from './export/export-flow.ts';

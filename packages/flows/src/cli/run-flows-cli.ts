@@ -5,6 +5,7 @@ import type { AirflowClient } from '@dataplat/airflow';
 import { DataplatError } from '@dataplat/core';
 import type { NifiClient } from '@dataplat/nifi';
 import { generateAirflowDag } from '../airflow-dag/generate-dag.ts';
+import { exportFlow } from '../export/export-flow.ts';
 import { applyFlows } from '../deploy/apply.ts';
 import { listManagedFlows } from '../deploy/managed-flows.ts';
 import { hasChanges, planFlows, type Plan } from '../deploy/plan.ts';
@@ -34,6 +35,8 @@ Commands:
   status                list the managed flows in NiFi: state, queued flowfiles, bulletins
   run <flow>            run a managed flow once as a batch and report; exit 1 on error bulletins
   dag <flow> [paths…]   write an Airflow DAG that runs the flow once and waits (offline)
+  export <group>        write a hand-built process group (name under --parent, or id) as flow YAML;
+                        then plan/apply --adopt take it over in place (same components, queues kept)
   schema                print the JSON Schema of flow files (for editor completion)
 
 Connection (flags win over environment variables):
@@ -48,7 +51,7 @@ Options:
   --env <name>          apply the flows' environment overlay <name>
   --prune               (plan/apply) delete managed flows that are no longer in the files
   --adopt               (plan/apply) take over unmanaged groups named like a flow
-  --out <file>          (plan) also write the plan as JSON
+  --out <file>          (plan) also write the plan as JSON; (export, dag) write the file
   --plan <file>         (apply) apply a saved plan; refused if NiFi or the files changed since
   --detailed-exitcode   (plan) exit 0 without changes, 2 with changes
   --json                machine-readable output
@@ -60,6 +63,7 @@ Examples:
   flows validate flows/ --format github
   NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json
   flows apply --plan plan.json
+  flows export "Orders (hand-built)" --out flows/orders.yaml && flows plan flows/orders.yaml --adopt
   flows dag iot-sensors --schedule @hourly --out dags/nifi_flow_iot_sensors.py
 
 Exit codes: 0 success, 1 error (or invalid files), 2 usage error (plan --detailed-exitcode: 2 = changes).`;
@@ -117,7 +121,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
   }
   if (command === 'validate') return validate(positionals, values.format, json, io);
   if (command === 'dag') return dag(positionals, values, io);
-  if (!['plan', 'apply', 'destroy', 'status', 'run'].includes(command)) {
+  if (!['plan', 'apply', 'destroy', 'status', 'run', 'export'].includes(command)) {
     io.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
     return 2;
   }
@@ -133,6 +137,13 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     nifi = await connectNifi(url, values, io.env, io.cwd);
     const parentGroupId = values.parent ?? 'root';
     if (command === 'status') return await status(nifi, parentGroupId, json, print);
+    if (command === 'export') {
+      if (positionals.length !== 1) {
+        io.stderr.write('Usage: flows export <process group name or id> [--out file.yaml]\n');
+        return 2;
+      }
+      return await exportGroup(nifi, parentGroupId, positionals[0]!, values.out, json, print, io);
+    }
     if (command === 'run') {
       if (positionals.length !== 1) {
         io.stderr.write('Usage: flows run <flow>\n');
@@ -237,6 +248,19 @@ async function dag(positionals: string[], values: { out?: string | undefined; 'd
     await writeFile(resolve(io.cwd, values.out), source);
     io.stderr.write(`wrote ${values.out}\n`);
   } else io.stdout.write(source);
+  return 0;
+}
+
+async function exportGroup(nifi: NifiClient, parentGroupId: string, reference: string, out: string | undefined, json: boolean, print: (text: string) => void, io: CliIo): Promise<number> {
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reference);
+  const groupId = isId ? reference : (await nifi.processGroups.findByName(reference, { parentGroupId }))?.id;
+  if (!groupId) throw new DataplatError({ code: 'FLOWS_UNKNOWN_GROUP', message: `No process group named "${reference}" under ${parentGroupId}.`, hint: 'Pass its exact name (case-sensitive) with --parent <id of its parent>, or its id.' });
+  const exported = await exportFlow(nifi, groupId);
+  if (out) await writeFile(resolve(io.cwd, out), exported.yaml);
+  if (json) print(JSON.stringify({ flow: exported.flow, warnings: exported.warnings }, null, 2));
+  else if (!out) io.stdout.write(exported.yaml);
+  for (const warning of json ? [] : exported.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (out && !json) io.stderr.write(`wrote ${out}\n`);
   return 0;
 }
 

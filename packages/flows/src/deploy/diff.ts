@@ -121,7 +121,9 @@ function connectionFields(desired: NifiSchemas['VersionedConnection'], live: Nif
   const changes: FieldChange[] = [];
   compare(changes, 'source', live.source?.id, desired.source?.id);
   compare(changes, 'destination', live.destination?.id, desired.destination?.id);
-  compareSet(changes, 'selectedRelationships', live.selectedRelationships, desired.selectedRelationships);
+  // Connections made in the UI from ports and funnels carry [""] where uploaded ones carry [].
+  const relationships = (list: string[] | undefined) => (list ?? []).filter((relationship) => relationship !== '');
+  compareSet(changes, 'selectedRelationships', relationships(live.selectedRelationships), relationships(desired.selectedRelationships));
   compare(changes, 'backPressureObjectThreshold', live.backPressureObjectThreshold, desired.backPressureObjectThreshold);
   compare(changes, 'backPressureDataSizeThreshold', live.backPressureDataSizeThreshold, desired.backPressureDataSizeThreshold);
   compare(changes, 'flowFileExpiration', live.flowFileExpiration, desired.flowFileExpiration);
