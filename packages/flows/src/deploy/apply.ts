@@ -6,6 +6,7 @@
 import { DataplatError } from '@dataplat/core';
 import { flattenTree, type NifiClient } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
+import { renderComments } from './ownership.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
 
@@ -48,9 +49,12 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     }
     const target = planned.get(flowPlan.flow)!;
     let groupId = flowPlan.groupId;
+    // Until the parameters are pushed, the group's marker says the secrets are pending: if apply dies
+    // in between, the next run sees them as changed and pushes them (instead of trusting the marker).
+    const pending = { ...target.definition, flowContents: { ...target.definition.flowContents!, comments: renderComments(target.flow.description, { ...target.marker, sensitiveHash: 'pending' }) } };
     if (flowPlan.action === 'create') {
       report(flowPlan.flow, 'upload');
-      groupId = (await nifi.processGroups.upload(parentGroupId, target.definition, { name: target.flow.name })).id;
+      groupId = (await nifi.processGroups.upload(parentGroupId, pending, { name: target.flow.name })).id;
     } else if (flowPlan.components.length > 0 || flowPlan.markerChanged) {
       report(flowPlan.flow, 'replace');
       await nifi.processGroups.replace(groupId!, target.definition);

@@ -1,0 +1,87 @@
+// A `flows apply` killed in the middle (SIGKILL, as a CI runner cancelling a job would) and run again
+// converges: one group per flow, secrets pushed, everything running, and a plan with nothing to do.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { pollUntil } from '@dataplat/core';
+import { createNifiClient } from '@dataplat/nifi';
+import { applyFlows, listManagedFlows, loadFlowFile, planFlows } from '@dataplat/flows';
+
+const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
+const nifi = createNifiClient({ baseUrl: apiUrl });
+const suffix = Date.now().toString(36);
+const names = ['a', 'b', 'c'].map((letter) => `crash-${letter}-${suffix}`);
+const env = { SHOP_TOKEN: 'token-for-the-shop' };
+let parentGroupId = '';
+let workdir = '';
+
+afterAll(async () => {
+  if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
+  for (const name of names) {
+    const context = await nifi.parameterContexts.findByName(name);
+    if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
+  }
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+  await nifi.close();
+});
+
+const flowFile = `flows:
+${names
+  .map(
+    (name) => `  - name: ${name}
+    parameters:
+      token: { fromEnv: SHOP_TOKEN, sensitive: true }
+      batch: { value: "2" }
+    services:
+      reader: { type: JsonTreeReader }
+    processors:
+      generate: { type: GenerateFlowFile, properties: { Batch Size: "#{batch}" }, schedule: { period: 1 hour }, state: stopped }
+      tag: { type: UpdateAttribute, properties: { shop: "#{batch}" }, autoTerminate: [success] }
+    connections:
+      - { from: generate, to: tag, relationships: [success] }`,
+  )
+  .join('\n')}
+`;
+
+describe('flows apply killed mid-way', () => {
+  it('converges when run again: no duplicates, secrets set, nothing left to do', async () => {
+    parentGroupId = (await nifi.processGroups.create('root', { name: `flows-crash-${suffix}` })).id;
+    workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-crash-'));
+    await writeFile(join(workdir, 'shop.yaml'), flowFile);
+
+    const cli = spawn(process.execPath, ['--conditions=@dataplat/source', join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), 'apply', 'shop.yaml', '--parent', parentGroupId], {
+      cwd: workdir,
+      env: { ...process.env, ...env, NIFI_URL: apiUrl },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    // Kill it as soon as the first flow's group exists: mid-way through the first of three flows.
+    await pollUntil(
+      async () => ((await nifi.processGroups.flow(parentGroupId)).contents.processGroups.length > 0 ? { done: true, value: true } : { done: false }),
+      { timeoutMs: 60_000, initialIntervalMs: 20, maxIntervalMs: 50, description: 'the first group of the killed apply' },
+    );
+    cli.kill('SIGKILL');
+    expect(await exited).toBeNull();
+    const leftBehind = await listManagedFlows(nifi, parentGroupId);
+    expect(leftBehind.length).toBeLessThan(3);
+
+    const loaded = loadFlowFile('shop.yaml', flowFile);
+    await applyFlows(nifi, loaded.flows, { parentGroupId, env });
+
+    const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
+    expect(groups.map((group) => group.component?.name).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const context = await nifi.parameterContexts.findByName(name);
+      // A set sensitive value reads back masked; an unset one has no value at all.
+      expect(context?.component.parameters?.find((entry) => entry.parameter?.name === 'token')?.parameter?.value).toBe('********');
+    }
+    for (const group of groups) {
+      const tree = await nifi.processGroups.tree(group.id!);
+      expect(Object.fromEntries(tree.contents.processors.map((processor) => [processor.component?.name, processor.component?.state]))).toEqual({ generate: 'STOPPED', tag: 'RUNNING' });
+    }
+    const { plan } = await planFlows(nifi, loaded.flows, { parentGroupId, env });
+    expect(plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op', 'no-op', 'no-op']);
+  });
+});
