@@ -3,10 +3,13 @@ import { extname, join, relative, resolve } from 'node:path';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow } from '../model/flow-schema.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
+import type { Place } from '../validate/check-flow.ts';
 
 export interface LoadedFiles {
   files: string[];
   flows: Flow[];
+  /** Per flow: where a path of it is in its file (for diagnostics found later, e.g. validate --live). */
+  places: Place[];
   diagnostics: Diagnostic[];
   /** Display path → text, for code frames. */
   sources: Map<string, string>;
@@ -21,6 +24,7 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
     files.push(...found);
   }
   const flows: Flow[] = [];
+  const places: Place[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   for (const file of files) {
@@ -29,9 +33,10 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
     sources.set(display, text);
     const loaded = loadFlowFile(display, text);
     flows.push(...loaded.flows);
+    places.push(...loaded.places);
     diagnostics.push(...loaded.diagnostics);
   }
-  return { files, flows, diagnostics: sortDiagnostics(diagnostics), sources };
+  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), sources };
 }
 
 async function flowFiles(path: string): Promise<string[]> {

@@ -9,11 +9,12 @@ import { exportFlow } from '../export/export-flow.ts';
 import { applyFlows } from '../deploy/apply.ts';
 import { listManagedFlows } from '../deploy/managed-flows.ts';
 import { hasChanges, planFlows, type Plan } from '../deploy/plan.ts';
-import { hasErrors } from '../diagnostics/diagnostic.ts';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts';
 import { flowJsonSchema } from '../model/flow-schema.ts';
 import { runFlow } from '../run/run-flow.ts';
-import { connectAirflow, connectNifi, nifiUrl } from './connections.ts';
+import { checkFlowsLive } from '../validate/check-live.ts';
+import { connectAirflow, connectNifi, nifiUrl, type ConnectionFlags } from './connections.ts';
 import { formatPlan } from './format-plan.ts';
 import { loadFlowFiles, type LoadedFiles } from './load-files.ts';
 
@@ -29,6 +30,9 @@ export const usage = `Usage: flows <command> [paths…] [options]
 
 Commands:
   validate [paths…]     check flow files offline (default path: ./flows); no server is contacted
+                        --live: also check types, properties, required and allowed values and
+                        relationships against the NiFi's own descriptors (read through a temporary,
+                        never-started process group that is deleted right after)
   plan [paths…]         show what apply would change in NiFi (read-only)
   apply [paths…]        converge NiFi to the flow files
   destroy <flow…>       delete managed flows by name (and their parameter contexts)
@@ -61,6 +65,7 @@ Options:
 
 Examples:
   flows validate flows/ --format github
+  NIFI_URL=https://nifi:8443/nifi-api flows validate --live
   NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json
   flows apply --plan plan.json
   flows export "Orders (hand-built)" --out flows/orders.yaml && flows plan flows/orders.yaml --adopt
@@ -96,6 +101,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
         'dag-id': { type: 'string' },
         schedule: { type: 'string' },
         'nifi-conn-id': { type: 'string' },
+        live: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -119,7 +125,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     print(JSON.stringify(flowJsonSchema(), null, 2));
     return 0;
   }
-  if (command === 'validate') return validate(positionals, values.format, json, io);
+  if (command === 'validate') return validate(positionals, values, json, io);
   if (command === 'dag') return dag(positionals, values, io);
   if (!['plan', 'apply', 'destroy', 'status', 'run', 'export'].includes(command)) {
     io.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
@@ -189,8 +195,8 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
   }
 }
 
-async function validate(paths: string[], format: string | undefined, json: boolean, io: CliIo): Promise<number> {
-  const chosen = json ? 'json' : (format ?? 'human');
+async function validate(paths: string[], values: ConnectionFlags & { format?: string | undefined; live?: boolean | undefined; parent?: string | undefined }, json: boolean, io: CliIo): Promise<number> {
+  const chosen = json ? 'json' : (values.format ?? 'human');
   if (!['human', 'json', 'github'].includes(chosen)) {
     io.stderr.write(`Unknown --format "${chosen}": use human, json or github.\n`);
     return 2;
@@ -204,7 +210,26 @@ async function validate(paths: string[], format: string | undefined, json: boole
     io.stderr.write(`No flow files (*.yaml, *.yml) found in ${paths.join(', ') || 'flows'}.\n`);
     return 2;
   }
-  const { diagnostics } = loaded;
+  let diagnostics = loaded.diagnostics;
+  if (values.live) {
+    const url = nifiUrl(values, io.env);
+    if (!url) {
+      io.stderr.write('validate --live checks against a NiFi: pass --nifi-url or set NIFI_URL.\n');
+      return 2;
+    }
+    if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
+    else {
+      const nifi = await connectNifi(url, values, io.env, io.cwd);
+      try {
+        diagnostics = sortDiagnostics([...diagnostics, ...(await checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: values.parent }))]);
+      } catch (error) {
+        io.stderr.write(`error: ${DataplatError.isInstance(error) ? error.message : String(error)}\n`);
+        return 1;
+      } finally {
+        await nifi.close();
+      }
+    }
+  }
   if (chosen === 'json') io.stdout.write(`${formatJson(diagnostics)}\n`);
   else if (chosen === 'github') io.stdout.write(diagnostics.length ? `${formatGithub(diagnostics)}\n` : '');
   else {

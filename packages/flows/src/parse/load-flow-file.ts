@@ -6,7 +6,7 @@ import type * as z from 'zod';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.ts';
 import { sortDiagnostics, toJsonPointer } from '../diagnostics/diagnostic.ts';
 import { flowSchema, type Flow } from '../model/flow-schema.ts';
-import { checkFlow } from '../validate/check-flow.ts';
+import { checkFlow, type Place } from '../validate/check-flow.ts';
 
 /** Larger flow files are refused before parsing: they are not hand-written, and could exhaust memory. */
 export const maxFlowFileBytes = 2 * 1024 * 1024;
@@ -18,6 +18,8 @@ export interface LoadedFlowFile {
   diagnostics: Diagnostic[];
   /** Where a path of the document is in the file (for diagnostics found later, e.g. by plan). */
   locate: Locator;
+  /** Per flow (same order as `flows`): where a path of that flow is in the file. */
+  places: Place[];
 }
 
 export type Locator = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'range' | 'pointer' | 'path'>;
@@ -35,7 +37,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
       pointer: '',
       path: '(file)',
     });
-    return { file, flows: [], diagnostics, locate: noLocation };
+    return { file, flows: [], diagnostics, locate: noLocation, places: [] };
   }
 
   const lineCounter = new LineCounter();
@@ -56,7 +58,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
     });
   }
   const locate = locator(document, position);
-  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { file, flows: [], diagnostics, locate };
+  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { file, flows: [], diagnostics, locate, places: [] };
 
   let data: unknown;
   try {
@@ -71,7 +73,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
       pointer: '',
       path: '(yaml)',
     });
-    return { file, flows: [], diagnostics, locate };
+    return { file, flows: [], diagnostics, locate, places: [] };
   }
 
   // A file holds one flow, or several under `flows:`.
@@ -80,7 +82,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
   const prefix: Array<string | number> = multiple ? ['flows'] : [];
   if (multiple && (!Array.isArray(rawFlows) || rawFlows.length === 0)) {
     diagnostics.push({ severity: 'error', code: 'schema/flows', message: '`flows` must be a non-empty list of flows.', file, ...locate(['flows']) });
-    return { file, flows: [], diagnostics, locate };
+    return { file, flows: [], diagnostics, locate, places: [] };
   }
   if (multiple && Object.keys(data as object).length > 1) {
     for (const key of Object.keys(data as object).filter((key) => key !== 'flows')) {
@@ -89,6 +91,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
   }
 
   const flows: Flow[] = [];
+  const places: Place[] = [];
   rawFlows.forEach((rawFlow, index) => {
     const base = multiple ? [...prefix, index] : [];
     const parsed = flowSchema.safeParse(rawFlow);
@@ -96,8 +99,10 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
       for (const issue of parsed.error.issues) diagnostics.push(issueDiagnostic(issue, rawFlow, base, file, locate));
       return;
     }
+    const place: Place = (path, key) => ({ file, ...locate([...base, ...path], key) });
     flows.push(parsed.data);
-    diagnostics.push(...checkFlow(parsed.data, (path, key) => ({ file, ...locate([...base, ...path], key) })));
+    places.push(place);
+    diagnostics.push(...checkFlow(parsed.data, place));
   });
   const names = new Map<string, number>();
   flows.forEach((flow, index) => {
@@ -106,7 +111,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
     }
     names.set(flow.name, index);
   });
-  return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate };
+  return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate, places };
 }
 
 function issueDiagnostic(issue: z.core.$ZodIssue, rawFlow: unknown, base: Array<string | number>, file: string, locate: Locator): Diagnostic {
