@@ -57,6 +57,9 @@ Options:
   --adopt               (plan/apply) take over unmanaged groups named like a flow
   --out <file>          (plan) also write the plan as JSON; (export, dag) write the file
   --plan <file>         (apply) apply a saved plan; refused if NiFi or the files changed since
+  --update-strategy <s> (apply) replace (default: NiFi stops, updates and restarts what changes; queues
+                        stay) or drain (stop the sources, wait until nothing is queued, then update)
+  --drain-timeout <s>   (apply) seconds to wait for a flow to drain (default 300); then nothing is updated
   --detailed-exitcode   (plan) exit 0 without changes, 2 with changes
   --json                machine-readable output
   --format <f>          (validate) human, json or github (GitHub Actions annotations)
@@ -102,6 +105,8 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
         schedule: { type: 'string' },
         'nifi-conn-id': { type: 'string' },
         live: { type: 'boolean', default: false },
+        'update-strategy': { type: 'string' },
+        'drain-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -175,7 +180,13 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
       return 1;
     }
     airflow = await connectAirflow(values, io.env, io.cwd);
-    const options = { parentGroupId, environment: values.env, env: io.env, prune: values.prune, adopt: values.adopt, airflow };
+    const updateStrategy = values['update-strategy'] as 'replace' | 'drain' | undefined;
+    const drainSeconds = values['drain-timeout'] === undefined ? undefined : Number(values['drain-timeout']);
+    if ((updateStrategy !== undefined && updateStrategy !== 'replace' && updateStrategy !== 'drain') || (drainSeconds !== undefined && !(drainSeconds > 0))) {
+      io.stderr.write('--update-strategy takes replace or drain, and --drain-timeout a number of seconds.\n');
+      return 2;
+    }
+    const options = { parentGroupId, environment: values.env, env: io.env, prune: values.prune, adopt: values.adopt, airflow, updateStrategy, drainTimeoutMs: drainSeconds === undefined ? undefined : drainSeconds * 1000 };
     if (command === 'plan') {
       progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const { plan } = await planFlows(nifi, loaded.flows, options);

@@ -6,6 +6,7 @@
 import { DataplatError } from '@dataplat/core';
 import { flattenTree, type NifiClient } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
+import { drainFlow } from './drain.ts';
 import { renderComments } from './ownership.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
@@ -14,6 +15,13 @@ export interface ApplyOptions extends PlanOptions {
   /** A saved plan: refused when NiFi or the code changed since it was made. */
   plan?: Plan | undefined;
   onProgress?: ((event: { flow: string; step: string }) => void) | undefined;
+  /**
+   * How running flows are updated. `replace` (default): NiFi stops the components it changes, updates
+   * them and starts them again; queued data stays queued. `drain`: stop the sources first and wait until
+   * nothing is queued or in flight (up to `drainTimeoutMs`, default 5 minutes), then update.
+   */
+  updateStrategy?: 'replace' | 'drain' | undefined;
+  drainTimeoutMs?: number | undefined;
 }
 
 export interface ApplyResult {
@@ -56,6 +64,11 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       report(flowPlan.flow, 'upload');
       groupId = (await nifi.processGroups.upload(parentGroupId, pending, { name: target.flow.name })).id;
     } else if (flowPlan.components.length > 0 || flowPlan.markerChanged) {
+      if (options.updateStrategy === 'drain' && flowPlan.components.length > 0) {
+        report(flowPlan.flow, 'drain');
+        // Sources are started again below, with everything else the code says runs.
+        await drainFlow(nifi, flowPlan.flow, groupId!, options.drainTimeoutMs ?? 5 * 60_000);
+      }
       report(flowPlan.flow, 'replace');
       await nifi.processGroups.replace(groupId!, target.definition);
     }
