@@ -107,7 +107,19 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       for (const stopped of [...liveRunStates(tree)].filter(([path, current]) => wanted.get(path) === 'STOPPED' && current.state === 'RUNNING')) {
         await nifi.processors.setRunState(stopped[1].id, 'STOPPED');
       }
-      const ports = flattenTree(tree).flatMap((group) => [...group.contents.inputPorts, ...group.contents.outputPorts]).filter((port) => port.component?.state === 'STOPPED');
+      // Ports NiFi holds invalid (an output port of the flow that nothing outside reads) stay stopped;
+      // flows validate warns about them. An invalid processor is an error, before anything starts.
+      const ports = flattenTree(tree)
+        .flatMap((group) => [...group.contents.inputPorts, ...group.contents.outputPorts])
+        .filter((port) => port.component?.state === 'STOPPED' && (port.component.validationErrors ?? []).length === 0);
+      const invalid = toStart.filter((processor) => processor.component?.validationStatus === 'INVALID');
+      if (invalid.length > 0) {
+        throw new DataplatError({
+          code: 'FLOWS_INVALID_COMPONENTS',
+          message: `Flow "${flowPlan.flow}" was updated but can't start: ${invalid.map((processor) => `${processor.component?.name}: ${(processor.component?.validationErrors ?? []).join('; ')}`).join(' | ')}`,
+          hint: 'Fix the flow (flows validate --live shows such problems before apply) and apply again.',
+        });
+      }
       if (toStart.length + ports.length > 0) {
         report(flowPlan.flow, 'start');
         await nifi.processGroups.start(groupId!, { components: [...toStart, ...ports].map((entity) => ({ id: entity.id!, revision: entity.revision })) });

@@ -42,6 +42,11 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
     }
   }
 
+  // The flow's own output ports lead out of its group, where nothing reads them unless wired by hand.
+  flow.outputPorts.forEach((port, index) => {
+    warning('port/unread-output', `Output port "${port}" leads out of the flow's group, where nothing reads it: NiFi holds such a port invalid and flowfiles sent to it queue up.`, ['outputPorts', index], 'Connect it in the parent group in NiFi, or end the flow in processors (and fire triggers on processor:relationship).');
+  });
+
   // Triggers fire when data reaches an output port or a processor's relationship.
   const triggerNames = new Set<string>();
   const reportedPasswords = new Set<string>();

@@ -1,5 +1,5 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { StackConfig } from '../../config/stack-config.ts';
@@ -50,6 +50,10 @@ function createNifiService(mode: NifiMode): StackService {
       await write('nifi.properties', renderNifiProperties(mode, ports, layout, secrets));
       await write('state-management.xml', renderStateManagement(layout.instanceDir));
       await write('logback.xml', renderLogback());
+      // JDBC drivers at ./drivers relative to NiFi's working directory, so flows can say
+      // `database-driver-locations: ./drivers` on any machine the stack runs on.
+      await rm(join(layout.instanceDir, 'drivers'), { force: true, recursive: true });
+      await symlink(join(layout.installDir, 'drivers'), join(layout.instanceDir, 'drivers'), 'dir');
       if (mode === 'https') {
         const { username, password } = config.credentials.nifi;
         await write('login-identity-providers.xml', renderLoginIdentityProviders(username, hashPassword(password)));
