@@ -1,37 +1,83 @@
-// Server connections for the CLI: flags win over environment variables. Certificate verification is
-// always on; a private CA is trusted through a CA file.
+// Where the CLI connects: flags win over environment variables, which win over the config file
+// (`--config <file>`, or flows.config.yaml in the working directory). Config files are committed, so
+// they hold addresses, users and CA files, never passwords. Certificate verification is always on.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createAirflowClient, type AirflowClient } from '@dataplat/airflow';
+import { DataplatError } from '@dataplat/core';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
+import { parse } from 'yaml';
+import * as z from 'zod';
 
-export type ConnectionFlags = Partial<Record<'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file', string>>;
+export type ConnectionFlags = Partial<Record<'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config', string>>;
 
-export function nifiUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string | undefined {
-  return flags['nifi-url'] ?? env['NIFI_URL'];
+interface Server {
+  url?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  caFile?: string | undefined;
 }
 
-export async function connectNifi(url: string, flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<NifiClient> {
-  const username = flags['nifi-username'] ?? env['NIFI_USERNAME'];
-  const password = flags['nifi-password'] ?? env['NIFI_PASSWORD'];
-  const caFile = flags['nifi-ca-file'] ?? env['NIFI_CA_FILE'];
+export interface Connections {
+  nifi: Server;
+  airflow: Server;
+  /** Process group holding the managed flows. */
+  parentGroupId: string;
+}
+
+const server = z.strictObject({ url: z.url().optional(), username: z.string().min(1).optional(), caFile: z.string().min(1).optional() });
+const configSchema = z.strictObject({ nifi: server.optional(), airflow: server.optional(), parent: z.string().min(1).optional() });
+export const defaultConfigFile = 'flows.config.yaml';
+
+export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Connections> {
+  const config = await readConfig(flags.config, cwd);
+  const pick = (service: 'nifi' | 'airflow'): Server => {
+    const prefix = service.toUpperCase();
+    return {
+      url: flags[`${service}-url`] ?? env[`${prefix}_URL`] ?? config[service]?.url,
+      username: flags[`${service}-username`] ?? env[`${prefix}_USERNAME`] ?? config[service]?.username,
+      password: flags[`${service}-password`] ?? env[`${prefix}_PASSWORD`],
+      caFile: flags[`${service}-ca-file`] ?? env[`${prefix}_CA_FILE`] ?? (config[service]?.caFile ? resolve(config.directory, config[service].caFile) : undefined),
+    };
+  };
+  return { nifi: pick('nifi'), airflow: pick('airflow'), parentGroupId: flags.parent ?? config.parent ?? 'root' };
+}
+
+async function readConfig(explicit: string | undefined, cwd: string): Promise<z.output<typeof configSchema> & { directory: string }> {
+  const file = resolve(cwd, explicit ?? defaultConfigFile);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return { directory: cwd };
+    throw new DataplatError({ code: 'FLOWS_CONFIG', message: `Cannot read the config file ${file}: ${(error as Error).message}`, cause: error });
+  }
+  const parsed = configSchema.safeParse(parse(text) ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message}`);
+    throw new DataplatError({
+      code: 'FLOWS_CONFIG',
+      message: `${file} is not a valid flows config:\n  ${problems.join('\n  ')}`,
+      hint: 'Keys: nifi/airflow {url, username, caFile} and parent. Passwords come from NIFI_PASSWORD / AIRFLOW_PASSWORD, never from the file.',
+    });
+  }
+  return { ...parsed.data, directory: resolve(file, '..') };
+}
+
+export async function connectNifi(nifi: Server & { url: string }, cwd: string): Promise<NifiClient> {
   return createNifiClient({
-    baseUrl: url,
-    ...(username && password ? { auth: { username, password } } : {}),
-    ...(caFile ? { tls: { ca: await readFile(resolve(cwd, caFile), 'utf8') } } : {}),
+    baseUrl: nifi.url,
+    ...(nifi.username && nifi.password ? { auth: { username: nifi.username, password: nifi.password } } : {}),
+    ...(nifi.caFile ? { tls: { ca: await readFile(resolve(cwd, nifi.caFile), 'utf8') } } : {}),
   });
 }
 
 /** Airflow, when an URL is configured (only asset-event triggers need it at plan time). */
-export async function connectAirflow(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<AirflowClient | undefined> {
-  const url = flags['airflow-url'] ?? env['AIRFLOW_URL'];
-  if (!url) return undefined;
-  const username = flags['airflow-username'] ?? env['AIRFLOW_USERNAME'];
-  const password = flags['airflow-password'] ?? env['AIRFLOW_PASSWORD'];
-  const caFile = flags['airflow-ca-file'] ?? env['AIRFLOW_CA_FILE'];
+export async function connectAirflow(airflow: Server, cwd: string): Promise<AirflowClient | undefined> {
+  if (!airflow.url) return undefined;
   return createAirflowClient({
-    baseUrl: url,
-    ...(username && password ? { auth: { username, password } } : {}),
-    ...(caFile ? { tls: { ca: await readFile(resolve(cwd, caFile), 'utf8') } } : {}),
+    baseUrl: airflow.url,
+    ...(airflow.username && airflow.password ? { auth: { username: airflow.username, password: airflow.password } } : {}),
+    ...(airflow.caFile ? { tls: { ca: await readFile(resolve(cwd, airflow.caFile), 'utf8') } } : {}),
   });
 }

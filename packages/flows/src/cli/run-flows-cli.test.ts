@@ -47,7 +47,7 @@ describe('flows validate', () => {
     const help = await run(['--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Exit codes: 0 success, 1 error (or invalid files), 2 usage error');
-    expect((await run(['plan'])).stderr).toContain('pass --nifi-url or set NIFI_URL');
+    expect((await run(['plan'])).stderr).toContain('pass --nifi-url, set NIFI_URL');
     expect((await run(['destroy'], repositoryRoot)).exitCode).toBe(2);
   });
 });

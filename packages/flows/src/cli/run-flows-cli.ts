@@ -14,7 +14,7 @@ import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts'
 import { flowJsonSchema } from '../model/flow-schema.ts';
 import { runFlow } from '../run/run-flow.ts';
 import { checkFlowsLive } from '../validate/check-live.ts';
-import { connectAirflow, connectNifi, nifiUrl, type ConnectionFlags } from './connections.ts';
+import { connectAirflow, connectNifi, resolveConnections, type ConnectionFlags } from './connections.ts';
 import { formatPlan } from './format-plan.ts';
 import { loadFlowFiles, type LoadedFiles } from './load-files.ts';
 
@@ -43,7 +43,8 @@ Commands:
                         then plan/apply --adopt take it over in place (same components, queues kept)
   schema                print the JSON Schema of flow files (for editor completion)
 
-Connection (flags win over environment variables):
+Connection (flags win over environment variables, which win over flows.config.yaml or --config <file>
+with nifi/airflow {url, username, caFile} and parent; passwords only from flags or the environment):
   --nifi-url <url>      NiFi REST API root (env NIFI_URL), e.g. https://nifi:8443/nifi-api
   --nifi-username, --nifi-password   login (env NIFI_USERNAME, NIFI_PASSWORD)
   --nifi-ca-file <pem>  CA to trust for HTTPS (env NIFI_CA_FILE); verification is always on
@@ -94,6 +95,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
         'airflow-username': { type: 'string' },
         'airflow-password': { type: 'string' },
         'airflow-ca-file': { type: 'string' },
+        config: { type: 'string' },
         parent: { type: 'string' },
         env: { type: 'string' },
         prune: { type: 'boolean', default: false },
@@ -137,16 +139,23 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     return 2;
   }
 
-  const url = nifiUrl(values, io.env);
+  let connections;
+  try {
+    connections = await resolveConnections(values, io.env, io.cwd);
+  } catch (error) {
+    io.stderr.write(`error: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const url = connections.nifi.url;
   if (!url) {
-    io.stderr.write('No NiFi to talk to: pass --nifi-url or set NIFI_URL (e.g. http://127.0.0.1:18080/nifi-api).\n');
+    io.stderr.write('No NiFi to talk to: pass --nifi-url, set NIFI_URL, or put nifi.url in flows.config.yaml (e.g. http://127.0.0.1:18080/nifi-api).\n');
     return 2;
   }
   let nifi: NifiClient | undefined;
   let airflow: AirflowClient | undefined;
   try {
-    nifi = await connectNifi(url, values, io.env, io.cwd);
-    const parentGroupId = values.parent ?? 'root';
+    nifi = await connectNifi({ ...connections.nifi, url }, io.cwd);
+    const parentGroupId = connections.parentGroupId;
     if (command === 'status') return await status(nifi, parentGroupId, json, print);
     if (command === 'export') {
       if (positionals.length !== 1) {
@@ -179,7 +188,7 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
       io.stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources)}\n\nThe files have errors; nothing was sent to NiFi.\n`);
       return 1;
     }
-    airflow = await connectAirflow(values, io.env, io.cwd);
+    airflow = await connectAirflow(connections.airflow, io.cwd);
     const updateStrategy = values['update-strategy'] as 'replace' | 'drain' | undefined;
     const drainSeconds = values['drain-timeout'] === undefined ? undefined : Number(values['drain-timeout']);
     if ((updateStrategy !== undefined && updateStrategy !== 'replace' && updateStrategy !== 'drain') || (drainSeconds !== undefined && !(drainSeconds > 0))) {
@@ -223,16 +232,23 @@ async function validate(paths: string[], values: ConnectionFlags & { format?: st
   }
   let diagnostics = loaded.diagnostics;
   if (values.live) {
-    const url = nifiUrl(values, io.env);
+    let connections;
+    try {
+      connections = await resolveConnections(values, io.env, io.cwd);
+    } catch (error) {
+      io.stderr.write(`error: ${(error as Error).message}\n`);
+      return 2;
+    }
+    const url = connections.nifi.url;
     if (!url) {
-      io.stderr.write('validate --live checks against a NiFi: pass --nifi-url or set NIFI_URL.\n');
+      io.stderr.write('validate --live checks against a NiFi: pass --nifi-url, set NIFI_URL, or put nifi.url in flows.config.yaml.\n');
       return 2;
     }
     if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
     else {
-      const nifi = await connectNifi(url, values, io.env, io.cwd);
+      const nifi = await connectNifi({ ...connections.nifi, url }, io.cwd);
       try {
-        diagnostics = sortDiagnostics([...diagnostics, ...(await checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: values.parent }))]);
+        diagnostics = sortDiagnostics([...diagnostics, ...(await checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: connections.parentGroupId }))]);
       } catch (error) {
         io.stderr.write(`error: ${DataplatError.isInstance(error) ? error.message : String(error)}\n`);
         return 1;

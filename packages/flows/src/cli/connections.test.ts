@@ -1,0 +1,34 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConnections } from './connections.ts';
+
+let directory = '';
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'flows-config-'));
+  await writeFile(join(directory, 'flows.config.yaml'), 'nifi: { url: "https://nifi.internal:8443/nifi-api", username: ci, caFile: certs/ca.pem }\nparent: abc\n');
+  await writeFile(join(directory, 'leaky.yaml'), 'nifi: { url: "https://nifi:8443/nifi-api", password: hunter2 }\n');
+});
+afterAll(() => rm(directory, { recursive: true, force: true }));
+
+describe('resolveConnections', () => {
+  it('reads flows.config.yaml, with the environment over it and flags over both', async () => {
+    const fromFile = await resolveConnections({}, { NIFI_PASSWORD: 'from-env' }, directory);
+    expect(fromFile).toEqual({
+      nifi: { url: 'https://nifi.internal:8443/nifi-api', username: 'ci', password: 'from-env', caFile: join(directory, 'certs', 'ca.pem') },
+      airflow: { url: undefined, username: undefined, password: undefined, caFile: undefined },
+      parentGroupId: 'abc',
+    });
+    const overridden = await resolveConnections({ 'nifi-username': 'flag', parent: 'xyz' }, { NIFI_URL: 'https://other/nifi-api', NIFI_USERNAME: 'env' }, directory);
+    expect(overridden.nifi).toMatchObject({ url: 'https://other/nifi-api', username: 'flag' });
+    expect(overridden.parentGroupId).toBe('xyz');
+  });
+
+  it('refuses passwords in config files, without repeating them', async () => {
+    const error = await resolveConnections({ config: 'leaky.yaml' }, {}, directory).catch((caught: unknown) => caught as Error);
+    expect(error).toMatchObject({ code: 'FLOWS_CONFIG', message: expect.stringContaining('unknown key(s) password') });
+    expect(JSON.stringify(error)).not.toContain('hunter2');
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+});
