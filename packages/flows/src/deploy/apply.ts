@@ -72,14 +72,21 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       report(flowPlan.flow, 'replace');
       await nifi.processGroups.replace(groupId!, target.definition);
     }
-    // Upload and replace add missing parameters but never overwrite existing values: push them here.
-    const toSet = flowPlan.action === 'create' ? Object.keys(target.sensitiveParameters) : flowPlan.parameters.map((change) => change.field.slice('parameters.'.length));
+    // Upload and replace add missing parameters but never overwrite existing values (a context of that
+    // name may exist already): push them here — all of them for a new group.
+    const contextName = parameterContextName(target.flow);
+    const declared = target.definition.parameterContexts?.[contextName]?.parameters ?? [];
+    const context = flowPlan.action === 'create' || flowPlan.parameters.length > 0 ? await nifi.parameterContexts.findByName(contextName) : undefined;
+    const liveValues = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter?.value ?? null]));
+    const toSet =
+      flowPlan.action === 'create'
+        ? declared
+            .filter((parameter) => (parameter.sensitive ? parameter.name! in target.sensitiveParameters : liveValues.get(parameter.name) !== (parameter.value ?? null)))
+            .map((parameter) => parameter.name!)
+        : flowPlan.parameters.map((change) => change.field.slice('parameters.'.length));
     if (toSet.length > 0) {
       report(flowPlan.flow, 'parameters');
-      const contextName = parameterContextName(target.flow);
-      const context = await nifi.parameterContexts.findByName(contextName);
       if (!context) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `The parameter context "${contextName}" of flow "${target.flow.name}" is missing after the upload.` });
-      const declared = target.definition.parameterContexts?.[contextName]?.parameters ?? [];
       await nifi.parameterContexts.update(context.id, {
         set: toSet.map((name) => {
           const parameter = declared.find((entry) => entry.name === name)!;

@@ -82,10 +82,17 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
       const where = [...componentPath, 'properties', property];
       const descriptor = typeFacts.descriptors[property];
       if (!descriptor) {
+        // "Record Reader" for record-reader, or record-reader where the name is "Record Reader".
+        const normalized = (text: string | undefined) => (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
         const byDisplayName = Object.values(typeFacts.descriptors).find((candidate) => candidate.displayName?.toLowerCase() === property.toLowerCase());
-        const hint = byDisplayName ? `"${property}" is the display name of property "${byDisplayName.name}": flows uses property names.` : `Known properties: ${Object.keys(typeFacts.descriptors).join(', ')}.`;
+        const lookalike = byDisplayName ?? Object.values(typeFacts.descriptors).find((candidate) => normalized(candidate.name) === normalized(property) || normalized(candidate.displayName) === normalized(property));
+        const hint = byDisplayName
+          ? `"${property}" is the display name of property "${byDisplayName.name}": flows uses property names.`
+          : lookalike
+            ? `Did you mean "${lookalike.name}"?`
+            : `Known properties: ${Object.keys(typeFacts.descriptors).join(', ')}.`;
         if (typeFacts.unsupported.has(property)) report('error', 'live/unknown-property', `${type.type.split('.').pop()} "${name}" has no property "${property}".`, where, hint, true);
-        else if (byDisplayName) report('warning', 'live/dynamic-property', `"${property}" becomes a dynamic property of "${name}", not the "${byDisplayName.displayName}" setting.`, where, hint, true);
+        else if (lookalike) report('warning', 'live/dynamic-property', `"${property}" becomes a dynamic property of "${name}", not the "${lookalike.displayName ?? lookalike.name}" setting.`, where, hint, true);
         continue;
       }
       if (setTo === null) continue;
@@ -105,8 +112,9 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
     }
     for (const [property, descriptor] of Object.entries(typeFacts.descriptors)) {
       if (!descriptor.required || value(property) !== null || !isRelevant(descriptor, typeFacts.descriptors, value)) continue;
-      // Set under its display name: the unknown-property diagnostic already says so.
-      if (Object.keys(properties).some((key) => key.toLowerCase() === descriptor.displayName?.toLowerCase())) continue;
+      // Set under a look-alike key (display name, other spelling): that diagnostic already says so.
+      const normalized = (text: string | undefined) => (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+      if (Object.keys(properties).some((key) => normalized(key) === normalized(descriptor.displayName) || normalized(key) === normalized(property))) continue;
       report('error', 'live/missing-required-property', `"${name}" needs property "${property}"${descriptor.displayName && descriptor.displayName !== property ? ` (${descriptor.displayName})` : ''}.`, [...componentPath, 'properties'], descriptor.description ? `${descriptor.description.split('\n')[0]}` : undefined);
     }
   };

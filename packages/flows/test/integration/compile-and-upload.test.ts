@@ -22,18 +22,18 @@ describe('compileFlow against the real NiFi', () => {
     const group = await nifi.processGroups.upload('root', definition, { name: flow.name });
     try {
       const tree = await nifi.processGroups.tree(group.id);
-      expect(tree.contents.processors.map((processor) => processor.component.name).sort()).toEqual(['quarantine', 'receive', 'store', 'validate']);
-      // 4 connections of the code, and the one feeding the trigger.
-      expect(tree.contents.connections).toHaveLength(5);
+      expect(tree.contents.processors.map((processor) => processor.component.name).sort()).toEqual(['explain', 'flag', 'quarantine', 'receive', 'register', 'store', 'validate']);
+      // 12 connections of the code, and the one feeding the trigger.
+      expect(tree.contents.connections).toHaveLength(13);
       expect(tree.contents.processGroups.map((group) => group.component.name)).toEqual(['trigger: measurements-landed']);
       const services = await nifi.processGroups.controllerServices(group.id);
-      expect(services.map((service) => service.component.name).sort()).toEqual(['airflow token', 'readings-reader', 'readings-writer', 'warehouse']);
+      expect(services.map((service) => service.component.name).sort()).toEqual(['airflow token', 'json-writer', 'quarantine-reader', 'readings-reader', 'records-reader', 'warehouse']);
       const validate = tree.contents.processors.find((processor) => processor.component.name === 'validate')!;
       const reader = services.find((service) => service.component.name === 'readings-reader')!;
       // The service reference became the id NiFi gave the service.
       expect(validate.component.config?.properties?.['record-reader']).toBe(reader.id);
       const context = await nifi.parameterContexts.findByName(flow.name);
-      expect(context?.component.parameters?.map((entry) => entry.parameter?.name).sort()).toEqual(['airflow_password', 'airflow_url', 'airflow_username', 'db_password', 'db_user', 'http_port', 'jdbc_driver_location', 'jdbc_url']);
+      expect(context?.component.parameters?.map((entry) => entry.parameter?.name).sort()).toEqual(['airflow_password', 'airflow_url', 'airflow_username', 'db_password', 'db_user', 'http_port', 'jdbc_driver_location', 'jdbc_url', 'who_pm25_limit']);
 
       // Same identifiers: replacing updates the existing components instead of creating new ones.
       const changed = compileFlow({ ...flow, processors: { ...flow.processors, receive: { ...flow.processors['receive']!, properties: { ...flow.processors['receive']!.properties, 'Base Path': 'v2' } } } }, catalog, { env: compileEnv, assetIds });

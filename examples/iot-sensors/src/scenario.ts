@@ -1,0 +1,158 @@
+// The IoT sensors scenario, end to end on real servers: PostgreSQL tables, the flow from flows/ applied
+// to NiFi, seeded readings posted to it over HTTP, the Airflow run its asset event starts, and the
+// analyst questions answered by Trino.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AirflowClient, DagRun } from '@dataplat/airflow';
+import { pollUntil } from '@dataplat/core';
+import { applyFlows, loadFlowFile } from '@dataplat/flows';
+import type { NifiClient } from '@dataplat/nifi';
+import type { TrinoClient } from '@dataplat/trino';
+import type pg from 'pg';
+import { generateReadings, type GenerateOptions, type GeneratedReadings } from './generate-readings.ts';
+
+const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
+export const flowFile = join(repositoryRoot, 'flows', 'iot-sensors.yaml');
+export const measurementsDag = 'dataplat_measurements_landed';
+
+export interface IotScenarioOptions {
+  nifi: NifiClient;
+  airflow: AirflowClient;
+  trino: TrinoClient;
+  /** A connection to the database the flow writes to (the stack's "examples"). */
+  postgres: pg.Client;
+  /** Secrets the flow reads from the environment: SENSORS_DB_PASSWORD, AIRFLOW_PASSWORD. */
+  env: NodeJS.ProcessEnv;
+  parentGroupId?: string | undefined;
+  /** Port ListenHTTP listens on (the flow's http_port parameter). Default 18100. */
+  httpPort?: number | undefined;
+  data?: GenerateOptions | undefined;
+  onProgress?: ((step: string) => void) | undefined;
+}
+
+export interface AnalystQuery {
+  name: string;
+  sql: string;
+  rows: unknown[][];
+  columns: string[];
+  ms: number;
+}
+
+export interface IotScenarioReport {
+  generated: GeneratedReadings;
+  posted: { batches: number; readings: number };
+  stored: { sensors: number; measurements: number; aboveWho: number; quarantined: number };
+  /** The asset-triggered Airflow run that saw our batches. */
+  dagRun: DagRun;
+  queries: AnalystQuery[];
+  ingestMs: number;
+}
+
+export async function runIotScenario(options: IotScenarioOptions): Promise<IotScenarioReport> {
+  const progress = options.onProgress ?? (() => undefined);
+  const { nifi, airflow, trino, postgres } = options;
+  const generated = generateReadings(options.data);
+
+  progress('PostgreSQL: tables (iot.sensors, iot.measurements, iot.quarantine), emptied for a clean run');
+  await postgres.query(await readFile(join(import.meta.dirname, 'schema.sql'), 'utf8'));
+  await postgres.query('TRUNCATE iot.sensors, iot.measurements, iot.quarantine');
+
+  progress('Airflow: unpausing the DAG scheduled on the measurements asset');
+  await airflow.setDagPaused(measurementsDag, false);
+  const runsBefore = new Set((await airflow.listAll('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: measurementsDag } })).map((run) => run.dag_run_id));
+
+  progress('NiFi: flows apply flows/iot-sensors.yaml');
+  const loaded = loadFlowFile('flows/iot-sensors.yaml', await readFile(flowFile, 'utf8'));
+  if (loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error(`flows/iot-sensors.yaml is invalid: ${loaded.diagnostics.map((diagnostic) => diagnostic.message).join('; ')}`);
+  const flow = options.httpPort ? { ...loaded.flows[0]!, parameters: { ...loaded.flows[0]!.parameters, http_port: { value: String(options.httpPort), sensitive: false } } } : loaded.flows[0]!;
+  await applyFlows(nifi, [flow], { parentGroupId: options.parentGroupId, env: options.env, airflow });
+
+  const port = options.httpPort ?? Number(flow.parameters['http_port']?.value ?? 18100);
+  progress(`Sensors: posting ${generated.batches.length} batches (${generated.valid.length + generated.invalid.length} readings) to http://127.0.0.1:${port}/readings`);
+  const ingestStartedAt = performance.now();
+  for (const { batch, readings } of generated.batches) await post(port, batch, readings);
+
+  progress('Waiting for NiFi to store every reading');
+  const stored = await pollUntil(
+    async () => {
+      const counts = await tableCounts(postgres);
+      const done = counts.measurements === generated.valid.length && counts.quarantined === generated.invalid.length;
+      return done ? { done: true, value: counts } : { done: false, progress: `${counts.measurements}/${generated.valid.length} measurements, ${counts.quarantined}/${generated.invalid.length} quarantined` };
+    },
+    { timeoutMs: 180_000, initialIntervalMs: 250, maxIntervalMs: 1000, description: 'NiFi to store the readings', hint: 'Look at the flow in NiFi: flows status shows queues and bulletins (failures wait in the "held" funnel).' },
+  );
+  const ingestMs = Math.round(performance.now() - ingestStartedAt);
+
+  progress('Airflow: waiting for the run the asset events started');
+  const batchIds = new Set(generated.batches.map((entry) => entry.batch));
+  const dagRun = await pollUntil(
+    async () => {
+      const runs = await airflow.listAll('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: measurementsDag } });
+      for (const run of runs.filter((candidate) => !runsBefore.has(candidate.dag_run_id) && candidate.state === 'success')) {
+        const summary = (await airflow.getXCom(measurementsDag, run.dag_run_id, 'summarize')) as { extra?: Array<{ batch?: string }> };
+        if (summary.extra?.some((extra) => extra.batch !== undefined && batchIds.has(extra.batch))) return { done: true, value: run };
+      }
+      return { done: false };
+    },
+    { timeoutMs: 180_000, initialIntervalMs: 1000, maxIntervalMs: 3000, description: `a successful ${measurementsDag} run started by our batches` },
+  );
+
+  progress('Trino: the analyst questions');
+  const queries: AnalystQuery[] = [];
+  for (const [name, sql] of analystQueries(generated.window.from)) {
+    const startedAt = performance.now();
+    const result = trino.query(sql, { rowMode: 'array' });
+    const rows = (await result.all()) as unknown as unknown[][];
+    queries.push({ name, sql, rows, columns: (await result.columns()).map((column) => column.name), ms: Math.round(performance.now() - startedAt) });
+  }
+  return { generated, posted: { batches: generated.batches.length, readings: generated.valid.length + generated.invalid.length }, stored, dagRun, queries, ingestMs };
+}
+
+/** The questions an analyst asks of the sensor data (through Trino's PostgreSQL catalog). */
+export function analystQueries(windowStart: number): Array<[string, string]> {
+  return [
+    ['sensors per location', 'SELECT location, count(*) AS sensors FROM postgresql.iot.sensors GROUP BY location ORDER BY location'],
+    [
+      'measurements per sensor',
+      'SELECT sensor_id, count(*) AS measurements, max(measured_at) AS last_measured_at FROM postgresql.iot.measurements GROUP BY sensor_id ORDER BY sensor_id',
+    ],
+    [
+      'hourly PM2.5, last 24 h',
+      `SELECT date_trunc('hour', measured_at) AS hour, round(avg(pm25), 1) AS avg_pm25, count_if(above_who_pm25) AS above_who
+       FROM postgresql.iot.measurements WHERE measured_at >= from_unixtime(${Math.floor(windowStart / 1000)}) GROUP BY 1 ORDER BY 1`,
+    ],
+    [
+      'zone types by air quality',
+      `SELECT s.zone_type, round(avg(m.pm25), 1) AS avg_pm25, count_if(m.above_who_pm25) AS above_who, rank() OVER (ORDER BY avg(m.pm25)) AS rank
+       FROM postgresql.iot.measurements m JOIN postgresql.iot.sensors s ON s.sensor_id = m.sensor_id GROUP BY s.zone_type ORDER BY rank`,
+    ],
+  ];
+}
+
+async function tableCounts(postgres: pg.Client) {
+  const { rows } = await postgres.query<{ sensors: string; measurements: string; above_who: string; quarantined: string }>(
+    `SELECT (SELECT count(*) FROM iot.sensors) AS sensors, (SELECT count(*) FROM iot.measurements) AS measurements,
+            (SELECT count(*) FROM iot.measurements WHERE above_who_pm25) AS above_who, (SELECT count(*) FROM iot.quarantine) AS quarantined`,
+  );
+  const row = rows[0]!;
+  return { sensors: Number(row.sensors), measurements: Number(row.measurements), aboveWho: Number(row.above_who), quarantined: Number(row.quarantined) };
+}
+
+/** One HTTP post of a batch; retried while ListenHTTP is still starting (connection refused). */
+async function post(port: number, batch: string, readings: unknown[]): Promise<void> {
+  await pollUntil(
+    async () => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/readings`, { method: 'POST', headers: { batch, 'content-type': 'application/json' }, body: JSON.stringify(readings) });
+        await response.arrayBuffer();
+        if (response.ok) return { done: true, value: undefined };
+        if (response.status === 503) return { done: false, progress: 'ListenHTTP is busy (503)' };
+        throw new Error(`ListenHTTP answered ${response.status} for batch ${batch}`);
+      } catch (error) {
+        if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') return { done: false, progress: 'ListenHTTP is not listening yet' };
+        throw error;
+      }
+    },
+    { timeoutMs: 60_000, initialIntervalMs: 200, description: `posting batch ${batch}` },
+  );
+}
