@@ -27,7 +27,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/tools/**/*.test.ts', 'tools/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/tools/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'tools/**/*.test.ts'],
         },
       },
       {

@@ -1,5 +1,6 @@
 // Seeded air-quality readings: the same seed and sizes give the same sensors, readings, invalid ones
 // and batches, so the scenario can say exactly what NiFi, PostgreSQL and Trino must end up with.
+import { seededRandom } from '@dataplat-examples/shared';
 
 export interface Sensor {
   sensor_id: string;
@@ -53,7 +54,7 @@ const zoneTypes: ZoneType[] = ['traffic', 'industrial', 'residential', 'school',
 const zoneBaseline: Record<ZoneType, number> = { traffic: 31, industrial: 27, residential: 14, school: 11, park: 7 };
 
 export function generateReadings(options: GenerateOptions = {}): GeneratedReadings {
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const sensorCount = options.sensors ?? 24;
   const perSensor = options.readingsPerSensor ?? 96;
   const invalidShare = options.invalidShare ?? 0.04;
@@ -117,16 +118,4 @@ function garble(reading: Reading, random: () => number): unknown {
   if (kind === 1) return { ...reading, temperature: `${reading.temperature}C` };
   const { sensor_id: _missing, ...withoutId } = reading;
   return withoutId;
-}
-
-/** A small, fast, seedable PRNG (Mulberry32): reproducible data without a dependency. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
