@@ -3,6 +3,7 @@
 // analyst questions answered by Trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dagRunIds, postBatch, waitForNewRun } from '@dataplat-examples/shared';
 import type { AirflowClient, DagRun } from '@dataplat/airflow';
 import { pollUntil } from '@dataplat/core';
 import { applyFlows, loadFlowFile } from '@dataplat/flows';
@@ -59,7 +60,7 @@ export async function runIotScenario(options: IotScenarioOptions): Promise<IotSc
 
   progress('Airflow: unpausing the DAG scheduled on the measurements asset');
   await airflow.setDagPaused(measurementsDag, false);
-  const runsBefore = new Set((await airflow.listAll('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: measurementsDag } })).map((run) => run.dag_run_id));
+  const runsBefore = await dagRunIds(airflow, measurementsDag);
 
   progress('NiFi: flows apply flows/iot-sensors.yaml');
   const loaded = loadFlowFile('flows/iot-sensors.yaml', await readFile(flowFile, 'utf8'));
@@ -70,7 +71,7 @@ export async function runIotScenario(options: IotScenarioOptions): Promise<IotSc
   const port = options.httpPort ?? Number(flow.parameters['http_port']?.value ?? 18100);
   progress(`Sensors: posting ${generated.batches.length} batches (${generated.valid.length + generated.invalid.length} readings) to http://127.0.0.1:${port}/readings`);
   const ingestStartedAt = performance.now();
-  for (const { batch, readings } of generated.batches) await post(port, batch, readings);
+  for (const { batch, readings } of generated.batches) await postBatch(`http://127.0.0.1:${port}/readings`, batch, readings);
 
   progress('Waiting for NiFi to store every reading');
   const stored = await pollUntil(
@@ -85,16 +86,8 @@ export async function runIotScenario(options: IotScenarioOptions): Promise<IotSc
 
   progress('Airflow: waiting for the run the asset events started');
   const batchIds = new Set(generated.batches.map((entry) => entry.batch));
-  const dagRun = await pollUntil(
-    async () => {
-      const runs = await airflow.listAll('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: measurementsDag } });
-      for (const run of runs.filter((candidate) => !runsBefore.has(candidate.dag_run_id) && candidate.state === 'success')) {
-        const summary = (await airflow.getXCom(measurementsDag, run.dag_run_id, 'summarize')) as { extra?: Array<{ batch?: string }> };
-        if (summary.extra?.some((extra) => extra.batch !== undefined && batchIds.has(extra.batch))) return { done: true, value: run };
-      }
-      return { done: false };
-    },
-    { timeoutMs: 180_000, initialIntervalMs: 1000, maxIntervalMs: 3000, description: `a successful ${measurementsDag} run started by our batches` },
+  const { run: dagRun } = await waitForNewRun(airflow, measurementsDag, 'summarize', runsBefore, (xcom) =>
+    ((xcom as { extra?: Array<{ batch?: string }> }).extra ?? []).some((extra) => extra.batch !== undefined && batchIds.has(extra.batch)),
   );
 
   progress('Trino: the analyst questions');
@@ -136,23 +129,4 @@ async function tableCounts(postgres: pg.Client) {
   );
   const row = rows[0]!;
   return { sensors: Number(row.sensors), measurements: Number(row.measurements), aboveWho: Number(row.above_who), quarantined: Number(row.quarantined) };
-}
-
-/** One HTTP post of a batch; retried while ListenHTTP is still starting (connection refused). */
-async function post(port: number, batch: string, readings: unknown[]): Promise<void> {
-  await pollUntil(
-    async () => {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/readings`, { method: 'POST', headers: { batch, 'content-type': 'application/json' }, body: JSON.stringify(readings) });
-        await response.arrayBuffer();
-        if (response.ok) return { done: true, value: undefined };
-        if (response.status === 503) return { done: false, progress: 'ListenHTTP is busy (503)' };
-        throw new Error(`ListenHTTP answered ${response.status} for batch ${batch}`);
-      } catch (error) {
-        if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') return { done: false, progress: 'ListenHTTP is not listening yet' };
-        throw error;
-      }
-    },
-    { timeoutMs: 60_000, initialIntervalMs: 200, description: `posting batch ${batch}` },
-  );
 }
