@@ -1,95 +1,150 @@
-// pnpm demo [--keep]: boots the local stack (NiFi over HTTP and HTTPS, Airflow, Trino, PostgreSQL) and runs
-// one real round trip through each service. Until the example flows exist (issue 7) this is the smoke run.
-import { readFile } from 'node:fs/promises';
+// pnpm demo [--keep] [--sensors 24] [--orders 5000] [--sessions 600]: the README's main job. Boots the
+// local stack, then runs the three scenarios for real — IoT sensors (NiFi → PostgreSQL → Airflow →
+// Trino), the nightly warehouse load (Airflow runs NiFi, Trino builds an Iceberg star schema) and
+// e-commerce events (NiFi → asset event → Airflow KPIs with Trino) — prints a short report and writes
+// an HTML report with charts. Safe to re-run: every scenario resets its own demo data.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Agent, request } from 'undici';
+import { createAirflowClient, type DagRun } from '@dataplat/airflow';
+import { createNifiClient } from '@dataplat/nifi';
 import { startStack, stopStack, type StackRunOptions } from '@dataplat/stack';
+import { createTrinoClient } from '@dataplat/trino';
+import { runIotScenario } from '@dataplat-examples/iot-sensors';
+import { runShopEventsScenario } from '@dataplat-examples/shop-events';
+import { checkoutFlowsCommand, runWarehouseScenario } from '@dataplat-examples/warehouse';
+import pg from 'pg';
+import { renderReportHtml, type DemoReportData } from './report-html.ts';
 
-const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    keep: { type: 'boolean', default: false },
+    sensors: { type: 'string', default: '24' },
+    orders: { type: 'string', default: '5000' },
+    sessions: { type: 'string', default: '600' },
+  },
+});
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
+const stateDir = process.env['DATAPLAT_STACK_DIR'] ?? join(repositoryRoot, '.dataplat', 'stack');
 const options: StackRunOptions = {
   dagsFolder: join(repositoryRoot, 'examples', 'dags'),
-  stateDir: process.env['DATAPLAT_STACK_DIR'] ?? join(repositoryRoot, '.dataplat', 'stack'),
+  stateDir,
   onEvent: (event) => {
     if (event.type === 'service-ready') console.log(`  ${event.service.padEnd(10)} ready (${(event.totalMs / 1000).toFixed(1)} s)`);
   },
 };
+const timings: DemoReportData['timings'] = [];
+const timed = async <Result>(step: string, run: () => Promise<Result>): Promise<Result> => {
+  const startedAt = performance.now();
+  const result = await run();
+  timings.push({ step, ms: performance.now() - startedAt });
+  return result;
+};
+const progress = (step: string) => console.log(`  - ${step}`);
+const seconds = (run: DagRun) => (run.start_date && run.end_date ? (Date.parse(run.end_date) - Date.parse(run.start_date)) / 1000 : undefined);
+const text = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
-async function json<T>(url: string, init: Parameters<typeof request>[1] = {}): Promise<{ status: number; body: T }> {
-  const response = await request(url, init);
-  return { status: response.statusCode, body: (await response.body.json()) as T };
-}
-
-function check(condition: boolean, what: string): void {
-  if (!condition) throw new Error(`demo check failed: ${what}`);
-  console.log(`  ✓ ${what}`);
-}
-
-console.log('Starting the local stack…');
-const startedAt = performance.now();
-const stack = await startStack(options);
-const { nifi, nifiHttps, airflow, trino } = stack.endpoints;
-console.log(`Stack ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`);
-
+const demoStartedAt = performance.now();
+console.log('Starting the local stack (NiFi, Airflow, Trino, PostgreSQL, S3)…');
+const stack = await timed('boot the stack', () => startStack(options));
+const { nifi: nifiEndpoint, airflow: airflowEndpoint, trino: trinoEndpoint, postgres: postgresEndpoint } = stack.endpoints;
+const nifi = createNifiClient({ baseUrl: nifiEndpoint!.apiUrl });
+const airflow = createAirflowClient({ baseUrl: airflowEndpoint!.url, auth: airflowEndpoint!.admin });
+const trino = createTrinoClient({ server: trinoEndpoint!.url, user: trinoEndpoint!.user });
+const postgres = new pg.Client({ host: postgresEndpoint!.host, port: postgresEndpoint!.port, user: postgresEndpoint!.user, password: postgresEndpoint!.password, database: postgresEndpoint!.databases.examples });
+const secrets = { SENSORS_DB_PASSWORD: postgresEndpoint!.password, SHOP_DB_PASSWORD: postgresEndpoint!.password, AIRFLOW_PASSWORD: airflowEndpoint!.admin.password };
+let failed = false;
 try {
-  console.log('NiFi');
-  const about = await json<{ about: { version: string } }>(`${nifi!.apiUrl}/flow/about`);
-  check(about.status === 200, `NiFi ${about.body.about.version} answers over HTTP`);
-  const dispatcher = new Agent({ connect: { ca: await readFile(nifiHttps!.caCertificateFile, 'utf8') } });
-  const token = await request(`${nifiHttps!.apiUrl}/access/token`, {
-    method: 'POST', dispatcher, headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: nifiHttps!.username, password: nifiHttps!.password }).toString(),
-  });
-  const jwt = await token.body.text();
-  const root = await json<{ processGroupFlow: { id: string } }>(`${nifiHttps!.apiUrl}/flow/process-groups/root`, { dispatcher, headers: { authorization: `Bearer ${jwt}` } });
-  check(token.statusCode === 201 && root.status === 200, 'NiFi over HTTPS issues a token and serves the root process group');
-  await dispatcher.close();
+  await postgres.connect();
+  console.log('\n1. IoT sensors: HTTP → NiFi → PostgreSQL, asset event → Airflow, questions → Trino');
+  const iot = await timed('scenario 1: IoT sensors', () =>
+    runIotScenario({ nifi, airflow, trino, postgres, env: secrets, data: { sensors: Number(values.sensors) }, onProgress: progress }),
+  );
+  console.log('\n2. Nightly warehouse: Airflow runs the NiFi extract, Trino builds the Iceberg star schema');
+  const warehouse = await timed('scenario 2: nightly warehouse load', () =>
+    runWarehouseScenario({
+      nifi,
+      airflow,
+      trino,
+      postgres,
+      env: secrets,
+      airflowSide: { nifiUrl: nifiEndpoint!.apiUrl, trinoUrl: trinoEndpoint!.url, trinoUser: trinoEndpoint!.user, flowsCommand: checkoutFlowsCommand() },
+      data: { orders: Number(values.orders) },
+      onProgress: progress,
+    }),
+  );
+  console.log('\n3. E-commerce events: HTTP stream → NiFi → PostgreSQL, asset event → Airflow KPIs with Trino');
+  const events = await timed('scenario 3: e-commerce events', () =>
+    runShopEventsScenario({
+      nifi,
+      airflow,
+      trino,
+      postgres,
+      env: secrets,
+      trinoForAirflow: { url: trinoEndpoint!.url, user: trinoEndpoint!.user },
+      data: { sessions: Number(values.sessions) },
+      onProgress: progress,
+    }),
+  );
+  timings.push({ step: 'the whole demo', ms: performance.now() - demoStartedAt });
 
-  console.log('Airflow');
-  const auth = await json<{ access_token: string }>(`${airflow!.url}/auth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: airflow!.admin.username, password: airflow!.admin.password }),
-  });
-  const headers = { authorization: `Bearer ${auth.body.access_token}`, 'content-type': 'application/json' };
-  let dag = await json<{ dag_id?: string }>(`${airflow!.url}/api/v2/dags/dataplat_smoke`, { headers });
-  for (let attempt = 0; dag.status !== 200 && attempt < 60; attempt++) {
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1000));
-    dag = await json(`${airflow!.url}/api/v2/dags/dataplat_smoke`, { headers });
-  }
-  check(dag.status === 200, 'the dataplat_smoke DAG from examples/dags is parsed');
-  await json(`${airflow!.url}/api/v2/dags/dataplat_smoke?update_mask=is_paused`, { method: 'PATCH', headers, body: JSON.stringify({ is_paused: false }) });
-  const runId = `demo__${Date.now()}`;
-  const triggered = await json<{ state: string }>(`${airflow!.url}/api/v2/dags/dataplat_smoke/dagRuns`, {
-    method: 'POST', headers, body: JSON.stringify({ dag_run_id: runId, logical_date: null }),
-  });
-  check(triggered.status === 200, `triggered run ${runId}`);
-  let state = triggered.body.state;
-  const runStartedAt = performance.now();
-  while (!['success', 'failed'].includes(state) && performance.now() - runStartedAt < 180_000) {
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 2000));
-    state = (await json<{ state: string }>(`${airflow!.url}/api/v2/dags/dataplat_smoke/dagRuns/${runId}`, { headers })).body.state;
-  }
-  check(state === 'success', `run finished with state ${state} in ${((performance.now() - runStartedAt) / 1000).toFixed(1)} s`);
+  const [, , hourly, zones] = iot.queries;
+  const [byMonth] = warehouse.dashboard;
+  const report: DemoReportData = {
+    generatedAt: new Date().toISOString(),
+    timings,
+    facts: [
+      { scenario: 'IoT sensors', fact: 'readings posted', value: String(iot.posted.readings) },
+      { scenario: 'IoT sensors', fact: 'measurements stored', value: String(iot.stored.measurements) },
+      { scenario: 'IoT sensors', fact: 'readings rejected (quarantined)', value: String(iot.stored.quarantined) },
+      { scenario: 'IoT sensors', fact: 'readings above the WHO PM2.5 guideline', value: String(iot.stored.aboveWho) },
+      { scenario: 'Warehouse', fact: 'orders loaded into the star schema', value: String(warehouse.counts['fact_orders']) },
+      { scenario: 'Warehouse', fact: 'customers / products', value: `${warehouse.counts['dim_customer']} / ${warehouse.counts['dim_product']}` },
+      { scenario: 'E-commerce', fact: 'events stored', value: String(events.generated.events.length) },
+    ],
+    dagRuns: [iot.dagRun, warehouse.dagRun, events.dagRun].map((run) => ({ dag: run.dag_id, run: run.dag_run_id, state: String(run.state), seconds: seconds(run) })),
+    queries: [
+      ...iot.queries.map((query) => ({ scenario: 'IoT sensors', name: query.name, ms: query.ms })),
+      ...warehouse.dashboard.map((query) => ({ scenario: 'Warehouse dashboard (warm)', name: query.name, ms: query.ms })),
+      { scenario: 'E-commerce', name: 'daily KPIs', ms: events.kpiQueryMs },
+    ],
+    charts: [
+      { title: 'Hourly PM2.5, last 24 h', unit: 'µg/m³', bars: hourly!.rows.map((row) => ({ label: text(row[0]).slice(11, 16), value: Number(row[1]) })), threshold: { value: 35, label: 'WHO 24-h guideline (35)' } },
+      { title: 'PM2.5 by zone type', unit: 'µg/m³', bars: zones!.rows.map((row) => ({ label: text(row[0]), value: Number(row[1]) })), threshold: { value: 35, label: 'WHO 24-h guideline (35)' } },
+      { title: 'Revenue by month', unit: 'EUR', bars: byMonth!.rows.map((row) => ({ label: `${row[0]}-${String(row[1]).padStart(2, '0')}`, value: Number(row[2]) })) },
+      { title: 'Orders per day (events)', unit: 'orders', bars: events.kpis.map((row) => ({ label: text(row['day']), value: Number(row['orders']) })) },
+    ],
+    tables: [
+      { title: 'Daily shop KPIs (Airflow + Trino)', columns: Object.keys(events.kpis[0] ?? {}), rows: events.kpis.map((row) => Object.values(row).map(text)) },
+      ...warehouse.dashboard.slice(1).map((query) => ({ title: `Warehouse: ${query.name}`, columns: query.columns, rows: query.rows.map((row) => row.map(text)) })),
+    ],
+  };
+  const reportFile = join(stateDir, 'demo-report.html');
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(reportFile, renderReportHtml(report));
 
-  console.log('Trino');
-  const queryStartedAt = performance.now();
-  let page = await json<{ nextUri?: string; data?: unknown[][]; error?: { message: string } }>(`${trino!.url}/v1/statement`, {
-    method: 'POST', headers: { 'X-Trino-User': trino!.user }, body: 'SELECT count(*) FROM tpch.tiny.nation',
-  });
-  const rows: unknown[][] = [];
-  while (page.body.nextUri) {
-    page = await json(page.body.nextUri, { headers: { 'X-Trino-User': trino!.user } });
-    if (page.body.error) throw new Error(page.body.error.message);
-    rows.push(...(page.body.data ?? []));
-  }
-  check(rows[0]?.[0] === 25, `tpch.tiny.nation has 25 rows (${Math.round(performance.now() - queryStartedAt)} ms)`);
-  console.log('\nAll services work.');
+  console.log('\nReport');
+  for (const fact of report.facts) console.log(`  ${fact.scenario.padEnd(12)} ${fact.fact}: ${fact.value}`);
+  for (const run of report.dagRuns) console.log(`  Airflow      ${run.dag} ${run.state} in ${run.seconds?.toFixed(1) ?? '?'} s`);
+  console.log('  Daily shop KPIs:');
+  console.table(events.kpis.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value]))));
+  for (const query of report.queries) console.log(`  Trino        ${query.scenario} — ${query.name}: ${query.ms} ms`);
+  console.log(`\nHTML report with charts: ${reportFile}`);
+  console.log(`Demo finished in ${((performance.now() - demoStartedAt) / 1000).toFixed(1)} s (stack boot ${(timings[0]!.ms / 1000).toFixed(1)} s).`);
+} catch (error) {
+  failed = true;
+  console.error(`\nThe demo failed: ${(error as Error).message}`);
+  if ((error as { hint?: string }).hint) console.error(`hint: ${(error as { hint?: string }).hint}`);
 } finally {
+  await Promise.all([postgres.end().catch(() => undefined), nifi.close(), airflow.close(), trino.close()]);
   if (values.keep) {
     console.log('\nThe stack keeps running (--keep). Open:');
-    console.log(`  NiFi     ${nifi!.uiUrl}\n  Airflow  ${airflow!.url}/  (admin / see .dataplat/stack/endpoints.json)\n  Trino    ${trino!.url}/ui/`);
+    console.log(`  NiFi     ${nifiEndpoint!.uiUrl}  (the flows iot-sensors, warehouse-extract and shop-events)`);
+    console.log(`  Airflow  ${airflowEndpoint!.url}/  (user ${airflowEndpoint!.admin.username}; password in ${join(stateDir, 'endpoints.json')})`);
+    console.log(`  Trino    ${trinoEndpoint!.url}/ui/  (user ${trinoEndpoint!.user})`);
     console.log('Stop it with: ./with-node pnpm stack down');
   } else {
     await stopStack(options);
   }
 }
+process.exitCode = failed ? 1 : 0;

@@ -3,7 +3,7 @@
 // analyst questions answered by Trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dagRunIds, postBatch, waitForNewRun } from '@dataplat-examples/shared';
+import { dagRunIds, postBatch, waitForDag, waitForNewRun } from '@dataplat-examples/shared';
 import type { AirflowClient, DagRun } from '@dataplat/airflow';
 import { pollUntil } from '@dataplat/core';
 import { applyFlows, loadFlowFile } from '@dataplat/flows';
@@ -59,6 +59,8 @@ export async function runIotScenario(options: IotScenarioOptions): Promise<IotSc
   await postgres.query('TRUNCATE iot.sensors, iot.measurements, iot.quarantine');
 
   progress('Airflow: unpausing the DAG scheduled on the measurements asset');
+  // Parsing the DAG registers the asset, which flows apply looks up.
+  await waitForDag(airflow, measurementsDag);
   await airflow.setDagPaused(measurementsDag, false);
   const runsBefore = await dagRunIds(airflow, measurementsDag);
 

@@ -59,3 +59,19 @@ export async function waitForNewRun(airflow: AirflowClient, dagId: string, taskI
     { timeoutMs: 180_000, initialIntervalMs: 1000, maxIntervalMs: 3000, description: `a successful ${dagId} run started by our data` },
   );
 }
+
+/** Waits until Airflow parsed the DAG (new DAG files show up within the DAG processor's refresh interval). */
+export async function waitForDag(airflow: AirflowClient, dagId: string): Promise<void> {
+  await pollUntil(
+    async () => {
+      try {
+        await airflow.getDag(dagId);
+        return { done: true, value: undefined };
+      } catch (error) {
+        if ((error as { code?: string }).code === 'NOT_FOUND') return { done: false, progress: 'not parsed yet' };
+        throw error;
+      }
+    },
+    { timeoutMs: 180_000, initialIntervalMs: 1000, maxIntervalMs: 3000, description: `Airflow to parse the DAG ${dagId}`, hint: 'Check the DAG file for import errors (GET /api/v2/importErrors).' },
+  );
+}

@@ -3,7 +3,7 @@
 // KPIs with Trino, and the KPI table read back through @dataplat/trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dagRunIds, postBatch, waitForNewRun } from '@dataplat-examples/shared';
+import { dagRunIds, postBatch, waitForDag, waitForNewRun } from '@dataplat-examples/shared';
 import type { AirflowClient, DagRun } from '@dataplat/airflow';
 import { pollUntil } from '@dataplat/core';
 import { applyFlows, loadFlowFile } from '@dataplat/flows';
@@ -48,6 +48,8 @@ export async function runShopEventsScenario(options: ShopEventsOptions) {
 
   progress('Airflow: trino_default, and the KPI DAG scheduled on the shop-events asset unpaused');
   await airflow.connections.set({ connection_id: 'trino_default', conn_type: 'http', host: options.trinoForAirflow.url, login: options.trinoForAirflow.user });
+  // Parsing the DAG registers the asset, which flows apply looks up.
+  await waitForDag(airflow, kpiDag);
   await airflow.setDagPaused(kpiDag, false);
   const runsBefore = await dagRunIds(airflow, kpiDag);
 

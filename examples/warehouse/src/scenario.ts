@@ -4,6 +4,7 @@
 // the dashboard queries through @dataplat/trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitForDag } from '@dataplat-examples/shared';
 import type { AirflowClient, DagRun } from '@dataplat/airflow';
 import { applyFlows, listManagedFlows, loadFlowFile } from '@dataplat/flows';
 import type { NifiClient } from '@dataplat/nifi';
@@ -70,6 +71,8 @@ export async function runWarehouseScenario(options: WarehouseScenarioOptions): P
   await airflow.connections.set({ connection_id: 'nifi_default', conn_type: 'http', host: options.airflowSide.nifiUrl });
   await airflow.connections.set({ connection_id: 'trino_default', conn_type: 'http', host: options.airflowSide.trinoUrl, login: options.airflowSide.trinoUser });
   await airflow.variables.set('dataplat_flows_command', options.airflowSide.flowsCommand);
+  await waitForDag(airflow, extractDag);
+  await waitForDag(airflow, nightlyDag);
   await airflow.setDagPaused(extractDag, false);
 
   progress(`Airflow: running ${nightlyDag} (extract with NiFi → star schema with Trino → count checks)`);
