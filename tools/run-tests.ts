@@ -4,11 +4,15 @@
 // and ends with a "N passed, N failed, N skipped" line that CI reads.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { extractDocSnippets } from './extract-doc-snippets.ts';
 import { summarizeVitestReport, type VitestJsonReport } from './vitest-report.ts';
 
 const typecheck = spawnSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
-if (typecheck.status !== 0) {
-  console.error('run-tests: the type check failed (pnpm typecheck); no tests were run.');
+// The docs' TypeScript snippets are type-checked too (against the real packages), so they can't rot.
+extractDocSnippets();
+const snippets = typecheck.status === 0 ? spawnSync('pnpm', ['exec', 'tsc', '-p', 'examples/doc-snippets/tsconfig.json'], { stdio: 'inherit' }) : typecheck;
+if (typecheck.status !== 0 || snippets.status !== 0) {
+  console.error('run-tests: the type check failed (pnpm typecheck, or a snippet of the docs); no tests were run.');
   process.exit(1);
 }
 

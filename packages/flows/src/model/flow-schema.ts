@@ -22,14 +22,14 @@ const properties = z.record(z.string(), z.string().nullable()).describe('NiFi pr
 const parameter = z.strictObject({
   value: z.string().optional().describe('The value (sensitive values belong in fromEnv).'),
   fromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as DB_PASSWORD').optional().describe('Read the value from this environment variable at plan/apply time.'),
-  sensitive: z.boolean().default(false),
-  description: z.string().optional(),
+  sensitive: z.boolean().default(false).describe('Kept secret: never printed, masked in plans, and its value must come from fromEnv.'),
+  description: z.string().optional().describe('Shown in NiFi next to the parameter.'),
 });
 
 const service = z.strictObject({
   type: z.string().min(1).describe('Short (JsonTreeReader) or fully-qualified controller service type.'),
   properties: properties.default({}),
-  comments: z.string().optional(),
+  comments: z.string().optional().describe('Comments shown in NiFi.'),
 });
 
 const processor = z.strictObject({
@@ -37,24 +37,26 @@ const processor = z.strictObject({
   properties: properties.default({}),
   schedule: z
     .strictObject({
-      strategy: z.enum(['timer', 'cron']).default('timer'),
+      strategy: z.enum(['timer', 'cron']).default('timer').describe('Timer-driven (every period) or cron-driven (a Quartz expression).'),
       period: z.string().default('0 sec').describe('A duration for timer scheduling, a Quartz expression for cron.'),
-      concurrency: z.number().int().min(1).max(1000).default(1),
+      concurrency: z.number().int().min(1).max(1000).default(1).describe('Concurrent tasks.'),
     })
-    .default({ strategy: 'timer', period: '0 sec', concurrency: 1 }),
+    .default({ strategy: 'timer', period: '0 sec', concurrency: 1 })
+    .describe('When the processor runs.'),
   autoTerminate: z.array(z.string().min(1)).default([]).describe('Relationships whose flowfiles are dropped.'),
   retry: z
     .strictObject({
-      relationships: z.array(z.string().min(1)).min(1),
-      count: z.number().int().min(1).max(100).default(10),
-      backoff: z.enum(['penalize', 'yield']).default('penalize'),
-      maxBackoff: duration.default('10 mins'),
+      relationships: z.array(z.string().min(1)).min(1).describe('Relationships whose flowfiles are retried before they are routed.'),
+      count: z.number().int().min(1).max(100).default(10).describe('Attempts before routing to the relationship.'),
+      backoff: z.enum(['penalize', 'yield']).default('penalize').describe('Penalize the flowfile, or yield the processor, between attempts.'),
+      maxBackoff: duration.default('10 mins').describe('Longest wait between attempts.'),
     })
-    .optional(),
-  penalty: duration.optional(),
-  yield: duration.optional(),
-  state: z.enum(['running', 'stopped', 'disabled']).default('running'),
-  comments: z.string().optional(),
+    .optional()
+    .describe('NiFi retries of failed relationships.'),
+  penalty: duration.optional().describe('Penalty duration (NiFi default 30 sec).'),
+  yield: duration.optional().describe('Yield duration (NiFi default 1 sec).'),
+  state: z.enum(['running', 'stopped', 'disabled']).default('running').describe('What apply leaves it in; `flows run` triggers stopped sources once.'),
+  comments: z.string().optional().describe('Comments shown in NiFi.'),
 });
 
 const endpoint = z.string().min(1).describe('A processor, port or funnel name; `group/port` for a port of a nested group.');
@@ -63,11 +65,14 @@ const connection = z.strictObject({
   from: endpoint,
   to: endpoint,
   relationships: z.array(z.string().min(1)).default([]).describe('Required when `from` is a processor.'),
-  name: z.string().optional(),
-  backPressure: z.strictObject({ objects: z.number().int().min(0).default(10_000), size: dataSize.default('1 GB') }).optional(),
-  expiration: duration.optional(),
-  prioritizers: z.array(z.enum(['first-in-first-out', 'newest-first', 'oldest-first', 'priority-attribute'])).default([]),
-  loadBalance: z.enum(['none', 'round-robin', 'single-node', 'partition-by-attribute']).default('none'),
+  name: z.string().optional().describe('Tells several connections between the same two components apart.'),
+  backPressure: z
+    .strictObject({ objects: z.number().int().min(0).default(10_000).describe('Queued flowfiles that stop the source.'), size: dataSize.default('1 GB').describe('Queued data size that stops the source.') })
+    .optional()
+    .describe('When the queue stops its source.'),
+  expiration: duration.optional().describe('Flowfiles older than this are dropped from the queue.'),
+  prioritizers: z.array(z.enum(['first-in-first-out', 'newest-first', 'oldest-first', 'priority-attribute'])).default([]).describe('Queue order.'),
+  loadBalance: z.enum(['none', 'round-robin', 'single-node', 'partition-by-attribute']).default('none').describe('How a cluster spreads the queue over nodes.'),
 });
 
 /** Names of flow parameters (not values), so Airflow's address and credentials stay out of the code. */
@@ -83,7 +88,7 @@ const airflowConnection = z
 const attributeName = z.string().min(1).max(200).regex(/^[^'{}$\\\p{Cc}]+$/u, 'an attribute name without quotes, braces, $, backslashes or control characters');
 
 const airflowTrigger = z.strictObject({
-  name,
+  name: name.describe('Names the trigger and its group `trigger: <name>`.'),
   /** Where data arriving triggers Airflow: an output port of the flow, or `processor:relationship`, e.g. `store:success`. */
   when: z.string().min(1).describe('An output port of the flow, or processor:relationship (e.g. store:success, or store:failure to report failures).'),
   airflow: airflowConnection.describe('Which flow parameters hold the Airflow URL and credentials (defaults: airflow_url, airflow_username, airflow_password).'),
@@ -97,13 +102,15 @@ const airflowTrigger = z.strictObject({
         .default('nifi__${uuid}')
         .describe('NiFi Expression Language template of the run id. A deterministic one (e.g. nifi__${batch.id}) makes re-sent data trigger at most one run.'),
     })
-    .optional(),
+    .optional()
+    .describe('Trigger a run of this DAG per flowfile.'),
   assetEvent: z
     .strictObject({
       uri: z.string().min(1).describe('The asset URI as Airflow knows it (resolved to its id at plan time).'),
       extraFromAttributes: z.array(attributeName).default([]).describe('FlowFile attributes copied into the event\'s extra.'),
     })
-    .optional(),
+    .optional()
+    .describe('Emit an Airflow asset event per flowfile (data-aware scheduling).'),
   retries: z.number().int().min(0).max(100).default(5).describe('Attempts after a network error or a 5xx from Airflow before the flowfile is parked in the trigger\'s "failed" queue.'),
 });
 
@@ -120,38 +127,40 @@ export interface GroupModel {
 }
 
 const groupFields = {
-  name,
-  description: z.string().optional(),
-  services: z.record(name, service).default({}),
-  processors: z.record(name, processor).default({}),
-  connections: z.array(connection).default([]),
-  inputPorts: z.array(name).default([]),
-  outputPorts: z.array(name).default([]),
-  funnels: z.array(name).default([]),
+  name: name.describe('Names the process group (for a flow: its managed group under the parent).'),
+  description: z.string().optional().describe('Shown as the group\'s comments in NiFi.'),
+  services: z.record(name, service).default({}).describe('Controller services by name; processors refer to them as service:<name>.'),
+  processors: z.record(name, processor).default({}).describe('Processors by name.'),
+  connections: z.array(connection).default([]).describe('Queues between processors, ports and funnels.'),
+  inputPorts: z.array(name).default([]).describe('Where data enters a child group.'),
+  outputPorts: z.array(name).default([]).describe('Where data leaves a child group.'),
+  funnels: z.array(name).default([]).describe('Funnels by name (e.g. to hold failures for inspection).'),
 };
 
 export const groupSchema: z.ZodType<GroupModel, unknown> = z.lazy(() =>
   z.strictObject({
     ...groupFields,
-    groups: z.array(groupSchema).default([]),
+    groups: z.array(groupSchema).default([]).describe('Child process groups.'),
   }),
 );
 
 export const flowSchema = z.strictObject({
   ...groupFields,
-  groups: z.array(groupSchema).default([]),
-  /** The NiFi parameter context holding the parameters; default the flow's name (set by `flows export` for adopted groups). */
-  parameterContext: z.string().min(1).max(200).optional(),
-  parameters: z.record(z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -'), parameter).default({}),
-  triggers: z.array(airflowTrigger).default([]),
+  groups: z.array(groupSchema).default([]).describe('Child process groups (same keys as the flow, without its parameters, triggers and environments).'),
+  parameterContext: z.string().min(1).max(200).optional().describe('The NiFi parameter context holding the parameters; default the flow\'s name (set by flows export for adopted groups).'),
+  parameters: z.record(z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -'), parameter).default({}).describe('The flow\'s parameter context: #{name} in properties.'),
+  triggers: z.array(airflowTrigger).default([]).describe('Airflow DAG runs or asset events fired when data reaches a point of the flow.'),
   /**
    * NiFi's identifiers of components that were not created by flows (written by `flows export`), by
    * address relative to the flow (`processors/receive`, `groups/sub/connections/a->b`). They keep an
    * adopted canvas's components, and their queues, in place; everything else gets derived identifiers.
    */
-  identifiers: z.record(z.string().min(1), z.uuid()).default({}),
+  identifiers: z.record(z.string().min(1), z.uuid()).default({}).describe('NiFi ids of adopted components by address (written by flows export; leave it alone).'),
   /** Per-environment overrides (`--env prod`), deep-merged over the flow. */
-  environments: z.record(z.string().min(1), z.strictObject({ parameters: z.record(z.string(), parameter.partial()).default({}) })).default({}),
+  environments: z
+    .record(z.string().min(1), z.strictObject({ parameters: z.record(z.string(), parameter.partial()).default({}).describe('Parameter overrides.') }))
+    .default({})
+    .describe('Per-environment overrides, applied with --env <name>.'),
 });
 
 /** A file holds one flow, or several under `flows:`. */

@@ -1,0 +1,97 @@
+// docs/flows-reference.md, generated from the flow schema (the one source of truth) and the CLI's help:
+// every key with its type, default and description. A unit test fails when the committed file is stale.
+//
+// Usage: node --conditions=@dataplat/source packages/flows/tools/generate-reference.ts
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usage } from '../src/cli/run-flows-cli.ts';
+import { flowJsonSchema } from '../src/model/flow-schema.ts';
+
+interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  required?: string[];
+  pattern?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  $ref?: string;
+}
+
+export const referenceFile = join(import.meta.dirname, '..', '..', '..', 'docs', 'flows-reference.md');
+
+export function renderReference(): string {
+  const root = flowJsonSchema() as JsonSchema;
+  const flow = root.anyOf![1]!;
+  const sections: string[] = [];
+  const visit = (title: string, schema: JsonSchema) => {
+    const properties = Object.entries(schema.properties ?? {});
+    if (properties.length === 0) return;
+    const rows = properties.map(([key, property]) => `| \`${key}\` | ${typeOf(property)} | ${schema.required?.includes(key) && property.default === undefined ? 'yes' : ''} | ${property.default === undefined || isEmpty(property.default) ? '' : `\`${JSON.stringify(property.default)}\``} | ${(property.description ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ').replaceAll('<', '&lt;').replaceAll('>', '&gt;')} |`);
+    sections.push(`### \`${title}\`\n\n| key | type | required | default | description |\n|---|---|---|---|---|\n${rows.join('\n')}`);
+    for (const [key, property] of properties) {
+      const nested = objectOf(property);
+      if (nested) visit(`${title === 'flow' ? '' : `${title}.`}${key}${nested.suffix}`, nested.schema);
+    }
+  };
+  visit('flow', flow);
+  return `# Flow file reference
+
+Generated from the flow schema by \`packages/flows/tools/generate-reference.ts\` — do not edit by hand.
+A file holds one flow, or several under \`flows:\`. The same schema checks \`defineFlow()\` in TypeScript
+and is published as JSON Schema (\`@dataplat/flows/flow-file.schema.json\`) for editor completion.
+Unknown keys are errors. Guide: [flows.md](flows.md).
+
+## Keys
+
+${sections.join('\n\n')}
+
+Child groups (\`groups[]\`) take the same keys as the flow itself except \`parameters\`, \`parameterContext\`,
+\`triggers\`, \`identifiers\` and \`environments\`, which belong to the flow.
+
+## The \`flows\` CLI
+
+\`\`\`
+${usage}
+\`\`\`
+`;
+}
+
+/** The object a property holds: directly, per name (`<name>`), or per list item (`[]`). */
+function objectOf(schema: JsonSchema): { schema: JsonSchema; suffix: string } | undefined {
+  if (schema.properties) return { schema, suffix: '' };
+  if (typeof schema.additionalProperties === 'object' && schema.additionalProperties.properties) return { schema: schema.additionalProperties, suffix: '.<name>' };
+  if (schema.items?.properties) return { schema: schema.items, suffix: '[]' };
+  return undefined;
+}
+
+function typeOf(schema: JsonSchema): string {
+  if (schema.$ref) return 'group (same keys as the flow)';
+  if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
+  if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(', ');
+  if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'values'}`;
+  if (schema.type === 'object') {
+    if (schema.properties) return 'object';
+    if (typeof schema.additionalProperties === 'object') return `map of name → ${typeOf(schema.additionalProperties)}`;
+    return 'object';
+  }
+  const type = Array.isArray(schema.type) ? schema.type.join(' or ') : (schema.type ?? 'any');
+  if (schema.format === 'uuid') return 'UUID';
+  if (type === 'integer' && (schema.minimum !== undefined || schema.maximum !== undefined)) return `integer ${schema.minimum ?? ''}…${schema.maximum ?? ''}`;
+  return type;
+}
+
+function isEmpty(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+}
+
+if (import.meta.main) {
+  writeFileSync(referenceFile, renderReference());
+  console.log(`wrote ${referenceFile}`);
+}
