@@ -46,7 +46,14 @@ export async function dagRunIds(airflow: AirflowClient, dagId: string): Promise<
  * Waits for a successful run of `dagId` that is not in `before` and whose XCom (of `taskId`) satisfies
  * `accept` — e.g. the run that saw our last batch's asset event.
  */
-export async function waitForNewRun(airflow: AirflowClient, dagId: string, taskId: string, before: Set<string>, accept: (xcom: unknown) => boolean): Promise<{ run: DagRun; xcom: unknown }> {
+export async function waitForNewRun(
+  airflow: AirflowClient,
+  dagId: string,
+  taskId: string,
+  before: Set<string>,
+  accept: (xcom: unknown) => boolean,
+  timeoutMs = 180_000,
+): Promise<{ run: DagRun; xcom: unknown }> {
   return pollUntil(
     async () => {
       const runs = await airflow.listAll('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: dagId } });
@@ -56,7 +63,7 @@ export async function waitForNewRun(airflow: AirflowClient, dagId: string, taskI
       }
       return { done: false };
     },
-    { timeoutMs: 180_000, initialIntervalMs: 1000, maxIntervalMs: 3000, description: `a successful ${dagId} run started by our data` },
+    { timeoutMs, initialIntervalMs: 1000, maxIntervalMs: 3000, description: `a successful ${dagId} run started by our data` },
   );
 }
 

@@ -19,6 +19,8 @@ export interface EventOptions {
   /** Events per HTTP post. Default 250. */
   batchSize?: number | undefined;
   now?: number | undefined;
+  /** Part of every batch id, so runs are told apart in Airflow's asset events. Default: base-36 time. */
+  runTag?: string | undefined;
 }
 
 export interface DayKpis {
@@ -64,8 +66,9 @@ export function generateEvents(options: EventOptions = {}) {
   events.sort((a, b) => a.occurred_at_ms - b.occurred_at_ms);
   const batchSize = options.batchSize ?? 250;
   const batches = [];
+  const runTag = options.runTag ?? Date.now().toString(36);
   for (let from = 0; from < events.length; from += batchSize) {
-    batches.push({ batch: `events${options.seed ?? 5}-${String(from / batchSize + 1).padStart(4, '0')}`, events: events.slice(from, from + batchSize) });
+    batches.push({ batch: `events${options.seed ?? 5}-${runTag}-${String(from / batchSize + 1).padStart(4, '0')}`, events: events.slice(from, from + batchSize) });
   }
   return { events, batches, kpis: dailyKpis(events) };
 }

@@ -32,7 +32,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('scenario 3: e-commerce events, end to end on the real stack', () => {
-  it('stores the streamed events and computes the daily KPIs in Airflow with Trino', async () => {
+  it('stores the streamed events and computes the daily KPIs in Airflow with Trino', { timeout: 300_000 }, async () => {
     await postgres.connect();
     parentGroupId = (await nifi.processGroups.create('root', { name: `scenario-events-${Date.now().toString(36)}` })).id;
     const report = await runShopEventsScenario({
