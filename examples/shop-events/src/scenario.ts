@@ -81,7 +81,7 @@ export async function runShopEventsScenario(options: ShopEventsOptions) {
   // so the last batch may start no run. Each run recomputes the KPIs from all stored events, so the
   // scenario then announces the end of the stream once more itself.
   let reannounced = false;
-  const { run } = await waitForNewRun(airflow, kpiDag, 'compute_kpis', runsBefore, sawLastBatch, 45_000).catch(async (error: unknown) => {
+  const { run } = await waitForNewRun(airflow, kpiDag, 'compute_kpis', runsBefore, sawLastBatch, 20_000).catch(async (error: unknown) => {
     if ((error as { code?: string }).code !== 'TIMEOUT') throw error;
     reannounced = true;
     progress(`Airflow started no run for the last batch (its asset event was dropped from the queue); announcing it again`);
