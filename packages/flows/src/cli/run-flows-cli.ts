@@ -269,7 +269,7 @@ async function validate(paths: string[], values: ConnectionFlags & { format?: st
 }
 
 /** `flows dag <flow> [paths…]`: offline, from the flow files (so a typo in the name is caught here). */
-async function dag(positionals: string[], values: { out?: string | undefined; 'dag-id'?: string | undefined; schedule?: string | undefined; 'nifi-conn-id'?: string | undefined; parent?: string | undefined }, io: CliIo): Promise<number> {
+async function dag(positionals: string[], values: ConnectionFlags & { out?: string | undefined; 'dag-id'?: string | undefined; schedule?: string | undefined; 'nifi-conn-id'?: string | undefined }, io: CliIo): Promise<number> {
   const [name, ...paths] = positionals;
   if (!name) {
     io.stderr.write('Usage: flows dag <flow> [paths…] [--out file.py]\n');
@@ -289,11 +289,13 @@ async function dag(positionals: string[], values: { out?: string | undefined; 'd
     io.stderr.write(`No flow "${name}" in ${paths.join(', ') || 'flows'}. Flows: ${loaded.flows.map((candidate) => candidate.name).join(', ') || 'none'}.\n`);
     return 1;
   }
+  // The parent group as --parent or flows.config.yaml say (root is the DAG's default anyway).
+  const { parentGroupId } = await resolveConnections(values, io.env, io.cwd);
   const source = generateAirflowDag(flow.name, {
     dagId: values['dag-id'],
     schedule: values.schedule,
     connectionId: values['nifi-conn-id'],
-    parentGroupId: values.parent,
+    parentGroupId: parentGroupId === 'root' ? undefined : parentGroupId,
     description: flow.description,
   });
   if (values.out) {

@@ -175,17 +175,18 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
     groupsOut.push({ name, ...(descriptionOf(child.comments) ? { description: descriptionOf(child.comments)! } : {}), ...exportGroup(child, childAddress, [...serviceNames], exporter) });
   }
   const endpoint = (reference: NifiSchemas['ConnectableComponent'] | undefined) => {
-    if (!reference?.id) return '?';
-    const own = byIdentifier.get(reference.id);
+    const own = reference?.id ? byIdentifier.get(reference.id) : undefined;
     if (own) return own;
     // A port of a child group: `child/port`, with the port named as the child's export names it.
-    const child = childNames.get(reference.groupId ?? '');
-    const childGroup = groupsOut.find((candidate) => candidate.name === child);
-    const port = (group.processGroups ?? []).find((candidate) => candidate.identifier === reference.groupId);
-    const portList = reference.type === 'INPUT_PORT' ? port?.inputPorts : port?.outputPorts;
-    const index = sortByName(portList ?? []).findIndex((candidate) => candidate.identifier === reference.id);
-    const portNames = reference.type === 'INPUT_PORT' ? childGroup?.inputPorts : childGroup?.outputPorts;
-    return child && index >= 0 && portNames ? `${child}/${portNames[index]}` : '?';
+    const child = childNames.get(reference?.groupId ?? '');
+    const childExport = groupsOut.find((candidate) => candidate.name === child);
+    const childDefinition = (group.processGroups ?? []).find((candidate) => candidate.identifier === reference?.groupId);
+    const portList = reference?.type === 'INPUT_PORT' ? childDefinition?.inputPorts : childDefinition?.outputPorts;
+    const index = sortByName(portList ?? []).findIndex((candidate) => candidate.identifier === reference?.id);
+    const portNames = reference?.type === 'INPUT_PORT' ? childExport?.inputPorts : childExport?.outputPorts;
+    if (child && index >= 0 && portNames) return `${child}/${portNames[index]}`;
+    warnings.push(`${address}: a connection ends at ${reference?.type ?? 'a component'} "${reference?.name ?? reference?.id}", which the export can't name; fix that connection in the YAML.`);
+    return '?';
   };
   const connections = [...(group.connections ?? [])]
     .sort((a, b) => `${a.source?.name}->${a.destination?.name}${a.name}${a.identifier}`.localeCompare(`${b.source?.name}->${b.destination?.name}${b.name}${b.identifier}`))

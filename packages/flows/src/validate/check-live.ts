@@ -83,7 +83,6 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
       const descriptor = typeFacts.descriptors[property];
       if (!descriptor) {
         // "Record Reader" for record-reader, or record-reader where the name is "Record Reader".
-        const normalized = (text: string | undefined) => (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
         const byDisplayName = Object.values(typeFacts.descriptors).find((candidate) => candidate.displayName?.toLowerCase() === property.toLowerCase());
         const lookalike = byDisplayName ?? Object.values(typeFacts.descriptors).find((candidate) => normalized(candidate.name) === normalized(property) || normalized(candidate.displayName) === normalized(property));
         const hint = byDisplayName
@@ -113,7 +112,6 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
     for (const [property, descriptor] of Object.entries(typeFacts.descriptors)) {
       if (!descriptor.required || value(property) !== null || !isRelevant(descriptor, typeFacts.descriptors, value)) continue;
       // Set under a look-alike key (display name, other spelling): that diagnostic already says so.
-      const normalized = (text: string | undefined) => (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
       if (Object.keys(properties).some((key) => normalized(key) === normalized(descriptor.displayName) || normalized(key) === normalized(property))) continue;
       report('error', 'live/missing-required-property', `"${name}" needs property "${property}"${descriptor.displayName && descriptor.displayName !== property ? ` (${descriptor.displayName})` : ''}.`, [...componentPath, 'properties'], descriptor.description ? `${descriptor.description.split('\n')[0]}` : undefined);
     }
@@ -163,6 +161,11 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
     }
   }
   group.groups.forEach((child, index) => checkGroupLive(flow, child, [...path, 'groups', index], [...services], facts, resolved, report));
+}
+
+/** A property name without case and punctuation, to recognise `Record Reader` as `record-reader`. */
+function normalized(text: string | undefined): string {
+  return (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** Whether a property applies, given the properties it depends on (unknown values count as applying). */
