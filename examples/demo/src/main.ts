@@ -6,14 +6,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAirflowClient, type DagRun } from '@dataplat/airflow';
-import { createNifiClient } from '@dataplat/nifi';
+import type { DagRun } from '@dataplat/airflow';
 import { startStack, stopStack, type StackRunOptions } from '@dataplat/stack';
-import { createTrinoClient } from '@dataplat/trino';
 import { runIotScenario } from '@dataplat-examples/iot-sensors';
+import { connectStack, type StackClients } from '@dataplat-examples/shared';
 import { runShopEventsScenario } from '@dataplat-examples/shop-events';
-import { checkoutFlowsCommand, runWarehouseScenario } from '@dataplat-examples/warehouse';
-import pg from 'pg';
+import { runWarehouseScenario } from '@dataplat-examples/warehouse';
 import { renderReportHtml, type DemoReportData } from './report-html.ts';
 
 const { values } = parseArgs({
@@ -46,45 +44,24 @@ const text = (value: unknown) => (value instanceof Date ? value.toISOString() : 
 
 const demoStartedAt = performance.now();
 console.log('Starting the local stack (NiFi, Airflow, Trino, PostgreSQL, S3)…');
-const stack = await timed('boot the stack', () => startStack(options));
-const { nifi: nifiEndpoint, airflow: airflowEndpoint, trino: trinoEndpoint, postgres: postgresEndpoint } = stack.endpoints;
-const nifi = createNifiClient({ baseUrl: nifiEndpoint!.apiUrl });
-const airflow = createAirflowClient({ baseUrl: airflowEndpoint!.url, auth: airflowEndpoint!.admin });
-const trino = createTrinoClient({ server: trinoEndpoint!.url, user: trinoEndpoint!.user });
-const postgres = new pg.Client({ host: postgresEndpoint!.host, port: postgresEndpoint!.port, user: postgresEndpoint!.user, password: postgresEndpoint!.password, database: postgresEndpoint!.databases.examples });
-const secrets = { SENSORS_DB_PASSWORD: postgresEndpoint!.password, SHOP_DB_PASSWORD: postgresEndpoint!.password, AIRFLOW_PASSWORD: airflowEndpoint!.admin.password };
+const { endpoints } = await timed('boot the stack', () => startStack(options));
+const { nifi: nifiEndpoint, airflow: airflowEndpoint, trino: trinoEndpoint } = endpoints;
+let stack: StackClients | undefined;
 let failed = false;
 try {
-  await postgres.connect();
+  const clients = await connectStack(endpoints);
+  stack = clients;
   console.log('\n1. IoT sensors: HTTP → NiFi → PostgreSQL, asset event → Airflow, questions → Trino');
   const iot = await timed('scenario 1: IoT sensors', () =>
-    runIotScenario({ nifi, airflow, trino, postgres, env: secrets, data: { sensors: Number(values.sensors) }, onProgress: progress }),
+    runIotScenario({ stack: clients, data: { sensors: Number(values.sensors) }, onProgress: progress }),
   );
   console.log('\n2. Nightly warehouse: Airflow runs the NiFi extract, Trino builds the Iceberg star schema');
   const warehouse = await timed('scenario 2: nightly warehouse load', () =>
-    runWarehouseScenario({
-      nifi,
-      airflow,
-      trino,
-      postgres,
-      env: secrets,
-      airflowSide: { nifiUrl: nifiEndpoint!.apiUrl, trinoUrl: trinoEndpoint!.url, trinoUser: trinoEndpoint!.user, flowsCommand: checkoutFlowsCommand() },
-      data: { orders: Number(values.orders) },
-      onProgress: progress,
-    }),
+    runWarehouseScenario({ stack: clients, data: { orders: Number(values.orders) }, onProgress: progress }),
   );
   console.log('\n3. E-commerce events: HTTP stream → NiFi → PostgreSQL, asset event → Airflow KPIs with Trino');
   const events = await timed('scenario 3: e-commerce events', () =>
-    runShopEventsScenario({
-      nifi,
-      airflow,
-      trino,
-      postgres,
-      env: secrets,
-      trinoForAirflow: { url: trinoEndpoint!.url, user: trinoEndpoint!.user },
-      data: { sessions: Number(values.sessions) },
-      onProgress: progress,
-    }),
+    runShopEventsScenario({ stack: clients, data: { sessions: Number(values.sessions) }, onProgress: progress }),
   );
   timings.push({ step: 'the whole demo', ms: performance.now() - demoStartedAt });
 
@@ -137,7 +114,7 @@ try {
   console.error(`\nThe demo failed: ${(error as Error).message}`);
   if ((error as { hint?: string }).hint) console.error(`hint: ${(error as { hint?: string }).hint}`);
 } finally {
-  await Promise.all([postgres.end().catch(() => undefined), nifi.close(), airflow.close(), trino.close()]);
+  await stack?.close();
   if (values.keep) {
     console.log('\nThe stack keeps running (--keep). Open:');
     console.log(`  NiFi     ${nifiEndpoint!.uiUrl}  (the flows iot-sensors, warehouse-extract and shop-events)`);

@@ -3,27 +3,16 @@
 // analyst questions answered by Trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dagRunIds, postBatch, waitForDag, waitForNewRun } from '@dataplat-examples/shared';
-import type { AirflowClient, DagRun } from '@dataplat/airflow';
+import { applyExampleFlow, dagRunIds, httpPortOf, postBatch, waitForDag, waitForNewRun, type StackClients } from '@dataplat-examples/shared';
+import type { DagRun } from '@dataplat/airflow';
 import { pollUntil } from '@dataplat/core';
-import { applyFlows, loadFlowFile } from '@dataplat/flows';
-import type { NifiClient } from '@dataplat/nifi';
-import type { TrinoClient } from '@dataplat/trino';
 import type pg from 'pg';
 import { generateReadings, type GenerateOptions, type GeneratedReadings } from './generate-readings.ts';
 
-const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
-export const flowFile = join(repositoryRoot, 'flows', 'iot-sensors.yaml');
 export const measurementsDag = 'dataplat_measurements_landed';
 
 export interface IotScenarioOptions {
-  nifi: NifiClient;
-  airflow: AirflowClient;
-  trino: TrinoClient;
-  /** A connection to the database the flow writes to (the stack's "examples"). */
-  postgres: pg.Client;
-  /** Secrets the flow reads from the environment: SENSORS_DB_PASSWORD, AIRFLOW_PASSWORD. */
-  env: NodeJS.ProcessEnv;
+  stack: StackClients;
   parentGroupId?: string | undefined;
   /** Port ListenHTTP listens on (the flow's http_port parameter). Default 18100. */
   httpPort?: number | undefined;
@@ -51,7 +40,7 @@ export interface IotScenarioReport {
 
 export async function runIotScenario(options: IotScenarioOptions): Promise<IotScenarioReport> {
   const progress = options.onProgress ?? (() => undefined);
-  const { nifi, airflow, trino, postgres } = options;
+  const { nifi, airflow, trino, postgres, secrets } = options.stack;
   const generated = generateReadings(options.data);
 
   progress('PostgreSQL: tables (iot.sensors, iot.measurements, iot.quarantine), emptied for a clean run');
@@ -65,12 +54,9 @@ export async function runIotScenario(options: IotScenarioOptions): Promise<IotSc
   const runsBefore = await dagRunIds(airflow, measurementsDag);
 
   progress('NiFi: flows apply flows/iot-sensors.yaml');
-  const loaded = loadFlowFile('flows/iot-sensors.yaml', await readFile(flowFile, 'utf8'));
-  if (loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error(`flows/iot-sensors.yaml is invalid: ${loaded.diagnostics.map((diagnostic) => diagnostic.message).join('; ')}`);
-  const flow = options.httpPort ? { ...loaded.flows[0]!, parameters: { ...loaded.flows[0]!.parameters, http_port: { value: String(options.httpPort), sensitive: false } } } : loaded.flows[0]!;
-  await applyFlows(nifi, [flow], { parentGroupId: options.parentGroupId, env: options.env, airflow });
+  const flow = await applyExampleFlow(nifi, 'iot-sensors.yaml', { env: secrets, airflow, parentGroupId: options.parentGroupId, httpPort: options.httpPort });
 
-  const port = options.httpPort ?? Number(flow.parameters['http_port']?.value ?? 18100);
+  const port = httpPortOf(flow);
   progress(`Sensors: posting ${generated.batches.length} batches (${generated.valid.length + generated.invalid.length} readings) to http://127.0.0.1:${port}/readings`);
   const ingestStartedAt = performance.now();
   for (const { batch, readings } of generated.batches) await postBatch(`http://127.0.0.1:${port}/readings`, batch, readings);

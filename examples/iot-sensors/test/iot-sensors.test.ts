@@ -1,37 +1,18 @@
 // Scenario 1 on the real stack: seeded readings → NiFi (flows/iot-sensors.yaml) → PostgreSQL, the
 // Airflow run started by NiFi's asset event, and Trino's answers — all checked against what the
 // generator says they must be.
-import { createServer } from 'node:net';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createAirflowClient } from '@dataplat/airflow';
-import { createNifiClient } from '@dataplat/nifi';
-import { createTrinoClient } from '@dataplat/trino';
-import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectStack, freePort, removeExampleFlow, type StackClients } from '@dataplat-examples/shared';
 import type { Reading } from '../src/generate-readings.ts';
 import { runIotScenario } from '../src/scenario.ts';
 
-const endpoints = inject('stackEndpoints');
-const postgresEndpoint = endpoints.postgres!;
-const nifi = createNifiClient({ baseUrl: endpoints.nifi!.apiUrl });
-const airflow = createAirflowClient({ baseUrl: endpoints.airflow!.url, auth: endpoints.airflow!.admin });
-const trino = createTrinoClient({ server: endpoints.trino!.url, user: endpoints.trino!.user });
-const postgres = new pg.Client({ host: postgresEndpoint.host, port: postgresEndpoint.port, user: postgresEndpoint.user, password: postgresEndpoint.password, database: postgresEndpoint.databases.examples });
+let stack: StackClients;
 let parentGroupId = '';
-
+beforeAll(async () => void (stack = await connectStack(inject('stackEndpoints'))));
 afterAll(async () => {
-  if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
-  const context = await nifi.parameterContexts.findByName('iot-sensors');
-  if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
-  await Promise.all([postgres.end(), nifi.close(), airflow.close(), trino.close()]);
+  await removeExampleFlow(stack, 'iot-sensors', parentGroupId);
+  await stack.close();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const groupBy = <Item>(items: Item[], key: (item: Item) => string) =>
   items.reduce((groups, item) => groups.set(key(item), [...(groups.get(key(item)) ?? []), item]), new Map<string, Item[]>());
@@ -39,16 +20,12 @@ const average = (values: number[]) => values.reduce((sum, value) => sum + value,
 
 describe('scenario 1: IoT sensors, end to end on the real stack', () => {
   it('stores valid readings, quarantines the rest, triggers Airflow and answers the analyst questions', async () => {
-    await postgres.connect();
+    const { nifi, postgres } = stack;
     parentGroupId = (await nifi.processGroups.create('root', { name: `scenario-iot-${Date.now().toString(36)}` })).id;
     const report = await runIotScenario({
-      nifi,
-      airflow,
-      trino,
-      postgres,
+      stack,
       parentGroupId,
       httpPort: await freePort(),
-      env: { SENSORS_DB_PASSWORD: postgresEndpoint.password, AIRFLOW_PASSWORD: endpoints.airflow!.admin.password },
       data: { seed: 7, sensors: 20, readingsPerSensor: 24, batchSize: 120 },
     });
     const { valid, invalid, sensors } = report.generated;

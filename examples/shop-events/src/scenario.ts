@@ -3,29 +3,16 @@
 // KPIs with Trino, and the KPI table read back through @dataplat/trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dagRunIds, postBatch, waitForDag, waitForNewRun } from '@dataplat-examples/shared';
-import type { AirflowClient, DagRun } from '@dataplat/airflow';
+import { applyExampleFlow, dagRunIds, httpPortOf, postBatch, registerTrinoInAirflow, waitForDag, waitForNewRun, type StackClients } from '@dataplat-examples/shared';
+import type { DagRun } from '@dataplat/airflow';
 import { pollUntil } from '@dataplat/core';
-import { applyFlows, loadFlowFile } from '@dataplat/flows';
-import type { NifiClient } from '@dataplat/nifi';
-import type { TrinoClient } from '@dataplat/trino';
-import type pg from 'pg';
 import { generateEvents, type EventOptions } from './generate-events.ts';
 
-const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
-export const flowFile = join(repositoryRoot, 'flows', 'shop-events.yaml');
 export const kpiDag = 'dataplat_daily_kpis';
 export const shopEventsAsset = 'dataplat://examples/shop-events';
 
 export interface ShopEventsOptions {
-  nifi: NifiClient;
-  airflow: AirflowClient;
-  trino: TrinoClient;
-  postgres: pg.Client;
-  /** SHOP_DB_PASSWORD and AIRFLOW_PASSWORD for the flow. */
-  env: NodeJS.ProcessEnv;
-  /** How Airflow's workers reach Trino. */
-  trinoForAirflow: { url: string; user: string };
+  stack: StackClients;
   parentGroupId?: string | undefined;
   httpPort?: number | undefined;
   data?: EventOptions | undefined;
@@ -36,7 +23,7 @@ export interface ShopEventsOptions {
 
 export async function runShopEventsScenario(options: ShopEventsOptions) {
   const progress = options.onProgress ?? (() => undefined);
-  const { nifi, airflow, trino, postgres } = options;
+  const { nifi, airflow, trino, postgres, secrets } = options.stack;
   const generated = generateEvents(options.data);
 
   progress('PostgreSQL: events.shop_events, emptied for a clean run');
@@ -44,19 +31,16 @@ export async function runShopEventsScenario(options: ShopEventsOptions) {
   await postgres.query('TRUNCATE events.shop_events');
 
   progress('Airflow: trino_default, and the KPI DAG scheduled on the shop-events asset unpaused');
-  await airflow.connections.set({ connection_id: 'trino_default', conn_type: 'http', host: options.trinoForAirflow.url, login: options.trinoForAirflow.user });
+  await registerTrinoInAirflow(options.stack);
   // Parsing the DAG registers the asset, which flows apply looks up.
   await waitForDag(airflow, kpiDag);
   await airflow.setDagPaused(kpiDag, false);
   const runsBefore = await dagRunIds(airflow, kpiDag);
 
   progress('NiFi: flows apply flows/shop-events.yaml');
-  const loaded = loadFlowFile('flows/shop-events.yaml', await readFile(flowFile, 'utf8'));
-  if (loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error(`flows/shop-events.yaml is invalid: ${loaded.diagnostics.map((diagnostic) => diagnostic.message).join('; ')}`);
-  const flow = options.httpPort ? { ...loaded.flows[0]!, parameters: { ...loaded.flows[0]!.parameters, http_port: { value: String(options.httpPort), sensitive: false } } } : loaded.flows[0]!;
-  await applyFlows(nifi, [flow], { parentGroupId: options.parentGroupId, env: options.env, airflow });
+  const flow = await applyExampleFlow(nifi, 'shop-events.yaml', { env: secrets, airflow, parentGroupId: options.parentGroupId, httpPort: options.httpPort });
 
-  const port = options.httpPort ?? Number(flow.parameters['http_port']?.value ?? 18101);
+  const port = httpPortOf(flow);
   progress(`Shop: streaming ${generated.events.length} events in ${generated.batches.length} batches to http://127.0.0.1:${port}/events`);
   const startedAt = performance.now();
   for (const [index, { batch, events }] of generated.batches.entries()) {

@@ -1,49 +1,24 @@
 // Scenario 3 on the real stack: streamed shop events → NiFi (flows/shop-events.yaml) → PostgreSQL, an
 // asset event per batch → the asset-scheduled KPI DAG → Trino, with the KPIs checked against the data.
-import { createServer } from 'node:net';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createAirflowClient } from '@dataplat/airflow';
-import { createNifiClient } from '@dataplat/nifi';
-import { createTrinoClient } from '@dataplat/trino';
-import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectStack, freePort, removeExampleFlow, type StackClients } from '@dataplat-examples/shared';
 import { runShopEventsScenario } from '../src/scenario.ts';
 
-const endpoints = inject('stackEndpoints');
-const postgresEndpoint = endpoints.postgres!;
-const nifi = createNifiClient({ baseUrl: endpoints.nifi!.apiUrl });
-const airflow = createAirflowClient({ baseUrl: endpoints.airflow!.url, auth: endpoints.airflow!.admin });
-const trino = createTrinoClient({ server: endpoints.trino!.url, user: endpoints.trino!.user });
-const postgres = new pg.Client({ host: postgresEndpoint.host, port: postgresEndpoint.port, user: postgresEndpoint.user, password: postgresEndpoint.password, database: postgresEndpoint.databases.examples });
+let stack: StackClients;
 let parentGroupId = '';
-
+beforeAll(async () => void (stack = await connectStack(inject('stackEndpoints'))));
 afterAll(async () => {
-  if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
-  const context = await nifi.parameterContexts.findByName('shop-events');
-  if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
-  await Promise.all([postgres.end(), nifi.close(), airflow.close(), trino.close()]);
+  await removeExampleFlow(stack, 'shop-events', parentGroupId);
+  await stack.close();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('scenario 3: e-commerce events, end to end on the real stack', () => {
   it('stores the streamed events and computes the daily KPIs in Airflow with Trino', { timeout: 300_000 }, async () => {
-    await postgres.connect();
-    parentGroupId = (await nifi.processGroups.create('root', { name: `scenario-events-${Date.now().toString(36)}` })).id;
+    parentGroupId = (await stack.nifi.processGroups.create('root', { name: `scenario-events-${Date.now().toString(36)}` })).id;
     const report = await runShopEventsScenario({
-      nifi,
-      airflow,
-      trino,
-      postgres,
+      stack,
       parentGroupId,
       httpPort: await freePort(),
-      env: { SHOP_DB_PASSWORD: postgresEndpoint.password, AIRFLOW_PASSWORD: endpoints.airflow!.admin.password },
-      trinoForAirflow: { url: endpoints.trino!.url, user: endpoints.trino!.user },
       data: { seed: 9, sessions: 150, batchSize: 200 },
     });
     expect(report.generated.batches.length).toBeGreaterThan(2);

@@ -3,29 +3,22 @@
 // (Airflow runs the NiFi flow once, then Trino builds the Iceberg star schema and checks the counts), and
 // the dashboard queries through @dataplat/trino.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { waitForDag } from '@dataplat-examples/shared';
-import type { AirflowClient, DagRun } from '@dataplat/airflow';
-import { applyFlows, listManagedFlows, loadFlowFile } from '@dataplat/flows';
-import type { NifiClient } from '@dataplat/nifi';
-import type { TrinoClient } from '@dataplat/trino';
+import { basename, join } from 'node:path';
+import { applyExampleFlow, flowsDir, registerTrinoInAirflow, waitForDag, type StackClients } from '@dataplat-examples/shared';
+import { checkoutFlowsCommand } from './flows-command.ts';
+import type { DagRun } from '@dataplat/airflow';
+import { listManagedFlows } from '@dataplat/flows';
 import type pg from 'pg';
 import { generateShop, type ShopData, type ShopOptions } from './generate-shop.ts';
 
-const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
-export const flowFile = join(repositoryRoot, 'flows', 'warehouse-extract.yaml');
+export const flowFile = join(flowsDir, 'warehouse-extract.yaml');
 export const nightlyDag = 'dataplat_nightly_warehouse';
 export const extractDag = 'nifi_flow_warehouse_extract';
 
 export interface WarehouseScenarioOptions {
-  nifi: NifiClient;
-  airflow: AirflowClient;
-  trino: TrinoClient;
-  postgres: pg.Client;
-  /** SHOP_DB_PASSWORD for the flow's database connection. */
-  env: NodeJS.ProcessEnv;
-  /** How Airflow's workers reach NiFi and Trino, and run the flows CLI. */
-  airflowSide: { nifiUrl: string; trinoUrl: string; trinoUser: string; flowsCommand: string };
+  stack: StackClients;
+  /** How Airflow's workers run the flows CLI. Default: this checkout's (checkoutFlowsCommand). */
+  flowsCommand?: string | undefined;
   data?: ShopOptions | undefined;
   onProgress?: ((step: string) => void) | undefined;
 }
@@ -49,7 +42,7 @@ export interface WarehouseScenarioReport {
 
 export async function runWarehouseScenario(options: WarehouseScenarioOptions): Promise<WarehouseScenarioReport> {
   const progress = options.onProgress ?? (() => undefined);
-  const { nifi, airflow, trino, postgres } = options;
+  const { nifi, airflow, trino, postgres, secrets, endpoints } = options.stack;
   const generated = generateShop(options.data);
 
   progress(`PostgreSQL: the shop database (${generated.customers.length} customers, ${generated.products.length} products, ${generated.orders.length} orders), staging emptied`);
@@ -58,9 +51,7 @@ export async function runWarehouseScenario(options: WarehouseScenarioOptions): P
   await insertShop(postgres, generated);
 
   progress('NiFi: flows apply flows/warehouse-extract.yaml');
-  const loaded = loadFlowFile('flows/warehouse-extract.yaml', await readFile(flowFile, 'utf8'));
-  if (loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error(`flows/warehouse-extract.yaml is invalid: ${loaded.diagnostics.map((diagnostic) => diagnostic.message).join('; ')}`);
-  await applyFlows(nifi, loaded.flows, { env: options.env });
+  await applyExampleFlow(nifi, basename(flowFile), { env: secrets });
   // A clean run starts from the beginning: forget the max updated_at each extract remembers.
   const managed = (await listManagedFlows(nifi)).find((entry) => entry.flow === 'warehouse-extract')!;
   for (const processor of (await nifi.processGroups.tree(managed.groupId)).contents.processors) {
@@ -68,9 +59,10 @@ export async function runWarehouseScenario(options: WarehouseScenarioOptions): P
   }
 
   progress('Airflow: connections nifi_default and trino_default, the flows command, DAGs unpaused');
-  await airflow.connections.set({ connection_id: 'nifi_default', conn_type: 'http', host: options.airflowSide.nifiUrl });
-  await airflow.connections.set({ connection_id: 'trino_default', conn_type: 'http', host: options.airflowSide.trinoUrl, login: options.airflowSide.trinoUser });
-  await airflow.variables.set('dataplat_flows_command', options.airflowSide.flowsCommand);
+  // Airflow runs on the same machine as the stack: it reaches NiFi and Trino where we do.
+  await airflow.connections.set({ connection_id: 'nifi_default', conn_type: 'http', host: endpoints.nifi!.apiUrl });
+  await registerTrinoInAirflow(options.stack);
+  await airflow.variables.set('dataplat_flows_command', options.flowsCommand ?? checkoutFlowsCommand());
   await waitForDag(airflow, extractDag);
   await waitForDag(airflow, nightlyDag);
   await airflow.setDagPaused(extractDag, false);

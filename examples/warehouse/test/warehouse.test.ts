@@ -1,42 +1,24 @@
 // Scenario 2 on the real stack: the shop database → NiFi extract run by Airflow → Trino star schema on
 // Iceberg, checked against the generated data; then a second night picks up only what changed.
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createAirflowClient } from '@dataplat/airflow';
-import { listManagedFlows } from '@dataplat/flows';
-import { createNifiClient } from '@dataplat/nifi';
-import { createTrinoClient } from '@dataplat/trino';
-import pg from 'pg';
-import { checkoutFlowsCommand } from '../src/flows-command.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectStack, removeExampleFlow, type StackClients } from '@dataplat-examples/shared';
 import { revenueCents } from '../src/generate-shop.ts';
 import { nightlyDag, runWarehouseScenario } from '../src/scenario.ts';
 
-const endpoints = inject('stackEndpoints');
-const postgresEndpoint = endpoints.postgres!;
-const nifi = createNifiClient({ baseUrl: endpoints.nifi!.apiUrl });
-const airflow = createAirflowClient({ baseUrl: endpoints.airflow!.url, auth: endpoints.airflow!.admin });
-const trino = createTrinoClient({ server: endpoints.trino!.url, user: endpoints.trino!.user });
-const postgres = new pg.Client({ host: postgresEndpoint.host, port: postgresEndpoint.port, user: postgresEndpoint.user, password: postgresEndpoint.password, database: postgresEndpoint.databases.examples });
-
+let stack: StackClients;
+beforeAll(async () => void (stack = await connectStack(inject('stackEndpoints'))));
 afterAll(async () => {
-  const managed = (await listManagedFlows(nifi)).find((entry) => entry.flow === 'warehouse-extract');
-  if (managed) await nifi.processGroups.delete(managed.groupId).catch(() => undefined);
-  const context = await nifi.parameterContexts.findByName('warehouse-extract');
-  if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
-  await Promise.all([postgres.end(), nifi.close(), airflow.close(), trino.close()]);
+  await removeExampleFlow(stack, 'warehouse-extract');
+  await stack.close();
 });
 
 const cents = (value: unknown) => Math.round(Number(value) * 100);
 
 describe('scenario 2: nightly warehouse load, end to end on the real stack', () => {
   it('loads the star schema through NiFi, Airflow and Trino, then only what changed the next night', async () => {
-    await postgres.connect();
+    const { airflow, postgres, trino } = stack;
     const report = await runWarehouseScenario({
-      nifi,
-      airflow,
-      trino,
-      postgres,
-      env: { SHOP_DB_PASSWORD: postgresEndpoint.password },
-      airflowSide: { nifiUrl: endpoints.nifi!.apiUrl, trinoUrl: endpoints.trino!.url, trinoUser: endpoints.trino!.user, flowsCommand: checkoutFlowsCommand() },
+      stack,
       data: { seed: 3, customers: 60, orders: 600 },
     });
     const { customers, products, orders } = report.generated;

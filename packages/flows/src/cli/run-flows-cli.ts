@@ -14,7 +14,7 @@ import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts'
 import { flowJsonSchema } from '../model/flow-schema.ts';
 import { runFlow } from '../run/run-flow.ts';
 import { checkFlowsLive } from '../validate/check-live.ts';
-import { connectAirflow, connectNifi, resolveConnections, type ConnectionFlags } from './connections.ts';
+import { connectAirflow, connectNifi, resolveConnections, type ConnectionFlags, type Connections } from './connections.ts';
 import { formatPlan } from './format-plan.ts';
 import { loadFlowFiles, type LoadedFiles } from './load-files.ts';
 
@@ -139,22 +139,12 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
     return 2;
   }
 
-  let connections;
-  try {
-    connections = await resolveConnections(values, io.env, io.cwd);
-  } catch (error) {
-    io.stderr.write(`error: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const url = connections.nifi.url;
-  if (!url) {
-    io.stderr.write('No NiFi to talk to: pass --nifi-url, set NIFI_URL, or put nifi.url in flows.config.yaml (e.g. http://127.0.0.1:18080/nifi-api).\n');
-    return 2;
-  }
+  const connections = await nifiTarget(values, io, 'No NiFi to talk to');
+  if (!connections) return 2;
   let nifi: NifiClient | undefined;
   let airflow: AirflowClient | undefined;
   try {
-    nifi = await connectNifi({ ...connections.nifi, url }, io.cwd);
+    nifi = await connectNifi(connections.nifi, io.cwd);
     const parentGroupId = connections.parentGroupId;
     if (command === 'status') return await status(nifi, parentGroupId, json, print);
     if (command === 'export') {
@@ -215,6 +205,23 @@ export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<n
   }
 }
 
+/** Where to connect, with NiFi's URL known; undefined after saying on stderr what is wrong or missing. */
+async function nifiTarget(values: ConnectionFlags, io: CliIo, need: string): Promise<(Connections & { nifi: { url: string } }) | undefined> {
+  let connections: Connections;
+  try {
+    connections = await resolveConnections(values, io.env, io.cwd);
+  } catch (error) {
+    io.stderr.write(`error: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  const url = connections.nifi.url;
+  if (!url) {
+    io.stderr.write(`${need}: pass --nifi-url, set NIFI_URL, or put nifi.url in flows.config.yaml (e.g. http://127.0.0.1:18080/nifi-api).\n`);
+    return undefined;
+  }
+  return { ...connections, nifi: { ...connections.nifi, url } };
+}
+
 async function validate(paths: string[], values: ConnectionFlags & { format?: string | undefined; live?: boolean | undefined; parent?: string | undefined }, json: boolean, io: CliIo): Promise<number> {
   const chosen = json ? 'json' : (values.format ?? 'human');
   if (!['human', 'json', 'github'].includes(chosen)) {
@@ -232,21 +239,11 @@ async function validate(paths: string[], values: ConnectionFlags & { format?: st
   }
   let diagnostics = loaded.diagnostics;
   if (values.live) {
-    let connections;
-    try {
-      connections = await resolveConnections(values, io.env, io.cwd);
-    } catch (error) {
-      io.stderr.write(`error: ${(error as Error).message}\n`);
-      return 2;
-    }
-    const url = connections.nifi.url;
-    if (!url) {
-      io.stderr.write('validate --live checks against a NiFi: pass --nifi-url, set NIFI_URL, or put nifi.url in flows.config.yaml.\n');
-      return 2;
-    }
+    const connections = await nifiTarget(values, io, 'validate --live checks against a NiFi');
+    if (!connections) return 2;
     if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
     else {
-      const nifi = await connectNifi({ ...connections.nifi, url }, io.cwd);
+      const nifi = await connectNifi(connections.nifi, io.cwd);
       try {
         diagnostics = sortDiagnostics([...diagnostics, ...(await checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: connections.parentGroupId }))]);
       } catch (error) {

@@ -108,11 +108,10 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       // in one request: starting the whole group would fire processors meant to stay stopped.
       const tree = await nifi.processGroups.tree(groupId!);
       const wanted = wantedRunStates(target.flow);
-      const toStart = [...liveRunStates(tree)]
-        .filter(([path, current]) => (wanted.get(path) ?? 'RUNNING') === 'RUNNING' && current.state === 'STOPPED')
-        .map(([, current]) => current.entity);
-      for (const stopped of [...liveRunStates(tree)].filter(([path, current]) => wanted.get(path) === 'STOPPED' && current.state === 'RUNNING')) {
-        await nifi.processors.setRunState(stopped[1].id, 'STOPPED');
+      const live = [...liveRunStates(tree)];
+      const toStart = live.filter(([path, current]) => (wanted.get(path) ?? 'RUNNING') === 'RUNNING' && current.state === 'STOPPED').map(([, current]) => current.entity);
+      for (const [path, current] of live) {
+        if (wanted.get(path) === 'STOPPED' && current.state === 'RUNNING') await nifi.processors.setRunState(current.id, 'STOPPED');
       }
       // Ports NiFi holds invalid (an output port of the flow that nothing outside reads) stay stopped;
       // flows validate warns about them. An invalid processor is an error, before anything starts.

@@ -3,7 +3,7 @@
 // property takes, and relationships (unknown, or neither connected nor auto-terminated). NiFi publishes
 // per-type descriptors only through instances, so one bare instance per type is created in a temporary
 // process group (never started, services never enabled) and the group is deleted right after.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError, pollUntil } from '@dataplat/core';
 import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
 import { triggerSource } from '../compile/expand-triggers.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -238,12 +238,13 @@ async function refusedNames(nifi: NifiClient, groupId: string, usage: Usage, bun
     usage.kind === 'processor'
       ? await nifi.processors.create(groupId, { name: 'probe properties', type: usage.type.type, bundle, config: { properties } })
       : await nifi.controllerServices.create(groupId, { name: 'probe properties', type: usage.type.type, bundle, properties });
-  let errors = created.component?.validationErrors ?? [];
-  for (let attempt = 0; created.component?.validationStatus === 'VALIDATING' && attempt < 20; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const current = usage.kind === 'processor' ? await nifi.processors.get(created.id!) : await nifi.controllerServices.get(created.id!);
-    errors = current.component?.validationErrors ?? [];
-    if (current.component?.validationStatus !== 'VALIDATING') break;
-  }
+  // NiFi validates new components in the background.
+  const errors = await pollUntil(
+    async () => {
+      const current = usage.kind === 'processor' ? await nifi.processors.get(created.id!) : await nifi.controllerServices.get(created.id!);
+      return current.component?.validationStatus === 'VALIDATING' ? { done: false } : { done: true, value: current.component?.validationErrors ?? [] };
+    },
+    { timeoutMs: 10_000, initialIntervalMs: 50, description: `NiFi to validate a ${usage.type.type} probe` },
+  );
   return new Set([...names].filter((name) => errors.some((error) => error.includes(`'${name}'`) && /not a supported property/i.test(error))));
 }

@@ -1,0 +1,32 @@
+// Applying an example flow from flows/ the way the scenarios need it.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AirflowClient } from '@dataplat/airflow';
+import { applyFlows, loadFlowFile, type Flow } from '@dataplat/flows';
+import type { NifiClient } from '@dataplat/nifi';
+
+export const flowsDir = join(import.meta.dirname, '..', '..', '..', 'flows');
+
+export interface ApplyExampleOptions {
+  env: NodeJS.ProcessEnv;
+  airflow?: AirflowClient | undefined;
+  parentGroupId?: string | undefined;
+  /** Overrides the flow's http_port parameter (tests listen on a free port). */
+  httpPort?: number | undefined;
+}
+
+/** `flows apply flows/<file>`; returns the flow as applied. Invalid files throw with their diagnostics. */
+export async function applyExampleFlow(nifi: NifiClient, file: string, options: ApplyExampleOptions): Promise<Flow> {
+  const loaded = loadFlowFile(`flows/${file}`, await readFile(join(flowsDir, file), 'utf8'));
+  const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  if (errors.length > 0) throw new Error(`flows/${file} is invalid: ${errors.map((diagnostic) => diagnostic.message).join('; ')}`);
+  const [declared] = loaded.flows;
+  const flow = options.httpPort ? { ...declared!, parameters: { ...declared!.parameters, http_port: { value: String(options.httpPort), sensitive: false } } } : declared!;
+  await applyFlows(nifi, [flow], { parentGroupId: options.parentGroupId, env: options.env, airflow: options.airflow });
+  return flow;
+}
+
+/** The port the flow's ListenHTTP listens on (its http_port parameter). */
+export function httpPortOf(flow: Flow): number {
+  return Number(flow.parameters['http_port']?.value);
+}
