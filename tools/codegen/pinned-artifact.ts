@@ -3,8 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { resolveStackConfig } from '../../packages/stack/src/config/stack-config.ts';
-import { downloadVerified } from '../../packages/stack/src/download/verified-download.ts';
+import { downloadVerified, resolveStackConfig } from '@dataplat/stack';
 
 /** The artifact's bytes, from the stack's download cache when it holds the pinned SHA-256, else downloaded and verified. */
 export async function pinnedArtifact(artifact: { url: string; sha256: string; fileName: string }): Promise<Buffer> {

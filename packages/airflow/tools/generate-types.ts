@@ -4,12 +4,14 @@
 //   node tools/generate-types.ts           write the file
 //   node tools/generate-types.ts --check   exit 1 when the committed file is stale (CI)
 import { join } from 'node:path';
+import { airflowVersion } from '@dataplat/stack';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
 import { pinnedArtifact, readZipEntry, writeOrCheck } from '../../../tools/codegen/pinned-artifact.ts';
 
-/** The Airflow version the client is generated from; keep it equal to the stack's pinned Airflow. */
-export const airflowApiVersion = '3.3.2';
+/** The Airflow version the client is generated from: the one the stack installs from locks/airflow.lock.txt. */
+export const airflowApiVersion = airflowVersion;
+/** apache-airflow-core's wheel on PyPI at that version; renderAirflowTypes refuses a wheel of another version. */
 const wheel = {
   url: 'https://files.pythonhosted.org/packages/54/b9/1ee2db2eeda6411ce2611e7ce800f57a4b9d22920f5c4ccaed908f7664a1/apache_airflow_core-3.3.2-py3-none-any.whl',
   sha256: '99258922bccec15be4700ff89f3c942b8acd93407e263c287ce863e671bb3c50',
@@ -40,6 +42,9 @@ export function typeUntypedPathParameters(spec: Spec): Spec {
 }
 
 export async function renderAirflowTypes(): Promise<string> {
+  if (wheel.fileName !== `apache_airflow_core-${airflowApiVersion}-py3-none-any.whl`) {
+    throw new Error(`The stack runs Airflow ${airflowApiVersion}, but the pinned wheel is ${wheel.fileName}: pin apache-airflow-core==${airflowApiVersion}'s wheel here.`);
+  }
   const spec = typeUntypedPathParameters(parse(readZipEntry(await pinnedArtifact(wheel), specEntry).toString('utf8')) as Spec);
   // defaultNonNullable off: fields with server-side defaults (e.g. clear's dry_run) stay optional in request bodies.
   const ast = await openapiTS(spec as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true, defaultNonNullable: false });

@@ -8,6 +8,11 @@ export {
   type StackOptions,
   type StackPorts,
 } from './config/stack-config.ts';
+// The verified download (used by the OpenAPI type generators in tools/codegen) and the versions the
+// stack runs, so that clients generated from a server's spec name the same version as the stack's locks.
+export { downloadVerified, type VerifiedDownload } from './download/verified-download.ts';
+export { airflowVersion } from './services/airflow/airflow-service.ts';
+export { nifiVersion } from './services/nifi/nifi-assembly-plan.ts';
 export type {
   AirflowEndpoint,
   NifiHttpEndpoint,
