@@ -1,3 +1,4 @@
+// The public API of @dataplat/airflow: the client, its option and error types, and the types of its helpers.
 export { createAirflowClient, type AirflowClient, type AirflowClientOptions } from './client/create-airflow-client.ts';
 export type { AirflowAuth } from './client/airflow-authentication.ts';
 export type { AirflowApi, AirflowSchemas, CallOptions } from './client/airflow-context.ts';

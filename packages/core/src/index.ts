@@ -1,4 +1,6 @@
+// The public API of @dataplat/core: what the NiFi, Airflow and Trino clients (and their users) share.
 export { DataplatError, type DataplatErrorOptions } from './errors/dataplat-error.ts';
+export { InvalidOptionsError, InvalidResponseError } from './errors/common-errors.ts';
 export {
   HttpError,
   RequestFailedError,
@@ -23,9 +25,27 @@ export {
   type RetryEvent,
   type TlsOptions,
 } from './http/http-transport.ts';
+export {
+  MiddlewareError,
+  type HttpMiddleware,
+  type MiddlewareFailure,
+  type MiddlewareHost,
+  type MiddlewareRequest,
+  type MiddlewareResponse,
+} from './http/middleware.ts';
 export { redactText, redactUrl, truncate } from './http/redact.ts';
 export { parseRetryAfter, type RetryOptions } from './http/retry-policy.ts';
-export { pollUntil, type PollOptions, type PollResult } from './polling/poll-until.ts';
+export { pollUntil, PollingError, type PollOptions, type PollResult } from './polling/poll-until.ts';
+export { sleep } from './timing/sleep.ts';
+export {
+  bindHelpers,
+  callOptions,
+  checkPasswordCredentials,
+  createClientTransport,
+  type CallOptions,
+  type ClientOptions,
+  type ClientTransportSettings,
+} from './client/client-kit.ts';
 export { bearerAuthentication, jwtExpiry, tokenAuthentication, type IssuedToken } from './auth/token-authentication.ts';
 export {
   createTypedApi,

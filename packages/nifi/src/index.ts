@@ -1,3 +1,4 @@
+// The public API of @dataplat/nifi: the client, its option and error types, and the types of its helpers.
 export { createNifiClient, type NifiClient, type NifiClientOptions } from './client/create-nifi-client.ts';
 export type { NifiAuth } from './client/nifi-authentication.ts';
 export { NifiError, type NifiErrorCode } from './client/nifi-errors.ts';

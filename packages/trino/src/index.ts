@@ -1,3 +1,4 @@
+// The public API of @dataplat/trino: the client, sessions, query results, errors and parameter literals.
 export { createTrinoClient, Session, type RunOptions, type TrinoAuth, type TrinoClient, type TrinoClientOptions } from './client/create-trino-client.ts';
 export type { Column, ErrorLocation, QueryStats, TypeSignature } from './client/protocol.ts';
 export { TrinoQueryError } from './client/trino-errors.ts';

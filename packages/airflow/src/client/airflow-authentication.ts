@@ -1,3 +1,4 @@
+// How the Airflow client authenticates: a login at /auth/token exchanged for a renewing JWT, or a bearer token given by the caller.
 import { bearerAuthentication, HttpError, tokenAuthentication, type HttpAuthentication, type HttpTransport } from '@dataplat/core';
 import { AirflowError } from './airflow-errors.ts';
 

@@ -1,3 +1,4 @@
+// Airflow's own error codes, and the mapping of Airflow's JSON error details onto readable messages.
 import { DataplatError, type ErrorClassification, type HttpMethod } from '@dataplat/core';
 
 /**

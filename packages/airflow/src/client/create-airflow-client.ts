@@ -1,5 +1,6 @@
-import { createHttpTransport, createTypedApi, DataplatError, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
-import type { Dispatcher } from 'undici';
+// createAirflowClient: Airflow's typed /api/v2 and the helpers bound to one context, on core's shared
+// client kit (options, credentials check, transport, middleware), with Airflow's login and error codes.
+import { bindHelpers, checkPasswordCredentials, createClientTransport, createTypedApi, type ClientOptions } from '@dataplat/core';
 import type { paths } from '../generated/airflow-api.ts';
 import * as assets from '../helpers/assets.ts';
 import * as configuration from '../helpers/configuration.ts';
@@ -11,49 +12,34 @@ import { airflowAuthentication, type AirflowAuth } from './airflow-authenticatio
 import type { AirflowContext } from './airflow-context.ts';
 import { classifyAirflowError } from './airflow-errors.ts';
 
-export interface AirflowClientOptions {
+export interface AirflowClientOptions extends ClientOptions {
   /** The API server's root URL, e.g. `https://airflow.example.com` (the client adds `/api/v2/...`). */
   baseUrl: string;
   auth?: AirflowAuth | undefined;
-  /** CA to trust and client certificate; certificate verification is on unless you turn it off here. */
-  tls?: TlsOptions | undefined;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number | undefined;
-  /** Retries of idempotent requests on connection errors, 502/503/504 and 429. `false` disables. */
-  retry?: RetryOptions | false | undefined;
-  /** An undici dispatcher (MockAgent in tests, or your own Agent/ProxyAgent). */
-  dispatcher?: Dispatcher | undefined;
-  userAgent?: string | undefined;
-  onRetry?: ((event: RetryEvent) => void) | undefined;
 }
 
 export function createAirflowClient(options: AirflowClientOptions) {
   const auth = options.auth;
-  if (auth && 'username' in auth && (!auth.username || !auth.password)) {
-    throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'auth.username and auth.password must both be set.', hint: 'Pass both, or omit auth.' });
-  }
-  const transport = createHttpTransport({
+  checkPasswordCredentials(auth);
+  const transport = createClientTransport(options, {
     baseUrl: options.baseUrl,
     serviceName: 'Airflow',
-    dispatcher: options.dispatcher,
-    tls: options.tls,
-    timeoutMs: options.timeoutMs,
-    retry: options.retry,
-    userAgent: options.userAgent ?? 'dataplat-airflow',
+    defaultUserAgent: 'dataplat-airflow',
     classifyError: classifyAirflowError,
-    onRetry: options.onRetry,
     authentication: auth ? (self) => airflowAuthentication(auth, self, async () => void (await getVersion(context))) : undefined,
   });
   const context: AirflowContext = { api: createTypedApi<paths>(transport, 'Airflow'), transport };
-
-  const bound =
-    <Rest extends unknown[], Result>(helper: (context: AirflowContext, ...rest: Rest) => Result) =>
-    (...rest: Rest): Result =>
-      helper(context, ...rest);
+  const bound = bindHelpers(context);
 
   return {
     /** Every endpoint of Airflow's /api/v2, typed from Airflow's own OpenAPI spec. */
     api: context.api,
+    /** Adds request/response middleware (sees every request, logins and retries included); returns its remover. */
+    use: transport.use,
+    /** Removes middleware added with `use` or the `middleware` option. */
+    eject: transport.eject,
     version: bound(getVersion),
     /** Async iterator over every entry of a list endpoint (pages of up to 100 followed for you). */
     paginate: bound(paginate),

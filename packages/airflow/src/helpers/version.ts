@@ -1,3 +1,4 @@
+// The Airflow server's version, and a clear AIRFLOW_UNSUPPORTED_VERSION when the server is not an Airflow 3 API.
 import { HttpError } from '@dataplat/core';
 import { callOptions, type AirflowContext, type CallOptions } from '../client/airflow-context.ts';
 import { AirflowError } from '../client/airflow-errors.ts';

@@ -1,4 +1,5 @@
-import { DataplatError } from '../errors/dataplat-error.ts';
+// The two bearer-token schemes the clients share: a login exchanged for a renewing token, and a token the caller supplies.
+import { InvalidOptionsError } from '../errors/common-errors.ts';
 import type { HttpAuthentication } from '../http/http-transport.ts';
 
 export interface IssuedToken {
@@ -64,7 +65,7 @@ export function bearerAuthentication(source: string | ((signal: AbortSignal | un
   const read = async (signal: AbortSignal | undefined) => {
     last = typeof source === 'string' ? source : await source(signal);
     if (!last) {
-      throw new DataplatError({ code: 'INVALID_OPTIONS', message: `The ${serviceName} bearer token is empty.`, hint: 'Pass auth: { token } with a token.' });
+      throw new InvalidOptionsError({ message: `The ${serviceName} bearer token is empty.`, hint: 'Pass auth: { token } with a token.' });
     }
     return last;
   };

@@ -1,3 +1,4 @@
+// DataplatError: codes, hints and recognition across package copies.
 import { describe, expect, it } from 'vitest';
 import { DataplatError } from './dataplat-error.ts';
 

@@ -1,3 +1,4 @@
+// The errors of requests that failed (an error status, or no usable answer), with stable codes and nothing secret kept.
 import { DataplatError } from '../errors/dataplat-error.ts';
 
 const httpErrorBrand = Symbol.for('dataplat.http-error');

@@ -1,3 +1,4 @@
+// The transport against a mock server (undici MockAgent): bodies, retries, timeouts, redirects, credentials, redaction, middleware.
 import { createServer, type AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

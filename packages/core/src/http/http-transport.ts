@@ -1,6 +1,11 @@
+// The one HTTP transport of every @dataplat client (undici): timeouts, AbortSignal, retries only where
+// repeating is harmless, TLS with verification on, credentials, middleware, and secrets kept out of errors.
 import { Agent, FormData as UndiciFormData, request, type Dispatcher } from 'undici';
+import { InvalidOptionsError, InvalidResponseError } from '../errors/common-errors.ts';
 import { DataplatError } from '../errors/dataplat-error.ts';
+import { sleep as abortableSleep } from '../timing/sleep.ts';
 import { codeForStatus, HttpError, maxErrorBodyLength, RequestFailedError } from './http-errors.ts';
+import { createMiddlewareChain, type HttpMiddleware, type MiddlewareHost, type MiddlewareRequest } from './middleware.ts';
 import { redactText, redactUrl, truncate } from './redact.ts';
 import {
   backoffDelay,
@@ -110,13 +115,13 @@ export interface HttpTransportOptions {
   authentication?: HttpAuthentication | ((transport: HttpTransport) => HttpAuthentication) | undefined;
   classifyError?: ((response: { status: number; body: string; method: HttpMethod; path: string }) => ErrorClassification | undefined) | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
-  /** Called once per request sent (retries included), with the redacted URL: for request counting and tracing. */
-  onRequest?: ((event: { method: HttpMethod; url: string }) => void) | undefined;
+  /** Middleware from the start (more can be added with `use`): sees every request sent, retries and logins included. */
+  middleware?: readonly HttpMiddleware[] | undefined;
   /** Injectable sleep (tests). */
   sleep?: ((milliseconds: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
 }
 
-export interface HttpTransport {
+export interface HttpTransport extends MiddlewareHost {
   readonly baseUrl: string;
   request<Body = unknown>(httpRequest: HttpRequest): Promise<HttpResponse<Body>>;
   /** Redacts everything the transport knows to be secret (for callers building their own messages). */
@@ -131,8 +136,7 @@ const connectPhaseCodes = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'E
 
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   if (options.dispatcher && options.tls) {
-    throw new DataplatError({
-      code: 'INVALID_OPTIONS',
+    throw new InvalidOptionsError({
       message: 'Both `dispatcher` and `tls` were given.',
       hint: 'Configure TLS on your own dispatcher (undici Agent `connect` options), or drop `dispatcher`.',
     });
@@ -141,16 +145,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   try {
     baseUrl = new URL(options.baseUrl.replace(/\/+$/, ''));
   } catch (error) {
-    throw new DataplatError({
-      code: 'INVALID_OPTIONS',
+    throw new InvalidOptionsError({
       message: `baseUrl is not a valid URL: ${redactUrl(options.baseUrl)}`,
       hint: 'Pass an absolute URL such as https://nifi.example.com:8443/nifi-api.',
       cause: error,
     });
   }
   if (baseUrl.username || baseUrl.password) {
-    throw new DataplatError({
-      code: 'INVALID_OPTIONS',
+    throw new InvalidOptionsError({
       message: 'baseUrl must not contain credentials.',
       hint: 'Pass credentials through the client\'s `auth` option instead.',
     });
@@ -172,6 +174,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   let authentication: HttpAuthentication | undefined;
 
   const redact = (text: string, extraSecrets: string[] = []) => redactText(text, [...(authentication?.secrets?.() ?? []), ...extraSecrets]);
+  const middleware = createMiddlewareChain(options.middleware ?? [], (text) => redact(text));
 
   function resolveUrl(path: string, query: HttpRequest['query']): URL {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(base + (path.startsWith('/') ? path : `/${path}`));
@@ -183,7 +186,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     return url;
   }
 
-  async function send(httpRequest: HttpRequest, url: URL, signal: AbortSignal, authHeaders: Record<string, string>) {
+  async function send(httpRequest: HttpRequest, url: URL, signal: AbortSignal, authHeaders: Record<string, string>, middlewareHeaders: Record<string, string>) {
     const headers: Record<string, string> = {
       'user-agent': options.userAgent ?? 'dataplat',
       accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
@@ -191,6 +194,11 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       ...httpRequest.headers,
       ...authHeaders,
     };
+    // Middleware adds headers; it never replaces one the request already has, and third parties get none.
+    if (!httpRequest.omitDefaultHeaders) {
+      const present = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+      for (const [name, value] of Object.entries(middlewareHeaders)) if (!present.has(name)) headers[name] = value;
+    }
     let body: string | Uint8Array | FormData | undefined;
     const requestBody = httpRequest.body;
     if (requestBody) {
@@ -213,18 +221,23 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     return request(url, { dispatcher, method: httpRequest.method, headers, body: (body ?? null) as string | Uint8Array | UndiciFormData | null, signal });
   }
 
-  async function readBody(response: Dispatcher.ResponseData, responseType: ResponseType): Promise<unknown> {
+  /** Reads the whole body: bytes, or text (parsed by `decodeBody` when JSON is expected). */
+  async function readBody(response: Dispatcher.ResponseData, responseType: ResponseType): Promise<{ kind: 'bytes'; bytes: Uint8Array } | { kind: 'json' | 'text'; text: string }> {
     const contentType = String(response.headers['content-type'] ?? '');
     const kind = responseType === 'auto' ? (/\bjson\b/i.test(contentType) ? 'json' : /^text\//i.test(contentType) ? 'text' : 'bytes') : responseType;
-    if (kind === 'bytes') return new Uint8Array(await response.body.arrayBuffer());
-    const text = await response.body.text();
-    if (kind === 'text') return text;
+    if (kind === 'bytes') return { kind, bytes: new Uint8Array(await response.body.arrayBuffer()) };
+    return { kind, text: await response.body.text() };
+  }
+
+  function decodeBody(body: Awaited<ReturnType<typeof readBody>>): unknown {
+    if (body.kind === 'bytes') return body.bytes;
+    const text = body.text;
+    if (body.kind === 'text') return text;
     if (text === '') return undefined;
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new DataplatError({
-        code: 'INVALID_RESPONSE',
+      throw new InvalidResponseError({
         message: `${serviceName} answered with a body that is not valid JSON: ${redact(truncate(text, 200))}`,
         hint: 'Check that baseUrl points at the API itself and not at a proxy or login page.',
         cause: error,
@@ -240,6 +253,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const sendsCredentials = !httpRequest.anonymous && authentication !== undefined && url.origin === baseUrl.origin;
     let retryNumber = 0;
     let refreshedCredentials = false;
+    let attempt = 0;
 
     for (;;) {
       if (httpRequest.signal?.aborted) throw abortedError(method, displayUrl, serviceName, httpRequest.signal);
@@ -249,15 +263,24 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
       let retry: { delayMs: number; reason: string } | undefined;
       let failure: Error;
+      // Set once middleware saw the attempt: only then does a failure to get an answer go to onError.
+      let attemptEvent: MiddlewareRequest | undefined;
+      let startedAt = 0;
       try {
         const authHeaders = sendsCredentials ? await authentication!.headers(httpRequest.signal) : {};
-        options.onRequest?.({ method, url: displayUrl });
-        const response = await send(httpRequest, url, signal, authHeaders);
+        attempt += 1;
+        attemptEvent = { service: serviceName, method, url: displayUrl, attempt };
+        const middlewareHeaders = await middleware.beforeRequest(attemptEvent);
+        startedAt = performance.now();
+        const response = await send(httpRequest, url, signal, authHeaders, middlewareHeaders);
         if (response.statusCode < 300) {
-          const body = (await readBody(response, httpRequest.responseType ?? 'auto')) as Body;
-          return { status: response.statusCode, headers: response.headers, body };
+          const received = await readBody(response, httpRequest.responseType ?? 'auto');
+          await middleware.afterResponse({ ...attemptEvent, status: response.statusCode, durationMs: performance.now() - startedAt });
+          return { status: response.statusCode, headers: response.headers, body: decodeBody(received) as Body };
         }
-        const bodyText = redact(truncate(await response.body.text().catch(() => ''), maxErrorBodyLength), httpRequest.secrets);
+        const rawBody = await response.body.text().catch(() => '');
+        await middleware.afterResponse({ ...attemptEvent, status: response.statusCode, durationMs: performance.now() - startedAt });
+        const bodyText = redact(truncate(rawBody, maxErrorBodyLength), httpRequest.secrets);
         if (response.statusCode < 400) {
           // APIs don't redirect; a redirect means baseUrl points at a UI, a proxy login or the wrong path.
           const location = headerValue(response.headers['location']);
@@ -297,11 +320,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           }
         }
       } catch (error) {
-        if (DataplatError.isInstance(error)) throw error; // from authentication: already precise
-        failure = requestFailure(error, { method, displayUrl, serviceName, timeoutMs, userSignal: httpRequest.signal, timeoutSignal, redact: (text) => redact(text, httpRequest.secrets) });
-        if (RequestFailedError.isInstance(failure) && failure.code === 'NETWORK' && isRetryableNetworkError(error)) {
+        // From authentication, a middleware hook or an unreadable answer: already precise.
+        if (DataplatError.isInstance(error)) throw error;
+        const noAnswer = requestFailure(error, { method, displayUrl, serviceName, timeoutMs, userSignal: httpRequest.signal, timeoutSignal, redact: (text) => redact(text, httpRequest.secrets) });
+        failure = noAnswer;
+        if (attemptEvent) await middleware.afterError({ ...attemptEvent, error: noAnswer, durationMs: performance.now() - startedAt });
+        if (noAnswer.code === 'NETWORK' && isRetryableNetworkError(error)) {
           if (idempotent || isConnectPhaseError(error)) {
-            retry = { delayMs: backoffDelay(retryPolicy, retryNumber + 1), reason: failure.code };
+            retry = { delayMs: backoffDelay(retryPolicy, retryNumber + 1), reason: noAnswer.code };
           }
         }
       }
@@ -321,6 +347,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const transport: HttpTransport = {
     baseUrl: base,
     request: performRequest,
+    use: middleware.use,
+    eject: middleware.eject,
     redact,
     async close() {
       await ownAgent?.close();
@@ -412,19 +440,4 @@ function abortedError(method: HttpMethod, displayUrl: string, serviceName: strin
 
 function errorCode(error: unknown): string | undefined {
   return errorCodes(error)[0];
-}
-
-function abortableSleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, milliseconds);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,3 +1,4 @@
+// When the transport may repeat a request and how long it waits: retry options, retryable statuses and network errors, backoff.
 export interface RetryOptions {
   /** Retries after the first attempt (0 disables retrying). Default 3. */
   retries?: number;

@@ -44,9 +44,18 @@ export interface TypedCallOptions {
   secrets?: string[] | undefined;
 }
 
+/**
+ * `parseAs: 'text'` reads the body as text whatever its Content-Type says; offered only where the spec
+ * declares a string answer (e.g. NiFi's flow download, which NiFi labels application/json).
+ */
+type ParsePart<Paths, Path extends keyof Paths, Method extends OpenApiMethod> = [TypedResponse<Paths, Path, Method>] extends [string]
+  ? { parseAs?: 'text' | undefined }
+  : { parseAs?: never };
+
 export type TypedRequestOptions<Paths, Path extends keyof Paths, Method extends OpenApiMethod> = PathPart<OperationOf<Paths, Path, Method>> &
   QueryPart<OperationOf<Paths, Path, Method>> &
   BodyPart<OperationOf<Paths, Path, Method>> &
+  ParsePart<Paths, Path, Method> &
   TypedCallOptions;
 
 type SuccessStatus = 200 | 201 | 202 | 204 | 206 | 'default';
@@ -88,6 +97,7 @@ interface UntypedOptions extends TypedCallOptions {
   path?: Record<string, string | number>;
   query?: Record<string, string | number | boolean | readonly (string | number | boolean)[] | null | undefined>;
   body?: unknown;
+  parseAs?: 'text' | undefined;
 }
 
 /** Binds the generated `paths` type of a spec to a transport. `serviceName` appears in usage errors. */
@@ -109,6 +119,7 @@ export function createTypedApi<Paths>(transport: HttpTransport, serviceName: str
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       secrets: options.secrets,
+      responseType: options.parseAs,
       body: body === undefined ? undefined : body instanceof FormData ? { multipart: body } : body instanceof Uint8Array ? { bytes: body } : { json: body },
     });
     return response.body;

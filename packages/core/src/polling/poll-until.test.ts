@@ -1,3 +1,4 @@
+// pollUntil: adaptive intervals, deadline messages and cancellation.
 import { describe, expect, it } from 'vitest';
 import { pollUntil } from './poll-until.ts';
 

@@ -149,3 +149,42 @@ describe('NiFi error mapping', () => {
     expect(() => createNifiClient({ baseUrl: `${origin}/nifi-api`, auth: { username: 'x', password: '' } })).toThrow(/username and auth.password/);
   });
 });
+
+describe('createNifiClient middleware and flow definitions', () => {
+  it('keeps the onRequest option (before other middleware) and shows it the login too', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(201, jwt(3600), { headers: { 'content-type': 'text/plain' } });
+    pool.intercept({ path: '/nifi-api/flow/about', method: 'GET' }).reply(200, about, json);
+    const order: string[] = [];
+    const nifi = createNifiClient({
+      baseUrl: `${origin}/nifi-api`,
+      auth: { username: 'dataplat', password: 'a-long-enough-password' },
+      dispatcher: mockAgent,
+      onRequest: ({ method, url }) => void order.push(`option ${method} ${new URL(url).pathname}`),
+      middleware: [{ onRequest: ({ method, url }) => void order.push(`middleware ${method} ${new URL(url).pathname}`) }],
+    });
+    const remove = nifi.use({ onResponse: ({ status, url }) => void order.push(`use ${status} ${new URL(url).pathname}`) });
+    await nifi.system.about();
+    remove();
+    expect(order).toEqual([
+      'option POST /nifi-api/access/token',
+      'middleware POST /nifi-api/access/token',
+      'use 201 /nifi-api/access/token',
+      'option GET /nifi-api/flow/about',
+      'middleware GET /nifi-api/flow/about',
+      'use 200 /nifi-api/flow/about',
+    ]);
+  });
+
+  it('reads a downloaded flow definition whatever content type NiFi labels it with', async () => {
+    const definition = { flowContents: { name: 'ingest', processors: [] } };
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/nifi-api/process-groups/g1/download?includeReferencedServices=false', method: 'GET' }).reply(200, JSON.stringify(definition), json);
+    pool.intercept({ path: '/nifi-api/process-groups/g2/download?includeReferencedServices=true', method: 'GET' }).reply(200, JSON.stringify(definition), { headers: { 'content-type': 'application/octet-stream' } });
+    pool.intercept({ path: '/nifi-api/process-groups/g3/download?includeReferencedServices=false', method: 'GET' }).reply(200, '<html>login</html>', { headers: { 'content-type': 'text/html' } });
+    const nifi = createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent });
+    expect(await nifi.processGroups.download('g1')).toEqual(definition);
+    expect(await nifi.processGroups.download('g2', { includeReferencedServices: true })).toEqual(definition);
+    await expect(nifi.processGroups.download('g3')).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+});

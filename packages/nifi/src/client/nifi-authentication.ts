@@ -1,3 +1,4 @@
+// How the NiFi client authenticates: a login exchanged for a token kept in memory, or a bearer token given by the caller.
 import { bearerAuthentication, HttpError, tokenAuthentication, type HttpAuthentication, type HttpTransport } from '@dataplat/core';
 import { NifiError } from './nifi-errors.ts';
 

@@ -1,3 +1,4 @@
+// NiFi's own error codes, and the mapping of NiFi's plain-text error answers onto them.
 import { DataplatError, type ErrorClassification, type HttpMethod } from '@dataplat/core';
 
 /**

@@ -1,3 +1,4 @@
+// NiFi's long-running operations are submit/poll/delete requests: one runner for all of them that never leaves one behind.
 import { HttpError, pollUntil } from '@dataplat/core';
 import { NifiError } from '../client/nifi-errors.ts';
 

@@ -24,16 +24,72 @@ export type Entity<Kind extends ComponentKind> = ComponentKinds[Kind]['entity'] 
 };
 export type ComponentFields<Kind extends ComponentKind> = Omit<ComponentKinds[Kind]['component'], 'id' | 'parentGroupId'>;
 
-const kindPaths: Record<ComponentKind, { collection: string; item: string; noun: string }> = {
-  processGroup: { collection: 'process-groups', item: 'process-groups', noun: 'process group' },
-  processor: { collection: 'processors', item: 'processors', noun: 'processor' },
-  connection: { collection: 'connections', item: 'connections', noun: 'connection' },
-  controllerService: { collection: 'controller-services', item: 'controller-services', noun: 'controller service' },
-  inputPort: { collection: 'input-ports', item: 'input-ports', noun: 'input port' },
-  outputPort: { collection: 'output-ports', item: 'output-ports', noun: 'output port' },
-  funnel: { collection: 'funnels', item: 'funnels', noun: 'funnel' },
-  label: { collection: 'labels', item: 'labels', noun: 'label' },
+type EntityOf<Kind extends ComponentKind> = ComponentKinds[Kind]['entity'];
+type DeleteQuery = { version: number; clientId: string; disconnectedNodeAcknowledged?: boolean };
+
+/** The four typed endpoints of one kind (spelled out per kind, so each path and body is checked against NiFi's spec). */
+interface KindEndpoints<Kind extends ComponentKind> {
+  get(context: NifiContext, id: string, call: CallOptions): Promise<EntityOf<Kind>>;
+  create(context: NifiContext, parentGroupId: string, body: EntityOf<Kind>, call: CallOptions): Promise<EntityOf<Kind>>;
+  update(context: NifiContext, id: string, body: EntityOf<Kind>, call: CallOptions): Promise<EntityOf<Kind>>;
+  remove(context: NifiContext, id: string, query: DeleteQuery, call: CallOptions): Promise<unknown>;
+}
+
+const endpoints: { [Kind in ComponentKind]: KindEndpoints<Kind> } = {
+  processGroup: {
+    get: (context, id, call) => context.api.get('/process-groups/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/process-groups', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/process-groups/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/process-groups/{id}', { ...call, path: { id }, query }),
+  },
+  processor: {
+    get: (context, id, call) => context.api.get('/processors/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/processors', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/processors/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/processors/{id}', { ...call, path: { id }, query }),
+  },
+  connection: {
+    get: (context, id, call) => context.api.get('/connections/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/connections', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/connections/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/connections/{id}', { ...call, path: { id }, query }),
+  },
+  controllerService: {
+    get: (context, id, call) => context.api.get('/controller-services/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/controller-services', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/controller-services/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/controller-services/{id}', { ...call, path: { id }, query }),
+  },
+  inputPort: {
+    get: (context, id, call) => context.api.get('/input-ports/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/input-ports', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/input-ports/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/input-ports/{id}', { ...call, path: { id }, query }),
+  },
+  outputPort: {
+    get: (context, id, call) => context.api.get('/output-ports/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/output-ports', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/output-ports/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/output-ports/{id}', { ...call, path: { id }, query }),
+  },
+  funnel: {
+    get: (context, id, call) => context.api.get('/funnels/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/funnels', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/funnels/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/funnels/{id}', { ...call, path: { id }, query }),
+  },
+  label: {
+    get: (context, id, call) => context.api.get('/labels/{id}', { ...call, path: { id } }),
+    create: (context, parentGroupId, body, call) => context.api.post('/process-groups/{id}/labels', { ...call, path: { id: parentGroupId }, body }),
+    update: (context, id, body, call) => context.api.put('/labels/{id}', { ...call, path: { id }, body }),
+    remove: (context, id, query, call) => context.api.delete('/labels/{id}', { ...call, path: { id }, query }),
+  },
 };
+
+/** `disconnectedNodeAcknowledged` only when given (NiFi's default applies otherwise). */
+export function acknowledgement(options: { disconnectedNodeAcknowledged?: boolean | undefined } | undefined): { disconnectedNodeAcknowledged?: boolean } {
+  return options?.disconnectedNodeAcknowledged === undefined ? {} : { disconnectedNodeAcknowledged: options.disconnectedNodeAcknowledged };
+}
 
 export interface WriteOptions extends CallOptions {
   /** Required by NiFi while a cluster node is disconnected. */
@@ -54,8 +110,8 @@ export interface ComponentResource<Kind extends ComponentKind> {
 }
 
 export function componentResource<Kind extends ComponentKind>(context: NifiContext, kind: Kind): ComponentResource<Kind> {
-  const paths = kindPaths[kind];
-  const get = (id: string, options?: CallOptions) => context.call<Entity<Kind>>('GET', `/${paths.item}/${encodeURIComponent(id)}`, callOptions(options));
+  const endpoint: KindEndpoints<Kind> = endpoints[kind];
+  const get = async (id: string, options?: CallOptions) => (await endpoint.get(context, id, callOptions(options))) as Entity<Kind>;
   const current = async (target: string | Entity<Kind>, options?: CallOptions) => (typeof target === 'string' ? get(target, options) : target);
 
   return {
@@ -67,33 +123,18 @@ export function componentResource<Kind extends ComponentKind>(context: NifiConte
         fields['type'] = resolved.type;
         fields['bundle'] = resolved.bundle;
       }
-      return context.call<Entity<Kind>>('POST', `/process-groups/${encodeURIComponent(parentGroupId)}/${paths.collection}`, {
-        ...callOptions(options),
-        body: { revision: { version: 0, clientId: context.clientId }, disconnectedNodeAcknowledged: options?.disconnectedNodeAcknowledged, component: fields },
-      });
+      const body = { revision: { version: 0, clientId: context.clientId }, ...acknowledgement(options), component: fields } as EntityOf<Kind>;
+      return (await endpoint.create(context, parentGroupId, body, callOptions(options))) as Entity<Kind>;
     },
     get,
     async update(target, changes, options) {
       const entity = await current(target, options);
-      return context.call<Entity<Kind>>('PUT', `/${paths.item}/${encodeURIComponent(entity.id)}`, {
-        ...callOptions(options),
-        body: {
-          revision: revisionOf(context, entity),
-          disconnectedNodeAcknowledged: options?.disconnectedNodeAcknowledged,
-          component: { ...changes, id: entity.id },
-        },
-      });
+      const body = { revision: revisionOf(context, entity), ...acknowledgement(options), component: { ...changes, id: entity.id } } as EntityOf<Kind>;
+      return (await endpoint.update(context, entity.id, body, callOptions(options))) as Entity<Kind>;
     },
     async delete(target, options) {
       const entity = await current(target, options);
-      await context.call('DELETE', `/${paths.item}/${encodeURIComponent(entity.id)}`, {
-        ...callOptions(options),
-        query: {
-          version: entity.revision.version,
-          clientId: context.clientId,
-          disconnectedNodeAcknowledged: options?.disconnectedNodeAcknowledged,
-        },
-      });
+      await endpoint.remove(context, entity.id, { version: entity.revision.version, clientId: context.clientId, ...acknowledgement(options) }, callOptions(options));
     },
   };
 }

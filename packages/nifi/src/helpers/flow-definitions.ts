@@ -1,5 +1,6 @@
 // Flow definitions (NiFi's versioned-flow JSON): download a group, upload one as a new group, and
 // replace a group's contents in place through NiFi's asynchronous replace request.
+import { InvalidResponseError } from '@dataplat/core';
 import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { runAsyncRequest, type AsyncRequestOptions } from './async-request.ts';
 import type { Entity } from './components.ts';
@@ -12,14 +13,23 @@ export interface DownloadOptions extends CallOptions {
 }
 
 export async function downloadFlowDefinition(context: NifiContext, groupId: string, options: DownloadOptions = {}): Promise<FlowDefinition> {
-  const definition = await context.call<FlowDefinition | string>('GET', `/process-groups/${encodeURIComponent(groupId)}/download`, {
+  // NiFi sends the definition as a file download (the spec says: a string); read it as text and parse it
+  // here, whatever content type it was labelled with.
+  const text = await context.api.get('/process-groups/{id}/download', {
     ...callOptions(options),
+    path: { id: groupId },
     query: { includeReferencedServices: options.includeReferencedServices ?? false },
+    parseAs: 'text',
   });
-  // NiFi sends it as a file download; parse it whatever content type it was labelled with.
-  if (typeof definition === 'string') return JSON.parse(definition) as FlowDefinition;
-  if (definition instanceof Uint8Array) return JSON.parse(Buffer.from(definition).toString('utf8')) as FlowDefinition;
-  return definition;
+  try {
+    return JSON.parse(text) as FlowDefinition;
+  } catch (error) {
+    throw new InvalidResponseError({
+      message: `NiFi's flow definition of process group ${groupId} is not valid JSON (${text.length} characters).`,
+      hint: 'Check that baseUrl points at the NiFi API itself and not at a proxy or login page.',
+      cause: error,
+    });
+  }
 }
 
 export interface UploadOptions extends CallOptions {
@@ -42,10 +52,9 @@ export async function uploadFlowDefinition(
   form.set('positionY', String(options.position?.y ?? 0));
   form.set('clientId', context.clientId);
   form.set('file', new Blob([JSON.stringify(definition)], { type: 'application/json' }), `${name}.json`);
-  return context.call<Entity<'processGroup'>>('POST', `/process-groups/${encodeURIComponent(parentGroupId)}/process-groups/upload`, {
-    ...callOptions(options),
-    body: form,
-  });
+  // Multipart, as NiFi's spec says: the transport hands the FormData to undici, which sets the boundary.
+  const group = await context.api.post('/process-groups/{id}/process-groups/upload', { ...callOptions(options), path: { id: parentGroupId }, body: form });
+  return group as Entity<'processGroup'>;
 }
 
 /**
@@ -66,18 +75,19 @@ export async function replaceFlowDefinition(
       description: `replacing the contents of process group ${groupId}`,
       submit: async () => {
         const group = await context.api.get('/process-groups/{id}', { ...call, path: { id: groupId } });
-        return context.call<ReplaceRequest>('POST', `/process-groups/${encodeURIComponent(groupId)}/replace-requests`, {
+        return context.api.post('/process-groups/{id}/replace-requests', {
           ...call,
+          path: { id: groupId },
           body: { processGroupRevision: revisionOf(context, group), versionedFlowSnapshot: definition },
         });
       },
-      poll: (submitted) => context.call<ReplaceRequest>('GET', `/process-groups/replace-requests/${encodeURIComponent(submitted.request!.requestId!)}`, call),
-      remove: (submitted) => context.call('DELETE', `/process-groups/replace-requests/${encodeURIComponent(submitted.request!.requestId!)}`, call),
+      poll: (submitted: ReplaceRequest) => context.api.get('/process-groups/replace-requests/{id}', { ...call, path: { id: submitted.request!.requestId! } }),
+      remove: (submitted) => context.api.delete('/process-groups/replace-requests/{id}', { ...call, path: { id: submitted.request!.requestId! } }),
       isComplete: (status) => status.request?.complete === true,
       failureOf: (status) => status.request?.failureReason,
       progressOf: (status) => `${status.request?.percentCompleted ?? 0}% ${status.request?.state ?? ''}`.trim(),
     },
     options,
   );
-  return context.call<Entity<'processGroup'>>('GET', `/process-groups/${encodeURIComponent(groupId)}`, call);
+  return (await context.api.get('/process-groups/{id}', { ...call, path: { id: groupId } })) as Entity<'processGroup'>;
 }

@@ -36,7 +36,7 @@ export async function getProcessorState(context: NifiContext, processorId: strin
 
 /** Clears a stopped processor's state (NIFI_CONFLICT while it runs). */
 export async function clearProcessorState(context: NifiContext, processorId: string, options?: CallOptions): Promise<void> {
-  await context.call('POST', `/processors/${encodeURIComponent(processorId)}/state/clear-requests`, callOptions(options));
+  await context.api.post('/processors/{id}/state/clear-requests', { ...callOptions(options), path: { id: processorId } });
 }
 
 export type ProvenanceEvent = NifiSchemas['ProvenanceEventDTO'];
@@ -65,7 +65,7 @@ export async function searchProvenance(context: NifiContext, search: ProvenanceS
     {
       description: 'a provenance query',
       submit: () =>
-        context.call<Provenance>('POST', '/provenance', {
+        context.api.post('/provenance', {
           ...call,
           body: {
             provenance: {
@@ -80,8 +80,8 @@ export async function searchProvenance(context: NifiContext, search: ProvenanceS
             },
           },
         }),
-      poll: (submitted) => context.call<Provenance>('GET', `/provenance/${encodeURIComponent(submitted.provenance!.id!)}`, { ...call, query: { summarize: false } }),
-      remove: (submitted) => context.call('DELETE', `/provenance/${encodeURIComponent(submitted.provenance!.id!)}`, call),
+      poll: (submitted: Provenance) => context.api.get('/provenance/{id}', { ...call, path: { id: submitted.provenance!.id! }, query: { summarize: false } }),
+      remove: (submitted) => context.api.delete('/provenance/{id}', { ...call, path: { id: submitted.provenance!.id! } }),
       isComplete: (status) => status.provenance?.finished === true,
       failureOf: (status) => (status.provenance?.results?.errors ?? []).join('; ') || undefined,
       progressOf: (status) => `${status.provenance?.percentCompleted ?? 0}%`,

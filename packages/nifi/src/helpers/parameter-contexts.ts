@@ -36,11 +36,12 @@ export interface ParameterContextChanges {
   inheritedParameterContextIds?: string[] | undefined;
 }
 
-function toParameterEntity(parameter: ParameterValue) {
+function toParameterEntity(parameter: ParameterValue): NifiSchemas['ParameterEntity'] {
   return {
     parameter: {
       name: parameter.name,
-      value: parameter.value,
+      // NiFi reads null as "no value" (with valueRemoved); its spec declares no field nullable.
+      value: parameter.value as string,
       ...(parameter.value === null ? { valueRemoved: true } : {}),
       sensitive: parameter.sensitive ?? false,
       ...(parameter.description !== undefined ? { description: parameter.description } : {}),
@@ -49,25 +50,24 @@ function toParameterEntity(parameter: ParameterValue) {
 }
 
 export async function createParameterContext(context: NifiContext, definition: ParameterContextDefinition, options?: CallOptions): Promise<ParameterContextEntity> {
-  return context.call<ParameterContextEntity>('POST', '/parameter-contexts', {
+  const created = await context.api.post('/parameter-contexts', {
     ...callOptions(options),
     body: {
       revision: { version: 0, clientId: context.clientId },
       component: {
         name: definition.name,
-        description: definition.description,
+        ...(definition.description !== undefined ? { description: definition.description } : {}),
         parameters: (definition.parameters ?? []).map(toParameterEntity),
         inheritedParameterContexts: (definition.inheritedParameterContextIds ?? []).map((id) => ({ id, component: { id } })),
       },
     },
   });
+  return created as ParameterContextEntity;
 }
 
 export async function getParameterContext(context: NifiContext, id: string, options?: CallOptions): Promise<ParameterContextEntity> {
-  return context.call<ParameterContextEntity>('GET', `/parameter-contexts/${encodeURIComponent(id)}`, {
-    ...callOptions(options),
-    query: { includeInheritedParameters: false },
-  });
+  const found = await context.api.get('/parameter-contexts/{id}', { ...callOptions(options), path: { id }, query: { includeInheritedParameters: false } });
+  return found as ParameterContextEntity;
 }
 
 export async function listParameterContexts(context: NifiContext, options?: CallOptions): Promise<ParameterContextEntity[]> {
@@ -112,13 +112,14 @@ export async function updateParameterContext(
       : (current.component.inheritedParameterContexts ?? []),
   };
   type UpdateRequest = NifiSchemas['ParameterContextUpdateRequestEntity'];
-  const base = `/parameter-contexts/${encodeURIComponent(id)}/update-requests`;
   await runAsyncRequest(
     {
       description: `updating parameter context "${current.component.name}"`,
-      submit: () => context.call<UpdateRequest>('POST', base, { ...call, body: { id, revision: revisionOf(context, current), component } }),
-      poll: (submitted) => context.call<UpdateRequest>('GET', `${base}/${encodeURIComponent(submitted.request!.requestId!)}`, call),
-      remove: (submitted) => context.call('DELETE', `${base}/${encodeURIComponent(submitted.request!.requestId!)}`, call),
+      submit: () => context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, current), component } }),
+      poll: (submitted: UpdateRequest) =>
+        context.api.get('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, path: { contextId: id, requestId: submitted.request!.requestId! } }),
+      remove: (submitted) =>
+        context.api.delete('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, path: { contextId: id, requestId: submitted.request!.requestId! } }),
       isComplete: (status) => status.request?.complete === true,
       failureOf: (status) => status.request?.failureReason,
       progressOf: (status) => `${status.request?.percentCompleted ?? 0}% ${status.request?.state ?? ''}`.trim(),
@@ -131,17 +132,22 @@ export async function updateParameterContext(
 /** Deletes a context (NiFi unbinds the groups using it; NIFI_CONFLICT when another context inherits it). */
 export async function deleteParameterContext(context: NifiContext, id: string, options?: CallOptions): Promise<void> {
   const current = await getParameterContext(context, id, options);
-  await context.call('DELETE', `/parameter-contexts/${encodeURIComponent(id)}`, {
+  await context.api.delete('/parameter-contexts/{id}', {
     ...callOptions(options),
+    path: { id },
     query: { version: current.revision.version, clientId: context.clientId },
   });
 }
 
+// NiFi unbinds a group's context when its id is null; its spec declares no field nullable.
+const unbound = { id: null } as unknown as { id: string };
+
 /** Binds a context to a process group (or unbinds with null). */
 export async function bindParameterContext(context: NifiContext, groupId: string, parameterContextId: string | null, options?: CallOptions): Promise<void> {
   const group = await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id: groupId } });
-  await context.call('PUT', `/process-groups/${encodeURIComponent(groupId)}`, {
+  await context.api.put('/process-groups/{id}', {
     ...callOptions(options),
-    body: { revision: revisionOf(context, group), component: { id: groupId, parameterContext: parameterContextId ? { id: parameterContextId } : { id: null } } },
+    path: { id: groupId },
+    body: { revision: revisionOf(context, group), component: { id: groupId, parameterContext: parameterContextId ? { id: parameterContextId } : unbound } },
   });
 }

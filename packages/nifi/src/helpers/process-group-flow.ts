@@ -76,7 +76,7 @@ export async function findProcessGroupsByName(
   // The search endpoint matches substrings of many fields; keep only exact name matches.
   const answer = await context.api.get('/flow/search-results', { ...callOptions(options), query: { q: name } });
   const ids = (answer.searchResultsDTO?.processGroupResults ?? []).filter((result) => result.name === name).map((result) => result.id!);
-  const groups = await Promise.all(ids.map((id) => context.call<Entity<'processGroup'>>('GET', `/process-groups/${encodeURIComponent(id)}`, callOptions(options))));
+  const groups = await Promise.all(ids.map(async (id) => (await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id } })) as Entity<'processGroup'>));
   return groups.filter((group) => group.component.name === name);
 }
 

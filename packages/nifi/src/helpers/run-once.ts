@@ -1,6 +1,7 @@
 // Run a process group as a batch: trigger its sources once (or for a bounded time), let everything
 // downstream process what they produced, wait until the group has drained, stop it, and report.
 // NiFi has no such operation; this is what Airflow-style orchestration of NiFi needs.
+import { sleep } from '@dataplat/core';
 import { callOptions, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import { flattenTree, getGroupTree, type GroupTree } from './process-group-flow.ts';
@@ -92,7 +93,7 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
       for (const source of sources) await setProcessorRunState(context, source.id, 'RUN_ONCE', call);
     } else {
       for (const source of sources) await setProcessorRunState(context, source.id, 'RUNNING', call);
-      await delay(mode.forMs, options.signal);
+      await sleep(mode.forMs, options.signal);
       for (const source of sources) await setProcessorRunState(context, source.id, 'STOPPED', call);
     }
     await waitUntilIdle(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs ?? 600_000, settleMs: options.settleMs ?? 2000 });
@@ -209,14 +210,4 @@ function delta(before: number | undefined, after: number | undefined): number {
 
 function sum(values: number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-function delay(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
-  });
 }

@@ -1,5 +1,14 @@
-import { bearerAuthentication, createHttpTransport, DataplatError, type HttpAuthentication, type RetryEvent, type RetryOptions, type TlsOptions } from '@dataplat/core';
-import type { Dispatcher } from 'undici';
+// createTrinoClient and Session: queries, statements and transactions over Trino's client protocol, on
+// core's shared client kit (common options, transport, middleware) with Trino's basic/bearer auth and session state.
+import {
+  bearerAuthentication,
+  createClientTransport,
+  DataplatError,
+  InvalidOptionsError,
+  type ClientOptions,
+  type HttpAuthentication,
+  type HttpTransport,
+} from '@dataplat/core';
 import { QueryResult, type QueryOptions, type QuerySummary, type Row } from '../query/query-result.ts';
 import { toSqlLiteral, type TrinoParameter } from '../types/literals.ts';
 import { copyState, type SessionState } from './session-state.ts';
@@ -8,7 +17,7 @@ export type TrinoAuth =
   | { username: string; password: string }
   | { token: string | (() => string | Promise<string>) };
 
-export interface TrinoClientOptions {
+export interface TrinoClientOptions extends ClientOptions {
   /** The coordinator, e.g. `https://trino.example.com:8443`. */
   server: string;
   /** The Trino user (X-Trino-User). With basic auth it defaults to the username. */
@@ -17,7 +26,6 @@ export interface TrinoClientOptions {
   auth?: TrinoAuth | undefined;
   /** Basic credentials over plain http are refused unless this is true (they would travel in clear text). */
   allowInsecureAuth?: boolean | undefined;
-  tls?: TlsOptions | undefined;
   /** X-Trino-Source, shown in Trino's UI and used by resource groups. Default `dataplat-trino`. */
   source?: string | undefined;
   catalog?: string | undefined;
@@ -33,9 +41,6 @@ export interface TrinoClientOptions {
   headers?: Record<string, string> | undefined;
   /** Per-request timeout (not per query; use an AbortSignal for that). Default 60 s. */
   timeoutMs?: number | undefined;
-  retry?: RetryOptions | false | undefined;
-  dispatcher?: Dispatcher | undefined;
-  onRetry?: ((event: RetryEvent) => void) | undefined;
 }
 
 export interface RunOptions<Output> extends QueryOptions<Output> {
@@ -46,9 +51,9 @@ export interface RunOptions<Output> extends QueryOptions<Output> {
 /** A Trino session: USE, SET SESSION, PREPARE, transactions and roles done through it stay in it. */
 export class Session {
   private readonly state: SessionState;
-  private readonly transport: ReturnType<typeof createHttpTransport>;
+  private readonly transport: HttpTransport;
 
-  constructor(transport: ReturnType<typeof createHttpTransport>, state: SessionState) {
+  constructor(transport: HttpTransport, state: SessionState) {
     this.transport = transport;
     this.state = state;
   }
@@ -160,19 +165,17 @@ export function createTrinoClient(options: TrinoClientOptions) {
     authentication = bearerAuthentication(auth.token, 'Trino');
   }
   const user = options.user ?? (auth && 'username' in auth ? auth.username : undefined);
-  if (!user) throw new DataplatError({ code: 'INVALID_OPTIONS', message: 'A Trino user is required.', hint: 'Pass `user` (or basic auth, whose username is used).' });
+  if (!user) throw new InvalidOptionsError({ message: 'A Trino user is required.', hint: 'Pass `user` (or basic auth, whose username is used).' });
 
-  const transport = createHttpTransport({
+  // Every request of a query goes through this transport (the POST, each nextUri page, heartbeats,
+  // segment downloads and acknowledgements, the DELETE of a cancel), so middleware sees them all.
+  const transport = createClientTransport(options, {
     baseUrl: server.toString(),
     serviceName: 'Trino',
-    dispatcher: options.dispatcher,
-    tls: options.tls,
-    timeoutMs: options.timeoutMs ?? 60_000,
-    retry: options.retry,
-    userAgent: 'dataplat-trino',
+    defaultUserAgent: 'dataplat-trino',
+    defaultTimeoutMs: 60_000,
     headers: options.headers,
     authentication,
-    onRetry: options.onRetry,
   });
   const initialState = (): SessionState => ({
     user,
@@ -200,6 +203,10 @@ export function createTrinoClient(options: TrinoClientOptions) {
     session(): Session {
       return new Session(transport, initialState());
     },
+    /** Adds request/response middleware (sees every request: nextUri pages, retries, cancels); returns its remover. */
+    use: transport.use,
+    /** Removes middleware added with `use` or the `middleware` option. */
+    eject: transport.eject,
     /** Closes pooled connections. */
     close: () => transport.close(),
   };

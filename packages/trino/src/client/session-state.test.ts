@@ -1,3 +1,4 @@
+// Session state carried in X-Trino headers: what requests send and what responses change.
 import { describe, expect, it } from 'vitest';
 import { applyResponseHeaders, copyState, requestHeaders, type SessionState } from './session-state.ts';
 

@@ -1,3 +1,4 @@
+// TrinoQueryError: a query Trino ran and that failed, with Trino's error name, type and SQL location.
 import { DataplatError } from '@dataplat/core';
 import type { ErrorLocation, QueryError } from './protocol.ts';
 

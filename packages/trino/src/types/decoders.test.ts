@@ -1,3 +1,4 @@
+// Decoding Trino's JSON values into exact JavaScript values for every type.
 import { describe, expect, it } from 'vitest';
 import type { TypeSignature } from '../client/protocol.ts';
 import { containsBigint, decoderFor, parsePage } from './decoders.ts';

@@ -1,3 +1,4 @@
+// Parameters as SQL literals: escaping, exact numbers and temporal values, no injection.
 import { describe, expect, it } from 'vitest';
 import { literal, toSqlLiteral } from './literals.ts';
 

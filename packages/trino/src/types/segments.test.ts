@@ -1,3 +1,4 @@
+// Spooled segments: LZ4 and zstd decompression and the text they hold.
 import { zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { lz4BlockDecompress, segmentText } from './segments.ts';
