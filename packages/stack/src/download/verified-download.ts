@@ -4,6 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sleep } from '@dataplat/core';
 import { request, type Dispatcher } from 'undici';
 import { StackError } from '../errors.ts';
 
@@ -38,7 +39,7 @@ export async function downloadVerified(download: VerifiedDownload): Promise<{ do
       lastError = error;
       const retryable = !(StackError.isInstance(error) && error.code === 'STACK_CHECKSUM_MISMATCH') && isRetryable(error);
       if (!retryable || attempt === attempts) break;
-      await delay((download.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
+      await sleep((download.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
     }
   }
   if (StackError.isInstance(lastError)) throw lastError;
@@ -122,8 +123,4 @@ function isRetryable(error: unknown): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolvePromise) => setTimeout(resolvePromise, milliseconds));
 }

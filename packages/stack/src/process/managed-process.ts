@@ -1,7 +1,9 @@
+// Starting, recording and stopping the stack's server processes (process groups, PID files that survive restarts) and reading their logs.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { sleep } from '@dataplat/core';
 
 /** What a PID file records: enough to tell our process from an unrelated one that reused the PID. */
 export interface PidRecord {
@@ -132,11 +134,11 @@ export async function stopRecordedProcess(pidFile: string, options: StopProcessO
   if (record && alive) {
     signalGroup(record.pid, options.signal ?? 'SIGTERM');
     const deadline = Date.now() + (options.graceMs ?? 30_000);
-    while (Date.now() < deadline && (await isRecordedProcessAlive(record))) await delay(200);
+    while (Date.now() < deadline && (await isRecordedProcessAlive(record))) await sleep(200);
     if (await isRecordedProcessAlive(record)) {
       signalGroup(record.pid, 'SIGKILL');
       const killDeadline = Date.now() + 10_000;
-      while (Date.now() < killDeadline && (await isRecordedProcessAlive(record))) await delay(100);
+      while (Date.now() < killDeadline && (await isRecordedProcessAlive(record))) await sleep(100);
     }
   }
   // Children that outlived their group leader (e.g. an Airflow worker) share its process group.
@@ -165,8 +167,4 @@ export async function tailFile(path: string, lines = 40): Promise<string> {
   } catch {
     return '(no log written)';
   }
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolvePromise) => setTimeout(resolvePromise, milliseconds));
 }

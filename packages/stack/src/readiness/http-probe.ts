@@ -1,3 +1,4 @@
+// One short HTTP request for readiness probes, letting network errors through so waitUntil can report the last one.
 import { request, type Dispatcher } from 'undici';
 
 export interface HttpProbeResult {

@@ -1,3 +1,4 @@
+// waitUntil (on core's pollUntil): ready values, fast failure when a process exits, timeout messages; and the process bookkeeping it relies on.
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
