@@ -1,5 +1,6 @@
 // `pnpm test`: the type check (which also proves the typed API usage in tests and examples compiles),
-// then every unit and integration test, against the real local stack.
+// then the build and the checks of what users install (`pnpm build`, `pnpm check:packages`: publint and attw),
+// then every unit and integration test, against the real local stack (tests run on the sources, not on dist/).
 // Fails when a test fails, when a test was skipped or left as todo, or when no test ran at all,
 // and ends with a "N passed, N failed, N skipped" line that CI reads.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,20 @@ const snippets = typecheck.status === 0 ? spawnSync('pnpm', ['exec', 'tsc', '-p'
 if (typecheck.status !== 0 || snippets.status !== 0) {
   console.error('run-tests: the type check failed (pnpm typecheck, or a snippet of the docs); no tests were run.');
   process.exit(1);
+}
+
+// What users install is the built output: build every package and check it before spending time on tests.
+for (const script of ['build', 'check:packages']) {
+  const startedAt = performance.now();
+  console.log(`run-tests: pnpm ${script}…`);
+  const step = spawnSync('pnpm', [script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (step.status !== 0) {
+    process.stdout.write(step.stdout ?? '');
+    process.stderr.write(step.stderr ?? '');
+    console.error(`run-tests: \`pnpm ${script}\` failed (the published packages would be broken); no tests were run.`);
+    process.exit(1);
+  }
+  console.log(`run-tests: pnpm ${script} passed in ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
 }
 
 const reportFile = '.reports/vitest.json';
