@@ -1,7 +1,7 @@
 // examples/trino-query runs for real, so it cannot rot.
 import { describe, expect, inject, it } from 'vitest';
 import { createTrinoClient } from '@dataplat/trino';
-import { topCustomers } from '../../../../examples/trino-query/src/top-customers.ts';
+import { topCustomers } from '../src/top-customers.ts';
 
 describe('examples/trino-query', () => {
   it('returns typed, exact rows for a bound parameter', async () => {

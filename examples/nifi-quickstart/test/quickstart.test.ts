@@ -1,7 +1,7 @@
 // The README's NiFi example (examples/nifi-quickstart) runs for real, so it cannot rot.
 import { describe, expect, inject, it } from 'vitest';
 import { createNifiClient } from '@dataplat/nifi';
-import { quickstart } from '../../../../examples/nifi-quickstart/src/quickstart.ts';
+import { quickstart } from '../src/quickstart.ts';
 
 describe('examples/nifi-quickstart', () => {
   it('builds, runs once, reports and deletes its flow on the real NiFi', async () => {

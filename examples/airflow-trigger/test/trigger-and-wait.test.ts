@@ -1,7 +1,7 @@
 // examples/airflow-trigger runs for real, so it cannot rot.
 import { describe, expect, inject, it } from 'vitest';
 import { createAirflowClient } from '@dataplat/airflow';
-import { runForDay } from '../../../../examples/airflow-trigger/src/trigger-and-wait.ts';
+import { runForDay } from '../src/trigger-and-wait.ts';
 
 describe('examples/airflow-trigger', () => {
   it('runs the DAG for a day, and a retried CI job re-attaches to the same run', async () => {
