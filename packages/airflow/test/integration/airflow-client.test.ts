@@ -1,8 +1,9 @@
 // @dataplat/airflow against the real Airflow 3.3 of @dataplat/stack, with SimpleAuthManager auth on.
 // DAGs come from examples/dags (the stack's DAG folder in tests).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHttpTransport, HttpError } from '@dataplat/core';
+import { createHttpTransport, HttpError, type MiddlewareRequest, type MiddlewareResponse } from '@dataplat/core';
 import { AirflowError, createAirflowClient, DagRunFailedError, formatLogLine, type AirflowClient } from '@dataplat/airflow';
 
 const endpoints = inject('stackEndpoints');
@@ -257,3 +258,50 @@ describe('@dataplat/airflow authentication against the real Airflow', () => {
     await notAirflow.close();
   });
 });
+
+describe('@dataplat/airflow middleware against the real Airflow', () => {
+  it('sees every request the client sends, the /auth/token login and error answers included, and adds headers to them', async () => {
+    const agent = new Agent();
+    const wire = wireRecorder(agent, 'x-dataplat-trace');
+    const requests: MiddlewareRequest[] = [];
+    const responses: MiddlewareResponse[] = [];
+    const client = createAirflowClient({ baseUrl: airflowEndpoint.url, auth: airflowEndpoint.admin, dispatcher: wire.dispatcher });
+    const remove = client.use(
+      { onRequest: (request) => void requests.push(request), onResponse: (response) => void responses.push(response) },
+      { onRequest: ({ method }) => ({ 'x-dataplat-trace': method.toLowerCase() }) },
+    );
+    const missingKey = unique('missing');
+    try {
+      await client.version();
+      await client.getDag('dataplat_echo');
+      await expect(client.variables.get(missingKey)).rejects.toMatchObject({ status: 404 });
+      remove();
+      await client.getDag('dataplat_echo');
+
+      // The known call sequence: the version needs no login; the first authenticated call logs in (201) first.
+      const expected = ['GET /api/v2/version 200', 'POST /auth/token 201', 'GET /api/v2/dags/dataplat_echo 200', `GET /api/v2/variables/${missingKey} 404`];
+      expect(responses.map(({ method, url, status }) => `${method} ${new URL(url).pathname} ${status}`)).toEqual(expected);
+      expect(requests.map(({ service, attempt }) => `${service} #${attempt}`)).toEqual(Array(4).fill('Airflow #1'));
+      // ...exactly what went out on the wire (the last call after removal: no hook saw it, no header added).
+      expect(wire.sent.map(({ method, path }) => `${method} ${path}`)).toEqual([...expected.map((line) => line.replace(/ \d+$/, '')), 'GET /api/v2/dags/dataplat_echo']);
+      expect(wire.sent.map(({ header }) => header)).toEqual(['get', 'post', 'get', 'get', undefined]);
+      expect(JSON.stringify([requests, responses])).not.toContain(airflowEndpoint.admin.password);
+      expect(JSON.stringify([requests, responses])).not.toMatch(/Bearer|eyJ/);
+    } finally {
+      await client.close();
+      await agent.close();
+    }
+  });
+});
+
+/** Every request that really leaves the client (an interceptor on its dispatcher): what middleware must have seen. */
+function wireRecorder(agent: Agent, headerName: string) {
+  const sent: Array<{ method: string; path: string; header: string | undefined }> = [];
+  const dispatcher = agent.compose((dispatch) => (options: Dispatcher.DispatchOptions, handler) => {
+    const headers = (options.headers ?? {}) as Record<string, string | string[] | undefined>;
+    const header = headers[headerName];
+    sent.push({ method: options.method, path: options.path.split('?')[0]!, header: Array.isArray(header) ? header[0] : header });
+    return dispatch(options, handler);
+  });
+  return { dispatcher, sent };
+}

@@ -3,7 +3,9 @@
 import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { MiddlewareRequest, MiddlewareResponse } from '@dataplat/core';
 import { createNifiClient, HttpError, NifiError, type NifiClient } from '@dataplat/nifi';
 
 const endpoints = inject('stackEndpoints');
@@ -483,6 +485,73 @@ describe('@dataplat/nifi authentication and TLS against the real NiFi', () => {
     expect((error as { hint: string }).hint).toContain('tls.ca');
   });
 });
+
+describe('@dataplat/nifi middleware against the real NiFi', () => {
+  it('sees every request the client sends over HTTPS, the /access/token login included, and adds headers to them', async () => {
+    const { username, password, apiUrl, caCertificateFile } = endpoints.nifiHttps!;
+    const agent = new Agent({ connect: { ca: await readFile(caCertificateFile, 'utf8') } });
+    const wire = wireRecorder(agent, 'x-dataplat-trace');
+    const requests: MiddlewareRequest[] = [];
+    const responses: MiddlewareResponse[] = [];
+    const counted: string[] = [];
+    const nifi = createNifiClient({
+      baseUrl: apiUrl,
+      auth: { username, password },
+      dispatcher: wire.dispatcher,
+      // The older callback option still works, on top of the middleware.
+      onRequest: ({ method }) => void counted.push(method),
+      middleware: [{ onRequest: (request) => void requests.push(request), onResponse: (response) => void responses.push(response) }],
+    });
+    const removeTracing = nifi.use({ onRequest: ({ attempt }) => ({ 'x-dataplat-trace': `attempt-${attempt}` }) });
+    const groups: string[] = [];
+    try {
+      await nifi.system.about();
+      const group = await nifi.processGroups.create('root', { name: unique() });
+      groups.push(group.id);
+      const definition = await nifi.processGroups.download(group.id);
+      const copy = await nifi.processGroups.upload('root', definition, { name: unique() });
+      groups.push(copy.id);
+      removeTracing();
+      await nifi.processGroups.get(copy.id);
+
+      // The known call sequence of these operations: one login (NiFi answers it with 201), then one request each.
+      const expected = [
+        'POST /nifi-api/access/token 201',
+        'GET /nifi-api/flow/about 200',
+        'POST /nifi-api/process-groups/root/process-groups 201',
+        `GET /nifi-api/process-groups/${group.id}/download 200`,
+        'POST /nifi-api/process-groups/root/process-groups/upload 201',
+        `GET /nifi-api/process-groups/${copy.id} 200`,
+      ];
+      expect(responses.map(({ method, url, status }) => `${method} ${new URL(url).pathname} ${status}`)).toEqual(expected);
+      expect(responses.every((response) => response.service === 'NiFi' && response.attempt === 1 && response.durationMs > 0)).toBe(true);
+      // ...and exactly what went out on the wire, with the added header until the middleware was removed.
+      expect(wire.sent.map(({ method, path }) => `${method} ${path}`)).toEqual(expected.map((line) => line.replace(/ \d+$/, '')));
+      expect(wire.sent.map(({ header }) => header)).toEqual([...Array(5).fill('attempt-1'), undefined]);
+      expect(requests).toHaveLength(6);
+      expect(counted).toEqual(['POST', 'GET', 'POST', 'GET', 'POST', 'GET']);
+      // Hooks are shown no secret: no password, no token, no header.
+      expect(JSON.stringify([requests, responses])).not.toContain(password);
+      expect(JSON.stringify([requests, responses])).not.toMatch(/Bearer|eyJ/);
+    } finally {
+      for (const id of groups) await nifi.processGroups.delete(id).catch(() => undefined);
+      await nifi.close();
+      await agent.close();
+    }
+  });
+});
+
+/** Every request that really leaves the client (an interceptor on its dispatcher): what middleware must have seen. */
+function wireRecorder(agent: Agent, headerName: string) {
+  const sent: Array<{ method: string; path: string; header: string | undefined }> = [];
+  const dispatcher = agent.compose((dispatch) => (options: Dispatcher.DispatchOptions, handler) => {
+    const headers = (options.headers ?? {}) as Record<string, string | string[] | undefined>;
+    const header = headers[headerName];
+    sent.push({ method: options.method, path: options.path.split('?')[0]!, header: Array.isArray(header) ? header[0] : header });
+    return dispatch(options, handler);
+  });
+  return { dispatcher, sent };
+}
 
 async function fetchToken(ca: string): Promise<string> {
   const { createHttpTransport } = await import('@dataplat/core');

@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { Agent, type Dispatcher } from 'undici';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import type { MiddlewareRequest, MiddlewareResponse } from '@dataplat/core';
 import { createTrinoClient, TrinoQueryError } from '@dataplat/trino';
 
 const trinoEndpoint = inject('stackEndpoints').trino!;
@@ -323,6 +325,85 @@ describe('@dataplat/trino against the real Trino', () => {
     }
   });
 });
+
+describe('@dataplat/trino middleware against the real Trino', () => {
+  it('sees every request of a query: the POST, every nextUri page, retries, and the DELETE of a cancel', async () => {
+    const agent = new Agent();
+    const wire = wireRecorder(agent, 'x-dataplat-trace');
+    const requests: MiddlewareRequest[] = [];
+    const responses: MiddlewareResponse[] = [];
+    const client = createTrinoClient({
+      server: trinoEndpoint.url,
+      user: trinoEndpoint.user,
+      dispatcher: wire.dispatcher,
+      middleware: [{ onRequest: (request) => void requests.push(request), onResponse: (response) => void responses.push(response) }],
+    });
+    client.use({ onRequest: ({ attempt }) => ({ 'x-dataplat-trace': `attempt-${attempt}` }) });
+    const described = (list: Array<{ method: string; url: string }>) => list.map(({ method, url }) => `${method} ${new URL(url).pathname}`);
+    try {
+      // Many pages: the direct protocol, a whole table (Trino sends ~1 MB per page, and queued/running polls first).
+      const rows = await client.query('SELECT orderkey, linenumber, comment FROM tpch.tiny.lineitem', { encoding: false, rowMode: 'array' }).all();
+      expect(rows).toHaveLength(60_175);
+      const pages = described(responses).slice(1);
+      expect(described(responses)[0]).toBe('POST /v1/statement');
+      expect(pages.length).toBeGreaterThan(3);
+      for (const page of pages) expect(page).toMatch(/^GET \/v1\/statement\/(queued|executing)\/\d+_\d+_\d+_\w+\/[^/]+\/\d+$/);
+      expect(responses.every((response) => response.status === 200 && response.service === 'Trino')).toBe(true);
+      // Every page fetch middleware saw is one that went out, and the other way round.
+      expect(wire.sent.map(({ method, path }) => `${method} ${path}`)).toEqual(described(requests));
+      expect(wire.sent.every(({ header }) => header === 'attempt-1')).toBe(true);
+
+      // Leaving the loop early cancels the query on the server: that DELETE goes through middleware too.
+      requests.length = 0;
+      responses.length = 0;
+      wire.sent.length = 0;
+      const cancelled = client.query('SELECT * FROM tpch.sf1.lineitem', { encoding: false });
+      let seen = 0;
+      for await (const _ of cancelled) if (++seen === 1000) break;
+      expect(await waitUntilNotRunning(await cancelled.id())).toMatch(/^(FAILED|FINISHED)$/);
+      // A page fetched ahead may still be on its way when the loop ends: wait until it is answered.
+      await vi.waitFor(() => expect(responses).toHaveLength(requests.length));
+      const deletes = responses.filter((response) => response.method === 'DELETE');
+      expect(deletes).toHaveLength(1);
+      expect(new URL(deletes[0]!.url).pathname).toMatch(/^\/v1\/statement\/executing\//);
+      expect(deletes[0]!.status).toBeLessThan(300);
+      expect(wire.sent.map(({ method, path }) => `${method} ${path}`)).toEqual(described(requests));
+    } finally {
+      await client.close();
+      await agent.close();
+    }
+  });
+
+  it('sees the retries of requests a flaky proxy answers with 502/503/504', async () => {
+    const proxy = await flakyProxy(new URL(trinoEndpoint.url));
+    const statuses: number[] = [];
+    const attempts: number[] = [];
+    const flaky = createTrinoClient({ server: proxy.url, user: trinoEndpoint.user, retry: { retries: 5, initialDelayMs: 5 } });
+    flaky.use({ onRequest: ({ attempt }) => void attempts.push(attempt), onResponse: ({ status }) => void statuses.push(status) });
+    try {
+      await flaky.query('SELECT orderkey FROM tpch.tiny.orders', { rowMode: 'array' }).all();
+      // Every answer the proxy gave, its injected failures included, was shown; each failure was followed by a retry.
+      expect(statuses.filter((status) => status >= 502)).toHaveLength(proxy.failuresInjected());
+      expect(proxy.failuresInjected()).toBeGreaterThan(0);
+      expect(attempts.filter((attempt) => attempt > 1)).toHaveLength(proxy.failuresInjected());
+    } finally {
+      await flaky.close();
+      await proxy.close();
+    }
+  });
+});
+
+/** Every request that really leaves the client (an interceptor on its dispatcher): what middleware must have seen. */
+function wireRecorder(agent: Agent, headerName: string) {
+  const sent: Array<{ method: string; path: string; header: string | undefined }> = [];
+  const dispatcher = agent.compose((dispatch) => (options: Dispatcher.DispatchOptions, handler) => {
+    const headers = (options.headers ?? {}) as Record<string, string | string[] | undefined>;
+    const header = headers[headerName];
+    sent.push({ method: options.method, path: options.path.split('?')[0]!, header: Array.isArray(header) ? header[0] : header });
+    return dispatch(options, handler);
+  });
+  return { dispatcher, sent };
+}
 
 /** A loopback HTTP proxy in front of Trino that answers every second request with 502, 503 or 504. */
 async function flakyProxy(target: URL): Promise<{ url: string; failuresInjected(): number; close(): Promise<void> }> {
