@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createAirflowClient, type AirflowClient } from '@dataplat/airflow';
-import { listManagedFlows } from '@dataplat/flows';
+import { destroyManagedFlow, listManagedFlows } from '@dataplat/flows';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { readStackEndpoints, type StackEndpoints } from '@dataplat/stack';
 import { createTrinoClient, type TrinoClient } from '@dataplat/trino';
@@ -62,12 +62,11 @@ export async function registerTrinoInAirflow(stack: StackClients): Promise<void>
 }
 
 /**
- * After a scenario's test: deletes what it applied — the test's parent group, or else the flow's managed
- * group under root — and the flow's parameter context, then closes the clients.
+ * After a scenario's test: destroys the flow the way `flows destroy` does (its group, and the parameter
+ * context flows made for it unless something else uses it), then the test's parent group if it had one.
  */
 export async function removeExampleFlow(stack: StackClients, flow: string, parentGroupId?: string): Promise<void> {
-  const groupId = parentGroupId || (await listManagedFlows(stack.nifi)).find((entry) => entry.flow === flow)?.groupId;
-  if (groupId) await stack.nifi.processGroups.delete(groupId).catch(() => undefined);
-  const context = await stack.nifi.parameterContexts.findByName(flow);
-  if (context) await stack.nifi.parameterContexts.delete(context.id).catch(() => undefined);
+  const managed = (await listManagedFlows(stack.nifi, parentGroupId || 'root')).find((entry) => entry.flow === flow);
+  if (managed) await destroyManagedFlow(stack.nifi, managed);
+  if (parentGroupId) await stack.nifi.processGroups.delete(parentGroupId).catch(() => undefined);
 }

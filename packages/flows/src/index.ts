@@ -1,15 +1,26 @@
 export { flowFileSchema, flowJsonSchema, flowSchema, type ConnectionModel, type Flow, type FlowInput, type GroupModel, type ProcessorModel, type TriggerModel } from './model/flow-schema.ts';
 export { defineFlow } from './model/define-flow.ts';
 export { hasErrors, type Diagnostic, type Position } from './diagnostics/diagnostic.ts';
-export { formatGithub, formatHuman, formatJson } from './diagnostics/format.ts';
+export { formatGithub, formatHuman, formatJson } from './cli/views/diagnostics.ts';
 export { loadFlowFile, maxFlowFileBytes, type LoadedFlowFile, type Locator } from './parse/load-flow-file.ts';
 export { compileFlow, type CompiledFlow, type CompileOptions, type TypeCatalog } from './compile/compile-flow.ts';
 export { deterministicId } from './compile/deterministic-id.ts';
 export { applyFlows, type ApplyOptions, type ApplyResult } from './deploy/apply.ts';
 export type { ComponentChange, FieldChange } from './deploy/diff.ts';
-export { readMarker, type OwnershipMarker } from './deploy/ownership.ts';
 export { hasChanges, planFlows, type FlowAction, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './deploy/plan.ts';
-export { listManagedFlows, type ManagedFlow } from './deploy/managed-flows.ts';
+export {
+  destroyFlows,
+  destroyManagedFlow,
+  findManagedFlow,
+  listManagedFlows,
+  readInventory,
+  readMarker,
+  type ContextReference,
+  type DestroyedFlow,
+  type Inventory,
+  type ManagedFlow,
+  type OwnershipMarker,
+} from './deploy/inventory.ts';
 export { runFlow, type FlowRunResult, type RunFlowOptions } from './run/run-flow.ts';
 export { defaultDagId, generateAirflowDag, type DagOptions } from './airflow-dag/generate-dag.ts';
 export { expandTriggers, triggerGroupName } from './compile/expand-triggers.ts';

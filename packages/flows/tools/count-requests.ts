@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { createAirflowClient } from '@dataplat/airflow';
 import { createNifiClient } from '@dataplat/nifi';
 import { readStackEndpoints } from '@dataplat/stack';
-import { applyFlows, planFlows, type Flow } from '../src/index.ts';
+import { applyFlows, destroyManagedFlow, listManagedFlows, planFlows, type Flow } from '../src/index.ts';
 import { loadFlowFiles } from '../src/cli/load-files.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
@@ -47,11 +47,9 @@ try {
   await measure('plan (no changes)', () => planFlows(nifi, loaded.flows, options));
   await measure('apply (no changes)', () => applyFlows(nifi, loaded.flows, options));
 } finally {
+  // Destroyed the way `flows destroy` does it (with the parameter contexts the flows own), then the parent.
+  for (const managed of await listManagedFlows(nifi, parent.id)) await destroyManagedFlow(nifi, managed);
   await nifi.processGroups.delete(parent.id);
-  for (const flow of loaded.flows) {
-    const context = await nifi.parameterContexts.findByName(flow.parameterContext ?? flow.name);
-    if (context) await nifi.parameterContexts.delete(context.id);
-  }
   await Promise.all([nifi.close(), airflow?.close()]);
 }
 console.log(`${loaded.flows.length} flow(s) from ${flowsDir}: ${components} processors, services and connections in the code (triggers add more)`);

@@ -1,10 +1,11 @@
-// docs/flows-reference.md, generated from the flow schema (the one source of truth) and the CLI's help:
-// every key with its type, default and description. A unit test fails when the committed file is stale.
+// docs/flows-reference.md, generated from the flow schema (the one source of truth) and the CLI's command
+// definitions: every key with its type, default and description, and every command's help. A unit test fails when the committed file is stale.
 //
 // Usage: node --conditions=@dataplat/source packages/flows/tools/generate-reference.ts
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { usage } from '../src/cli/run-flows-cli.ts';
+import { renderCommandHelp, renderOverview } from '../src/cli/arguments/help.ts';
+import { commands } from '../src/cli/commands/index.ts';
 import { flowJsonSchema } from '../src/model/flow-schema.ts';
 
 interface JsonSchema {
@@ -58,8 +59,10 @@ Child groups (\`groups[]\`) take the same keys as the flow itself except \`param
 ## The \`flows\` CLI
 
 \`\`\`
-${usage}
+${renderOverview(commands)}
 \`\`\`
+
+${commands.map((command) => `### \`flows ${command.name}\`\n\n\`\`\`\n${renderCommandHelp(command)}\n\`\`\``).join('\n\n')}
 `;
 }
 

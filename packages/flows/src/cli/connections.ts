@@ -1,4 +1,4 @@
-// Where the CLI connects: flags win over environment variables, which win over the config file
+// Where the CLI connects, and the clients it connects with: flags win over environment variables, which win over the config file
 // (`--config <file>`, or flows.config.yaml in the working directory). Config files are committed, so
 // they hold addresses, users and CA files, never passwords. Certificate verification is always on.
 import { readFile } from 'node:fs/promises';
@@ -8,8 +8,10 @@ import { DataplatError } from '@dataplat/core';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { parse } from 'yaml';
 import * as z from 'zod';
+import { UsageError } from './arguments/options.ts';
+import type { CliIo } from './commands/command.ts';
 
-export type ConnectionFlags = Partial<Record<'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config', string>>;
+export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config']?: string | undefined };
 
 interface Server {
   url?: string | undefined;
@@ -62,6 +64,49 @@ async function readConfig(explicit: string | undefined, cwd: string): Promise<z.
     });
   }
   return { ...parsed.data, directory: resolve(file, '..') };
+}
+
+/** Where to connect, with NiFi's URL known; a UsageError (exit 2) says what is missing or wrong. */
+export async function nifiTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, need: string): Promise<Connections & { nifi: Server & { url: string } }> {
+  let connections: Connections;
+  try {
+    connections = await resolveConnections(flags, env, cwd);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const url = connections.nifi.url;
+  if (!url) throw new UsageError(`${need}: pass --nifi-url, set NIFI_URL, or put nifi.url in flows.config.yaml (e.g. http://127.0.0.1:18080/nifi-api).`);
+  return { ...connections, nifi: { ...connections.nifi, url } };
+}
+
+/** Runs `work` with a NiFi client for the resolved target, closed afterwards whatever happens. */
+export async function withNifi<Result>(flags: ConnectionFlags, io: CliIo, need: string, work: (nifi: NifiClient, connections: Connections) => Promise<Result>): Promise<Result> {
+  const connections = await nifiTarget(flags, io.env, io.cwd, need);
+  const nifi = await connectNifi(connections.nifi, io.cwd);
+  try {
+    return await work(nifi, connections);
+  } finally {
+    await nifi.close();
+  }
+}
+
+export interface FlowTarget {
+  nifi: NifiClient;
+  /** Present when an Airflow URL is configured (asset-event triggers need it at plan time). */
+  airflow: AirflowClient | undefined;
+  parentGroupId: string;
+}
+
+/** Like withNifi, plus Airflow when configured: what plan and apply talk to. */
+export async function withFlowTarget<Result>(flags: ConnectionFlags, io: CliIo, need: string, work: (target: FlowTarget) => Promise<Result>): Promise<Result> {
+  return withNifi(flags, io, need, async (nifi, connections) => {
+    const airflow = await connectAirflow(connections.airflow, io.cwd);
+    try {
+      return await work({ nifi, airflow, parentGroupId: connections.parentGroupId });
+    } finally {
+      await airflow?.close();
+    }
+  });
 }
 
 export async function connectNifi(nifi: Server & { url: string }, cwd: string): Promise<NifiClient> {

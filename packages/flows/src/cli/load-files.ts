@@ -1,9 +1,13 @@
+// Reads the flow files a command names (default ./flows, folders recursively) and gathers their flows,
+// source positions and diagnostics, resolved from where the command was typed.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
-import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow } from '../model/flow-schema.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
 import type { Place } from '../validate/check-flow.ts';
+import { UsageError } from './arguments/options.ts';
+import { formatHuman } from './views/diagnostics.ts';
 
 export interface LoadedFiles {
   files: string[];
@@ -47,4 +51,16 @@ async function flowFiles(path: string): Promise<string[]> {
     .filter((entry) => entry.isFile() && ['.yaml', '.yml'].includes(extname(entry.name)))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
+}
+
+/**
+ * The flows of the given paths for a command that acts on them: a missing path is a UsageError; files
+ * with errors are reported on stderr and yield undefined (the command exits 1 without acting).
+ */
+export async function loadValidFlowFiles(paths: readonly string[], cwd: string, stderr: NodeJS.WritableStream, consequence: string): Promise<LoadedFiles | undefined> {
+  const loaded = await loadFlowFiles(paths, cwd);
+  if ('missing' in loaded) throw new UsageError(`no such file or folder: ${loaded.missing}`);
+  if (!hasErrors(loaded.diagnostics)) return loaded;
+  stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources)}\n\nThe files have errors; ${consequence}.\n`);
+  return undefined;
 }

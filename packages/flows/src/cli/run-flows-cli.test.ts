@@ -50,6 +50,37 @@ describe('flows validate', () => {
     expect((await run(['plan'])).stderr).toContain('pass --nifi-url, set NIFI_URL');
     expect((await run(['destroy'], repositoryRoot)).exitCode).toBe(2);
   });
+
+  it('refuses options a command does not have before touching files or servers, naming the option and the command', async () => {
+    const misplaced = await run(['status', '--prune']);
+    expect(misplaced.exitCode).toBe(2);
+    expect(misplaced.stderr).toBe('flows status: --prune is not an option of status (it belongs to plan, apply).\nSee flows status --help.\n');
+    const unknown = await run(['plan', '--bogus']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toBe('flows plan: unknown option --bogus.\nSee flows plan --help.\n');
+    expect((await run(['validate', '--plan', 'x.json'])).stderr).toContain('flows validate: --plan is not an option of validate (it belongs to apply).');
+    expect((await run(['plan', '--out'])).stderr).toContain('flows plan: --out needs a value.');
+    expect((await run(['plan', '--json=yes'])).stderr).toContain('flows plan: --json is a switch and takes no value.');
+    expect((await run(['apply', '--update-strategy', 'fast'])).stderr).toContain('flows apply: --update-strategy takes replace or drain, not "fast".');
+    expect((await run(['apply', '--drain-timeout', '0'])).stderr).toContain('--drain-timeout expects a number of seconds greater than 0, not "0"');
+    expect((await run(['run'])).stderr).toContain('flows run: expects <flow>.');
+    expect((await run(['run', 'a', 'b'])).stderr).toContain('flows run: expects <flow> (unexpected: "b").');
+    expect((await run(['schema', 'extra'])).exitCode).toBe(2);
+    expect((await run(['--json'])).stderr).toContain('flows needs a command before its options (got --json).');
+  });
+
+  it('prints help per command, generated from the same definitions the parser reads', async () => {
+    for (const args of [['plan', '--help'], ['help', 'plan'], ['plan', '-h']]) {
+      const help = await run(args);
+      expect(help.exitCode).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: flows plan \[paths…\] \[options\]/);
+      expect(help.stdout).toContain('  --detailed-exitcode ');
+      expect(help.stdout).toContain('(env NIFI_URL)');
+      expect(help.stdout).not.toContain('--update-strategy');
+    }
+    const overview = await run(['--help']);
+    for (const command of ['validate', 'plan', 'apply', 'destroy', 'status', 'run', 'dag', 'export', 'schema']) expect(overview.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
 });
 
 describe('flows schema', () => {

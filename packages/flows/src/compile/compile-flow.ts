@@ -7,6 +7,7 @@ import { parameterContextName, type Flow, type GroupModel } from '../model/flow-
 import { componentAddress, connectionAddresses } from './addresses.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { expandTriggers } from './expand-triggers.ts';
+import { backoffMechanisms, loadBalanceCompressions, loadBalanceStrategies, prioritizers, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 
 export interface TypeCatalog {
   processorTypes: readonly ExtensionType[];
@@ -27,19 +28,6 @@ export interface CompiledFlow {
   /** Sensitive values read from the environment: never in the definition, pushed by apply through update requests. */
   sensitiveParameters: Record<string, string>;
 }
-
-const prioritizerClasses: Record<string, string> = {
-  'first-in-first-out': 'org.apache.nifi.prioritizer.FirstInFirstOutPrioritizer',
-  'newest-first': 'org.apache.nifi.prioritizer.NewestFlowFileFirstPrioritizer',
-  'oldest-first': 'org.apache.nifi.prioritizer.OldestFlowFileFirstPrioritizer',
-  'priority-attribute': 'org.apache.nifi.prioritizer.PriorityAttributePrioritizer',
-};
-const loadBalanceStrategies: Record<string, string> = {
-  none: 'DO_NOT_LOAD_BALANCE',
-  'round-robin': 'ROUND_ROBIN',
-  'single-node': 'SINGLE_NODE',
-  'partition-by-attribute': 'PARTITION_BY_ATTRIBUTE',
-};
 
 export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOptions = {}): CompiledFlow {
   const env = options.env ?? process.env;
@@ -127,13 +115,13 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
       properties: resolveProperties(processor.properties, `processor ${name}`),
       propertyDescriptors: serviceDescriptors(processor.properties),
       schedulingPeriod: processor.schedule.period,
-      schedulingStrategy: processor.schedule.strategy === 'cron' ? 'CRON_DRIVEN' : 'TIMER_DRIVEN',
+      schedulingStrategy: schedulingStrategies[processor.schedule.strategy],
       concurrentlySchedulableTaskCount: processor.schedule.concurrency,
       executionNode: 'ALL',
       autoTerminatedRelationships: processor.autoTerminate,
       retriedRelationships: processor.retry?.relationships ?? [],
       retryCount: processor.retry?.count ?? 10,
-      backoffMechanism: processor.retry?.backoff === 'yield' ? 'YIELD_PROCESSOR' : 'PENALIZE_FLOWFILE',
+      backoffMechanism: backoffMechanisms[processor.retry?.backoff ?? 'penalize'],
       maxBackoffPeriod: processor.retry?.maxBackoff ?? '10 mins',
       penaltyDuration: processor.penalty ?? '30 sec',
       yieldDuration: processor.yield ?? '1 sec',
@@ -199,9 +187,9 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
       backPressureObjectThreshold: connection.backPressure?.objects ?? 10_000,
       backPressureDataSizeThreshold: connection.backPressure?.size ?? '1 GB',
       flowFileExpiration: connection.expiration ?? '0 sec',
-      prioritizers: connection.prioritizers.map((prioritizer) => prioritizerClasses[prioritizer]!),
+      prioritizers: connection.prioritizers.map((prioritizer) => prioritizers[prioritizer]),
       loadBalanceStrategy: loadBalanceStrategies[connection.loadBalance],
-      loadBalanceCompression: 'DO_NOT_COMPRESS',
+      loadBalanceCompression: loadBalanceCompressions.none,
       bends: [],
       labelIndex: 1,
       zIndex: 0,

@@ -7,7 +7,7 @@ import { DataplatError } from '@dataplat/core';
 import { flattenTree, type NifiClient } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { drainFlow } from './drain.ts';
-import { renderComments } from './ownership.ts';
+import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type Inventory } from './inventory.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
 
@@ -30,7 +30,7 @@ export interface ApplyResult {
 }
 
 export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], options: ApplyOptions = {}): Promise<ApplyResult> {
-  const { plan, planned } = await planFlows(nifi, flows, options);
+  const { plan, planned, inventory } = await planFlows(nifi, flows, options);
   if (options.plan && options.plan.fingerprint !== plan.fingerprint) {
     throw new DataplatError({
       code: 'FLOWS_STALE_PLAN',
@@ -49,20 +49,22 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     }
     if (flowPlan.action === 'delete') {
       report(flowPlan.flow, 'delete');
-      await nifi.processGroups.delete(flowPlan.groupId!);
-      const context = await nifi.parameterContexts.findByName(flowPlan.flow);
-      if (context) await nifi.parameterContexts.delete(context.id);
+      await destroyManagedFlow(nifi, inventory.managed.find((managed) => managed.groupId === flowPlan.groupId)!);
       applied.push({ flow: flowPlan.flow, action: 'delete', groupId: flowPlan.groupId });
       continue;
     }
     const target = planned.get(flowPlan.flow)!;
     let groupId = flowPlan.groupId;
-    // Until the parameters are pushed, the group's marker says the secrets are pending: if apply dies
-    // in between, the next run sees them as changed and pushes them (instead of trusting the marker).
-    const pending = { ...target.definition, flowContents: { ...target.definition.flowContents!, comments: renderComments(target.flow.description, { ...target.marker, sensitiveHash: 'pending' }) } };
+    let marker = target.marker;
     if (flowPlan.action === 'create') {
       report(flowPlan.flow, 'upload');
-      groupId = (await nifi.processGroups.upload(parentGroupId, pending, { name: target.flow.name })).id;
+      // Until the parameters are pushed, the group's marker says the secrets are pending: if apply dies
+      // in between, the next run sees them as changed and pushes them (instead of trusting the marker).
+      const pending = structuredClone(target.definition);
+      markDefinition(pending, target.flow.description, withSecretsPending(marker));
+      const uploaded = await nifi.processGroups.upload(parentGroupId, pending, { name: target.flow.name });
+      groupId = uploaded.id;
+      marker = { ...marker, ...(boundContext(uploaded) ? { parameterContext: boundContext(uploaded) } : {}) };
     } else if (flowPlan.components.length > 0 || flowPlan.markerChanged) {
       if (options.updateStrategy === 'drain' && flowPlan.components.length > 0) {
         report(flowPlan.flow, 'drain');
@@ -76,7 +78,12 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     // name may exist already): push them here — all of them for a new group.
     const contextName = parameterContextName(target.flow);
     const declared = target.definition.parameterContexts?.[contextName]?.parameters ?? [];
-    const context = flowPlan.action === 'create' || flowPlan.parameters.length > 0 ? await nifi.parameterContexts.findByName(contextName) : undefined;
+    const context =
+      flowPlan.action === 'create' && marker.parameterContext
+        ? await nifi.parameterContexts.get(marker.parameterContext.id)
+        : flowPlan.action === 'create' || flowPlan.parameters.length > 0
+          ? await nifi.parameterContexts.findByName(contextName)
+          : undefined;
     const liveValues = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter?.value ?? null]));
     const toSet =
       flowPlan.action === 'create'
@@ -97,10 +104,12 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       });
     }
     const group = await nifi.processGroups.get(groupId!);
-    // Replace doesn't touch the group's own comments: keep the ownership marker current.
-    if (group.component.comments !== target.definition.flowContents!.comments) {
-      await nifi.processGroups.update(group, { comments: target.definition.flowContents!.comments ?? '' });
-    }
+    // Adopting a group takes over the context it is bound to as well (destroy may then delete it).
+    if (flowPlan.action === 'update' && !existingMarker(inventory, groupId) && boundContext(group)) await claimContext(nifi, boundContext(group)!.id);
+    // Replace doesn't touch the group's own comments: keep the ownership marker current, naming the
+    // context the group is bound to now.
+    const comments = renderComments(target.flow.description, { ...marker, ...(boundContext(group) ? { parameterContext: boundContext(group) } : {}) });
+    if (group.component.comments !== comments) await nifi.processGroups.update(group, { comments });
     if (flowPlan.action === 'create' || flowPlan.runState.length > 0 || flowPlan.components.length > 0) {
       report(flowPlan.flow, 'enable services');
       await nifi.processGroups.enableControllerServices(groupId!);
@@ -134,4 +143,9 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     applied.push({ flow: flowPlan.flow, action: flowPlan.action, groupId });
   }
   return { plan, applied };
+}
+
+/** The marker the group had when the plan was made (undefined for a new or adopted group). */
+function existingMarker(inventory: Inventory, groupId: string | undefined) {
+  return inventory.groups.find((group) => group.groupId === groupId)?.marker;
 }

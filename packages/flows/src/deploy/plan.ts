@@ -3,12 +3,12 @@
 // from, so applying a saved plan after NiFi or the code changed is refused.
 import { DataplatError } from '@dataplat/core';
 import type { AirflowClient } from '@dataplat/airflow';
-import type { FlowDefinition, NifiClient } from '@dataplat/nifi';
+import type { FlowDefinition, NifiClient, ParameterContextEntity } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
-import { flowId, readMarker, renderComments, sensitiveHash, sha256, type OwnershipMarker } from './ownership.ts';
+import { ambiguousFlow, boundContext, markDefinition, newMarker, readInventory, sensitiveHash, sha256, type Inventory, type InventoryGroup, type OwnershipMarker } from './inventory.ts';
 
 export interface PlanOptions {
   /** Process group that holds the managed flows. Default `root`. */
@@ -59,23 +59,18 @@ export interface PlannedFlow {
 export interface PlanResult {
   plan: Plan;
   planned: Map<string, PlannedFlow>;
+  /** The managed flows under the parent as the plan saw them (apply --prune destroys through it). */
+  inventory: Inventory;
 }
 
 export async function planFlows(nifi: NifiClient, flows: readonly Flow[], options: PlanOptions = {}): Promise<PlanResult> {
   const parentGroupId = options.parentGroupId ?? 'root';
   const catalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
-  const parent = await nifi.processGroups.flow(parentGroupId);
-  const managed = new Map<string, { id: string; marker: OwnershipMarker | undefined; comments: string }>();
-  for (const group of parent.contents.processGroups) {
-    const marker = readMarker(group.component.comments);
-    const name = marker?.flow ?? group.component.name ?? '';
-    if (marker || flows.some((flow) => flow.name === name)) {
-      if (managed.has(name)) {
-        throw new DataplatError({ code: 'FLOWS_AMBIGUOUS_GROUP', message: `Several process groups under ${parentGroupId} claim flow "${name}".`, hint: 'Delete or rename the extra groups in NiFi.' });
-      }
-      managed.set(name, { id: group.id, marker, comments: group.component.comments ?? '' });
-    }
-  }
+  const inventory = await readInventory(nifi, parentGroupId);
+  const claimed = claimedGroups(inventory, flows);
+  // One read of the parameter contexts serves every flow whose values are diffed (none when all are new).
+  let contexts: Promise<ParameterContextEntity[]> | undefined;
+  const parameterContexts = () => (contexts ??= nifi.parameterContexts.list());
 
   const assetIds = await resolveAssetIds(flows, options.airflow);
   const fingerprintParts: string[] = [];
@@ -84,12 +79,13 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   for (const flow of flows) {
     const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env, assetIds });
     const definitionHash = sha256(JSON.stringify(compiled.definition));
-    const marker: OwnershipMarker = { formatVersion: 1, flow: flow.name, id: flowId(flow.name), definitionHash, sensitiveHash: sensitiveHash(flow.name, compiled.sensitiveParameters) };
-    compiled.definition.flowContents!.comments = renderComments(flow.description, marker);
+    const existing = claimed.get(flow.name);
+    // The context the group is bound to now; for a new group apply records it after the upload.
+    const marker = newMarker(flow.name, definitionHash, compiled.sensitiveParameters, existing ? boundContext(existing.group) : undefined);
+    markDefinition(compiled.definition, flow.description, marker);
     planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker });
     fingerprintParts.push(definitionHash, marker.sensitiveHash);
 
-    const existing = managed.get(flow.name);
     if (!existing) {
       plans.push({ flow: flow.name, action: 'create', components: [], parameters: [], runState: [], markerChanged: true });
       continue;
@@ -101,22 +97,23 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
         hint: 'Rename one of them, or take the group over with --adopt (its contents will be replaced by the code).',
       });
     }
-    const live = await nifi.processGroups.download(existing.id);
+    const live = await nifi.processGroups.download(existing.groupId);
     fingerprintParts.push(sha256(JSON.stringify(live.flowContents)));
     const components = diffDefinitions(compiled.definition, live);
-    const parameters = await parameterChanges(nifi, flow, compiled.definition, compiled.sensitiveParameters, existing.marker);
-    const runState = await runStateChanges(nifi, flow, existing.id);
+    const context = (await parameterContexts()).find((candidate) => candidate.component.name === parameterContextName(flow));
+    const parameters = parameterChanges(flow, compiled.definition, compiled.sensitiveParameters, existing.marker, context);
+    const runState = await runStateChanges(nifi, flow, existing.groupId);
     fingerprintParts.push(JSON.stringify(runState));
-    const markerChanged = !existing.marker || existing.marker.definitionHash !== definitionHash;
+    const markerChanged = !existing.marker || existing.marker.definitionHash !== definitionHash || (existing.group.component?.comments ?? '') !== compiled.definition.flowContents!.comments;
     const changed = components.length > 0 || parameters.length > 0 || runState.length > 0 || markerChanged;
-    plans.push({ flow: flow.name, action: changed ? 'update' : 'no-op', groupId: existing.id, components, parameters, runState, markerChanged });
+    plans.push({ flow: flow.name, action: changed ? 'update' : 'no-op', groupId: existing.groupId, components, parameters, runState, markerChanged });
   }
 
   const orphans: string[] = [];
-  for (const [name, group] of managed) {
-    if (flows.some((flow) => flow.name === name) || !group.marker) continue;
-    if (options.prune) plans.push({ flow: name, action: 'delete', groupId: group.id, components: [], parameters: [], runState: [], markerChanged: false });
-    else orphans.push(name);
+  for (const managed of inventory.managed) {
+    if (flows.some((flow) => flow.name === managed.flow)) continue;
+    if (options.prune) plans.push({ flow: managed.flow, action: 'delete', groupId: managed.groupId, components: [], parameters: [], runState: [], markerChanged: false });
+    else orphans.push(managed.flow);
   }
   const plan: Plan = {
     formatVersion: '1',
@@ -125,7 +122,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     flows: plans,
     orphans,
   };
-  return { plan, planned };
+  return { plan, planned, inventory };
 }
 
 /** Airflow's id of every asset that an asset-event trigger names (they are compiled into the flow). */
@@ -148,18 +145,16 @@ export function hasChanges(plan: Plan): boolean {
   return plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
 }
 
-async function parameterChanges(
-  nifi: NifiClient,
+function parameterChanges(
   flow: Flow,
   definition: FlowDefinition,
   sensitive: Record<string, string>,
   marker: OwnershipMarker | undefined,
-): Promise<FieldChange[]> {
+  context: ParameterContextEntity | undefined,
+): FieldChange[] {
   const changes: FieldChange[] = [];
-  const contextName = parameterContextName(flow);
-  const context = await nifi.parameterContexts.findByName(contextName);
   const live = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter]));
-  for (const parameter of definition.parameterContexts?.[contextName]?.parameters ?? []) {
+  for (const parameter of definition.parameterContexts?.[parameterContextName(flow)]?.parameters ?? []) {
     const current = live.get(parameter.name);
     if (parameter.sensitive) continue;
     if (!current || (current.value ?? null) !== (parameter.value ?? null)) changes.push({ field: `parameters.${parameter.name}`, before: current?.value ?? null, after: parameter.value ?? null });
@@ -169,6 +164,22 @@ async function parameterChanges(
     for (const name of Object.keys(sensitive)) changes.push({ field: `parameters.${name}`, before: '(sensitive)', after: '(sensitive)' });
   }
   return changes;
+}
+
+/**
+ * The group each flow of the code maps to: its managed group, or (for --adopt) an unmanaged group of
+ * that name. Several groups claiming one flow are an error naming them.
+ */
+function claimedGroups(inventory: Inventory, flows: readonly Flow[]): Map<string, InventoryGroup> {
+  const claims = new Map<string, InventoryGroup[]>();
+  for (const group of inventory.groups) {
+    const name = group.marker?.flow ?? group.name;
+    if (group.marker || flows.some((flow) => flow.name === name)) claims.set(name, [...(claims.get(name) ?? []), group]);
+  }
+  for (const [name, groups] of claims) {
+    if (groups.length > 1) throw ambiguousFlow(name, inventory.parentGroupId, groups.map((group) => group.groupId));
+  }
+  return new Map([...claims].map(([name, [group]]) => [name, group!]));
 }
 
 async function runStateChanges(nifi: NifiClient, flow: Flow, groupId: string): Promise<FieldChange[]> {

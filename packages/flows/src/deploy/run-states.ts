@@ -2,13 +2,14 @@
 // their path in the flow (`receive`, `enrich/lookup` for a processor of child group `enrich`).
 import type { GroupTree } from '@dataplat/nifi';
 import type { GroupModel } from '../model/flow-schema.ts';
+import { runStates } from '../model/nifi-vocabulary.ts';
 
-export type RunState = 'RUNNING' | 'STOPPED' | 'DISABLED';
+export type RunState = (typeof runStates)[keyof typeof runStates];
 
 export function wantedRunStates(group: GroupModel, prefix = ''): Map<string, RunState> {
   const states = new Map<string, RunState>();
   for (const [name, processor] of Object.entries(group.processors)) {
-    states.set(`${prefix}${name}`, processor.state === 'running' ? 'RUNNING' : processor.state === 'disabled' ? 'DISABLED' : 'STOPPED');
+    states.set(`${prefix}${name}`, runStates[processor.state]);
   }
   for (const child of group.groups) for (const [path, state] of wantedRunStates(child, `${prefix}${child.name}/`)) states.set(path, state);
   return states;

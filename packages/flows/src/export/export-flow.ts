@@ -10,8 +10,9 @@ import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchem
 import { stringify } from 'yaml';
 import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
-import { readMarker } from '../deploy/ownership.ts';
+import { descriptionOf } from '../deploy/inventory.ts';
 import type { FlowInput } from '../model/flow-schema.ts';
+import { backoffMechanisms, dslWordOf, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 
 export interface ExportResult {
   flow: FlowInput;
@@ -35,14 +36,6 @@ interface GroupInput {
   funnels?: string[];
   groups?: GroupInput[];
 }
-
-const prioritizerNames: Record<string, string> = {
-  'org.apache.nifi.prioritizer.FirstInFirstOutPrioritizer': 'first-in-first-out',
-  'org.apache.nifi.prioritizer.NewestFlowFileFirstPrioritizer': 'newest-first',
-  'org.apache.nifi.prioritizer.OldestFlowFileFirstPrioritizer': 'oldest-first',
-  'org.apache.nifi.prioritizer.PriorityAttributePrioritizer': 'priority-attribute',
-};
-const loadBalanceNames: Record<string, string> = { DO_NOT_LOAD_BALANCE: 'none', ROUND_ROBIN: 'round-robin', SINGLE_NODE: 'single-node', PARTITION_BY_ATTRIBUTE: 'partition-by-attribute' };
 
 export async function exportFlow(nifi: NifiClient, groupId: string): Promise<ExportResult> {
   const [group, definition, tree, services, processorTypes, controllerServiceTypes] = await Promise.all([
@@ -127,8 +120,8 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
     processorsOut[name] = {
       type: shortType(exporter.processorTypes, 'processor', processor),
       ...nonEmpty('properties', exportProperties(processor, exporter.live.get(processor.instanceIdentifier ?? ''), serviceNames, `${address}/processors/${name}`, warnings)),
-      ...(processor.schedulingStrategy !== 'TIMER_DRIVEN' || processor.schedulingPeriod !== '0 sec' || processor.concurrentlySchedulableTaskCount !== 1
-        ? { schedule: { strategy: processor.schedulingStrategy === 'CRON_DRIVEN' ? ('cron' as const) : ('timer' as const), period: processor.schedulingPeriod ?? '0 sec', concurrency: processor.concurrentlySchedulableTaskCount ?? 1 } }
+      ...(processor.schedulingStrategy !== schedulingStrategies.timer || processor.schedulingPeriod !== '0 sec' || processor.concurrentlySchedulableTaskCount !== 1
+        ? { schedule: { strategy: dslWordOf(schedulingStrategies, processor.schedulingStrategy) ?? 'timer', period: processor.schedulingPeriod ?? '0 sec', concurrency: processor.concurrentlySchedulableTaskCount ?? 1 } }
         : {}),
       ...nonEmpty('autoTerminate', [...(processor.autoTerminatedRelationships ?? [])].sort()),
       ...((processor.retriedRelationships ?? []).length
@@ -136,14 +129,14 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
             retry: {
               relationships: [...processor.retriedRelationships!].sort(),
               count: processor.retryCount ?? 10,
-              backoff: String(processor.backoffMechanism) === 'YIELD_PROCESSOR' ? ('yield' as const) : ('penalize' as const),
+              backoff: dslWordOf(backoffMechanisms, processor.backoffMechanism) ?? 'penalize',
               maxBackoff: processor.maxBackoffPeriod ?? '10 mins',
             },
           }
         : {}),
       ...(processor.penaltyDuration && processor.penaltyDuration !== '30 sec' ? { penalty: processor.penaltyDuration } : {}),
       ...(processor.yieldDuration && processor.yieldDuration !== '1 sec' ? { yield: processor.yieldDuration } : {}),
-      ...(processor.scheduledState === 'DISABLED' || state === 'DISABLED' ? { state: 'disabled' as const } : state === 'RUNNING' ? {} : { state: 'stopped' as const }),
+      ...exportRunState(processor.scheduledState === 'DISABLED' ? 'DISABLED' : state),
       ...(processor.comments ? { comments: processor.comments } : {}),
     };
   }
@@ -201,8 +194,8 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
           ? { backPressure: { objects: connection.backPressureObjectThreshold ?? 10_000, size: connection.backPressureDataSizeThreshold ?? '1 GB' } }
           : {}),
         ...(connection.flowFileExpiration && connection.flowFileExpiration !== '0 sec' ? { expiration: connection.flowFileExpiration } : {}),
-        ...nonEmpty('prioritizers', (connection.prioritizers ?? []).map((prioritizer) => prioritizerNames[prioritizer] ?? prioritizer) as Array<'first-in-first-out'>),
-        ...(connection.loadBalanceStrategy && String(connection.loadBalanceStrategy) !== 'DO_NOT_LOAD_BALANCE' ? { loadBalance: loadBalanceNames[String(connection.loadBalanceStrategy)] as 'round-robin' } : {}),
+        ...nonEmpty('prioritizers', exportPrioritizers(connection.prioritizers ?? [], address, warnings)),
+        ...exportLoadBalance(connection.loadBalanceStrategy, address, warnings),
       },
     }));
   const addresses = connectionAddresses(address, connections.map(({ model }) => model));
@@ -275,12 +268,26 @@ async function exportParameters(nifi: NifiClient, contextId: string | undefined,
   return { ...(context.component.name !== flowName ? { parameterContext: context.component.name! } : {}), ...(Object.keys(parameters).length ? { parameters } : {}) };
 }
 
-/** A group's description without an ownership marker (re-exporting a managed group). */
-function descriptionOf(comments: string | undefined): string | undefined {
-  if (!comments) return undefined;
-  if (!readMarker(comments)) return comments;
-  const at = comments.lastIndexOf('managed-by: dataplat-flows');
-  return comments.slice(0, at).trim() || undefined;
+/** Prioritizer classes → DSL words; a class the DSL has no word for is reported, not written. */
+function exportPrioritizers(classes: readonly string[], address: string, warnings: string[]): Array<keyof typeof prioritizers> {
+  return classes.flatMap((className) => {
+    const word = dslWordOf(prioritizers, className);
+    if (!word) warnings.push(`${address}: prioritizer ${className} has no DSL name and was left out (known: ${Object.keys(prioritizers).join(', ')}).`);
+    return word ? [word] : [];
+  });
+}
+
+/** `state` when it isn't the DSL's default (running); anything NiFi calls neither running nor disabled is stopped. */
+function exportRunState(nifiState: string | undefined): { state?: keyof typeof runStates } {
+  const word = dslWordOf(runStates, nifiState) ?? 'stopped';
+  return word === 'running' ? {} : { state: word };
+}
+
+/** `loadBalance` when it isn't NiFi's default. */
+function exportLoadBalance(strategy: string | undefined, address: string, warnings: string[]): { loadBalance?: keyof typeof loadBalanceStrategies } {
+  const word = dslWordOf(loadBalanceStrategies, strategy);
+  if (strategy && !word) warnings.push(`${address}: load-balance strategy ${strategy} has no DSL name and was left out.`);
+  return word && word !== 'none' ? { loadBalance: word } : {};
 }
 
 function sortByName<Item extends { name?: string; identifier?: string }>(items: readonly Item[]): Item[] {

@@ -1,6 +1,7 @@
 // The one schema of the flows DSL: YAML files and defineFlow() are both checked against it, and it is
 // exported as JSON Schema for editor completion. Unknown keys are errors (a typo is never ignored).
 import * as z from 'zod';
+import { backoffMechanisms, dslWords, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from './nifi-vocabulary.ts';
 
 /**
  * Names are how components refer to each other: anything readable, except `/` (it addresses a port of
@@ -37,7 +38,7 @@ const processor = z.strictObject({
   properties: properties.default({}),
   schedule: z
     .strictObject({
-      strategy: z.enum(['timer', 'cron']).default('timer').describe('Timer-driven (every period) or cron-driven (a Quartz expression).'),
+      strategy: z.enum(dslWords(schedulingStrategies)).default('timer').describe('Timer-driven (every period) or cron-driven (a Quartz expression).'),
       period: z.string().default('0 sec').describe('A duration for timer scheduling, a Quartz expression for cron.'),
       concurrency: z.number().int().min(1).max(1000).default(1).describe('Concurrent tasks.'),
     })
@@ -48,14 +49,14 @@ const processor = z.strictObject({
     .strictObject({
       relationships: z.array(z.string().min(1)).min(1).describe('Relationships whose flowfiles are retried before they are routed.'),
       count: z.number().int().min(1).max(100).default(10).describe('Attempts before routing to the relationship.'),
-      backoff: z.enum(['penalize', 'yield']).default('penalize').describe('Penalize the flowfile, or yield the processor, between attempts.'),
+      backoff: z.enum(dslWords(backoffMechanisms)).default('penalize').describe('Penalize the flowfile, or yield the processor, between attempts.'),
       maxBackoff: duration.default('10 mins').describe('Longest wait between attempts.'),
     })
     .optional()
     .describe('NiFi retries of failed relationships.'),
   penalty: duration.optional().describe('Penalty duration (NiFi default 30 sec).'),
   yield: duration.optional().describe('Yield duration (NiFi default 1 sec).'),
-  state: z.enum(['running', 'stopped', 'disabled']).default('running').describe('What apply leaves it in; `flows run` triggers stopped sources once.'),
+  state: z.enum(dslWords(runStates)).default('running').describe('What apply leaves it in; `flows run` triggers stopped sources once.'),
   comments: z.string().optional().describe('Comments shown in NiFi.'),
 });
 
@@ -71,8 +72,8 @@ const connection = z.strictObject({
     .optional()
     .describe('When the queue stops its source.'),
   expiration: duration.optional().describe('Flowfiles older than this are dropped from the queue.'),
-  prioritizers: z.array(z.enum(['first-in-first-out', 'newest-first', 'oldest-first', 'priority-attribute'])).default([]).describe('Queue order.'),
-  loadBalance: z.enum(['none', 'round-robin', 'single-node', 'partition-by-attribute']).default('none').describe('How a cluster spreads the queue over nodes.'),
+  prioritizers: z.array(z.enum(dslWords(prioritizers))).default([]).describe('Queue order.'),
+  loadBalance: z.enum(dslWords(loadBalanceStrategies)).default('none').describe('How a cluster spreads the queue over nodes.'),
 });
 
 /** Names of flow parameters (not values), so Airflow's address and credentials stay out of the code. */

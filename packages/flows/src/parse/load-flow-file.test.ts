@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatGithub, formatHuman, formatJson } from '../diagnostics/format.ts';
+import { formatGithub, formatHuman, formatJson } from '../cli/views/diagnostics.ts';
 import { loadFlowFile, maxFlowFileBytes } from './load-flow-file.ts';
 
 const fixtures = join(import.meta.dirname, '__fixtures__', 'invalid');

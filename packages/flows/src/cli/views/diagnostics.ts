@@ -1,4 +1,6 @@
-import type { Diagnostic } from './diagnostic.ts';
+// How diagnostics read: compiler-style text with a code frame for people, GitHub annotations for pull
+// requests, and versioned JSON for tools (`flows validate --format`; also exported for library users).
+import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 
 /** A compiler-style report with the offending line and a caret, 1 line of context either side. */
 export function formatHuman(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, options: { color?: boolean } = {}): string {

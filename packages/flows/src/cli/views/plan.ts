@@ -1,5 +1,8 @@
-import type { FieldChange } from '../deploy/diff.ts';
-import type { Plan } from '../deploy/plan.ts';
+// How a plan reads for people, Terraform-style: one block per flow, one line per change, a summary
+// (`--json` prints the Plan object itself, whose formatVersion says how to read it).
+import type { FieldChange } from '../../deploy/diff.ts';
+import type { ApplyResult } from '../../deploy/apply.ts';
+import type { Plan } from '../../deploy/plan.ts';
 
 const symbols = { create: '+', update: '~', delete: '-', 'no-op': ' ' } as const;
 
@@ -21,4 +24,10 @@ export function formatPlan(plan: Plan): string {
   const count = (action: string) => plan.flows.filter((flowPlan) => flowPlan.action === action).length;
   lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged.`);
   return lines.join('\n');
+}
+
+/** What apply did: the plan it carried out and a one-line summary. */
+export function formatApplied(result: ApplyResult): string {
+  const changed = result.applied.filter((entry) => entry.action !== 'no-op').length;
+  return `${formatPlan(result.plan)}\n${changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.'}`;
 }

@@ -1,0 +1,82 @@
+// What a command's options are, declared as data: parsing, validation, `flows <command> --help` and the
+// generated CLI reference all read these declarations, so they cannot drift apart. The option sets that
+// several commands share (where NiFi and Airflow are, --json) are declared once here.
+
+/** A boolean switch: `--prune`. */
+export interface FlagOption {
+  kind: 'flag';
+  description: string;
+  short?: string | undefined;
+}
+
+/** An option with a value: `--out <file>`; `convert` validates and types it (throwing UsageError). */
+export interface ValueOption<Value = string> {
+  kind: 'value';
+  placeholder: string;
+  description: string;
+  /** The environment variable that sets it when the flag is absent (for help only; connections.ts reads them). */
+  env?: string | undefined;
+  /** The only values accepted. */
+  choices?: readonly string[] | undefined;
+  convert?: ((raw: string) => Value) | undefined;
+}
+
+export type OptionSpec = FlagOption | ValueOption<unknown>;
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** The typed values of parsed options: flags are booleans, values are their converted type or undefined. */
+export type OptionValues<Specs extends OptionSpecs> = {
+  [Name in keyof Specs]: Specs[Name] extends FlagOption ? boolean : Specs[Name] extends ValueOption<infer Value> ? Value | undefined : never;
+};
+
+/** A usage mistake (unknown option, bad value, missing argument): exit 2 with a pointer to --help. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  static isInstance(error: unknown): error is UsageError {
+    return error instanceof Error && error.name === 'UsageError';
+  }
+}
+
+export const flag = (description: string): FlagOption => ({ kind: 'flag', description });
+type ValueExtras = Pick<ValueOption, 'env' | 'choices'>;
+
+/** An option whose value is a string. */
+export function value(placeholder: string, description: string, extras: ValueExtras = {}): ValueOption<string> {
+  return { kind: 'value', placeholder, description, ...extras };
+}
+
+/** An option whose value `convert` checks and types (it throws UsageError's text for a bad value). */
+export function convertedValue<Value>(placeholder: string, description: string, convert: (raw: string) => Value, extras: ValueExtras = {}): ValueOption<Value> {
+  return { kind: 'value', placeholder, description, convert, ...extras };
+}
+
+/** A number of seconds > 0, returned in milliseconds. */
+export function seconds(raw: string): number {
+  const parsed = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(parsed > 0)) throw new Error(`expects a number of seconds greater than 0, not "${raw}"`);
+  return parsed * 1000;
+}
+
+export const jsonOption = { json: flag('machine-readable output on stdout (no progress, no colour)') } as const;
+
+export const configOption = { config: value('file', 'read nifi/airflow {url, username, caFile} and parent from this YAML file (default: flows.config.yaml if present)') } as const;
+
+export const parentOption = { parent: value('id', 'process group that holds the managed flows (default root; or parent in the config file)') } as const;
+
+export const nifiOptions = {
+  'nifi-url': value('url', 'NiFi REST API root, e.g. https://nifi:8443/nifi-api', { env: 'NIFI_URL' }),
+  'nifi-username': value('user', 'NiFi login user', { env: 'NIFI_USERNAME' }),
+  'nifi-password': value('password', 'NiFi login password; the environment variable is safer (flags show in ps)', { env: 'NIFI_PASSWORD' }),
+  'nifi-ca-file': value('pem', 'CA certificate to trust for NiFi over HTTPS (verification is always on)', { env: 'NIFI_CA_FILE' }),
+  ...parentOption,
+  ...configOption,
+} as const;
+
+export const airflowOptions = {
+  'airflow-url': value('url', 'Airflow API server; plan/apply resolve asset-event triggers there', { env: 'AIRFLOW_URL' }),
+  'airflow-username': value('user', 'Airflow login user', { env: 'AIRFLOW_USERNAME' }),
+  'airflow-password': value('password', 'Airflow login password; the environment variable is safer (flags show in ps)', { env: 'AIRFLOW_PASSWORD' }),
+  'airflow-ca-file': value('pem', 'CA certificate to trust for Airflow over HTTPS', { env: 'AIRFLOW_CA_FILE' }),
+} as const;
+
+export const environmentOption = { env: value('name', "apply the flows' environment overlay <name> (environments.<name> in the flow files)") } as const;

@@ -1,0 +1,69 @@
+// `flows apply [paths…]`: converges NiFi to the flow files; with --plan, only when the saved plan still
+// matches NiFi and the files (otherwise it is refused and nothing changes).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DataplatError } from '@dataplat/core';
+import { applyFlows } from '../../deploy/apply.ts';
+import type { Plan } from '../../deploy/plan.ts';
+import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, seconds, value } from '../arguments/options.ts';
+import { withFlowTarget } from '../connections.ts';
+import { loadValidFlowFiles } from '../load-files.ts';
+import { formatApplied } from '../views/plan.ts';
+import { defineCommand } from './command.ts';
+
+export const applyCommand = defineCommand({
+  name: 'apply',
+  summary: 'converge NiFi to the flow files',
+  positionals: { synopsis: '[paths…]', min: 0, max: Number.POSITIVE_INFINITY },
+  description:
+    'Creates new flows, replaces changed ones in place (queues stay), pushes parameters, enables services and starts what the code says runs. A flow with nothing to change gets no mutating request. ' +
+    'Managed flows missing from the files are only deleted with --prune.',
+  options: {
+    ...environmentOption,
+    prune: flag('delete managed flows that are no longer in the files'),
+    adopt: flag('take over unmanaged process groups named like a flow, in place'),
+    plan: value('file', 'apply a saved plan (flows plan --out); refused if NiFi or the files changed since'),
+    'update-strategy': convertedValue(
+      'strategy',
+      'replace (default: NiFi stops, updates and restarts what changes; queues stay) or drain (stop the sources, wait until nothing is queued, then update)',
+      (raw): 'replace' | 'drain' => (raw === 'drain' ? 'drain' : 'replace'),
+      { choices: ['replace', 'drain'] },
+    ),
+    'drain-timeout': convertedValue('seconds', 'with --update-strategy drain: how long to wait for a flow to drain (default 300); then nothing is updated', seconds),
+    ...jsonOption,
+    ...nifiOptions,
+    ...airflowOptions,
+  },
+  examples: ['flows apply --plan plan.json', 'flows apply flows/ --update-strategy drain --drain-timeout 600'],
+  async run({ options, positionals }, { io, view }) {
+    const saved = options.plan ? await readSavedPlan(resolve(io.cwd, options.plan)) : undefined;
+    return withFlowTarget(options, io, 'No NiFi to apply to', async ({ nifi, airflow, parentGroupId }) => {
+      const loaded = await loadValidFlowFiles(positionals, io.cwd, io.stderr, 'nothing was sent to NiFi');
+      if (!loaded) return 1;
+      const result = await applyFlows(nifi, loaded.flows, {
+        parentGroupId,
+        environment: options.env,
+        env: io.env,
+        prune: options.prune,
+        adopt: options.adopt,
+        airflow,
+        plan: saved,
+        updateStrategy: options['update-strategy'],
+        drainTimeoutMs: options['drain-timeout'],
+        onProgress: ({ flow, step }) => view.progress(`${flow}: ${step}`),
+      });
+      view.result(result, () => formatApplied(result));
+      return 0;
+    });
+  },
+});
+
+async function readSavedPlan(file: string): Promise<Plan> {
+  try {
+    const plan = JSON.parse(await readFile(file, 'utf8')) as Plan;
+    if (plan.formatVersion !== '1' || typeof plan.fingerprint !== 'string') throw new Error('it is not a plan written by flows plan --out');
+    return plan;
+  } catch (error) {
+    throw new DataplatError({ code: 'FLOWS_PLAN_FILE', message: `Cannot use the saved plan ${file}: ${(error as Error).message}`, hint: 'Write it with flows plan --out <file>.', cause: error });
+  }
+}

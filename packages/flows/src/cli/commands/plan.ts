@@ -1,0 +1,38 @@
+// `flows plan [paths…]`: what apply would change in NiFi, read-only; --out saves it for `apply --plan`.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { hasChanges, planFlows } from '../../deploy/plan.ts';
+import { airflowOptions, environmentOption, flag, jsonOption, nifiOptions, value } from '../arguments/options.ts';
+import { withFlowTarget } from '../connections.ts';
+import { loadValidFlowFiles } from '../load-files.ts';
+import { formatPlan } from '../views/plan.ts';
+import { defineCommand } from './command.ts';
+
+export const planCommand = defineCommand({
+  name: 'plan',
+  summary: 'show what apply would change in NiFi (read-only)',
+  positionals: { synopsis: '[paths…]', min: 0, max: Number.POSITIVE_INFINITY },
+  description: 'Compiles the flows of the paths (default ./flows) and compares them with the managed process groups under the parent: components, parameters (sensitive ones masked) and run states. Nothing is changed.',
+  options: {
+    ...environmentOption,
+    prune: flag('also plan to delete managed flows that are no longer in the files'),
+    adopt: flag('take over unmanaged process groups named like a flow (see flows export)'),
+    out: value('file', 'also write the plan as JSON, for apply --plan'),
+    'detailed-exitcode': flag('exit 0 without changes, 2 with changes'),
+    ...jsonOption,
+    ...nifiOptions,
+    ...airflowOptions,
+  },
+  examples: ['NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json'],
+  async run({ options, positionals }, { io, view }) {
+    return withFlowTarget(options, io, 'No NiFi to plan against', async ({ nifi, airflow, parentGroupId }) => {
+      const loaded = await loadValidFlowFiles(positionals, io.cwd, io.stderr, 'nothing was sent to NiFi');
+      if (!loaded) return 1;
+      view.progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
+      const { plan } = await planFlows(nifi, loaded.flows, { parentGroupId, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow });
+      if (options.out) await writeFile(resolve(io.cwd, options.out), `${JSON.stringify(plan, null, 2)}\n`);
+      view.result(plan, () => formatPlan(plan));
+      return options['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
+    });
+  },
+});

@@ -1,0 +1,38 @@
+// `flows status [flow…]`: the managed flows under the parent with their run state, queued flowfiles and
+// bulletin counts.
+import { findManagedFlow, readInventory } from '../../deploy/inventory.ts';
+import { jsonOption, nifiOptions } from '../arguments/options.ts';
+import { withNifi } from '../connections.ts';
+import { formatStatus, type FlowStatus } from '../views/flows.ts';
+import { defineCommand } from './command.ts';
+
+export const statusCommand = defineCommand({
+  name: 'status',
+  summary: 'list the managed flows in NiFi: state, queued flowfiles, bulletins',
+  positionals: { synopsis: '[flow…]', min: 0, max: Number.POSITIVE_INFINITY },
+  description: 'Without names, every managed flow under the parent; with names, just those (an unknown name is an error).',
+  options: { ...jsonOption, ...nifiOptions },
+  examples: ['flows status', 'flows status iot-sensors --json'],
+  async run({ options, positionals }, { io, view }) {
+    return withNifi(options, io, 'No NiFi to read the status from', async (nifi, { parentGroupId }) => {
+      const inventory = await readInventory(nifi, parentGroupId);
+      const flows = positionals.length > 0 ? positionals.map((name) => findManagedFlow(inventory, name)) : inventory.managed;
+      const rows: FlowStatus[] = [];
+      for (const { flow, groupId, group } of flows) {
+        const snapshot = await nifi.processGroups.status(groupId);
+        const bulletins = await nifi.bulletins({ groupId });
+        rows.push({
+          flow,
+          groupId,
+          running: group.runningCount ?? 0,
+          stopped: group.stoppedCount ?? 0,
+          invalid: group.invalidCount ?? 0,
+          queued: snapshot.flowFilesQueued ?? 0,
+          bulletins: bulletins.length,
+        });
+      }
+      view.result(rows, () => formatStatus(rows));
+      return 0;
+    });
+  },
+});

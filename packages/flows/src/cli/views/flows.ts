@@ -1,0 +1,36 @@
+// How the results of status, run and destroy read for people (with --json the objects themselves are printed).
+import type { RunOnceReport } from '@dataplat/nifi';
+import type { DestroyedFlow } from '../../deploy/inventory.ts';
+
+export interface FlowStatus {
+  flow: string;
+  groupId: string;
+  running: number;
+  stopped: number;
+  invalid: number;
+  queued: number;
+  bulletins: number;
+}
+
+export function formatStatus(rows: readonly FlowStatus[]): string {
+  if (rows.length === 0) return 'No managed flows.';
+  return rows.map((row) => `${row.flow}: ${row.running} running, ${row.stopped} stopped, ${row.invalid} invalid, ${row.queued} queued, ${row.bulletins} bulletin(s)`).join('\n');
+}
+
+export function formatRunReport(flow: string, report: RunOnceReport): string {
+  return [
+    `${flow}: ${report.flowFilesIn} flowfile(s) in, ${report.flowFilesOut} out, ${report.durationMs} ms, ${report.bulletins.length} bulletin(s)`,
+    ...report.processors.map((processor) => `  ${processor.name}: in ${processor.flowFilesIn}, out ${processor.flowFilesOut}, tasks ${processor.tasks}`),
+    ...report.bulletins.map((bulletin) => `  ${bulletin.level} ${bulletin.sourceName}: ${bulletin.message}`),
+  ].join('\n');
+}
+
+export function formatDestroyed(destroyed: readonly DestroyedFlow[]): string {
+  return destroyed
+    .map((entry) => {
+      const context = entry.parameterContext;
+      const contextLine = !context ? '' : context.deleted ? `; parameter context "${context.name}" deleted` : `; parameter context "${context.name}" kept (${context.reason})`;
+      return `- flow ${entry.flow} deleted (${entry.droppedFlowFiles} queued flowfile(s) dropped)${contextLine}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,49 @@
+// Where a command's output goes, human or JSON: results on stdout (JSON with --json), progress on stderr
+// only on a terminal and never with --json, warnings and errors on stderr (or as JSON on stdout).
+import { DataplatError } from '@dataplat/core';
+import type { CliIo } from '../commands/command.ts';
+
+export interface View {
+  readonly json: boolean;
+  /** Whether the human output may use colour (a terminal, and NO_COLOR unset). */
+  readonly color: boolean;
+  /** A progress line for people watching a terminal. */
+  progress(text: string): void;
+  /** The command's result: `json` with --json, else the human text (nothing when it is empty). */
+  result(json: unknown, human: () => string): void;
+  /** Human-only notes on stderr (e.g. "wrote plan.json"); silent with --json. */
+  note(text: string): void;
+  warning(text: string): void;
+  /** A failure: `{ error: { code, message, hint } }` on stdout with --json, else `error: …` on stderr (the message ends with the hint). */
+  failure(error: unknown): void;
+}
+
+export function createView(io: CliIo, json: boolean): View {
+  const line = (stream: NodeJS.WritableStream, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  return {
+    json,
+    color: io.isTTY && !io.env['NO_COLOR'],
+    progress(text) {
+      if (!json && io.isTTY) line(io.stderr, text);
+    },
+    result(value, human) {
+      if (json) line(io.stdout, JSON.stringify(value, null, 2));
+      else {
+        const text = human();
+        if (text) line(io.stdout, text);
+      }
+    },
+    note(text) {
+      if (!json) line(io.stderr, text);
+    },
+    warning(text) {
+      if (!json) line(io.stderr, `warning: ${text}`);
+    },
+    failure(error) {
+      const known = DataplatError.isInstance(error);
+      const message = known ? error.message : `Unexpected failure: ${(error as Error).stack ?? String(error)}`;
+      if (json) line(io.stdout, JSON.stringify({ error: { code: known ? error.code : 'UNEXPECTED', message, ...(known && error.hint ? { hint: error.hint } : {}) } }));
+      else line(io.stderr, `error: ${message}`);
+    },
+  };
+}

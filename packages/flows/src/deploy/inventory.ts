@@ -1,0 +1,238 @@
+// The one owner of "which process groups and parameter contexts belong to flows", without a state file.
+// A managed flow is a process group whose comments end with an ownership marker (flow name and id,
+// hashes of what was applied, the parameter context it is bound to); a parameter context flows created
+// (or adopted) says so in its description. Listing, lookup by name or group id, and destroy live here:
+// destroy, apply --prune, status, runFlow, the examples and count-requests all go through this module.
+import { createHash } from 'node:crypto';
+import { DataplatError } from '@dataplat/core';
+import type { FlowDefinition, NifiClient, NifiSchemas } from '@dataplat/nifi';
+import { deterministicId } from '../compile/deterministic-id.ts';
+
+const markerLine = 'managed-by: dataplat-flows';
+
+/** A parameter context by id, with its name for people. */
+export interface ContextReference {
+  id: string;
+  name: string;
+}
+
+export interface OwnershipMarker {
+  formatVersion: 1;
+  flow: string;
+  /** Recomputed from the flow name on read: a copied marker can't make another group "ours". */
+  id: string;
+  /** SHA-256 of the applied definition (without secrets). */
+  definitionHash: string;
+  /** SHA-256 over the sensitive parameter values applied (never the values themselves), or `pending` until they are pushed. */
+  sensitiveHash: string;
+  /** The parameter context the group was bound to by the last apply (absent in markers written before it was recorded). */
+  parameterContext?: ContextReference | undefined;
+}
+
+type GroupEntity = NifiSchemas['ProcessGroupEntity'];
+
+export interface ManagedFlow {
+  flow: string;
+  groupId: string;
+  marker: OwnershipMarker;
+  group: GroupEntity;
+  /** The flow's parameter context: the marker's, or for older markers the one the group is bound to. */
+  parameterContext: ContextReference | undefined;
+}
+
+/** A child group of the parent: managed (with its marker) or not. */
+export interface InventoryGroup {
+  groupId: string;
+  name: string;
+  marker: OwnershipMarker | undefined;
+  group: GroupEntity;
+}
+
+export interface Inventory {
+  parentGroupId: string;
+  groups: InventoryGroup[];
+  managed: ManagedFlow[];
+}
+
+// ---- the marker -------------------------------------------------------------------------------------
+
+export function renderComments(description: string | undefined, marker: OwnershipMarker): string {
+  return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(marker)}`;
+}
+
+/** The marker in a group's comments, or undefined when the group is not (validly) managed. */
+export function readMarker(comments: string | undefined): OwnershipMarker | undefined {
+  if (!comments) return undefined;
+  const lines = comments.split('\n');
+  const at = lines.lastIndexOf(markerLine);
+  if (at < 0 || at + 1 >= lines.length) return undefined;
+  try {
+    const marker = JSON.parse(lines[at + 1]!) as OwnershipMarker;
+    if (marker.formatVersion !== 1 || typeof marker.flow !== 'string' || marker.id !== flowId(marker.flow)) return undefined;
+    return marker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A group's description without the ownership marker (re-exporting a managed group). */
+export function descriptionOf(comments: string | undefined): string | undefined {
+  if (!comments) return undefined;
+  if (!readMarker(comments)) return comments;
+  return comments.slice(0, comments.lastIndexOf(markerLine)).trim() || undefined;
+}
+
+export function flowId(flowName: string): string {
+  return deterministicId(flowName);
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Changes when a sensitive value changes; reveals nothing about the values (salted with the flow id). */
+export function sensitiveHash(flowName: string, values: Record<string, string>): string {
+  const sorted = Object.keys(values)
+    .sort()
+    .map((name) => [name, values[name]]);
+  return sha256(`${flowId(flowName)}\n${JSON.stringify(sorted)}`);
+}
+
+/** The marker an apply writes until the sensitive values are pushed: a crash in between makes the next plan push them. */
+export function withSecretsPending(marker: OwnershipMarker): OwnershipMarker {
+  return { ...marker, sensitiveHash: 'pending' };
+}
+
+export function newMarker(flowName: string, definitionHash: string, sensitiveValues: Record<string, string>, parameterContext: ContextReference | undefined): OwnershipMarker {
+  return {
+    formatVersion: 1,
+    flow: flowName,
+    id: flowId(flowName),
+    definitionHash,
+    sensitiveHash: sensitiveHash(flowName, sensitiveValues),
+    ...(parameterContext ? { parameterContext } : {}),
+  };
+}
+
+/**
+ * Writes the marker into a compiled definition: the group's comments, and the description of the
+ * parameter context, which NiFi gives a context it creates from the definition (a context that
+ * already existed keeps its own description, so it never looks created by flows).
+ */
+export function markDefinition(definition: FlowDefinition, description: string | undefined, marker: OwnershipMarker): void {
+  definition.flowContents!.comments = renderComments(description, marker);
+  for (const context of Object.values(definition.parameterContexts ?? {})) context.description = managedContextDescription;
+}
+
+// ---- parameter contexts -----------------------------------------------------------------------------
+
+/** The description line that says flows created (or adopted) a parameter context: only such contexts are ever deleted. */
+export const managedContextDescription = markerLine;
+
+export function isManagedContextDescription(description: string | undefined): boolean {
+  return (description ?? '').split('\n').includes(markerLine);
+}
+
+/** The parameter context a group is bound to, as NiFi reports it. */
+export function boundContext(group: GroupEntity | undefined): ContextReference | undefined {
+  const reference = group?.component?.parameterContext;
+  return reference?.id ? { id: reference.id, name: reference.component?.name ?? reference.id } : undefined;
+}
+
+/** Marks a context as managed by flows (adoption): its description gains the marker line; nothing else changes. */
+export async function claimContext(nifi: NifiClient, contextId: string): Promise<void> {
+  const context = await nifi.parameterContexts.get(contextId);
+  if (isManagedContextDescription(context.component.description)) return;
+  const description = context.component.description ? `${context.component.description}\n\n${managedContextDescription}` : managedContextDescription;
+  await nifi.parameterContexts.update(contextId, { description });
+}
+
+// ---- listing and lookup -----------------------------------------------------------------------------
+
+/** Every child group of the parent, with its marker where it has one. */
+export async function readInventory(nifi: NifiClient, parentGroupId = 'root'): Promise<Inventory> {
+  const parent = await nifi.processGroups.flow(parentGroupId);
+  const groups: InventoryGroup[] = parent.contents.processGroups.map((group) => ({
+    groupId: group.id,
+    name: group.component?.name ?? '',
+    marker: readMarker(group.component?.comments),
+    group,
+  }));
+  const managed = groups.flatMap(({ groupId, marker, group }) => (marker ? [{ flow: marker.flow, groupId, marker, group, parameterContext: marker.parameterContext ?? boundContext(group) }] : []));
+  return { parentGroupId, groups, managed };
+}
+
+/** The process groups under `parentGroupId` that carry a valid ownership marker. */
+export async function listManagedFlows(nifi: NifiClient, parentGroupId = 'root'): Promise<ManagedFlow[]> {
+  return (await readInventory(nifi, parentGroupId)).managed;
+}
+
+/** A managed flow by flow name or by its group's id; FLOWS_UNKNOWN_FLOW when none matches, FLOWS_AMBIGUOUS_GROUP when several claim the name. */
+export function findManagedFlow(inventory: Inventory, reference: string): ManagedFlow {
+  const byName = inventory.managed.filter((entry) => entry.flow === reference);
+  if (byName.length > 1) throw ambiguousFlow(reference, inventory.parentGroupId, byName.map((entry) => entry.groupId));
+  const found = byName[0] ?? inventory.managed.find((entry) => entry.groupId === reference);
+  if (!found) {
+    throw new DataplatError({
+      code: 'FLOWS_UNKNOWN_FLOW',
+      message: `No managed flow "${reference}" under process group ${inventory.parentGroupId}.`,
+      hint: `Apply it first (flows apply), or check the name with flows status. Managed here: ${inventory.managed.map((entry) => entry.flow).join(', ') || 'none'}.`,
+    });
+  }
+  return found;
+}
+
+export function ambiguousFlow(flow: string, parentGroupId: string, groupIds: readonly string[]): DataplatError {
+  return new DataplatError({
+    code: 'FLOWS_AMBIGUOUS_GROUP',
+    message: `Several process groups under ${parentGroupId} claim flow "${flow}": ${groupIds.join(', ')}.`,
+    hint: 'Delete or rename the extra groups in NiFi.',
+  });
+}
+
+// ---- destroy ----------------------------------------------------------------------------------------
+
+export interface DestroyedFlow {
+  flow: string;
+  groupId: string;
+  droppedFlowFiles: number;
+  /** What happened to the flow's parameter context: deleted, or kept with the reason. */
+  parameterContext: { id: string; name: string; deleted: boolean; reason?: string | undefined } | undefined;
+}
+
+/**
+ * Deletes a managed flow's group (safe recursive delete) and then exactly the parameter context its
+ * marker names — only when flows created or adopted that context and no other process group uses it.
+ */
+export async function destroyManagedFlow(nifi: NifiClient, managed: ManagedFlow): Promise<DestroyedFlow> {
+  const result = await nifi.processGroups.delete(managed.groupId);
+  const destroyed = { flow: managed.flow, groupId: managed.groupId, droppedFlowFiles: result.dropped.droppedCount ?? 0 };
+  const reference = managed.parameterContext;
+  if (!reference) return { ...destroyed, parameterContext: undefined };
+  const context = (await nifi.parameterContexts.list()).find((candidate) => candidate.id === reference.id);
+  if (!context) return { ...destroyed, parameterContext: { ...reference, deleted: false, reason: 'already gone' } };
+  const named = { id: reference.id, name: context.component.name ?? reference.name };
+  if (!isManagedContextDescription(context.component.description)) {
+    return { ...destroyed, parameterContext: { ...named, deleted: false, reason: 'not created by flows' } };
+  }
+  const users = (context.component.boundProcessGroups ?? []).filter((group) => group.id !== managed.groupId);
+  if (users.length > 0) return { ...destroyed, parameterContext: { ...named, deleted: false, reason: `still used by ${users.length} other process group(s)` } };
+  await nifi.parameterContexts.delete(reference.id);
+  return { ...destroyed, parameterContext: { ...named, deleted: true } };
+}
+
+/** `flows destroy`: every name must be a managed flow (nothing is deleted otherwise), then each is destroyed. */
+export async function destroyFlows(nifi: NifiClient, names: readonly string[], options: { parentGroupId?: string | undefined; onProgress?: ((flow: string) => void) | undefined } = {}): Promise<DestroyedFlow[]> {
+  const inventory = await readInventory(nifi, options.parentGroupId);
+  const unknown = names.filter((name) => !inventory.managed.some((entry) => entry.flow === name));
+  if (unknown.length > 0) {
+    throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `Not managed flows under ${inventory.parentGroupId}: ${unknown.join(', ')}; nothing was deleted.`, hint: 'flows status lists the managed flows.' });
+  }
+  const targets = names.map((name) => findManagedFlow(inventory, name));
+  const destroyed: DestroyedFlow[] = [];
+  for (const managed of targets) {
+    options.onProgress?.(managed.flow);
+    destroyed.push(await destroyManagedFlow(nifi, managed));
+  }
+  return destroyed;
+}
