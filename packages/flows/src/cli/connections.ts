@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createAirflowClient, type AirflowClient } from '@dataplat/airflow';
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { parse } from 'yaml';
 import * as z from 'zod';

@@ -1,7 +1,7 @@
 // Flow (DSL) → NiFi flow definition (the versioned-flow JSON that NiFi uploads and replaces in place).
 // Identifiers are derived from each component's address, positions from a simple grid, and short type
 // names are resolved against the target NiFi's installed types, so the result is deterministic.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import { matchExtensionType, type ExtensionType, type FlowDefinition, type NifiSchemas } from '@dataplat/nifi';
 import { parameterContextName, type Flow, type GroupModel } from '../model/flow-schema.ts';
 import { componentAddress, connectionAddresses } from './addresses.ts';

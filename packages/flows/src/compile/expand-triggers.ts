@@ -9,7 +9,7 @@
 //
 // Airflow's token endpoint accepts the password grant's form fields and answers without `expires_in`,
 // so NiFi's token provider fetches a fresh token for every call: no expired token is ever reused.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import type { ConnectionModel, Flow, GroupModel, ProcessorModel, TriggerModel } from '../model/flow-schema.ts';
 
 /** The name of the child group a trigger compiles to. */

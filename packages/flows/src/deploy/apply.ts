@@ -3,7 +3,7 @@
 // values from the environment), services enabled, and what the code says runs is started. A flow with
 // nothing to change gets no mutating request at all. Re-running after a failure converges: everything
 // is matched by deterministic identifiers, so nothing is created twice.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import { flattenTree, type NifiClient } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { drainFlow } from './drain.ts';

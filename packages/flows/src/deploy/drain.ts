@@ -1,6 +1,6 @@
 // The "drain first" update strategy: stop what brings data in, let everything queued flow out, then
 // update. If the flow doesn't drain in time, the sources are started again and nothing is updated.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import { flattenTree, type NifiClient } from '@dataplat/nifi';
 
 export async function drainFlow(nifi: NifiClient, flow: string, groupId: string, timeoutMs: number): Promise<void> {

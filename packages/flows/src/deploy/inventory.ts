@@ -4,7 +4,7 @@
 // (or adopted) says so in its description. Listing, lookup by name or group id, and destroy live here:
 // destroy, apply --prune, status, runFlow, the examples and count-requests all go through this module.
 import { createHash } from 'node:crypto';
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import type { FlowDefinition, NifiClient, NifiSchemas } from '@dataplat/nifi';
 import { deterministicId } from '../compile/deterministic-id.ts';
 

@@ -1,7 +1,7 @@
 // `flows plan`: reads what NiFi has (read-only) and says what `apply` would change, per flow and per
 // component, with sensitive values masked. The plan carries a fingerprint of everything it was computed
 // from, so applying a saved plan after NiFi or the code changed is refused.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import type { AirflowClient } from '@dataplat/airflow';
 import type { FlowDefinition, NifiClient, ParameterContextEntity } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';

@@ -1,4 +1,4 @@
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import { checkFlow } from '../validate/check-flow.ts';
 import { flowSchema, type Flow, type FlowInput } from './flow-schema.ts';
 

@@ -2,12 +2,9 @@
 // matches NiFi and the files (otherwise it is refused and nothing changes).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DataplatError } from '@dataplat/core';
-import { applyFlows } from '../../deploy/apply.ts';
+import { DataplatError } from '@dataplat/core/errors';
 import type { Plan } from '../../deploy/plan.ts';
 import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, seconds, value } from '../arguments/options.ts';
-import { withFlowTarget } from '../connections.ts';
-import { loadValidFlowFiles } from '../load-files.ts';
 import { formatApplied } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
@@ -36,6 +33,7 @@ export const applyCommand = defineCommand({
   },
   examples: ['flows apply --plan plan.json', 'flows apply flows/ --update-strategy drain --drain-timeout 600'],
   async run({ options, positionals }, { io, view }) {
+    const [{ applyFlows }, { withFlowTarget }, { loadValidFlowFiles }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
     const saved = options.plan ? await readSavedPlan(resolve(io.cwd, options.plan)) : undefined;
     return withFlowTarget(options, io, 'No NiFi to apply to', async ({ nifi, airflow, parentGroupId }) => {
       const loaded = await loadValidFlowFiles(positionals, io.cwd, io.stderr, 'nothing was sent to NiFi');

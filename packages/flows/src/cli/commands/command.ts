@@ -1,5 +1,7 @@
 // The shape of one `flows` command: its synopsis, options and examples (data, read by the parser, the
-// help and the generated reference) and the function that runs it with typed arguments.
+// help and the generated reference) and the function that runs it with typed arguments. A command
+// module imports statically only what its definition needs; what it runs (the deploy code, the HTTP
+// clients, zod, YAML) is imported inside run(), so `flows --help` and usage errors load none of it.
 import type { OptionSpecs, OptionValues } from '../arguments/options.ts';
 import type { ParsedArguments, PositionalSpec } from '../arguments/parse-arguments.ts';
 import type { View } from '../views/view.ts';

@@ -2,11 +2,9 @@
 // waits. Offline, from the flow files, so a typo in the flow's name is caught here.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DataplatError } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
 import { defaultDagId, generateAirflowDag } from '../../airflow-dag/generate-dag.ts';
 import { configOption, jsonOption, parentOption, value } from '../arguments/options.ts';
-import { resolveConnections } from '../connections.ts';
-import { loadValidFlowFiles } from '../load-files.ts';
 import { defineCommand } from './command.ts';
 
 export const dagCommand = defineCommand({
@@ -26,6 +24,7 @@ export const dagCommand = defineCommand({
   examples: ['flows dag iot-sensors --schedule @hourly --out dags/nifi_flow_iot_sensors.py'],
   async run({ options, positionals }, { io, view }) {
     const [name, ...paths] = positionals as [string, ...string[]];
+    const [{ resolveConnections }, { loadValidFlowFiles }] = await Promise.all([import('../connections.ts'), import('../load-files.ts')]);
     const loaded = await loadValidFlowFiles(paths, io.cwd, io.stderr, 'no DAG was written');
     if (!loaded) return 1;
     const flow = loaded.flows.find((candidate) => candidate.name === name);

@@ -1,8 +1,6 @@
 // `flows destroy <flow…>`: deletes managed flows by name, each with the parameter context flows made
 // for it (the inventory decides which, and keeps a context anything else still uses).
-import { destroyFlows } from '../../deploy/inventory.ts';
 import { jsonOption, nifiOptions } from '../arguments/options.ts';
-import { withNifi } from '../connections.ts';
 import { formatDestroyed } from '../views/flows.ts';
 import { defineCommand } from './command.ts';
 
@@ -14,6 +12,7 @@ export const destroyCommand = defineCommand({
   options: { ...jsonOption, ...nifiOptions },
   examples: ['flows destroy iot-sensors'],
   async run({ options, positionals }, { io, view }) {
+    const [{ destroyFlows }, { withNifi }] = await Promise.all([import('../../deploy/inventory.ts'), import('../connections.ts')]);
     return withNifi(options, io, 'No NiFi to destroy flows in', async (nifi, { parentGroupId }) => {
       const destroyed = await destroyFlows(nifi, positionals, { parentGroupId, onProgress: (flow) => view.progress(`${flow}: deleting …`) });
       view.result(destroyed, () => formatDestroyed(destroyed));

@@ -2,10 +2,8 @@
 // take over in place (same components, queues kept).
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DataplatError } from '@dataplat/core';
-import { exportFlow } from '../../export/export-flow.ts';
+import { DataplatError } from '@dataplat/core/errors';
 import { jsonOption, nifiOptions, value } from '../arguments/options.ts';
-import { withNifi } from '../connections.ts';
 import { defineCommand } from './command.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,6 +17,7 @@ export const exportCommand = defineCommand({
   examples: ['flows export "Orders (hand-built)" --out flows/orders.yaml && flows plan flows/orders.yaml --adopt'],
   async run({ options, positionals }, { io, view }) {
     const [reference] = positionals as [string];
+    const [{ exportFlow }, { withNifi }] = await Promise.all([import('../../export/export-flow.ts'), import('../connections.ts')]);
     return withNifi(options, io, 'No NiFi to export from', async (nifi, { parentGroupId }) => {
       const groupId = uuidPattern.test(reference) ? reference : (await nifi.processGroups.findByName(reference, { parentGroupId }))?.id;
       if (!groupId) throw new DataplatError({ code: 'FLOWS_UNKNOWN_GROUP', message: `No process group named "${reference}" under ${parentGroupId}.`, hint: 'Pass its exact name (case-sensitive) with --parent <id of its parent>, or its id.' });

@@ -1,10 +1,7 @@
 // `flows plan [paths…]`: what apply would change in NiFi, read-only; --out saves it for `apply --plan`.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { hasChanges, planFlows } from '../../deploy/plan.ts';
 import { airflowOptions, environmentOption, flag, jsonOption, nifiOptions, value } from '../arguments/options.ts';
-import { withFlowTarget } from '../connections.ts';
-import { loadValidFlowFiles } from '../load-files.ts';
 import { formatPlan } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
@@ -25,6 +22,7 @@ export const planCommand = defineCommand({
   },
   examples: ['NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json'],
   async run({ options, positionals }, { io, view }) {
+    const [{ hasChanges, planFlows }, { withFlowTarget }, { loadValidFlowFiles }] = await Promise.all([import('../../deploy/plan.ts'), import('../connections.ts'), import('../load-files.ts')]);
     return withFlowTarget(options, io, 'No NiFi to plan against', async ({ nifi, airflow, parentGroupId }) => {
       const loaded = await loadValidFlowFiles(positionals, io.cwd, io.stderr, 'nothing was sent to NiFi');
       if (!loaded) return 1;

@@ -1,7 +1,5 @@
 // `flows run <flow>`: runs a managed flow once as a batch and reports; exit 1 when it raised ERROR bulletins.
-import { runFlow } from '../../run/run-flow.ts';
 import { jsonOption, nifiOptions } from '../arguments/options.ts';
-import { withNifi } from '../connections.ts';
 import { formatRunReport } from '../views/flows.ts';
 import { defineCommand } from './command.ts';
 
@@ -14,6 +12,7 @@ export const runCommand = defineCommand({
   examples: ['flows run warehouse-extract --json'],
   async run({ options, positionals }, { io, view }) {
     const [name] = positionals as [string];
+    const [{ runFlow }, { withNifi }] = await Promise.all([import('../../run/run-flow.ts'), import('../connections.ts')]);
     return withNifi(options, io, 'No NiFi to run the flow in', async (nifi, { parentGroupId }) => {
       const { report, ok } = await runFlow(nifi, name, { parentGroupId, onProgress: (step) => view.progress(`${name}: ${step} …`) });
       view.result({ flow: name, ok, ...report }, () => formatRunReport(name, report));

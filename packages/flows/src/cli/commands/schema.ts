@@ -1,5 +1,4 @@
 // `flows schema`: the JSON Schema of flow files, for editor completion.
-import { flowJsonSchema } from '../../model/flow-schema.ts';
 import { defineCommand, noArguments } from './command.ts';
 
 export const schemaCommand = defineCommand({
@@ -9,6 +8,7 @@ export const schemaCommand = defineCommand({
   options: {},
   examples: ['flows schema > flow-file.schema.json'],
   async run(_arguments, { io }) {
+    const { flowJsonSchema } = await import('../../model/flow-schema.ts');
     io.stdout.write(`${JSON.stringify(flowJsonSchema(), null, 2)}\n`);
     return 0;
   },

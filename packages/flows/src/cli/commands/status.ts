@@ -1,8 +1,6 @@
 // `flows status [flow…]`: the managed flows under the parent with their run state, queued flowfiles and
 // bulletin counts.
-import { findManagedFlow, readInventory } from '../../deploy/inventory.ts';
 import { jsonOption, nifiOptions } from '../arguments/options.ts';
-import { withNifi } from '../connections.ts';
 import { formatStatus, type FlowStatus } from '../views/flows.ts';
 import { defineCommand } from './command.ts';
 
@@ -14,6 +12,7 @@ export const statusCommand = defineCommand({
   options: { ...jsonOption, ...nifiOptions },
   examples: ['flows status', 'flows status iot-sensors --json'],
   async run({ options, positionals }, { io, view }) {
+    const [{ findManagedFlow, readInventory }, { withNifi }] = await Promise.all([import('../../deploy/inventory.ts'), import('../connections.ts')]);
     return withNifi(options, io, 'No NiFi to read the status from', async (nifi, { parentGroupId }) => {
       const inventory = await readInventory(nifi, parentGroupId);
       const flows = positionals.length > 0 ? positionals.map((name) => findManagedFlow(inventory, name)) : inventory.managed;

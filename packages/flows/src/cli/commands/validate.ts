@@ -1,10 +1,7 @@
 // `flows validate [paths…]`: the flow files checked offline, or with --live also against the target
 // NiFi's own descriptors; diagnostics at file:line:col as text, GitHub annotations or JSON.
 import { hasErrors, sortDiagnostics } from '../../diagnostics/diagnostic.ts';
-import { checkFlowsLive } from '../../validate/check-live.ts';
 import { flag, jsonOption, nifiOptions, UsageError, value } from '../arguments/options.ts';
-import { withNifi } from '../connections.ts';
-import { loadFlowFiles } from '../load-files.ts';
 import { formatGithub, formatHuman, formatJson } from '../views/diagnostics.ts';
 import { defineCommand } from './command.ts';
 
@@ -25,6 +22,7 @@ export const validateCommand = defineCommand({
   async run({ options, positionals }, { io, view }) {
     if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json and --format ${options.format} contradict each other.`);
     const format = options.json ? 'json' : (options.format ?? 'human');
+    const { loadFlowFiles } = await import('../load-files.ts');
     const loaded = await loadFlowFiles(positionals, io.cwd);
     if ('missing' in loaded) throw new UsageError(`no such file or folder: ${loaded.missing}`);
     if (loaded.files.length === 0) throw new UsageError(`no flow files (*.yaml, *.yml) found in ${positionals.join(', ') || 'flows'}.`);
@@ -32,6 +30,7 @@ export const validateCommand = defineCommand({
     if (options.live) {
       if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
       else {
+        const [{ checkFlowsLive }, { withNifi }] = await Promise.all([import('../../validate/check-live.ts'), import('../connections.ts')]);
         const live = await withNifi(options, io, 'validate --live checks against a NiFi', (nifi, connections) => checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: connections.parentGroupId }));
         diagnostics = sortDiagnostics([...diagnostics, ...live]);
       }
