@@ -34,3 +34,5 @@ export {
   type ServiceTiming,
   type StackRunOptions,
 } from './stack.ts';
+// For tests: what really went out on the wire, to hold client-side counters and middleware against.
+export { recordWireRequests, type WireRequest } from './testing/wire-recorder.ts';

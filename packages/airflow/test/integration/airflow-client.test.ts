@@ -1,7 +1,8 @@
 // @dataplat/airflow against the real Airflow 3.3 of @dataplat/stack, with SimpleAuthManager auth on.
 // DAGs come from examples/dags (the stack's DAG folder in tests).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
+import { recordWireRequests } from '@dataplat/stack';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHttpTransport, HttpError, type MiddlewareRequest, type MiddlewareResponse } from '@dataplat/core';
 import { AirflowError, createAirflowClient, DagRunFailedError, formatLogLine, type AirflowClient } from '@dataplat/airflow';
@@ -262,7 +263,7 @@ describe('@dataplat/airflow authentication against the real Airflow', () => {
 describe('@dataplat/airflow middleware against the real Airflow', () => {
   it('sees every request the client sends, the /auth/token login and error answers included, and adds headers to them', async () => {
     const agent = new Agent();
-    const wire = wireRecorder(agent, 'x-dataplat-trace');
+    const wire = recordWireRequests(agent, 'x-dataplat-trace');
     const requests: MiddlewareRequest[] = [];
     const responses: MiddlewareResponse[] = [];
     const client = createAirflowClient({ baseUrl: airflowEndpoint.url, auth: airflowEndpoint.admin, dispatcher: wire.dispatcher });
@@ -293,15 +294,3 @@ describe('@dataplat/airflow middleware against the real Airflow', () => {
     }
   });
 });
-
-/** Every request that really leaves the client (an interceptor on its dispatcher): what middleware must have seen. */
-function wireRecorder(agent: Agent, headerName: string) {
-  const sent: Array<{ method: string; path: string; header: string | undefined }> = [];
-  const dispatcher = agent.compose((dispatch) => (options: Dispatcher.DispatchOptions, handler) => {
-    const headers = (options.headers ?? {}) as Record<string, string | string[] | undefined>;
-    const header = headers[headerName];
-    sent.push({ method: options.method, path: options.path.split('?')[0]!, header: Array.isArray(header) ? header[0] : header });
-    return dispatch(options, handler);
-  });
-  return { dispatcher, sent };
-}

@@ -9,7 +9,7 @@ import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import { UsageError } from './arguments/options.ts';
-import type { CliIo } from './commands/command.ts';
+import type { CliIo } from './io.ts';
 
 export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config']?: string | undefined };
 

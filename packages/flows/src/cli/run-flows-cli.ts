@@ -3,11 +3,11 @@
 import { renderCommandHelp, renderOverview } from './arguments/help.ts';
 import { UsageError } from './arguments/options.ts';
 import { parseArguments } from './arguments/parse-arguments.ts';
-import type { CliIo } from './commands/command.ts';
+import type { CliIo } from './io.ts';
 import { commands } from './commands/index.ts';
 import { createView } from './views/view.ts';
 
-export type { CliIo } from './commands/command.ts';
+export type { CliIo } from './io.ts';
 
 /** Exit codes: 0 success, 1 errors, 2 usage error (or, with plan --detailed-exitcode, changes). */
 export async function runFlowsCli(argv: readonly string[], io: CliIo): Promise<number> {

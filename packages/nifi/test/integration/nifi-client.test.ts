@@ -3,7 +3,8 @@
 import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
+import { recordWireRequests } from '@dataplat/stack';
+import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MiddlewareRequest, MiddlewareResponse } from '@dataplat/core';
 import { createNifiClient, HttpError, NifiError, type NifiClient } from '@dataplat/nifi';
@@ -490,7 +491,7 @@ describe('@dataplat/nifi middleware against the real NiFi', () => {
   it('sees every request the client sends over HTTPS, the /access/token login included, and adds headers to them', async () => {
     const { username, password, apiUrl, caCertificateFile } = endpoints.nifiHttps!;
     const agent = new Agent({ connect: { ca: await readFile(caCertificateFile, 'utf8') } });
-    const wire = wireRecorder(agent, 'x-dataplat-trace');
+    const wire = recordWireRequests(agent, 'x-dataplat-trace');
     const requests: MiddlewareRequest[] = [];
     const responses: MiddlewareResponse[] = [];
     const counted: string[] = [];
@@ -540,18 +541,6 @@ describe('@dataplat/nifi middleware against the real NiFi', () => {
     }
   });
 });
-
-/** Every request that really leaves the client (an interceptor on its dispatcher): what middleware must have seen. */
-function wireRecorder(agent: Agent, headerName: string) {
-  const sent: Array<{ method: string; path: string; header: string | undefined }> = [];
-  const dispatcher = agent.compose((dispatch) => (options: Dispatcher.DispatchOptions, handler) => {
-    const headers = (options.headers ?? {}) as Record<string, string | string[] | undefined>;
-    const header = headers[headerName];
-    sent.push({ method: options.method, path: options.path.split('?')[0]!, header: Array.isArray(header) ? header[0] : header });
-    return dispatch(options, handler);
-  });
-  return { dispatcher, sent };
-}
 
 async function fetchToken(ca: string): Promise<string> {
   const { createHttpTransport } = await import('@dataplat/core');

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
+import { recordWireRequests } from '@dataplat/stack';
+import { Agent } from 'undici';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import type { MiddlewareRequest, MiddlewareResponse } from '@dataplat/core';
 import { createTrinoClient, TrinoQueryError } from '@dataplat/trino';
@@ -329,7 +330,7 @@ describe('@dataplat/trino against the real Trino', () => {
 describe('@dataplat/trino middleware against the real Trino', () => {
   it('sees every request of a query: the POST, every nextUri page, retries, and the DELETE of a cancel', async () => {
     const agent = new Agent();
-    const wire = wireRecorder(agent, 'x-dataplat-trace');
+    const wire = recordWireRequests(agent, 'x-dataplat-trace');
     const requests: MiddlewareRequest[] = [];
     const responses: MiddlewareResponse[] = [];
     const client = createTrinoClient({
@@ -392,18 +393,6 @@ describe('@dataplat/trino middleware against the real Trino', () => {
     }
   });
 });
-
-/** Every request that really leaves the client (an interceptor on its dispatcher): what middleware must have seen. */
-function wireRecorder(agent: Agent, headerName: string) {
-  const sent: Array<{ method: string; path: string; header: string | undefined }> = [];
-  const dispatcher = agent.compose((dispatch) => (options: Dispatcher.DispatchOptions, handler) => {
-    const headers = (options.headers ?? {}) as Record<string, string | string[] | undefined>;
-    const header = headers[headerName];
-    sent.push({ method: options.method, path: options.path.split('?')[0]!, header: Array.isArray(header) ? header[0] : header });
-    return dispatch(options, handler);
-  });
-  return { dispatcher, sent };
-}
 
 /** A loopback HTTP proxy in front of Trino that answers every second request with 502, 503 or 504. */
 async function flakyProxy(target: URL): Promise<{ url: string; failuresInjected(): number; close(): Promise<void> }> {

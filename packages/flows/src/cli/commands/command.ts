@@ -4,16 +4,8 @@
 // clients, zod, YAML) is imported inside run(), so `flows --help` and usage errors load none of it.
 import type { OptionSpecs, OptionValues } from '../arguments/options.ts';
 import type { ParsedArguments, PositionalSpec } from '../arguments/parse-arguments.ts';
+import type { CliIo } from '../io.ts';
 import type { View } from '../views/view.ts';
-
-export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  isTTY: boolean;
-  /** Where the user typed the command: paths and the config file are resolved from here. */
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
 
 export interface CommandContext {
   io: CliIo;

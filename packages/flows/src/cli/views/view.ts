@@ -1,7 +1,7 @@
 // Where a command's output goes, human or JSON: results on stdout (JSON with --json), progress on stderr
 // only on a terminal and never with --json, warnings and errors on stderr (or as JSON on stdout).
 import { DataplatError } from '@dataplat/core/errors';
-import type { CliIo } from '../commands/command.ts';
+import type { CliIo } from '../io.ts';
 
 export interface View {
   readonly json: boolean;
