@@ -66,7 +66,10 @@ export async function registerTrinoInAirflow(stack: StackClients): Promise<void>
  * context flows made for it unless something else uses it), then the test's parent group if it had one.
  */
 export async function removeExampleFlow(stack: StackClients, flow: string, parentGroupId?: string): Promise<void> {
-  const managed = (await listManagedFlows(stack.nifi, parentGroupId || 'root')).find((entry) => entry.flow === flow);
-  if (managed) await destroyManagedFlow(stack.nifi, managed);
-  if (parentGroupId) await stack.nifi.processGroups.delete(parentGroupId).catch(() => undefined);
+  try {
+    const managed = (await listManagedFlows(stack.nifi, parentGroupId || 'root')).find((entry) => entry.flow === flow);
+    if (managed) await destroyManagedFlow(stack.nifi, managed);
+  } finally {
+    if (parentGroupId) await stack.nifi.processGroups.delete(parentGroupId).catch(() => undefined);
+  }
 }

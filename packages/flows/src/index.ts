@@ -1,3 +1,5 @@
+// The public API of @dataplat/flows: the DSL and its schema, diagnostics, compile, plan/apply, the
+// inventory of managed flows (destroy, lookup), run once, export and the Airflow DAG generator.
 export { flowFileSchema, flowJsonSchema, flowSchema, type ConnectionModel, type Flow, type FlowInput, type GroupModel, type ProcessorModel, type TriggerModel } from './model/flow-schema.ts';
 export { defineFlow } from './model/define-flow.ts';
 export { hasErrors, type Diagnostic, type Position } from './diagnostics/diagnostic.ts';

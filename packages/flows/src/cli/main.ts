@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// The `flows` executable: runs the CLI with the real process streams, terminal and environment.
 import { runFlowsCli } from './run-flows-cli.ts';
 
 process.exitCode = await runFlowsCli(process.argv.slice(2), {

@@ -1,3 +1,5 @@
+// Identifiers NiFi sees for the components flows creates: UUIDs derived from each component's address,
+// so compiling again gives the same ids and apply updates components in place.
 import { createHash } from 'node:crypto';
 
 // The namespace of every identifier the flows compiler produces (a fixed random UUID).

@@ -4,10 +4,10 @@
 // nothing to change gets no mutating request at all. Re-running after a failure converges: everything
 // is matched by deterministic identifiers, so nothing is created twice.
 import { DataplatError } from '@dataplat/core/errors';
-import { flattenTree, type NifiClient } from '@dataplat/nifi';
+import { flattenTree, type NifiClient, type ParameterContextEntity } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { drainFlow } from './drain.ts';
-import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type Inventory } from './inventory.ts';
+import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type ContextReference, type InventoryGroup } from './inventory.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
 
@@ -56,6 +56,8 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     const target = planned.get(flowPlan.flow)!;
     let groupId = flowPlan.groupId;
     let marker = target.marker;
+    // The group as the plan saw it: its marker (none when adopting) and the context it was bound to.
+    const before = inventory.groups.find((group) => group.groupId === groupId);
     if (flowPlan.action === 'create') {
       report(flowPlan.flow, 'upload');
       // Until the parameters are pushed, the group's marker says the secrets are pending: if apply dies
@@ -64,8 +66,11 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       markDefinition(pending, target.flow.description, withSecretsPending(marker));
       const uploaded = await nifi.processGroups.upload(parentGroupId, pending, { name: target.flow.name });
       groupId = uploaded.id;
-      marker = { ...marker, ...(boundContext(uploaded) ? { parameterContext: boundContext(uploaded) } : {}) };
-    } else if (flowPlan.components.length > 0 || flowPlan.markerChanged) {
+      const createdContext = boundContext(uploaded);
+      if (createdContext) marker = { ...marker, parameterContext: createdContext };
+    } else if (flowPlan.components.length > 0 || before?.marker?.definitionHash !== target.marker.definitionHash) {
+      // Replaced when the definition changed (or the group is adopted); a marker that changes only in its
+      // secrets hash, description or context is rewritten below without touching the components.
       if (options.updateStrategy === 'drain' && flowPlan.components.length > 0) {
         report(flowPlan.flow, 'drain');
         // Sources are started again below, with everything else the code says runs.
@@ -78,12 +83,10 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     // name may exist already): push them here — all of them for a new group.
     const contextName = parameterContextName(target.flow);
     const declared = target.definition.parameterContexts?.[contextName]?.parameters ?? [];
-    const context =
-      flowPlan.action === 'create' && marker.parameterContext
-        ? await nifi.parameterContexts.get(marker.parameterContext.id)
-        : flowPlan.action === 'create' || flowPlan.parameters.length > 0
-          ? await nifi.parameterContexts.findByName(contextName)
-          : undefined;
+    // The context the group is bound to: by the upload for a new group, kept by NiFi through a replace.
+    const binding = flowPlan.action === 'create' ? marker.parameterContext : before && boundContext(before.group);
+    let context: ParameterContextEntity | undefined;
+    if (flowPlan.action === 'create' || flowPlan.parameters.length > 0) context = binding ? await nifi.parameterContexts.get(binding.id) : await nifi.parameterContexts.findByName(contextName);
     const liveValues = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter?.value ?? null]));
     const toSet =
       flowPlan.action === 'create'
@@ -104,11 +107,13 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       });
     }
     const group = await nifi.processGroups.get(groupId!);
-    // Adopting a group takes over the context it is bound to as well (destroy may then delete it).
-    if (flowPlan.action === 'update' && !existingMarker(inventory, groupId) && boundContext(group)) await claimContext(nifi, boundContext(group)!.id);
-    // Replace doesn't touch the group's own comments: keep the ownership marker current, naming the
-    // context the group is bound to now.
-    const comments = renderComments(target.flow.description, { ...marker, ...(boundContext(group) ? { parameterContext: boundContext(group) } : {}) });
+    const bound = boundContext(group);
+    const contextToClaim = flowPlan.action === 'update' ? contextTakenOver(before, bound, contextName) : undefined;
+    if (contextToClaim) await claimContext(nifi, contextToClaim.id);
+    // Replace doesn't touch the group's own comments: keep the ownership marker current, naming exactly
+    // the context the group is bound to now (as plan renders it).
+    const { parameterContext: _planned, ...rest } = marker;
+    const comments = renderComments(target.flow.description, { ...rest, ...(bound ? { parameterContext: bound } : {}) });
     if (group.component.comments !== comments) await nifi.processGroups.update(group, { comments });
     if (flowPlan.action === 'create' || flowPlan.runState.length > 0 || flowPlan.components.length > 0) {
       report(flowPlan.flow, 'enable services');
@@ -145,7 +150,13 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
   return { plan, applied };
 }
 
-/** The marker the group had when the plan was made (undefined for a new or adopted group). */
-function existingMarker(inventory: Inventory, groupId: string | undefined) {
-  return inventory.groups.find((group) => group.groupId === groupId)?.marker;
+/**
+ * The context flows takes ownership of on this apply, if any: when adopting a group, the context it was
+ * bound to before (still bound after the replace); when a marker written before contexts were recorded
+ * is upgraded, the bound context named as the flow's. Never a context NiFi bound by name during the replace.
+ */
+function contextTakenOver(before: InventoryGroup | undefined, bound: ContextReference | undefined, contextName: string): ContextReference | undefined {
+  if (!before || !bound) return undefined;
+  if (!before.marker) return boundContext(before.group)?.id === bound.id ? bound : undefined;
+  return !before.marker.parameterContext && bound.name === contextName ? bound : undefined;
 }

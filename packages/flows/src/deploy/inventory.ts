@@ -69,6 +69,8 @@ export function readMarker(comments: string | undefined): OwnershipMarker | unde
   try {
     const marker = JSON.parse(lines[at + 1]!) as OwnershipMarker;
     if (marker.formatVersion !== 1 || typeof marker.flow !== 'string' || marker.id !== flowId(marker.flow)) return undefined;
+    const context = marker.parameterContext;
+    if (context !== undefined && (typeof context?.id !== 'string' || typeof context.name !== 'string')) return undefined;
     return marker;
   } catch {
     return undefined;
@@ -221,14 +223,14 @@ export async function destroyManagedFlow(nifi: NifiClient, managed: ManagedFlow)
   return { ...destroyed, parameterContext: { ...named, deleted: true } };
 }
 
-/** `flows destroy`: every name must be a managed flow (nothing is deleted otherwise), then each is destroyed. */
-export async function destroyFlows(nifi: NifiClient, names: readonly string[], options: { parentGroupId?: string | undefined; onProgress?: ((flow: string) => void) | undefined } = {}): Promise<DestroyedFlow[]> {
+/** `flows destroy`: every reference (flow name or group id) must be a managed flow — nothing is deleted otherwise — then each is destroyed. */
+export async function destroyFlows(nifi: NifiClient, references: readonly string[], options: { parentGroupId?: string | undefined; onProgress?: ((flow: string) => void) | undefined } = {}): Promise<DestroyedFlow[]> {
   const inventory = await readInventory(nifi, options.parentGroupId);
-  const unknown = names.filter((name) => !inventory.managed.some((entry) => entry.flow === name));
+  const unknown = references.filter((reference) => !inventory.managed.some((entry) => entry.flow === reference || entry.groupId === reference));
   if (unknown.length > 0) {
     throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `Not managed flows under ${inventory.parentGroupId}: ${unknown.join(', ')}; nothing was deleted.`, hint: 'flows status lists the managed flows.' });
   }
-  const targets = names.map((name) => findManagedFlow(inventory, name));
+  const targets = references.map((reference) => findManagedFlow(inventory, reference));
   const destroyed: DestroyedFlow[] = [];
   for (const managed of targets) {
     options.onProgress?.(managed.flow);

@@ -100,7 +100,9 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     const live = await nifi.processGroups.download(existing.groupId);
     fingerprintParts.push(sha256(JSON.stringify(live.flowContents)));
     const components = diffDefinitions(compiled.definition, live);
-    const context = (await parameterContexts()).find((candidate) => candidate.component.name === parameterContextName(flow));
+    // The flow's values live in the context its group is bound to (NiFi keeps that binding on replace).
+    const binding = boundContext(existing.group);
+    const context = (await parameterContexts()).find((candidate) => (binding ? candidate.id === binding.id : candidate.component.name === parameterContextName(flow)));
     const parameters = parameterChanges(flow, compiled.definition, compiled.sensitiveParameters, existing.marker, context);
     const runState = await runStateChanges(nifi, flow, existing.groupId);
     fingerprintParts.push(JSON.stringify(runState));

@@ -1,3 +1,5 @@
+// defineFlow(): a flow written in TypeScript, checked by the same schema and offline rules as a YAML file
+// (an invalid flow throws with every problem listed).
 import { DataplatError } from '@dataplat/core/errors';
 import { checkFlow } from '../validate/check-flow.ts';
 import { flowSchema, type Flow, type FlowInput } from './flow-schema.ts';

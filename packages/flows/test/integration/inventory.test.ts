@@ -3,7 +3,7 @@
 // and never a hand-made context that merely carries a flow's name, nor one another group still uses.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createNifiClient } from '@dataplat/nifi';
-import { applyFlows, defineFlow, destroyFlows, exportFlow, flowSchema, listManagedFlows, readMarker } from '@dataplat/flows';
+import { applyFlows, defineFlow, destroyFlows, exportFlow, flowSchema, listManagedFlows, planFlows, readMarker } from '@dataplat/flows';
 
 const nifi = createNifiClient({ baseUrl: inject('stackEndpoints').nifi!.apiUrl });
 const suffix = Date.now().toString(36);
@@ -50,10 +50,36 @@ describe('the inventory of managed flows and their parameter contexts', () => {
     const [managed] = await listManagedFlows(nifi, parentGroupId);
     expect(managed?.marker.parameterContext).toEqual({ id: ownContext.id, name: `adopted context ${suffix}` });
     expect((await nifi.parameterContexts.get(ownContext.id)).component.description).toBe('made by hand\n\nmanaged-by: dataplat-flows');
+    const replanned = await planFlows(nifi, [flowSchema.parse(exported.flow)], { parentGroupId });
+    expect(replanned.plan.flows).toMatchObject([{ flow: flowName, action: 'no-op' }]);
 
     const [destroyed] = await destroyFlows(nifi, [flowName], { parentGroupId });
     expect(destroyed?.parameterContext).toMatchObject({ id: ownContext.id, deleted: true });
     expect(await contextNamed(`adopted context ${suffix}`)).toBeUndefined();
+    expect((await contextNamed(flowName))?.id).toBe(lookalike.id);
+  });
+
+  it('adopting with a hand-written file takes over the context the group is bound to, never a look-alike named like the flow', async () => {
+    const parentGroupId = await parent('adopt-by-name');
+    const flowName = `by-name-${suffix}`;
+    const original = await nifi.parameterContexts.create({ name: `original ${suffix}`, description: 'made by hand', parameters: [{ name: 'batch', value: '4' }] });
+    const lookalike = await nifi.parameterContexts.create({ name: flowName, description: 'made by hand, same name as the flow', parameters: [{ name: 'batch', value: '7' }] });
+    const group = await nifi.processGroups.create(parentGroupId, { name: flowName });
+    await nifi.processGroups.bindParameterContext(group.id, original.id);
+
+    // The file names no parameterContext; NiFi keeps the group bound to its own context through the replace.
+    await applyFlows(nifi, [tinyFlow(flowName)], { parentGroupId, adopt: true });
+    const [managed] = await listManagedFlows(nifi, parentGroupId);
+    expect(managed?.groupId).toBe(group.id);
+    expect(managed?.marker.parameterContext).toEqual({ id: original.id, name: `original ${suffix}` });
+    const value = (context: Awaited<ReturnType<typeof nifi.parameterContexts.get>>) => context.component.parameters?.find((entry) => entry.parameter?.name === 'batch')?.parameter?.value;
+    expect(value(await nifi.parameterContexts.get(original.id))).toBe('2');
+    const untouched = await nifi.parameterContexts.get(lookalike.id);
+    expect([untouched.component.description, value(untouched)]).toEqual(['made by hand, same name as the flow', '7']);
+    expect((await planFlows(nifi, [tinyFlow(flowName)], { parentGroupId })).plan.flows).toMatchObject([{ action: 'no-op' }]);
+
+    const [destroyed] = await destroyFlows(nifi, [group.id], { parentGroupId });
+    expect(destroyed?.parameterContext).toMatchObject({ id: original.id, deleted: true });
     expect((await contextNamed(flowName))?.id).toBe(lookalike.id);
   });
 

@@ -6,7 +6,6 @@
 export interface FlagOption {
   kind: 'flag';
   description: string;
-  short?: string | undefined;
 }
 
 /** An option with a value: `--out <file>`; `convert` validates and types it (throwing UsageError). */

@@ -27,7 +27,7 @@ export interface CommandDefinition<Specs extends OptionSpecs> {
   options: Specs;
   examples?: readonly string[] | undefined;
   /** Returns the exit code; throws UsageError for usage mistakes found late, DataplatError for failures. */
-  run(arguments_: CommandRun<Specs>, context: CommandContext): Promise<number>;
+  run(input: CommandRun<Specs>, context: CommandContext): Promise<number>;
 }
 
 /** A command with its option types erased, as the command table holds it. */

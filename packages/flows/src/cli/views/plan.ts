@@ -19,6 +19,9 @@ export function formatPlan(plan: Plan): string {
     }
     for (const change of flowPlan.parameters) lines.push(`    ~ ${field(change)}`);
     for (const change of flowPlan.runState) lines.push(`    ~ ${field(change)}`);
+    if (flowPlan.action === 'update' && flowPlan.markerChanged && flowPlan.components.length + flowPlan.parameters.length + flowPlan.runState.length === 0) {
+      lines.push('    ~ ownership marker only: the group comments are rewritten (description, applied definition or parameter context); no component changes');
+    }
   }
   for (const orphan of plan.orphans) lines.push(`! flow ${orphan} is managed in NiFi but not in the code: left alone (use --prune to delete it)`);
   const count = (action: string) => plan.flows.filter((flowPlan) => flowPlan.action === action).length;
