@@ -5,6 +5,7 @@ import { InvalidOptionsError, InvalidResponseError } from '../errors/common-erro
 import { DataplatError } from '../errors/dataplat-error.ts';
 import { sleep as abortableSleep } from '../timing/sleep.ts';
 import { codeForStatus, HttpError, maxErrorBodyLength, RequestFailedError } from './http-errors.ts';
+import type { HttpMethod } from './http-method.ts';
 import { createMiddlewareChain, type HttpMiddleware, type MiddlewareHost, type MiddlewareRequest } from './middleware.ts';
 import { redactText, redactUrl, truncate } from './redact.ts';
 import {
@@ -17,7 +18,7 @@ import {
   type RetryOptions,
 } from './retry-policy.ts';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 
 export type QueryValue = string | number | boolean | bigint | null | undefined | readonly (string | number | boolean)[];
 

@@ -3,7 +3,7 @@
 // a client sends (retries, logins, Trino's nextUri pages and cancels) and never a secret.
 import { DataplatError } from '../errors/dataplat-error.ts';
 import { InvalidOptionsError } from '../errors/common-errors.ts';
-import type { HttpMethod } from './http-transport.ts';
+import type { HttpMethod } from './http-method.ts';
 
 /** One attempt of a request, as middleware sees it: no headers, no body, a redacted URL. */
 export interface MiddlewareRequest {
