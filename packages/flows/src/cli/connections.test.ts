@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConnections } from './connections.ts';
+import { findConfigFile, resolveConnections } from './connections.ts';
+import { commandDirectory } from './io.ts';
 
 let directory = '';
 beforeAll(async () => {
@@ -30,5 +31,23 @@ describe('resolveConnections', () => {
     expect(error).toMatchObject({ code: 'FLOWS_CONFIG', message: expect.stringContaining('unknown key(s) password') });
     expect(JSON.stringify(error)).not.toContain('hunter2');
     expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  it('finds flows.config.yaml in the folder the command was typed in or the nearest one above it', async () => {
+    const nested = join(directory, 'team', 'flows');
+    await mkdir(nested, { recursive: true });
+    expect(await findConfigFile(nested)).toBe(join(directory, 'flows.config.yaml'));
+    const fromBelow = await resolveConnections({}, {}, nested);
+    expect(fromBelow.nifi).toMatchObject({ url: 'https://nifi.internal:8443/nifi-api', caFile: join(directory, 'certs', 'ca.pem') });
+    await writeFile(join(directory, 'team', 'flows.config.yaml'), 'parent: team-group\n');
+    expect((await resolveConnections({}, {}, nested)).parentGroupId).toBe('team-group');
+  });
+});
+
+describe('commandDirectory', () => {
+  it("is where the user typed `pnpm flows` (pnpm's INIT_CWD), and the process's own directory otherwise", () => {
+    expect(commandDirectory({ npm_lifecycle_event: 'flows', INIT_CWD: '/repo/team' }, '/repo')).toBe('/repo/team');
+    expect(commandDirectory({ npm_lifecycle_event: 'test', INIT_CWD: '/repo/team' }, '/repo/packages/x')).toBe('/repo/packages/x');
+    expect(commandDirectory({}, '/work')).toBe('/work');
   });
 });

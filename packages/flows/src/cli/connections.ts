@@ -1,8 +1,9 @@
-// Where the CLI connects, and the clients it connects with: flags win over environment variables, which win over the config file
-// (`--config <file>`, or flows.config.yaml in the working directory). Config files are committed, so
-// they hold addresses, users and CA files, never passwords. Certificate verification is always on.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+// Where the CLI connects, and the clients it connects with: flags win over environment variables, which
+// win over the config file (`--config <file>`, or flows.config.yaml in the directory the command was typed
+// in or the nearest one above it). Config files are committed, so they hold addresses, users and CA
+// files, never passwords. Certificate verification is always on.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createAirflowClient, type AirflowClient } from '@dataplat/airflow';
 import { DataplatError } from '@dataplat/core/errors';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
@@ -46,12 +47,12 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
 }
 
 async function readConfig(explicit: string | undefined, cwd: string): Promise<z.output<typeof configSchema> & { directory: string }> {
-  const file = resolve(cwd, explicit ?? defaultConfigFile);
+  const file = explicit ? resolve(cwd, explicit) : await findConfigFile(cwd);
+  if (!file) return { directory: cwd };
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return { directory: cwd };
     throw new DataplatError({ code: 'FLOWS_CONFIG', message: `Cannot read the config file ${file}: ${(error as Error).message}`, cause: error });
   }
   const parsed = configSchema.safeParse(parse(text) ?? {});
@@ -107,6 +108,23 @@ export async function withFlowTarget<Result>(flags: ConnectionFlags, io: CliIo, 
       await airflow?.close();
     }
   });
+}
+
+/** flows.config.yaml in `directory` or the nearest folder above it (like .gitignore or tsconfig lookups), or undefined. */
+export async function findConfigFile(directory: string): Promise<string | undefined> {
+  for (let folder = resolve(directory); ; folder = dirname(folder)) {
+    const candidate = join(folder, defaultConfigFile);
+    if (await isFile(candidate)) return candidate;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export async function connectNifi(nifi: Server & { url: string }, cwd: string): Promise<NifiClient> {

@@ -19,14 +19,21 @@ export interface LoadedFiles {
   sources: Map<string, string>;
 }
 
-/** Loads every *.yaml / *.yml under the given paths (default ./flows). Undefined when a path is missing. */
-export async function loadFlowFiles(paths: readonly string[], cwd: string): Promise<LoadedFiles | { missing: string }> {
+/** The *.yaml / *.yml files the paths name (folders recursively; default ./flows), absolute; `missing` names a path that doesn't exist. */
+export async function listFlowFiles(paths: readonly string[], cwd: string): Promise<string[] | { missing: string }> {
   const files: string[] = [];
   for (const path of paths.length ? paths : ['flows']) {
     const found = await flowFiles(resolve(cwd, path)).catch(() => undefined);
     if (!found) return { missing: path };
     files.push(...found);
   }
+  return files;
+}
+
+/** Loads every flow file the paths name (see listFlowFiles). */
+export async function loadFlowFiles(paths: readonly string[], cwd: string): Promise<LoadedFiles | { missing: string }> {
+  const files = await listFlowFiles(paths, cwd);
+  if ('missing' in files) return files;
   const flows: Flow[] = [];
   const places: Place[] = [];
   const diagnostics: Diagnostic[] = [];

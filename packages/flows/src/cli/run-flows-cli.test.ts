@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -80,6 +81,18 @@ describe('flows validate', () => {
     }
     const overview = await run(['--help']);
     for (const command of ['validate', 'plan', 'apply', 'destroy', 'status', 'run', 'dag', 'export', 'schema']) expect(overview.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+});
+
+describe('pnpm flows in a subfolder of the repository', () => {
+  it('reads paths from the folder the command was typed in, not the repository root', () => {
+    // examples/ has no flows/ folder; the repository root has one. Through the root's `flows` script.
+    const subfolder = join(repositoryRoot, 'examples');
+    const result = spawnSync('pnpm', ['--silent', 'flows', 'validate'], { cwd: subfolder, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('flows validate: no such file or folder: flows');
+    const inRoot = spawnSync('pnpm', ['--silent', 'flows', 'validate', 'flows/iot-sensors.yaml'], { cwd: repositoryRoot, encoding: 'utf8' });
+    expect(inRoot.status).toBe(0);
   });
 });
 

@@ -46,6 +46,8 @@ export interface Plan {
   flows: FlowPlan[];
   /** Managed flows in NiFi that the code no longer has, left alone without --prune. */
   orphans: string[];
+  /** Written by `flows plan --out`: the flow files the plan was made from, relative to the plan file's folder; `apply --plan` reads exactly these. */
+  files?: string[] | undefined;
 }
 
 /** Everything apply needs besides the plan (kept out of the plan file: it may hold secrets). */

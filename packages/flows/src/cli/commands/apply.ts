@@ -1,10 +1,10 @@
 // `flows apply [paths…]`: converges NiFi to the flow files; with --plan, only when the saved plan still
 // matches NiFi and the files (otherwise it is refused and nothing changes).
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DataplatError } from '@dataplat/core/errors';
 import type { Plan } from '../../deploy/plan.ts';
-import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, seconds, value } from '../arguments/options.ts';
+import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, seconds, UsageError, value } from '../arguments/options.ts';
 import { formatApplied } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
@@ -19,7 +19,7 @@ export const applyCommand = defineCommand({
     ...environmentOption,
     prune: flag('delete managed flows that are no longer in the files'),
     adopt: flag('take over unmanaged process groups named like a flow, in place'),
-    plan: value('file', 'apply a saved plan (flows plan --out); refused if NiFi or the files changed since'),
+    plan: value('file', 'apply a saved plan (flows plan --out) to the files it was made from; refused if NiFi or the files changed since'),
     'update-strategy': convertedValue(
       'strategy',
       'replace (default: NiFi stops, updates and restarts what changes; queues stay) or drain (stop the sources, wait until nothing is queued, then update)',
@@ -33,10 +33,22 @@ export const applyCommand = defineCommand({
   },
   examples: ['flows apply --plan plan.json', 'flows apply flows/ --update-strategy drain --drain-timeout 600'],
   async run({ options, positionals }, { io, view }) {
-    const [{ applyFlows }, { withFlowTarget }, { loadValidFlowFiles }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
-    const saved = options.plan ? await readSavedPlan(resolve(io.cwd, options.plan)) : undefined;
+    const [{ applyFlows }, { withFlowTarget }, { listFlowFiles, loadValidFlowFiles }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
+    const planFile = options.plan ? resolve(io.cwd, options.plan) : undefined;
+    const saved = planFile ? await readSavedPlan(planFile) : undefined;
+    let paths = positionals;
+    if (saved?.files && planFile) {
+      // Exactly the files the plan was made from; paths given as well must name the same files.
+      const fromPlan = saved.files.map((file) => resolve(dirname(planFile), file));
+      const given = positionals.length > 0 ? await listFlowFiles(positionals, io.cwd) : fromPlan;
+      if ('missing' in given) throw new UsageError(`no such file or folder: ${given.missing}`);
+      if (given.length !== fromPlan.length || !given.every((file) => fromPlan.includes(file))) {
+        throw new UsageError(`the saved plan was made from ${saved.files.join(', ')} (relative to ${dirname(planFile)}); give no paths, or paths naming exactly those files.`);
+      }
+      paths = fromPlan;
+    }
     return withFlowTarget(options, io, 'No NiFi to apply to', async ({ nifi, airflow, parentGroupId }) => {
-      const loaded = await loadValidFlowFiles(positionals, io.cwd, io.stderr, 'nothing was sent to NiFi');
+      const loaded = await loadValidFlowFiles(paths, io.cwd, io.stderr, 'nothing was sent to NiFi');
       if (!loaded) return 1;
       const result = await applyFlows(nifi, loaded.flows, {
         parentGroupId,

@@ -1,6 +1,6 @@
 // `flows plan [paths…]`: what apply would change in NiFi, read-only; --out saves it for `apply --plan`.
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { airflowOptions, environmentOption, flag, jsonOption, nifiOptions, value } from '../arguments/options.ts';
 import { formatPlan } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
@@ -14,7 +14,7 @@ export const planCommand = defineCommand({
     ...environmentOption,
     prune: flag('also plan to delete managed flows that are no longer in the files'),
     adopt: flag('take over unmanaged process groups named like a flow (see flows export)'),
-    out: value('file', 'also write the plan as JSON, for apply --plan'),
+    out: value('file', 'also write the plan as JSON (with the flow files it was made from), for apply --plan'),
     'detailed-exitcode': flag('exit 0 without changes, 2 with changes'),
     ...jsonOption,
     ...nifiOptions,
@@ -28,7 +28,12 @@ export const planCommand = defineCommand({
       if (!loaded) return 1;
       view.progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const { plan } = await planFlows(nifi, loaded.flows, { parentGroupId, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow });
-      if (options.out) await writeFile(resolve(io.cwd, options.out), `${JSON.stringify(plan, null, 2)}\n`);
+      if (options.out) {
+        const file = resolve(io.cwd, options.out);
+        // The files go with the saved plan, so `apply --plan` applies exactly what was reviewed.
+        const saved = { ...plan, files: loaded.files.map((flowFile) => relative(dirname(file), flowFile)) };
+        await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
+      }
       view.result(plan, () => formatPlan(plan));
       return options['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
     });

@@ -10,11 +10,18 @@ export interface FlowStatus {
   invalid: number;
   queued: number;
   bulletins: number;
+  /** With --bulletins. */
+  bulletinMessages?: Array<{ timestamp: string; level: string; source: string; message: string }> | undefined;
 }
 
 export function formatStatus(rows: readonly FlowStatus[]): string {
   if (rows.length === 0) return 'No managed flows.';
-  return rows.map((row) => `${row.flow}: ${row.running} running, ${row.stopped} stopped, ${row.invalid} invalid, ${row.queued} queued, ${row.bulletins} bulletin(s)`).join('\n');
+  return rows
+    .flatMap((row) => [
+      `${row.flow}: ${row.running} running, ${row.stopped} stopped, ${row.invalid} invalid, ${row.queued} queued, ${row.bulletins} bulletin(s)`,
+      ...(row.bulletinMessages ?? []).map((bulletin) => `  ${bulletin.timestamp} ${bulletin.level} ${bulletin.source}: ${bulletin.message}`),
+    ])
+    .join('\n');
 }
 
 export function formatRunReport(flow: string, report: RunOnceReport): string {
