@@ -20,6 +20,8 @@ describe('resolveConnections', () => {
       nifi: { url: 'https://nifi.internal:8443/nifi-api', username: 'ci', password: 'from-env', caFile: join(directory, 'certs', 'ca.pem') },
       airflow: { url: undefined, username: undefined, password: undefined, caFile: undefined },
       parentGroupId: 'abc',
+      project: undefined,
+      flowsFolder: join(directory, 'flows'),
     });
     const overridden = await resolveConnections({ 'nifi-username': 'flag', parent: 'xyz' }, { NIFI_URL: 'https://other/nifi-api', NIFI_USERNAME: 'env' }, directory);
     expect(overridden.nifi).toMatchObject({ url: 'https://other/nifi-api', username: 'flag' });
@@ -41,6 +43,18 @@ describe('resolveConnections', () => {
     expect(fromBelow.nifi).toMatchObject({ url: 'https://nifi.internal:8443/nifi-api', caFile: join(directory, 'certs', 'ca.pem') });
     await writeFile(join(directory, 'team', 'flows.config.yaml'), 'parent: team-group\n');
     expect((await resolveConnections({}, {}, nested)).parentGroupId).toBe('team-group');
+  });
+});
+
+describe('the project', () => {
+  it('comes from --project, then FLOWS_PROJECT, then project: in the config file, whose flows: names the project folder', async () => {
+    const folder = join(directory, 'project-config');
+    await mkdir(join(folder, 'deploy'), { recursive: true });
+    await writeFile(join(folder, 'flows.config.yaml'), 'project: shop-team\nflows: deploy\n');
+    expect(await resolveConnections({}, {}, join(folder, 'deploy'))).toMatchObject({ project: 'shop-team', flowsFolder: join(folder, 'deploy') });
+    expect((await resolveConnections({}, { FLOWS_PROJECT: 'from-env' }, folder)).project).toBe('from-env');
+    expect((await resolveConnections({ project: 'from-flag' }, { FLOWS_PROJECT: 'from-env' }, folder)).project).toBe('from-flag');
+    await expect(resolveConnections({ project: 'no spaces' }, {}, folder)).rejects.toThrow('--project takes a name of letters');
   });
 });
 

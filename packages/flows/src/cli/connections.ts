@@ -9,10 +9,11 @@ import { DataplatError } from '@dataplat/core/errors';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { parse } from 'yaml';
 import * as z from 'zod';
+import { projectNamePattern } from '../deploy/inventory.ts';
 import { UsageError } from './arguments/options.ts';
 import type { CliIo } from './io.ts';
 
-export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config']?: string | undefined };
+export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config' | 'project']?: string | undefined };
 
 interface Server {
   url?: string | undefined;
@@ -26,10 +27,21 @@ export interface Connections {
   airflow: Server;
   /** Process group holding the managed flows. */
   parentGroupId: string;
+  /** The project whose flows these are (flag, FLOWS_PROJECT, or project: in the config file); undefined for none. */
+  project: string | undefined;
+  /** The project's flow files: the default path of commands that read them, and what a complete set covers. */
+  flowsFolder: string;
 }
 
 const server = z.strictObject({ url: z.url().optional(), username: z.string().min(1).optional(), caFile: z.string().min(1).optional() });
-const configSchema = z.strictObject({ nifi: server.optional(), airflow: server.optional(), parent: z.string().min(1).optional() });
+const projectName = z.string().regex(projectNamePattern, 'a name of letters, digits, ".", "_" and "-"');
+const configSchema = z.strictObject({
+  nifi: server.optional(),
+  airflow: server.optional(),
+  parent: z.string().min(1).optional(),
+  project: projectName.optional(),
+  flows: z.string().min(1).optional(),
+});
 export const defaultConfigFile = 'flows.config.yaml';
 
 export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Connections> {
@@ -43,7 +55,15 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
       caFile: flags[`${service}-ca-file`] ?? env[`${prefix}_CA_FILE`] ?? (config[service]?.caFile ? resolve(config.directory, config[service].caFile) : undefined),
     };
   };
-  return { nifi: pick('nifi'), airflow: pick('airflow'), parentGroupId: flags.parent ?? config.parent ?? 'root' };
+  const project = flags.project ?? env['FLOWS_PROJECT'] ?? config.project;
+  if (project !== undefined && !projectNamePattern.test(project)) throw new UsageError(`--project takes a name of letters, digits, ".", "_" and "-", not "${project}".`);
+  return {
+    nifi: pick('nifi'),
+    airflow: pick('airflow'),
+    parentGroupId: flags.parent ?? config.parent ?? 'root',
+    project,
+    flowsFolder: config.flows ? resolve(config.directory, config.flows) : resolve(cwd, 'flows'),
+  };
 }
 
 async function readConfig(explicit: string | undefined, cwd: string): Promise<z.output<typeof configSchema> & { directory: string }> {
@@ -61,7 +81,7 @@ async function readConfig(explicit: string | undefined, cwd: string): Promise<z.
     throw new DataplatError({
       code: 'FLOWS_CONFIG',
       message: `${file} is not a valid flows config:\n  ${problems.join('\n  ')}`,
-      hint: 'Keys: nifi/airflow {url, username, caFile} and parent. Passwords come from NIFI_PASSWORD / AIRFLOW_PASSWORD, never from the file.',
+      hint: 'Keys: nifi/airflow {url, username, caFile}, parent, project and flows (the folder of the flow files). Passwords come from NIFI_PASSWORD / AIRFLOW_PASSWORD, never from the file.',
     });
   }
   return { ...parsed.data, directory: resolve(file, '..') };
@@ -96,6 +116,8 @@ export interface FlowTarget {
   /** Present when an Airflow URL is configured (asset-event triggers need it at plan time). */
   airflow: AirflowClient | undefined;
   parentGroupId: string;
+  project: string | undefined;
+  flowsFolder: string;
 }
 
 /** Like withNifi, plus Airflow when configured: what plan and apply talk to. */
@@ -103,7 +125,7 @@ export async function withFlowTarget<Result>(flags: ConnectionFlags, io: CliIo, 
   return withNifi(flags, io, need, async (nifi, connections) => {
     const airflow = await connectAirflow(connections.airflow, io.cwd);
     try {
-      return await work({ nifi, airflow, parentGroupId: connections.parentGroupId });
+      return await work({ nifi, airflow, parentGroupId: connections.parentGroupId, project: connections.project, flowsFolder: connections.flowsFolder });
     } finally {
       await airflow?.close();
     }

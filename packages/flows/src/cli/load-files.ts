@@ -1,7 +1,7 @@
 // Reads the flow files a command names (default ./flows, folders recursively) and gathers their flows,
 // source positions and diagnostics, resolved from where the command was typed.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow } from '../model/flow-schema.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
@@ -70,4 +70,13 @@ export async function loadValidFlowFiles(paths: readonly string[], cwd: string, 
   if (!hasErrors(loaded.diagnostics)) return loaded;
   stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources)}\n\nThe files have errors; ${consequence}.\n`);
   return undefined;
+}
+
+/** Whether the paths take in the whole folder (no paths at all means the folder itself). */
+export function coversFolder(paths: readonly string[], cwd: string, folder: string): boolean {
+  if (paths.length === 0) return true;
+  return paths.some((path) => {
+    const inside = relative(resolve(cwd, path), folder);
+    return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+  });
 }

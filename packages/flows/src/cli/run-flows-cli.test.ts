@@ -90,7 +90,7 @@ describe('pnpm flows in a subfolder of the repository', () => {
     const subfolder = join(repositoryRoot, 'examples');
     const result = spawnSync('pnpm', ['--silent', 'flows', 'validate'], { cwd: subfolder, encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('flows validate: no such file or folder: flows');
+    expect(result.stderr).toContain(`flows validate: no such file or folder: ${join(subfolder, 'flows')}`);
     const inRoot = spawnSync('pnpm', ['--silent', 'flows', 'validate', 'flows/iot-sensors.yaml'], { cwd: repositoryRoot, encoding: 'utf8' });
     expect(inRoot.status).toBe(0);
   });

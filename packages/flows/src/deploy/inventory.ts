@@ -27,6 +27,8 @@ export interface OwnershipMarker {
   sensitiveHash: string;
   /** The parameter context the group was bound to by the last apply (absent in markers written before it was recorded). */
   parameterContext?: ContextReference | undefined;
+  /** The project (set of flows one repository or pipeline manages) the flow belongs to; absent for flows applied without one. */
+  project?: string | undefined;
 }
 
 type GroupEntity = NifiSchemas['ProcessGroupEntity'];
@@ -50,14 +52,22 @@ export interface InventoryGroup {
 
 export interface Inventory {
   parentGroupId: string;
+  /** The project this inventory is for: `managed` holds its flows only. */
+  project: string | undefined;
   groups: InventoryGroup[];
+  /** The project's managed flows. */
   managed: ManagedFlow[];
+  /** Flows other projects manage under the same parent: never planned, pruned or destroyed from here. */
+  foreign: ManagedFlow[];
 }
 
 // ---- the marker -------------------------------------------------------------------------------------
 
 export function renderComments(description: string | undefined, marker: OwnershipMarker): string {
-  return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(marker)}`;
+  // Always the same key order, so equal markers render to equal comments (plan compares them as text).
+  const { formatVersion, flow, id, definitionHash, sensitiveHash, parameterContext, project } = marker;
+  const canonical = { formatVersion, flow, id, definitionHash, sensitiveHash, ...(parameterContext ? { parameterContext } : {}), ...(project ? { project } : {}) };
+  return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
 }
 
 /** The marker in a group's comments, or undefined when the group is not (validly) managed. */
@@ -71,6 +81,7 @@ export function readMarker(comments: string | undefined): OwnershipMarker | unde
     if (marker.formatVersion !== 1 || typeof marker.flow !== 'string' || marker.id !== flowId(marker.flow)) return undefined;
     const context = marker.parameterContext;
     if (context !== undefined && (typeof context?.id !== 'string' || typeof context.name !== 'string')) return undefined;
+    if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
     return marker;
   } catch {
     return undefined;
@@ -105,7 +116,13 @@ export function withSecretsPending(marker: OwnershipMarker): OwnershipMarker {
   return { ...marker, sensitiveHash: 'pending' };
 }
 
-export function newMarker(flowName: string, definitionHash: string, sensitiveValues: Record<string, string>, parameterContext: ContextReference | undefined): OwnershipMarker {
+export function newMarker(
+  flowName: string,
+  definitionHash: string,
+  sensitiveValues: Record<string, string>,
+  parameterContext: ContextReference | undefined,
+  project: string | undefined,
+): OwnershipMarker {
   return {
     formatVersion: 1,
     flow: flowName,
@@ -113,6 +130,7 @@ export function newMarker(flowName: string, definitionHash: string, sensitiveVal
     definitionHash,
     sensitiveHash: sensitiveHash(flowName, sensitiveValues),
     ...(parameterContext ? { parameterContext } : {}),
+    ...(project ? { project } : {}),
   };
 }
 
@@ -151,8 +169,11 @@ export async function claimContext(nifi: NifiClient, contextId: string): Promise
 
 // ---- listing and lookup -----------------------------------------------------------------------------
 
-/** Every child group of the parent, with its marker where it has one. */
-export async function readInventory(nifi: NifiClient, parentGroupId = 'root'): Promise<Inventory> {
+/**
+ * Every child group of the parent, with its marker where it has one, split into the flows of `project`
+ * (flows applied without a project form their own set, `undefined`) and those of other projects.
+ */
+export async function readInventory(nifi: NifiClient, parentGroupId = 'root', project?: string): Promise<Inventory> {
   const parent = await nifi.processGroups.flow(parentGroupId);
   const groups: InventoryGroup[] = parent.contents.processGroups.map((group) => ({
     groupId: group.id,
@@ -160,20 +181,31 @@ export async function readInventory(nifi: NifiClient, parentGroupId = 'root'): P
     marker: readMarker(group.component?.comments),
     group,
   }));
-  const managed = groups.flatMap(({ groupId, marker, group }) => (marker ? [{ flow: marker.flow, groupId, marker, group, parameterContext: marker.parameterContext ?? boundContext(group) }] : []));
-  return { parentGroupId, groups, managed };
+  const all = groups.flatMap(({ groupId, marker, group }) => (marker ? [{ flow: marker.flow, groupId, marker, group, parameterContext: marker.parameterContext ?? boundContext(group) }] : []));
+  return { parentGroupId, project, groups, managed: all.filter((entry) => entry.marker.project === project), foreign: all.filter((entry) => entry.marker.project !== project) };
 }
 
-/** The process groups under `parentGroupId` that carry a valid ownership marker. */
-export async function listManagedFlows(nifi: NifiClient, parentGroupId = 'root'): Promise<ManagedFlow[]> {
-  return (await readInventory(nifi, parentGroupId)).managed;
+/** The process groups under `parentGroupId` that carry a valid ownership marker of `project`. */
+export async function listManagedFlows(nifi: NifiClient, parentGroupId = 'root', project?: string): Promise<ManagedFlow[]> {
+  return (await readInventory(nifi, parentGroupId, project)).managed;
 }
+
+/** A project name as the config file and --project take it. */
+export const projectNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** A managed flow by flow name or by its group's id; FLOWS_UNKNOWN_FLOW when none matches, FLOWS_AMBIGUOUS_GROUP when several claim the name. */
 export function findManagedFlow(inventory: Inventory, reference: string): ManagedFlow {
   const byName = inventory.managed.filter((entry) => entry.flow === reference);
-  if (byName.length > 1) throw ambiguousFlow(reference, inventory.parentGroupId, byName.map((entry) => entry.groupId));
+  if (byName.length > 1) throw ambiguousFlow(reference, inventory, byName.map((entry) => entry.groupId));
   const found = byName[0] ?? inventory.managed.find((entry) => entry.groupId === reference);
+  const elsewhere = inventory.foreign.find((entry) => entry.flow === reference || entry.groupId === reference);
+  if (!found && elsewhere) {
+    throw new DataplatError({
+      code: 'FLOWS_OTHER_PROJECT',
+      message: `Flow "${elsewhere.flow}" under process group ${inventory.parentGroupId} belongs to ${projectLabel(elsewhere.marker.project)}, not to ${projectLabel(inventory.project)}.`,
+      hint: elsewhere.marker.project ? `Work on it with --project ${elsewhere.marker.project} (or project: in flows.config.yaml).` : 'Work on it without a project (no --project, no project: in flows.config.yaml).',
+    });
+  }
   if (!found) {
     throw new DataplatError({
       code: 'FLOWS_UNKNOWN_FLOW',
@@ -184,12 +216,21 @@ export function findManagedFlow(inventory: Inventory, reference: string): Manage
   return found;
 }
 
-export function ambiguousFlow(flow: string, parentGroupId: string, groupIds: readonly string[]): DataplatError {
-  return new DataplatError({
-    code: 'FLOWS_AMBIGUOUS_GROUP',
-    message: `Several process groups under ${parentGroupId} claim flow "${flow}": ${groupIds.join(', ')}.`,
-    hint: 'Delete or rename the extra groups in NiFi.',
-  });
+export function projectLabel(project: string | undefined): string {
+  return project ? `project "${project}"` : 'no project';
+}
+
+/** What to say when several groups claim one flow: the groups, and the command that resolves it. */
+export function ambiguity(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groupIds: readonly string[]): { message: string; hint: string } {
+  const project = inventory.project ? ` --project ${inventory.project}` : '';
+  return {
+    message: `Several process groups under ${inventory.parentGroupId} claim flow "${flow}": ${groupIds.join(', ')}.`,
+    hint: `Keep one and destroy the others by group id, e.g. flows destroy ${groupIds.at(-1)} --parent ${inventory.parentGroupId}${project} (flows status shows what each holds), or rename the extra groups in NiFi.`,
+  };
+}
+
+export function ambiguousFlow(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groupIds: readonly string[]): DataplatError {
+  return new DataplatError({ code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groupIds) });
 }
 
 // ---- destroy ----------------------------------------------------------------------------------------
@@ -223,10 +264,16 @@ export async function destroyManagedFlow(nifi: NifiClient, managed: ManagedFlow)
   return { ...destroyed, parameterContext: { ...named, deleted: true } };
 }
 
-/** `flows destroy`: every reference (flow name or group id) must be a managed flow — nothing is deleted otherwise — then each is destroyed. */
-export async function destroyFlows(nifi: NifiClient, references: readonly string[], options: { parentGroupId?: string | undefined; onProgress?: ((flow: string) => void) | undefined } = {}): Promise<DestroyedFlow[]> {
-  const inventory = await readInventory(nifi, options.parentGroupId);
+/** `flows destroy`: every reference (flow name or group id) must be a managed flow of the project — nothing is deleted otherwise — then each is destroyed. */
+export async function destroyFlows(
+  nifi: NifiClient,
+  references: readonly string[],
+  options: { parentGroupId?: string | undefined; project?: string | undefined; onProgress?: ((flow: string) => void) | undefined } = {},
+): Promise<DestroyedFlow[]> {
+  const inventory = await readInventory(nifi, options.parentGroupId, options.project);
   const unknown = references.filter((reference) => !inventory.managed.some((entry) => entry.flow === reference || entry.groupId === reference));
+  // A flow of another project gets the error that says whose it is (nothing has been deleted yet).
+  for (const reference of unknown) if (inventory.foreign.some((entry) => entry.flow === reference || entry.groupId === reference)) findManagedFlow(inventory, reference);
   if (unknown.length > 0) {
     throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `Not managed flows under ${inventory.parentGroupId}: ${unknown.join(', ')}; nothing was deleted.`, hint: 'flows status lists the managed flows.' });
   }

@@ -8,7 +8,7 @@ import { compileFlow } from '../compile/compile-flow.ts';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
-import { ambiguousFlow, boundContext, markDefinition, newMarker, readInventory, sensitiveHash, sha256, type Inventory, type InventoryGroup, type OwnershipMarker } from './inventory.ts';
+import { ambiguity, boundContext, markDefinition, newMarker, projectLabel, readInventory, sensitiveHash, sha256, type Inventory, type InventoryGroup, type OwnershipMarker } from './inventory.ts';
 
 export interface PlanOptions {
   /** Process group that holds the managed flows. Default `root`. */
@@ -19,6 +19,13 @@ export interface PlanOptions {
   prune?: boolean | undefined;
   /** Take over existing, unmanaged groups that have a flow's name. */
   adopt?: boolean | undefined;
+  /** The set of flows this code manages under the parent (a repository or pipeline); flows of other projects are never touched. */
+  project?: string | undefined;
+  /**
+   * The flows given are only some of the project's (e.g. one file): managed flows missing from them are
+   * reported as not in the given paths instead of as orphans, and prune is refused.
+   */
+  partial?: boolean | undefined;
   /** Airflow, for flows with asset-event triggers (their asset URIs are resolved to Airflow's ids). */
   airflow?: AirflowClient | undefined;
 }
@@ -38,14 +45,27 @@ export interface FlowPlan {
   markerChanged: boolean;
 }
 
+/** A flow the plan can't act on, and why (the other flows are planned as usual). */
+export interface BlockedFlow {
+  flow: string;
+  code: 'FLOWS_AMBIGUOUS_GROUP' | 'FLOWS_OTHER_PROJECT';
+  message: string;
+  hint: string;
+  groupIds: string[];
+}
+
 export interface Plan {
   formatVersion: '1';
-  target: { nifi: string; parentGroupId: string; environment: string | undefined };
+  target: { nifi: string; parentGroupId: string; environment: string | undefined; project?: string | undefined };
   /** Hash of the desired definitions and the live state the plan was made from. */
   fingerprint: string;
   flows: FlowPlan[];
-  /** Managed flows in NiFi that the code no longer has, left alone without --prune. */
+  /** Managed flows of the project that the code no longer has, left alone without --prune. */
   orphans: string[];
+  /** With a partial set of flows: the project's other managed flows (neither orphans nor pruned). */
+  notInPaths?: string[] | undefined;
+  /** Flows that can't be planned (several groups claim them, or another project owns the name); apply fails on them after the rest. */
+  blocked?: BlockedFlow[] | undefined;
   /** Written by `flows plan --out`: the flow files the plan was made from, relative to the plan file's folder; `apply --plan` reads exactly these. */
   files?: string[] | undefined;
 }
@@ -68,8 +88,15 @@ export interface PlanResult {
 export async function planFlows(nifi: NifiClient, flows: readonly Flow[], options: PlanOptions = {}): Promise<PlanResult> {
   const parentGroupId = options.parentGroupId ?? 'root';
   const catalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
-  const inventory = await readInventory(nifi, parentGroupId);
-  const claimed = claimedGroups(inventory, flows);
+  if (options.prune && options.partial) {
+    throw new DataplatError({
+      code: 'FLOWS_PARTIAL_PRUNE',
+      message: 'Prune was asked for with only some of the project\'s flows: it would delete every managed flow outside them.',
+      hint: 'Plan the whole project (all its flow files) with --prune, or prune without marking the set partial (flows CLI: --allow-partial-prune).',
+    });
+  }
+  const inventory = await readInventory(nifi, parentGroupId, options.project);
+  const { claimed, blocked } = claimedGroups(inventory, flows);
   // One read of the parameter contexts serves every flow whose values are diffed (none when all are new).
   let contexts: Promise<ParameterContextEntity[]> | undefined;
   const parameterContexts = () => (contexts ??= nifi.parameterContexts.list());
@@ -79,11 +106,12 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   const plans: FlowPlan[] = [];
   const planned = new Map<string, PlannedFlow>();
   for (const flow of flows) {
+    if (blocked.some((entry) => entry.flow === flow.name)) continue;
     const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env, assetIds });
     const definitionHash = sha256(JSON.stringify(compiled.definition));
     const existing = claimed.get(flow.name);
     // The context the group is bound to now; for a new group apply records it after the upload.
-    const marker = newMarker(flow.name, definitionHash, compiled.sensitiveParameters, existing ? boundContext(existing.group) : undefined);
+    const marker = newMarker(flow.name, definitionHash, compiled.sensitiveParameters, existing ? boundContext(existing.group) : undefined, options.project);
     markDefinition(compiled.definition, flow.description, marker);
     planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker });
     fingerprintParts.push(definitionHash, marker.sensitiveHash);
@@ -115,16 +143,19 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
 
   const orphans: string[] = [];
   for (const managed of inventory.managed) {
-    if (flows.some((flow) => flow.name === managed.flow)) continue;
+    if (flows.some((flow) => flow.name === managed.flow) || blocked.some((entry) => entry.flow === managed.flow) || orphans.includes(managed.flow)) continue;
     if (options.prune) plans.push({ flow: managed.flow, action: 'delete', groupId: managed.groupId, components: [], parameters: [], runState: [], markerChanged: false });
     else orphans.push(managed.flow);
   }
+  fingerprintParts.push(JSON.stringify(blocked));
   const plan: Plan = {
     formatVersion: '1',
-    target: { nifi: nifi.baseUrl, parentGroupId, environment: options.environment },
+    target: { nifi: nifi.baseUrl, parentGroupId, environment: options.environment, ...(options.project ? { project: options.project } : {}) },
     fingerprint: sha256(fingerprintParts.join('\n')),
     flows: plans,
-    orphans,
+    orphans: options.partial ? [] : orphans,
+    ...(options.partial ? { notInPaths: orphans } : {}),
+    ...(blocked.length > 0 ? { blocked } : {}),
   };
   return { plan, planned, inventory };
 }
@@ -171,19 +202,36 @@ function parameterChanges(
 }
 
 /**
- * The group each flow of the code maps to: its managed group, or (for --adopt) an unmanaged group of
- * that name. Several groups claiming one flow are an error naming them.
+ * The group each flow of the code maps to: its managed group (this project's), or, for --adopt, an
+ * unmanaged group of that name. A flow claimed by several groups, or whose name another project's group
+ * carries, is blocked: named with the group ids, while every other flow is planned as usual.
  */
-function claimedGroups(inventory: Inventory, flows: readonly Flow[]): Map<string, InventoryGroup> {
+function claimedGroups(inventory: Inventory, flows: readonly Flow[]): { claimed: Map<string, InventoryGroup>; blocked: BlockedFlow[] } {
   const claims = new Map<string, InventoryGroup[]>();
   for (const group of inventory.groups) {
-    const name = group.marker?.flow ?? group.name;
-    if (group.marker || flows.some((flow) => flow.name === name)) claims.set(name, [...(claims.get(name) ?? []), group]);
+    const ours = group.marker && group.marker.project === inventory.project;
+    const name = ours ? group.marker!.flow : group.name;
+    if (ours || (!group.marker && flows.some((flow) => flow.name === name))) claims.set(name, [...(claims.get(name) ?? []), group]);
   }
-  for (const [name, groups] of claims) {
-    if (groups.length > 1) throw ambiguousFlow(name, inventory.parentGroupId, groups.map((group) => group.groupId));
+  const blocked: BlockedFlow[] = [];
+  for (const [flow, groups] of claims) {
+    if (groups.length < 2) continue;
+    const groupIds = groups.map((group) => group.groupId);
+    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groupIds), groupIds });
   }
-  return new Map([...claims].map(([name, [group]]) => [name, group!]));
+  for (const flow of flows) {
+    const foreign = inventory.foreign.filter((entry) => entry.flow === flow.name);
+    if (foreign.length === 0 || blocked.some((entry) => entry.flow === flow.name)) continue;
+    blocked.push({
+      flow: flow.name,
+      code: 'FLOWS_OTHER_PROJECT',
+      message: `Flow "${flow.name}" is managed under ${inventory.parentGroupId} by ${projectLabel(foreign[0]!.marker.project)} (group ${foreign.map((entry) => entry.groupId).join(', ')}), not by ${projectLabel(inventory.project)}.`,
+      hint: 'Two projects can\'t manage flows of one name under one parent: rename the flow, use another --parent, or apply it from its own project.',
+      groupIds: foreign.map((entry) => entry.groupId),
+    });
+  }
+  const claimed = new Map([...claims].filter(([, groups]) => groups.length === 1).map(([name, [group]]) => [name, group!]));
+  return { claimed, blocked };
 }
 
 async function runStateChanges(nifi: NifiClient, flow: Flow, groupId: string): Promise<FieldChange[]> {

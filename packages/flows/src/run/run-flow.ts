@@ -6,6 +6,8 @@ import { findManagedFlow, readInventory } from '../deploy/inventory.ts';
 export interface RunFlowOptions extends RunOnceOptions {
   /** Process group holding the managed flows. Default `root`. */
   parentGroupId?: string | undefined;
+  /** The project the flow belongs to (see `flows --project`); default none. */
+  project?: string | undefined;
   onProgress?: ((step: string) => void) | undefined;
 }
 
@@ -18,7 +20,7 @@ export interface FlowRunResult {
 }
 
 export async function runFlow(nifi: NifiClient, flow: string, options: RunFlowOptions = {}): Promise<FlowRunResult> {
-  const managed = findManagedFlow(await readInventory(nifi, options.parentGroupId), flow);
+  const managed = findManagedFlow(await readInventory(nifi, options.parentGroupId, options.project), flow);
   options.onProgress?.('stopping the flow, then running it once');
   await nifi.processGroups.stop(managed.groupId, { signal: options.signal });
   const report = await nifi.processGroups.runOnce(managed.groupId, options);

@@ -58,9 +58,13 @@ export function seconds(raw: string): number {
 
 export const jsonOption = { json: flag('machine-readable output on stdout (no progress, no colour)') } as const;
 
-export const configOption = { config: value('file', 'read nifi/airflow {url, username, caFile} and parent from this YAML file (default: flows.config.yaml if present)') } as const;
+export const configOption = { config: value('file', 'read nifi/airflow {url, username, caFile}, parent, project and flows (folder) from this YAML file (default: the nearest flows.config.yaml)') } as const;
 
 export const parentOption = { parent: value('id', 'process group that holds the managed flows (default root; or parent in the config file)') } as const;
+
+export const projectOption = {
+  project: value('name', 'the set of managed flows this code owns under the parent (or project: in the config file); other projects\' flows are never touched', { env: 'FLOWS_PROJECT' }),
+} as const;
 
 export const nifiOptions = {
   'nifi-url': value('url', 'NiFi REST API root, e.g. https://nifi:8443/nifi-api', { env: 'NIFI_URL' }),

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DataplatError } from '@dataplat/core/errors';
 import type { Plan } from '../../deploy/plan.ts';
-import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, seconds, UsageError, value } from '../arguments/options.ts';
+import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, projectOption, seconds, UsageError, value } from '../arguments/options.ts';
+import { partialPrune } from './plan.ts';
 import { formatApplied } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
@@ -17,7 +18,8 @@ export const applyCommand = defineCommand({
     'Managed flows missing from the files are only deleted with --prune.',
   options: {
     ...environmentOption,
-    prune: flag('delete managed flows that are no longer in the files'),
+    prune: flag("delete the project's managed flows that are no longer in the files"),
+    'allow-partial-prune': flag('prune even though the paths are not the whole project (every managed flow outside them is deleted)'),
     adopt: flag('take over unmanaged process groups named like a flow, in place'),
     plan: value('file', 'apply a saved plan (flows plan --out) to the files it was made from; refused if NiFi or the files changed since'),
     'update-strategy': convertedValue(
@@ -28,12 +30,13 @@ export const applyCommand = defineCommand({
     ),
     'drain-timeout': convertedValue('seconds', 'with --update-strategy drain: how long to wait for a flow to drain (default 300); then nothing is updated', seconds),
     ...jsonOption,
+    ...projectOption,
     ...nifiOptions,
     ...airflowOptions,
   },
   examples: ['flows apply --plan plan.json', 'flows apply flows/ --update-strategy drain --drain-timeout 600'],
   async run({ options, positionals }, { io, view }) {
-    const [{ applyFlows }, { withFlowTarget }, { listFlowFiles, loadValidFlowFiles }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
+    const [{ applyFlows }, { withFlowTarget }, { coversFolder, listFlowFiles, loadValidFlowFiles }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
     const planFile = options.plan ? resolve(io.cwd, options.plan) : undefined;
     const saved = planFile ? await readSavedPlan(planFile) : undefined;
     let paths = positionals;
@@ -47,11 +50,16 @@ export const applyCommand = defineCommand({
       }
       paths = fromPlan;
     }
-    return withFlowTarget(options, io, 'No NiFi to apply to', async ({ nifi, airflow, parentGroupId }) => {
-      const loaded = await loadValidFlowFiles(paths, io.cwd, io.stderr, 'nothing was sent to NiFi');
+    return withFlowTarget(options, io, 'No NiFi to apply to', async ({ nifi, airflow, parentGroupId, project, flowsFolder }) => {
+      // A saved plan was partial when it was made (it lists the flows outside its paths), else: do the paths cover the project's folder?
+      const partial = saved ? saved.notInPaths !== undefined : !coversFolder(paths, io.cwd, flowsFolder);
+      if (options.prune && partial && !options['allow-partial-prune']) throw partialPrune(flowsFolder);
+      const loaded = await loadValidFlowFiles(paths.length ? paths : [flowsFolder], io.cwd, io.stderr, 'nothing was sent to NiFi');
       if (!loaded) return 1;
       const result = await applyFlows(nifi, loaded.flows, {
         parentGroupId,
+        project,
+        partial: partial && !(options.prune && options['allow-partial-prune']),
         environment: options.env,
         env: io.env,
         prune: options.prune,
@@ -63,7 +71,7 @@ export const applyCommand = defineCommand({
         onProgress: ({ flow, step }) => view.progress(`${flow}: ${step}`),
       });
       view.result(result, () => formatApplied(result));
-      return 0;
+      return result.plan.blocked?.length ? 1 : 0;
     });
   },
 });

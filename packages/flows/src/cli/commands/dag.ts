@@ -25,14 +25,14 @@ export const dagCommand = defineCommand({
   async run({ options, positionals }, { io, view }) {
     const [name, ...paths] = positionals as [string, ...string[]];
     const [{ resolveConnections }, { loadValidFlowFiles }] = await Promise.all([import('../connections.ts'), import('../load-files.ts')]);
-    const loaded = await loadValidFlowFiles(paths, io.cwd, io.stderr, 'no DAG was written');
+    // The parent group and the project's folder as --parent or flows.config.yaml say (root is the DAG's default anyway).
+    const { parentGroupId, flowsFolder } = await resolveConnections(options, io.env, io.cwd);
+    const loaded = await loadValidFlowFiles(paths.length ? paths : [flowsFolder], io.cwd, io.stderr, 'no DAG was written');
     if (!loaded) return 1;
     const flow = loaded.flows.find((candidate) => candidate.name === name);
     if (!flow) {
       throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `No flow "${name}" in ${paths.join(', ') || 'flows'}. Flows: ${loaded.flows.map((candidate) => candidate.name).join(', ') || 'none'}.` });
     }
-    // The parent group as --parent or flows.config.yaml say (root is the DAG's default anyway).
-    const { parentGroupId } = await resolveConnections(options, io.env, io.cwd);
     const source = generateAirflowDag(flow.name, {
       dagId: options['dag-id'],
       schedule: options.schedule,

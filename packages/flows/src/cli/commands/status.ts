@@ -1,6 +1,6 @@
 // `flows status [flow…]`: the managed flows under the parent with their run state, queued flowfiles and
 // bulletin counts (with --bulletins, their text).
-import { flag, jsonOption, nifiOptions } from '../arguments/options.ts';
+import { flag, jsonOption, nifiOptions, projectOption } from '../arguments/options.ts';
 import { formatStatus, type FlowStatus } from '../views/flows.ts';
 import { defineCommand } from './command.ts';
 
@@ -9,12 +9,12 @@ export const statusCommand = defineCommand({
   summary: 'list the managed flows in NiFi: state, queued flowfiles, bulletins',
   positionals: { synopsis: '[flow…]', min: 0, max: Number.POSITIVE_INFINITY },
   description: 'Without names, every managed flow under the parent; with names, just those (an unknown name is an error).',
-  options: { bulletins: flag("also list each flow's bulletins: time, level, component and message (NiFi keeps the last 5 minutes)"), ...jsonOption, ...nifiOptions },
+  options: { bulletins: flag("also list each flow's bulletins: time, level, component and message (NiFi keeps the last 5 minutes)"), ...jsonOption, ...projectOption, ...nifiOptions },
   examples: ['flows status', 'flows status iot-sensors --bulletins', 'flows status --json'],
   async run({ options, positionals }, { io, view }) {
     const [{ findManagedFlow, readInventory }, { withNifi }] = await Promise.all([import('../../deploy/inventory.ts'), import('../connections.ts')]);
-    return withNifi(options, io, 'No NiFi to read the status from', async (nifi, { parentGroupId }) => {
-      const inventory = await readInventory(nifi, parentGroupId);
+    return withNifi(options, io, 'No NiFi to read the status from', async (nifi, { parentGroupId, project }) => {
+      const inventory = await readInventory(nifi, parentGroupId, project);
       const flows = positionals.length > 0 ? positionals.map((name) => findManagedFlow(inventory, name)) : inventory.managed;
       const rows: FlowStatus[] = [];
       for (const { flow, groupId, group } of flows) {

@@ -7,7 +7,7 @@ import { defineCommand } from './command.ts';
 
 export const validateCommand = defineCommand({
   name: 'validate',
-  summary: 'check flow files offline (default path: ./flows); no server is contacted',
+  summary: 'check flow files offline (default: the project\'s folder, ./flows); no server is contacted',
   positionals: { synopsis: '[paths…]', min: 0, max: Number.POSITIVE_INFINITY },
   description:
     'Checks every *.yaml/*.yml under the paths against the flow schema and the offline rules (references, names, parameters, triggers, loops that cannot drain). ' +
@@ -22,8 +22,10 @@ export const validateCommand = defineCommand({
   async run({ options, positionals }, { io, view }) {
     if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json and --format ${options.format} contradict each other.`);
     const format = options.json ? 'json' : (options.format ?? 'human');
-    const { loadFlowFiles } = await import('../load-files.ts');
-    const loaded = await loadFlowFiles(positionals, io.cwd);
+    const [{ loadFlowFiles }, { resolveConnections }] = await Promise.all([import('../load-files.ts'), import('../connections.ts')]);
+    // Without paths: the project's folder (flows: in flows.config.yaml, default ./flows).
+    const { flowsFolder } = await resolveConnections(options, io.env, io.cwd);
+    const loaded = await loadFlowFiles(positionals.length ? positionals : [flowsFolder], io.cwd);
     if ('missing' in loaded) throw new UsageError(`no such file or folder: ${loaded.missing}`);
     if (loaded.files.length === 0) throw new UsageError(`no flow files (*.yaml, *.yml) found in ${positionals.join(', ') || 'flows'}.`);
     let diagnostics = loaded.diagnostics;

@@ -24,13 +24,18 @@ export function formatPlan(plan: Plan): string {
     }
   }
   for (const orphan of plan.orphans) lines.push(`! flow ${orphan} is managed in NiFi but not in the code: left alone (use --prune to delete it)`);
+  const outside = plan.notInPaths ?? [];
+  if (outside.length > 0) lines.push(`  ${outside.length} other flow(s) of this project are not in the given paths, left as they are: ${outside.join(', ')}`);
+  for (const blocked of plan.blocked ?? []) lines.push(`! flow ${blocked.flow} is blocked [${blocked.code}]: ${blocked.message}\n    ${blocked.hint}`);
   const count = (action: string) => plan.flows.filter((flowPlan) => flowPlan.action === action).length;
-  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged.`);
+  const blockedCount = plan.blocked?.length ?? 0;
+  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged${blockedCount ? `, ${blockedCount} blocked` : ''}.`);
   return lines.join('\n');
 }
 
 /** What apply did: the plan it carried out and a one-line summary. */
 export function formatApplied(result: ApplyResult): string {
   const changed = result.applied.filter((entry) => entry.action !== 'no-op').length;
-  return `${formatPlan(result.plan)}\n${changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.'}`;
+  const blocked = result.plan.blocked?.length ? ` ${result.plan.blocked.length} flow(s) blocked, not applied: ${result.plan.blocked.map((entry) => entry.flow).join(', ')}.` : '';
+  return `${formatPlan(result.plan)}\n${changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.'}${blocked}`;
 }
