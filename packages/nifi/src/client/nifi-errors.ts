@@ -12,6 +12,7 @@ import { DataplatError, type ErrorClassification, type HttpMethod } from '@datap
  * - NIFI_SERVICES_NOT_ENABLED: controller services stayed invalid or did not reach the wanted state.
  * - NIFI_GROUP_CONNECTED: a group to delete has connections from outside it.
  * - NIFI_RUN_FAILED: a run-once did not drain in time.
+ * - NIFI_UNKNOWN_COMPONENT: an id given to a helper names no component where it must be (e.g. a run-once source outside the group).
  */
 export type NifiErrorCode =
   | 'NIFI_STALE_REVISION'
@@ -23,7 +24,8 @@ export type NifiErrorCode =
   | 'NIFI_INVALID_COMPONENT'
   | 'NIFI_SERVICES_NOT_ENABLED'
   | 'NIFI_GROUP_CONNECTED'
-  | 'NIFI_RUN_FAILED';
+  | 'NIFI_RUN_FAILED'
+  | 'NIFI_UNKNOWN_COMPONENT';
 
 const nifiErrorBrand = Symbol.for('dataplat.nifi-error');
 

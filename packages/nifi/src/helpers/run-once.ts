@@ -13,6 +13,8 @@ export interface RunOnceOptions extends CallOptions {
   mode?: 'once' | { forMs: number } | undefined;
   /** Names of the processors to trigger; default: every processor without incoming connections. */
   sources?: string[] | undefined;
+  /** Ids of the processors to trigger, instead of `sources`; may be empty (nothing is triggered, queued data drains). */
+  sourceIds?: string[] | undefined;
   /** Deadline for the group to drain. Default 10 minutes. */
   waitTimeoutMs?: number | undefined;
   /** How long the group must stay idle to count as drained. Default 2 s. */
@@ -59,7 +61,7 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   const tree = await getGroupTree(context, groupId, options);
   const groups = flattenTree(tree);
   const processors = groups.flatMap((group) => group.contents.processors);
-  const sources = pickSources(tree, options.sources);
+  const sources = pickSources(tree, options.sources, options.sourceIds);
   const sourceIds = new Set(sources.map((source) => source.id));
 
   const running = sources.filter((source) => source.component.state === 'RUNNING');
@@ -147,10 +149,17 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   };
 }
 
-/** Processors with no incoming connection inside the group tree (or the named ones). */
-function pickSources(tree: GroupTree, names: string[] | undefined) {
+/** Processors with no incoming connection inside the group tree (or the named ones, or those with the given ids). */
+function pickSources(tree: GroupTree, names: string[] | undefined, ids: string[] | undefined) {
   const groups = flattenTree(tree);
   const processors = groups.flatMap((group) => group.contents.processors);
+  if (ids) {
+    const missing = ids.filter((id) => !processors.some((processor) => processor.id === id));
+    if (missing.length > 0) {
+      throw new NifiError({ code: 'NIFI_UNKNOWN_COMPONENT', message: `Process group ${tree.id} has no processor(s) ${missing.join(', ')} to trigger.`, hint: 'Pass ids of processors inside the group.' });
+    }
+    return processors.filter((processor) => ids.includes(processor.id));
+  }
   if (names) {
     return names.map((name) => {
       const matches = processors.filter((processor) => processor.component.name === name);

@@ -7,15 +7,15 @@ export const runCommand = defineCommand({
   name: 'run',
   summary: 'run a managed flow once as a batch and report; exit 1 on error bulletins',
   positionals: { synopsis: '<flow>', min: 1, max: 1 },
-  description: 'Stops the flow, triggers each source once, waits until everything is processed and reports flowfiles and bytes in and out per processor, and the bulletins raised. What the generated Airflow DAGs (flows dag) run.',
+  description: 'Stops the flow, triggers each source once, waits until everything is processed, reports flowfiles and bytes in and out per processor and the bulletins raised, and starts again what was running before. Sources that listen for data (ListenHTTP, HandleHttpRequest, …) are not triggered: they pause for the run and listen again after it. What the generated Airflow DAGs (flows dag) run.',
   options: { ...jsonOption, ...projectOption, ...nifiOptions },
   examples: ['flows run warehouse-extract --json'],
   async run({ options, positionals }, { io, view }) {
     const [name] = positionals as [string];
     const [{ runFlow }, { withNifi }] = await Promise.all([import('../../run/run-flow.ts'), import('../connections.ts')]);
     return withNifi(options, io, 'No NiFi to run the flow in', async (nifi, { parentGroupId, project }) => {
-      const { report, ok } = await runFlow(nifi, name, { parentGroupId, project, onProgress: (step) => view.progress(`${name}: ${step} …`) });
-      view.result({ flow: name, ok, ...report }, () => formatRunReport(name, report));
+      const { report, ok, listening, restarted } = await runFlow(nifi, name, { parentGroupId, project, onProgress: (step) => view.progress(`${name}: ${step} …`) });
+      view.result({ flow: name, ok, ...report, listening, restarted }, () => formatRunReport(name, report, listening, restarted));
       return ok ? 0 : 1;
     });
   },

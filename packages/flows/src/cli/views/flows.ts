@@ -24,9 +24,11 @@ export function formatStatus(rows: readonly FlowStatus[]): string {
     .join('\n');
 }
 
-export function formatRunReport(flow: string, report: RunOnceReport): string {
+export function formatRunReport(flow: string, report: RunOnceReport, listening: readonly string[], restarted: number): string {
   return [
     `${flow}: ${report.flowFilesIn} flowfile(s) in, ${report.flowFilesOut} out, ${report.durationMs} ms, ${report.bulletins.length} bulletin(s)`,
+    ...(listening.length ? [`  listening sources, not triggered (they wait for data): ${listening.join(', ')}`] : []),
+    ...(restarted ? [`  ${restarted} component(s) that were running are running again`] : []),
     ...report.processors.map((processor) => `  ${processor.name}: in ${processor.flowFilesIn}, out ${processor.flowFilesOut}, tasks ${processor.tasks}`),
     ...report.bulletins.map((bulletin) => `  ${bulletin.level} ${bulletin.sourceName}: ${bulletin.message}`),
   ].join('\n');
