@@ -15,4 +15,11 @@ describe('generateAirflowDag', () => {
     expect(source).toContain('dag_id="nifi_flow_orders_nightly"');
     expect(generateAirflowDag('x')).toContain('schedule=None');
   });
+
+  it('passes the project to flows run when the flow belongs to one, and says nothing of projects otherwise', () => {
+    const source = generateAirflowDag('orders', { project: 'shop-team' });
+    expect(source).toContain('PROJECT = "shop-team"');
+    expect(source).toContain('(["--parent", PARENT_GROUP_ID] if PARENT_GROUP_ID else []) + ["--project", PROJECT]');
+    expect(generateAirflowDag('orders')).not.toContain('PROJECT');
+  });
 });

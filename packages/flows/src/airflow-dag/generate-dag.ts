@@ -12,6 +12,8 @@ export interface DagOptions {
   connectionId?: string | undefined;
   /** Process group that holds the managed flows. Default root. */
   parentGroupId?: string | undefined;
+  /** The project the flow belongs to (flows --project); the DAG passes it to `flows run`. */
+  project?: string | undefined;
   /** The flow's description, for the DAG's doc. */
   description?: string | undefined;
   /** Deadline for one run. Default 60 minutes. */
@@ -55,7 +57,7 @@ from airflow.sdk.exceptions import AirflowException
 FLOW = ${python(flow)}
 NIFI_CONNECTION_ID = ${python(options.connectionId ?? 'nifi_default')}
 PARENT_GROUP_ID = ${python(options.parentGroupId)}
-TIMEOUT = timedelta(minutes=${timeoutMinutes})
+${options.project ? `PROJECT = ${python(options.project)}\n` : ''}TIMEOUT = timedelta(minutes=${timeoutMinutes})
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ def run_nifi_flow():
         if extra.get("ca_file"):
             env["NIFI_CA_FILE"] = extra["ca_file"]
         command = shlex.split(Variable.get("dataplat_flows_command", default="flows"))
-        command += ["run", FLOW, "--json"] + (["--parent", PARENT_GROUP_ID] if PARENT_GROUP_ID else [])
+        command += ["run", FLOW, "--json"] + (["--parent", PARENT_GROUP_ID] if PARENT_GROUP_ID else [])${options.project ? ' + ["--project", PROJECT]' : ''}
         log.info("running NiFi flow %s once: %s", FLOW, shlex.join(command))
         completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT.total_seconds())
         for line in completed.stderr.splitlines():

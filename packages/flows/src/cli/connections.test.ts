@@ -60,7 +60,8 @@ describe('the project', () => {
 
 describe('commandDirectory', () => {
   it("is where the user typed `pnpm flows` (pnpm's INIT_CWD), and the process's own directory otherwise", () => {
-    expect(commandDirectory({ npm_lifecycle_event: 'flows', INIT_CWD: '/repo/team' }, '/repo')).toBe('/repo/team');
+    expect(commandDirectory({ npm_lifecycle_event: 'flows', npm_package_name: 'dataplat', INIT_CWD: '/repo/team' }, '/repo')).toBe('/repo/team');
+    expect(commandDirectory({ npm_lifecycle_event: 'flows', npm_package_name: 'their-pipeline', INIT_CWD: '/work' }, '/work/pipeline')).toBe('/work/pipeline');
     expect(commandDirectory({ npm_lifecycle_event: 'test', INIT_CWD: '/repo/team' }, '/repo/packages/x')).toBe('/repo/packages/x');
     expect(commandDirectory({}, '/work')).toBe('/work');
   });

@@ -62,7 +62,8 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
     airflow: pick('airflow'),
     parentGroupId: flags.parent ?? config.parent ?? 'root',
     project,
-    flowsFolder: config.flows ? resolve(config.directory, config.flows) : resolve(cwd, 'flows'),
+    // Relative to the config file (the project's root) when there is one, else to where the command was typed.
+    flowsFolder: resolve(config.directory, config.flows ?? 'flows'),
   };
 }
 

@@ -10,10 +10,11 @@ export interface CliIo {
 }
 
 /**
- * The directory the user typed the command in. Run through the repository's `pnpm flows` script, the
- * process starts in the repository root and pnpm keeps the user's directory in INIT_CWD; anywhere else
- * (the installed `flows` binary, npx, a script that cds first) it is the process's own directory.
+ * The directory the user typed the command in. Run through this repository's own `pnpm flows` script,
+ * the process starts in the repository root and pnpm keeps the user's directory in INIT_CWD; anywhere
+ * else (the installed `flows` binary, npx, another package's script) it is the process's own directory.
  */
 export function commandDirectory(env: NodeJS.ProcessEnv, processDirectory: string): string {
-  return env['npm_lifecycle_event'] === 'flows' && env['INIT_CWD'] ? env['INIT_CWD'] : processDirectory;
+  const repositoryScript = env['npm_lifecycle_event'] === 'flows' && env['npm_package_name'] === 'dataplat';
+  return repositoryScript && env['INIT_CWD'] ? env['INIT_CWD'] : processDirectory;
 }

@@ -1,7 +1,7 @@
 // Reads the flow files a command names (default ./flows, folders recursively) and gathers their flows,
 // source positions and diagnostics, resolved from where the command was typed.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow } from '../model/flow-schema.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
@@ -77,6 +77,6 @@ export function coversFolder(paths: readonly string[], cwd: string, folder: stri
   if (paths.length === 0) return true;
   return paths.some((path) => {
     const inside = relative(resolve(cwd, path), folder);
-    return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+    return inside === '' || (inside.split(sep)[0] !== '..' && !isAbsolute(inside));
   });
 }

@@ -27,6 +27,10 @@ export interface CompiledFlow {
   definition: FlowDefinition;
   /** Sensitive values read from the environment: never in the definition, pushed by apply through update requests. */
   sensitiveParameters: Record<string, string>;
+  /** Which environment variable each sensitive parameter reads (names, not values): export writes them back. */
+  secretEnvironment: Record<string, string>;
+  /** Funnel names by identifier: NiFi keeps no name for a funnel, so export reads them from here (via the marker). */
+  funnelNames: Record<string, string>;
 }
 
 export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOptions = {}): CompiledFlow {
@@ -36,6 +40,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
     throw new DataplatError({ code: 'FLOWS_UNKNOWN_ENVIRONMENT', message: `Flow "${flow.name}" has no environment "${options.environment}".`, hint: `Known: ${Object.keys(flow.environments).join(', ') || 'none'}.` });
   }
   const sensitiveParameters: Record<string, string> = {};
+  const secretEnvironment: Record<string, string> = {};
   const parameters: NifiSchemas['VersionedParameter'][] = [];
   for (const [name, declared] of Object.entries(flow.parameters)) {
     const parameter = { ...declared, ...overlay?.parameters[name] };
@@ -45,6 +50,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
     }
     if (parameter.sensitive) {
       if (value !== undefined) sensitiveParameters[name] = value;
+      if (parameter.fromEnv !== undefined) secretEnvironment[name] = parameter.fromEnv;
       parameters.push({ name, sensitive: true, ...(parameter.description ? { description: parameter.description } : {}) });
     } else {
       parameters.push({ name, sensitive: false, value: value ?? null, ...(parameter.description ? { description: parameter.description } : {}) } as NifiSchemas['VersionedParameter']);
@@ -54,7 +60,8 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   // Adopted components keep NiFi's identifiers (see `identifiers`); the rest derive theirs from their address.
   const identify = (address: string) => flow.identifiers[address.slice(flow.name.length + 1)] ?? deterministicId(address);
   const contextName = parameterContextName(flow);
-  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: contextName });
+  const funnelNames: Record<string, string> = {};
+  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: contextName, funnelNames });
   return {
     definition: {
       flowEncodingVersion: '1.0',
@@ -64,6 +71,8 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
       parameterProviders: {},
     } as FlowDefinition,
     sensitiveParameters,
+    secretEnvironment,
+    funnelNames,
   };
 }
 
@@ -74,6 +83,8 @@ interface CompileContext {
   identify: (address: string) => string;
   /** Every group of a flow uses the flow's parameter context. */
   parameterContextName: string;
+  /** Filled in: each funnel's name by its identifier. */
+  funnelNames: Record<string, string>;
 }
 
 function compileGroup(group: GroupModel, address: string, parentIdentifier: string | undefined, inheritedServices: ServiceScope, context: CompileContext): NifiSchemas['VersionedProcessGroup'] {
@@ -164,6 +175,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
   const funnels = group.funnels.map((name) => {
     const id = idOf(componentAddress.funnel(address, name));
     componentIds.set(name, { id, type: 'FUNNEL', groupId: identifier });
+    context.funnelNames[id] = name;
     return { identifier: id, componentType: 'FUNNEL', groupIdentifier: identifier, position: grid() } as NifiSchemas['VersionedFunnel'];
   });
   const processGroups = group.groups.map((child) => compileGroup(child, componentAddress.group(address, child.name), identifier, services, context));

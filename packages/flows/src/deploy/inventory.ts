@@ -29,6 +29,8 @@ export interface OwnershipMarker {
   parameterContext?: ContextReference | undefined;
   /** The project (set of flows one repository or pipeline manages) the flow belongs to; absent for flows applied without one. */
   project?: string | undefined;
+  /** Names the code gave to what NiFi keeps no name for, and never shows: funnels by identifier, the environment variable of each secret. */
+  names?: { funnels?: Record<string, string> | undefined; secretEnvironment?: Record<string, string> | undefined } | undefined;
 }
 
 type GroupEntity = NifiSchemas['ProcessGroupEntity'];
@@ -65,8 +67,8 @@ export interface Inventory {
 
 export function renderComments(description: string | undefined, marker: OwnershipMarker): string {
   // Always the same key order, so equal markers render to equal comments (plan compares them as text).
-  const { formatVersion, flow, id, definitionHash, sensitiveHash, parameterContext, project } = marker;
-  const canonical = { formatVersion, flow, id, definitionHash, sensitiveHash, ...(parameterContext ? { parameterContext } : {}), ...(project ? { project } : {}) };
+  const { formatVersion, flow, id, definitionHash, sensitiveHash, parameterContext, project, names } = marker;
+  const canonical = { formatVersion, flow, id, definitionHash, sensitiveHash, ...(parameterContext ? { parameterContext } : {}), ...(project ? { project } : {}), ...(names ? { names } : {}) };
   return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
 }
 
@@ -82,10 +84,15 @@ export function readMarker(comments: string | undefined): OwnershipMarker | unde
     const context = marker.parameterContext;
     if (context !== undefined && (typeof context?.id !== 'string' || typeof context.name !== 'string')) return undefined;
     if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
+    if (marker.names !== undefined && !(isStringMap(marker.names.funnels) && isStringMap(marker.names.secretEnvironment))) return undefined;
     return marker;
   } catch {
     return undefined;
   }
+}
+
+function isStringMap(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && Object.values(value).every((entry) => typeof entry === 'string'));
 }
 
 /** A group's description without the ownership marker (re-exporting a managed group). */
@@ -122,7 +129,12 @@ export function newMarker(
   sensitiveValues: Record<string, string>,
   parameterContext: ContextReference | undefined,
   project: string | undefined,
+  names: { funnels: Record<string, string>; secretEnvironment: Record<string, string> } = { funnels: {}, secretEnvironment: {} },
 ): OwnershipMarker {
+  const kept = {
+    ...(Object.keys(names.funnels).length ? { funnels: names.funnels } : {}),
+    ...(Object.keys(names.secretEnvironment).length ? { secretEnvironment: names.secretEnvironment } : {}),
+  };
   return {
     formatVersion: 1,
     flow: flowName,
@@ -131,6 +143,7 @@ export function newMarker(
     sensitiveHash: sensitiveHash(flowName, sensitiveValues),
     ...(parameterContext ? { parameterContext } : {}),
     ...(project ? { project } : {}),
+    ...(Object.keys(kept).length ? { names: kept } : {}),
   };
 }
 
@@ -203,7 +216,9 @@ export function findManagedFlow(inventory: Inventory, reference: string): Manage
     throw new DataplatError({
       code: 'FLOWS_OTHER_PROJECT',
       message: `Flow "${elsewhere.flow}" under process group ${inventory.parentGroupId} belongs to ${projectLabel(elsewhere.marker.project)}, not to ${projectLabel(inventory.project)}.`,
-      hint: elsewhere.marker.project ? `Work on it with --project ${elsewhere.marker.project} (or project: in flows.config.yaml).` : 'Work on it without a project (no --project, no project: in flows.config.yaml).',
+      hint: elsewhere.marker.project
+        ? `Work on it with --project ${elsewhere.marker.project} (project: in flows.config.yaml; { project } in TypeScript).`
+        : 'Work on it without a project (no --project, no project: in flows.config.yaml), or take it into this project with plan/apply --adopt.',
     });
   }
   if (!found) {

@@ -96,7 +96,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     });
   }
   const inventory = await readInventory(nifi, parentGroupId, options.project);
-  const { claimed, blocked } = claimedGroups(inventory, flows);
+  const { claimed, blocked, unmanagedNamed } = claimedGroups(inventory, flows, options);
   // One read of the parameter contexts serves every flow whose values are diffed (none when all are new).
   let contexts: Promise<ParameterContextEntity[]> | undefined;
   const parameterContexts = () => (contexts ??= nifi.parameterContexts.list());
@@ -111,11 +111,21 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     const definitionHash = sha256(JSON.stringify(compiled.definition));
     const existing = claimed.get(flow.name);
     // The context the group is bound to now; for a new group apply records it after the upload.
-    const marker = newMarker(flow.name, definitionHash, compiled.sensitiveParameters, existing ? boundContext(existing.group) : undefined, options.project);
+    const marker = newMarker(flow.name, definitionHash, compiled.sensitiveParameters, existing ? boundContext(existing.group) : undefined, options.project, {
+      funnels: compiled.funnelNames,
+      secretEnvironment: compiled.secretEnvironment,
+    });
     markDefinition(compiled.definition, flow.description, marker);
     planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker });
     fingerprintParts.push(definitionHash, marker.sensitiveHash);
 
+    if (!existing && unmanagedNamed.has(flow.name)) {
+      throw new DataplatError({
+        code: 'FLOWS_UNMANAGED_GROUP',
+        message: `A process group named "${flow.name}" exists under ${parentGroupId} but is not managed by flows.`,
+        hint: 'Rename one of them, or take the group over with --adopt (its contents will be replaced by the code).',
+      });
+    }
     if (!existing) {
       plans.push({ flow: flow.name, action: 'create', components: [], parameters: [], runState: [], markerChanged: true });
       continue;
@@ -147,7 +157,9 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     if (options.prune) plans.push({ flow: managed.flow, action: 'delete', groupId: managed.groupId, components: [], parameters: [], runState: [], markerChanged: false });
     else orphans.push(managed.flow);
   }
-  fingerprintParts.push(JSON.stringify(blocked));
+  // A saved plan is bound to where it applies and to what it deletes, not only to what it creates and changes.
+  fingerprintParts.push(JSON.stringify(blocked), JSON.stringify({ nifi: nifi.baseUrl, parentGroupId, project: options.project, environment: options.environment }));
+  fingerprintParts.push(JSON.stringify(plans.filter((flowPlan) => flowPlan.action === 'delete').map((flowPlan) => flowPlan.groupId)));
   const plan: Plan = {
     formatVersion: '1',
     target: { nifi: nifi.baseUrl, parentGroupId, environment: options.environment, ...(options.project ? { project: options.project } : {}) },
@@ -202,36 +214,49 @@ function parameterChanges(
 }
 
 /**
- * The group each flow of the code maps to: its managed group (this project's), or, for --adopt, an
- * unmanaged group of that name. A flow claimed by several groups, or whose name another project's group
- * carries, is blocked: named with the group ids, while every other flow is planned as usual.
+ * The group each flow of the code maps to: its managed group (this project's), or, with --adopt, an
+ * unmanaged group of that name or a group applied without a project (taken into this one). A flow of
+ * the code or a flow to prune that several groups claim, or whose name another project's group carries,
+ * is blocked — named with the group ids — while every other flow is planned as usual.
  */
-function claimedGroups(inventory: Inventory, flows: readonly Flow[]): { claimed: Map<string, InventoryGroup>; blocked: BlockedFlow[] } {
+function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { adopt?: boolean | undefined; prune?: boolean | undefined }) {
+  const inCode = new Set(flows.map((flow) => flow.name));
   const claims = new Map<string, InventoryGroup[]>();
+  const unmanagedNamed = new Map<string, InventoryGroup>();
   for (const group of inventory.groups) {
-    const ours = group.marker && group.marker.project === inventory.project;
-    const name = ours ? group.marker!.flow : group.name;
-    if (ours || (!group.marker && flows.some((flow) => flow.name === name))) claims.set(name, [...(claims.get(name) ?? []), group]);
+    const marker = group.marker;
+    const ours = marker !== undefined && marker.project === inventory.project;
+    const projectless = marker !== undefined && marker.project === undefined && inventory.project !== undefined && inCode.has(marker.flow);
+    if (!marker && inCode.has(group.name)) unmanagedNamed.set(group.name, group);
+    const adoptable = options.adopt && ((!marker && inCode.has(group.name)) || projectless);
+    const name = marker ? marker.flow : group.name;
+    if (ours || adoptable) claims.set(name, [...(claims.get(name) ?? []), group]);
   }
   const blocked: BlockedFlow[] = [];
   for (const [flow, groups] of claims) {
-    if (groups.length < 2) continue;
+    if (groups.length < 2 || !(inCode.has(flow) || options.prune)) continue;
     const groupIds = groups.map((group) => group.groupId);
-    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groupIds), groupIds });
+    // The hint names a group destroy can remove: a managed one.
+    const managedIds = groups.filter((group) => group.marker).map((group) => group.groupId);
+    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, managedIds.length > 1 ? managedIds : groupIds), message: ambiguity(flow, inventory, groupIds).message, groupIds });
   }
   for (const flow of flows) {
-    const foreign = inventory.foreign.filter((entry) => entry.flow === flow.name);
+    const foreign = inventory.foreign.filter((entry) => entry.flow === flow.name && !(claims.get(flow.name) ?? []).some((group) => group.groupId === entry.groupId));
     if (foreign.length === 0 || blocked.some((entry) => entry.flow === flow.name)) continue;
+    const owner = foreign[0]!.marker.project;
     blocked.push({
       flow: flow.name,
       code: 'FLOWS_OTHER_PROJECT',
-      message: `Flow "${flow.name}" is managed under ${inventory.parentGroupId} by ${projectLabel(foreign[0]!.marker.project)} (group ${foreign.map((entry) => entry.groupId).join(', ')}), not by ${projectLabel(inventory.project)}.`,
-      hint: 'Two projects can\'t manage flows of one name under one parent: rename the flow, use another --parent, or apply it from its own project.',
+      message: `Flow "${flow.name}" is managed under ${inventory.parentGroupId} by ${projectLabel(owner)} (group ${foreign.map((entry) => entry.groupId).join(', ')}), not by ${projectLabel(inventory.project)}.`,
+      hint:
+        owner === undefined
+          ? 'It was applied without a project: take it into this one with --adopt (plan shows the marker change), or apply it without a project.'
+          : "Two projects can't manage flows of one name under one parent: rename the flow, use another --parent, or apply it from its own project.",
       groupIds: foreign.map((entry) => entry.groupId),
     });
   }
   const claimed = new Map([...claims].filter(([, groups]) => groups.length === 1).map(([name, [group]]) => [name, group!]));
-  return { claimed, blocked };
+  return { claimed, blocked, unmanagedNamed };
 }
 
 async function runStateChanges(nifi: NifiClient, flow: Flow, groupId: string): Promise<FieldChange[]> {

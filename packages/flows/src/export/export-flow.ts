@@ -4,13 +4,14 @@
 //
 // Written: processors (short type names when unambiguous, properties that differ from their defaults,
 // service references as `service:<name>`), services, ports, funnels, connections, nested groups, the
-// parameter context (sensitive values become `fromEnv`), and run states. Not representable (reported as
-// warnings): labels, remote process groups, literal sensitive property values.
+// parameter context (sensitive values become `fromEnv`), and run states. Re-exporting a group flows
+// applied keeps what NiFi doesn't store, from its marker: funnel names and the secrets' variable names.
+// Not representable (reported as warnings): labels, remote process groups, literal sensitive property values.
 import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
 import { stringify } from 'yaml';
 import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
-import { descriptionOf } from '../deploy/inventory.ts';
+import { descriptionOf, readMarker } from '../deploy/inventory.ts';
 import type { FlowInput } from '../model/flow-schema.ts';
 import { backoffMechanisms, dslWordOf, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 
@@ -59,12 +60,14 @@ export async function exportFlow(nifi: NifiClient, groupId: string): Promise<Exp
   const root = definition.flowContents!;
   const flowName = root.name ?? 'exported';
   const identifiers: Record<string, string> = {};
-  const exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName };
+  // A group flows applied keeps, in its marker, the names NiFi doesn't store: funnels', and secrets' variables.
+  const names = readMarker(group.component?.comments)?.names;
+  const exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName, funnelNames: names?.funnels ?? {} };
   const body = exportGroup(root, flowName, [], exporter);
   const flow: FlowInput = {
     name: flowName,
     ...(descriptionOf(root.comments) ? { description: descriptionOf(root.comments)! } : {}),
-    ...(await exportParameters(nifi, group.component?.parameterContext?.id, flowName, warnings)),
+    ...(await exportParameters(nifi, group.component?.parameterContext?.id, flowName, names?.secretEnvironment ?? {}, warnings)),
     ...body,
     ...(Object.keys(identifiers).length ? { identifiers } : {}),
   };
@@ -79,6 +82,8 @@ interface Exporter {
   processorTypes: readonly ExtensionType[];
   controllerServiceTypes: readonly ExtensionType[];
   flowName: string;
+  /** Funnel names by identifier, from the marker of a group flows applied. */
+  funnelNames: Record<string, string>;
 }
 
 type ServiceNames = Map<string, string>;
@@ -152,7 +157,7 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
   const funnels = [...(group.funnels ?? [])]
     .sort((a, b) => (a.identifier ?? '').localeCompare(b.identifier ?? ''))
     .map((funnel, index) => {
-      const name = names.take(`funnel ${index + 1}`);
+      const name = names.take(exporter.funnelNames[funnel.identifier ?? ''] ?? `funnel ${index + 1}`);
       byIdentifier.set(funnel.identifier!, name);
       pin(componentAddress.funnel(address, name), funnel.identifier);
       return name;
@@ -253,7 +258,13 @@ function shortType(types: readonly ExtensionType[], kind: 'processor' | 'control
   return type;
 }
 
-async function exportParameters(nifi: NifiClient, contextId: string | undefined, flowName: string, warnings: string[]): Promise<Pick<FlowInput, 'parameters' | 'parameterContext'>> {
+async function exportParameters(
+  nifi: NifiClient,
+  contextId: string | undefined,
+  flowName: string,
+  secretEnvironment: Record<string, string>,
+  warnings: string[],
+): Promise<Pick<FlowInput, 'parameters' | 'parameterContext'>> {
   if (!contextId) return {};
   const context = await nifi.parameterContexts.get(contextId);
   const parameters: NonNullable<FlowInput['parameters']> = {};
@@ -261,7 +272,7 @@ async function exportParameters(nifi: NifiClient, contextId: string | undefined,
     const parameter = entry.parameter!;
     const name = parameter.name!;
     parameters[name] = parameter.sensitive
-      ? { fromEnv: name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^(?=\d)/, '_'), sensitive: true }
+      ? { fromEnv: secretEnvironment[name] ?? name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^(?=\d)/, '_'), sensitive: true }
       : { value: parameter.value ?? '', ...(parameter.description ? { description: parameter.description } : {}) };
   }
   if ((context.component.inheritedParameterContexts ?? []).length) warnings.push(`parameter context "${context.component.name}": inherited parameter contexts are not exported; their parameters are missing from the flow.`);

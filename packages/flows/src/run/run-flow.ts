@@ -47,22 +47,25 @@ export async function runFlow(nifi: NifiClient, flow: string, options: RunFlowOp
     report = await nifi.processGroups.runOnce(groupId, {
       ...options,
       ...(options.sources ? {} : { sourceIds: sources.filter((source) => !listening.includes(source)).map((source) => source.id) }),
+      // Listeners stay stopped for the run: nothing new comes in while it drains and is counted.
+      keepStopped: [...(options.keepStopped ?? []), ...listening.map((source) => source.id)],
     });
   } catch (error) {
     // The run's own error is what matters; restoring is still attempted.
     await restoreRunStates(nifi, groupId, wasRunning, options.onProgress).catch(() => undefined);
     throw error;
   }
-  await restoreRunStates(nifi, groupId, wasRunning, options.onProgress);
+  const restarted = await restoreRunStates(nifi, groupId, wasRunning, options.onProgress);
   const errors = report.bulletins.filter((bulletin) => bulletin.level === 'ERROR');
-  return { flow, report, errors, ok: errors.length === 0, listening: listening.map((source) => source.component?.name ?? source.id), restarted: wasRunning.size };
+  return { flow, report, errors, ok: errors.length === 0, listening: listening.map((source) => source.component?.name ?? source.id), restarted };
 }
 
-/** Starts again, in one request, what was running before the run (with the revisions it has now). */
-async function restoreRunStates(nifi: NifiClient, groupId: string, wasRunning: ReadonlySet<string>, onProgress: RunFlowOptions['onProgress']): Promise<void> {
-  if (wasRunning.size === 0) return;
+/** Starts again, in one request, what was running before the run (with the revisions it has now); returns how many. */
+async function restoreRunStates(nifi: NifiClient, groupId: string, wasRunning: ReadonlySet<string>, onProgress: RunFlowOptions['onProgress']): Promise<number> {
+  if (wasRunning.size === 0) return 0;
   onProgress?.(`starting again the ${wasRunning.size} component(s) that were running`);
   const now = flattenTree(await nifi.processGroups.tree(groupId));
   const toStart = now.flatMap((group) => [...group.contents.processors, ...group.contents.inputPorts, ...group.contents.outputPorts]).filter((component) => wasRunning.has(component.id) && component.component?.state === 'STOPPED');
   if (toStart.length > 0) await nifi.processGroups.start(groupId, { components: toStart.map((component) => ({ id: component.id, revision: component.revision })) });
+  return toStart.length;
 }

@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
 import { createNifiClient } from '@dataplat/nifi';
-import { applyFlows, loadFlowFile, planFlows } from '@dataplat/flows';
+import { applyFlows, defineFlow, exportFlow, flowSchema, loadFlowFile, planFlows } from '@dataplat/flows';
 import { runFlowsCli } from '../../src/cli/run-flows-cli.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
@@ -122,5 +122,45 @@ describe('flows export against the real NiFi', () => {
     expect(await queuedInFrontOf(groupId, 'tag')).toBe(3);
     const again = await planFlows(nifi, loaded.flows, { parentGroupId, env: options.env });
     expect(again.plan.flows[0]).toMatchObject({ action: 'no-op' });
+  });
+
+  it('round-trips a flow it applied: funnel names, the secrets\' variables, and properties as NiFi runs them', async () => {
+    const parent = (await nifi.processGroups.create('root', { name: `flows-export-roundtrip-${suffix}` })).id;
+    try {
+      const name = `roundtrip-${suffix}`;
+      const original = defineFlow({
+        name,
+        parameters: { token: { fromEnv: 'ROUNDTRIP_API_TOKEN', sensitive: true }, batch: { value: '2' } },
+        services: { writer: { type: 'JsonRecordSetWriter' }, reader: { type: 'JsonTreeReader' } },
+        processors: {
+          generate: { type: 'GenerateFlowFile', properties: { 'Batch Size': '#{batch}' }, schedule: { period: '1 hour' }, state: 'stopped' },
+          convert: { type: 'ConvertRecord', properties: { 'Record Reader': 'service:reader', 'Record Writer': 'service:writer' }, autoTerminate: ['success'] },
+        },
+        funnels: ['held'],
+        connections: [
+          { from: 'generate', to: 'convert', relationships: ['success'] },
+          { from: 'convert', to: 'held', relationships: ['failure'] },
+        ],
+      });
+      const env = { ROUNDTRIP_API_TOKEN: 'secret-roundtrip-value' };
+      const applied = await applyFlows(nifi, [original], { parentGroupId: parent, env });
+      const exported = await exportFlow(nifi, applied.applied[0]!.groupId!);
+      expect(exported.yaml).not.toContain('secret-roundtrip-value');
+      const flow = flowSchema.parse(exported.flow);
+      expect(flow.funnels).toEqual(['held']);
+      expect(flow.parameters['token']).toMatchObject({ fromEnv: 'ROUNDTRIP_API_TOKEN', sensitive: true });
+      // Observed on NiFi 2.3.0: a JsonRecordSetWriter whose definition omits this property runs with "true"
+      // (one created in the UI gets the default, "false"), so the export writes what NiFi really runs with.
+      expect(flow.services['writer']?.properties).toEqual({ 'Allow Scientific Notation': 'true' });
+      expect(flow.services['reader']?.properties).toEqual({});
+      expect(flow.processors['convert']?.properties).toEqual({ 'Record Reader': 'service:reader', 'Record Writer': 'service:writer' });
+      const { plan } = await planFlows(nifi, [flow], { parentGroupId: parent, env });
+      // Nothing to change in NiFi; only the marker (the file now spells out that property) is rewritten.
+      expect(plan.flows).toMatchObject([{ flow: name, components: [], parameters: [], runState: [] }]);
+    } finally {
+      await nifi.processGroups.delete(parent).catch(() => undefined);
+      const context = await nifi.parameterContexts.findByName(`roundtrip-${suffix}`);
+      if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
+    }
   });
 });

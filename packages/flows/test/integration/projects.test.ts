@@ -101,6 +101,13 @@ describe('projects: the managed flows of one repository are a named set', () => 
       [a2, 'delete'],
     ]);
     expect(await listManagedFlows(nifi, parentGroupId, 'team-a')).toHaveLength(2);
+    // A saved plan is bound to what it deletes: applying it with --prune added is refused, nothing deleted.
+    await mkdir(join(workdir, 'team-a', 'plans'), { recursive: true });
+    expect((await flows('team-a', ['plan', `flows/${a1}.yaml`, '--out', 'plans/one.json', ...teamA])).exitCode).toBe(0);
+    const widened = await flows('team-a', ['apply', '--plan', 'plans/one.json', '--prune', '--allow-partial-prune', ...teamA]);
+    expect(widened.exitCode).toBe(1);
+    expect(widened.stderr).toContain('The saved plan no longer matches');
+    expect(await listManagedFlows(nifi, parentGroupId, 'team-a')).toHaveLength(2);
 
     // A flow named like another project's is blocked, and only that flow.
     await writeFile(join(workdir, 'team-b', 'flows', `${a1}.yaml`), flowYaml(a1));
@@ -144,5 +151,25 @@ describe('projects: the managed flows of one repository are a named set', () => 
     expect((await flows('dup', ['apply', '--parent', parentGroupId])).exitCode).toBe(0);
     const settled = await flows('dup', ['plan', '--detailed-exitcode', '--parent', parentGroupId]);
     expect(settled.exitCode).toBe(0);
+  });
+
+  it('takes flows applied without a project into one with --adopt, keeping their groups', async () => {
+    const parentGroupId = await parent('legacy');
+    const legacy = `legacy-${suffix}`;
+    await writeFlows('legacy', [legacy]);
+    expect((await flows('legacy', ['apply', '--parent', parentGroupId])).exitCode).toBe(0);
+    const [before] = await listManagedFlows(nifi, parentGroupId);
+
+    const withProject = ['--project', 'team-legacy', '--parent', parentGroupId];
+    const refused = await flows('legacy', ['plan', '--json', ...withProject]);
+    expect(refused.exitCode).toBe(1);
+    expect((JSON.parse(refused.stdout) as Plan).blocked).toMatchObject([{ flow: legacy, code: 'FLOWS_OTHER_PROJECT', hint: expect.stringContaining('--adopt') }]);
+
+    const adopted = await flows('legacy', ['apply', '--adopt', '--json', ...withProject]);
+    expect(adopted.exitCode).toBe(0);
+    expect((JSON.parse(adopted.stdout) as { plan: Plan }).plan.flows).toMatchObject([{ flow: legacy, action: 'update', components: [], markerChanged: true }]);
+    const [after] = await listManagedFlows(nifi, parentGroupId, 'team-legacy');
+    expect([after?.groupId, after?.marker.project]).toEqual([before?.groupId, 'team-legacy']);
+    expect((await flows('legacy', ['plan', '--detailed-exitcode', ...withProject])).exitCode).toBe(0);
   });
 });

@@ -78,6 +78,8 @@ describe('runFlow puts every component back in its run state', () => {
 
     const listened = await runFlow(nifi, `listener-${suffix}`, { parentGroupId });
     expect(listened).toMatchObject({ ok: true, listening: ['receive'], restarted: 2, report: { sources: [] } });
+    // Paused for the run: the listener did no work while the rest drained (a running ListenHTTP polls all the time).
+    expect(listened.report.processors.find((processor) => processor.name === 'receive')?.tasks).toBe(0);
     expect(await post(port)).toBe(200);
 
     const { plan } = await planFlows(nifi, [batch, listener], { parentGroupId });

@@ -15,6 +15,8 @@ export interface RunOnceOptions extends CallOptions {
   sources?: string[] | undefined;
   /** Ids of the processors to trigger, instead of `sources`; may be empty (nothing is triggered, queued data drains). */
   sourceIds?: string[] | undefined;
+  /** Ids of processors that stay stopped for the run (neither triggered nor started with the rest), e.g. listeners. */
+  keepStopped?: string[] | undefined;
   /** Deadline for the group to drain. Default 10 minutes. */
   waitTimeoutMs?: number | undefined;
   /** How long the group must stay idle to count as drained. Default 2 s. */
@@ -82,7 +84,7 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   const downstream: Record<string, { version: number; clientId: string }> = {};
   for (const group of groups) {
     for (const component of [...group.contents.processors, ...group.contents.inputPorts, ...group.contents.outputPorts]) {
-      if (sourceIds.has(component.id) || component.component.state === 'DISABLED') continue;
+      if (sourceIds.has(component.id) || component.component.state === 'DISABLED' || options.keepStopped?.includes(component.id)) continue;
       downstream[component.id] = { version: component.revision.version, clientId: context.clientId };
     }
   }

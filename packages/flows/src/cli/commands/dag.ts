@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataplatError } from '@dataplat/core/errors';
 import { defaultDagId, generateAirflowDag } from '../../airflow-dag/generate-dag.ts';
-import { configOption, jsonOption, parentOption, value } from '../arguments/options.ts';
+import { configOption, jsonOption, parentOption, projectOption, value } from '../arguments/options.ts';
 import { defineCommand } from './command.ts';
 
 export const dagCommand = defineCommand({
@@ -18,6 +18,7 @@ export const dagCommand = defineCommand({
     schedule: value('cron|@preset', 'when Airflow runs it (default: only when triggered)'),
     'nifi-conn-id': value('id', 'the Airflow connection holding NiFi\'s URL and login (default nifi_default)'),
     ...parentOption,
+    ...projectOption,
     ...configOption,
     ...jsonOption,
   },
@@ -26,18 +27,19 @@ export const dagCommand = defineCommand({
     const [name, ...paths] = positionals as [string, ...string[]];
     const [{ resolveConnections }, { loadValidFlowFiles }] = await Promise.all([import('../connections.ts'), import('../load-files.ts')]);
     // The parent group and the project's folder as --parent or flows.config.yaml say (root is the DAG's default anyway).
-    const { parentGroupId, flowsFolder } = await resolveConnections(options, io.env, io.cwd);
+    const { parentGroupId, project, flowsFolder } = await resolveConnections(options, io.env, io.cwd);
     const loaded = await loadValidFlowFiles(paths.length ? paths : [flowsFolder], io.cwd, io.stderr, 'no DAG was written');
     if (!loaded) return 1;
     const flow = loaded.flows.find((candidate) => candidate.name === name);
     if (!flow) {
-      throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `No flow "${name}" in ${paths.join(', ') || 'flows'}. Flows: ${loaded.flows.map((candidate) => candidate.name).join(', ') || 'none'}.` });
+      throw new DataplatError({ code: 'FLOWS_UNKNOWN_FLOW', message: `No flow "${name}" in ${paths.join(', ') || flowsFolder}. Flows: ${loaded.flows.map((candidate) => candidate.name).join(', ') || 'none'}.` });
     }
     const source = generateAirflowDag(flow.name, {
       dagId: options['dag-id'],
       schedule: options.schedule,
       connectionId: options['nifi-conn-id'],
       parentGroupId: parentGroupId === 'root' ? undefined : parentGroupId,
+      project,
       description: flow.description,
     });
     const dagId = options['dag-id'] ?? defaultDagId(flow.name);

@@ -27,7 +27,7 @@ export const validateCommand = defineCommand({
     const { flowsFolder } = await resolveConnections(options, io.env, io.cwd);
     const loaded = await loadFlowFiles(positionals.length ? positionals : [flowsFolder], io.cwd);
     if ('missing' in loaded) throw new UsageError(`no such file or folder: ${loaded.missing}`);
-    if (loaded.files.length === 0) throw new UsageError(`no flow files (*.yaml, *.yml) found in ${positionals.join(', ') || 'flows'}.`);
+    if (loaded.files.length === 0) throw new UsageError(`no flow files (*.yaml, *.yml) found in ${positionals.join(', ') || flowsFolder}.`);
     let diagnostics = loaded.diagnostics;
     if (options.live) {
       if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
