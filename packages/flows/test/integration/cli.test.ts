@@ -3,10 +3,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createNifiClient } from '@dataplat/nifi';
-import { runFlowsCli } from '../../src/cli/run-flows-cli.ts';
+import { runCli } from '../run-cli.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
@@ -21,14 +20,7 @@ afterAll(async () => {
 });
 
 async function flows(args: string[], cwd = workdir) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exitCode = await runFlowsCli([...args, '--parent', parentGroupId], { stdout, stderr, isTTY: false, cwd, env: { NIFI_URL: apiUrl } });
-  return { exitCode, stdout: out, stderr: err };
+  return runCli([...args, '--parent', parentGroupId], { cwd, env: { NIFI_URL: apiUrl } });
 }
 
 describe('the flows CLI against the real NiFi', () => {

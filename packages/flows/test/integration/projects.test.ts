@@ -4,11 +4,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNifiClient } from '@dataplat/nifi';
 import { applyFlows, defineFlow, listManagedFlows, planFlows, type Plan } from '@dataplat/flows';
-import { runFlowsCli } from '../../src/cli/run-flows-cli.ts';
+import { runCli } from '../run-cli.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
@@ -52,14 +51,7 @@ async function writeFlows(folder: string, names: string[]): Promise<void> {
 }
 
 async function flows(folder: string, args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exitCode = await runFlowsCli(args, { stdout, stderr, isTTY: false, cwd: join(workdir, folder), env: { NIFI_URL: apiUrl } });
-  return { exitCode, stdout: out, stderr: err };
+  return runCli(args, { cwd: join(workdir, folder), env: { NIFI_URL: apiUrl } });
 }
 
 describe('projects: the managed flows of one repository are a named set', () => {
