@@ -28,6 +28,28 @@ export function formatEvent(event: StackEvent, isTTY: boolean): string | undefin
   }
 }
 
+/**
+ * The stack's addresses and logins as `export NAME='value'` lines for a shell (`eval "$(dataplat-stack env)"`):
+ * what the flows CLI reads (NIFI_URL, AIRFLOW_*), Trino's, and libpq's PG* for psql and JDBC tools. This
+ * prints the local stack's passwords, as asked; nothing else prints them.
+ */
+export function formatEnvironment(endpoints: StackEndpoints): string {
+  const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+  return environmentOf(endpoints).map(([name, value]) => `export ${name}=${quote(value)}\n`).join('');
+}
+
+/** The variables formatEnvironment prints, in order. */
+export function environmentOf(endpoints: StackEndpoints): Array<[string, string]> {
+  const variables: Array<[string, string | number]> = [];
+  if (endpoints.nifi) variables.push(['NIFI_URL', endpoints.nifi.apiUrl]);
+  if (endpoints.airflow) variables.push(['AIRFLOW_URL', endpoints.airflow.url], ['AIRFLOW_USERNAME', endpoints.airflow.admin.username], ['AIRFLOW_PASSWORD', endpoints.airflow.admin.password]);
+  if (endpoints.trino) variables.push(['TRINO_URL', endpoints.trino.url], ['TRINO_USER', endpoints.trino.user]);
+  if (endpoints.postgres) {
+    variables.push(['PGHOST', endpoints.postgres.host], ['PGPORT', endpoints.postgres.port], ['PGUSER', endpoints.postgres.user], ['PGPASSWORD', endpoints.postgres.password], ['PGDATABASE', endpoints.postgres.databases.examples]);
+  }
+  return variables.map(([name, value]) => [name, String(value)]);
+}
+
 /** Where to point a browser or client; passwords are shown as *** (they are in endpoints.json). */
 export function formatEndpointsForHumans(endpoints: StackEndpoints): string {
   const lines: string[] = [];

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertServiceName, resolveStackConfig, serviceNames, type ServiceName, type StackOptions } from '../config/stack-config.ts';
 import { StackError } from '../errors.ts';
-import { getStackStatus, startStack, stopStack } from '../stack.ts';
+import { getStackStatus, readStackEndpoints, startStack, stopStack } from '../stack.ts';
 import type { StackEvent } from '../stack-events.ts';
-import { formatDuration, formatEndpointsForHumans, formatEvent } from './format.ts';
+import { environmentOf, formatDuration, formatEndpointsForHumans, formatEnvironment, formatEvent } from './format.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -21,6 +21,7 @@ Commands:
   down     stop services (data is kept)
   status   show which services run and are ready
   logs     print the log files of services
+  env      print the running stack's addresses and logins as shell exports: eval "$(dataplat-stack env)"
 
 Services: ${serviceNames.join(', ')} (default: all)
 
@@ -108,6 +109,11 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
             });
           }
         }
+        return 0;
+      }
+      case 'env': {
+        const endpoints = await readStackEndpoints(options);
+        io.stdout.write(json ? `${JSON.stringify(Object.fromEntries(environmentOf(endpoints)), null, 2)}\n` : formatEnvironment(endpoints));
         return 0;
       }
       default:

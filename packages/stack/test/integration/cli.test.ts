@@ -25,4 +25,13 @@ describe('dataplat-stack against the running stack', () => {
     expect(result.stdout).toContain(`==> ${directory}/trino/logs/trino.log <==`);
     expect(result.stdout).toContain('SERVER STARTED');
   });
+
+  it('env prints the running stack as shell exports the flows CLI and psql read', async () => {
+    const result = await runCaptured(['env', '--dir', directory]);
+    expect(result.exitCode).toBe(0);
+    const endpoints = inject('stackEndpoints');
+    expect(result.stdout).toContain(`export NIFI_URL='${endpoints.nifi!.apiUrl}'\n`);
+    expect(result.stdout).toContain(`export AIRFLOW_USERNAME='${endpoints.airflow!.admin.username}'\n`);
+    expect(result.stdout).toMatch(/^export PGPASSWORD='.+'$/m);
+  });
 });
