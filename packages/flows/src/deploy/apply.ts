@@ -112,8 +112,7 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
     if (contextToClaim) await claimContext(nifi, contextToClaim.id);
     // Replace doesn't touch the group's own comments: keep the ownership marker current, naming exactly
     // the context the group is bound to now (as plan renders it).
-    const { parameterContext: _planned, ...rest } = marker;
-    const comments = renderComments(target.flow.description, { ...rest, ...(bound ? { parameterContext: bound } : {}) });
+    const comments = renderComments(target.flow.description, { ...marker, parameterContext: bound });
     if (group.component.comments !== comments) await nifi.processGroups.update(group, { comments });
     if (flowPlan.action === 'create' || flowPlan.runState.length > 0 || flowPlan.components.length > 0) {
       report(flowPlan.flow, 'enable services');

@@ -235,12 +235,15 @@ export function projectLabel(project: string | undefined): string {
   return project ? `project "${project}"` : 'no project';
 }
 
-/** What to say when several groups claim one flow: the groups, and the command that resolves it. */
-export function ambiguity(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groupIds: readonly string[]): { message: string; hint: string } {
+/**
+ * What to say when several groups claim one flow: the groups, and the command that resolves it, naming
+ * one of `destroyable` (managed groups: destroy refuses an unmanaged one), by default the last group.
+ */
+export function ambiguity(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groupIds: readonly string[], destroyable = groupIds): { message: string; hint: string } {
   const project = inventory.project ? ` --project ${inventory.project}` : '';
   return {
     message: `Several process groups under ${inventory.parentGroupId} claim flow "${flow}": ${groupIds.join(', ')}.`,
-    hint: `Keep one and destroy the others by group id, e.g. flows destroy ${groupIds.at(-1)} --parent ${inventory.parentGroupId}${project} (flows status shows what each holds), or rename the extra groups in NiFi.`,
+    hint: `Keep one and destroy the others by group id, e.g. flows destroy ${(destroyable.length > 1 ? destroyable : groupIds).at(-1)} --parent ${inventory.parentGroupId}${project} (flows status shows what each holds), or rename the extra groups in NiFi.`,
   };
 }
 

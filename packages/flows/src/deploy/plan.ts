@@ -236,9 +236,8 @@ function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { 
   for (const [flow, groups] of claims) {
     if (groups.length < 2 || !(inCode.has(flow) || options.prune)) continue;
     const groupIds = groups.map((group) => group.groupId);
-    // The hint names a group destroy can remove: a managed one.
     const managedIds = groups.filter((group) => group.marker).map((group) => group.groupId);
-    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, managedIds.length > 1 ? managedIds : groupIds), message: ambiguity(flow, inventory, groupIds).message, groupIds });
+    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groupIds, managedIds), groupIds });
   }
   for (const flow of flows) {
     const foreign = inventory.foreign.filter((entry) => entry.flow === flow.name && !(claims.get(flow.name) ?? []).some((group) => group.groupId === entry.groupId));
