@@ -1,6 +1,7 @@
 // The public API of @dataplat/core: what the NiFi, Airflow and Trino clients (and their users) share.
 export { DataplatError, type DataplatErrorOptions } from './errors/dataplat-error.ts';
 export { InvalidOptionsError, InvalidResponseError } from './errors/common-errors.ts';
+export { isTransientError, isTransientStatus } from './errors/transient-errors.ts';
 export {
   HttpError,
   RequestFailedError,
@@ -35,7 +36,7 @@ export {
 } from './http/middleware.ts';
 export { redactText, redactUrl, truncate } from './http/redact.ts';
 export { parseRetryAfter, type RetryOptions } from './http/retry-policy.ts';
-export { pollUntil, PollingError, type PollOptions, type PollResult } from './polling/poll-until.ts';
+export { pollUntil, PollingError, type PollCheck, type PollOptions, type PollResult } from './polling/poll-until.ts';
 export { sleep } from './timing/sleep.ts';
 export {
   bindHelpers,

@@ -97,6 +97,7 @@ export class RequestFailedError extends DataplatError {
   declare readonly code: RequestFailedCode;
   readonly method: string;
   readonly url: string;
+  /** The failure is transient (a later attempt may succeed); whether the transport repeated the request also depended on it being idempotent. */
   readonly isRetryable: boolean;
 
   constructor(options: RequestFailedErrorOptions) {

@@ -117,13 +117,51 @@ describe('createHttpTransport', () => {
     expect(retries).toEqual([]);
   });
 
-  it('times out a slow answer with code TIMEOUT', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/slow', method: 'GET' }).reply(200, 'late').delay(2000);
-    const { client } = transport({ timeoutMs: 50 });
+  it('times out a slow answer with code TIMEOUT (transient), after repeating an idempotent request once', async () => {
+    mockAgent.get(origin).intercept({ path: '/api/slow', method: 'GET' }).reply(200, 'late').delay(2000).times(2);
+    const { client, retries } = transport({ timeoutMs: 50 });
     const error = await client.request({ method: 'GET', path: '/slow' }).catch((caught: unknown) => caught);
     expect(RequestFailedError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'TIMEOUT', isRetryable: false });
+    expect(error).toMatchObject({ code: 'TIMEOUT', isRetryable: true });
     expect((error as Error).message).toContain('timed out after 50 ms');
+    expect(retries.map((event) => event.reason)).toEqual(['TIMEOUT']);
+  });
+
+  it('repeats a GET that timed out and returns the answer of the next attempt', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/api/stalled', method: 'GET' }).reply(200, 'too late').delay(2000);
+    pool.intercept({ path: '/api/stalled', method: 'GET' }).reply(200, { ok: true }, json);
+    const { client, retries } = transport({ timeoutMs: 50 });
+    await expect(client.request({ method: 'GET', path: '/stalled' })).resolves.toMatchObject({ body: { ok: true } });
+    expect(retries.map((event) => event.reason)).toEqual(['TIMEOUT']);
+  });
+
+  it('repeats timeouts up to retry.timeoutRetries, within retry.retries', async () => {
+    mockAgent.get(origin).intercept({ path: '/api/stuck', method: 'PUT' }).reply(200, 'late').delay(2000).times(3);
+    const { client, retries } = transport({ timeoutMs: 40, retry: { retries: 5, timeoutRetries: 2 } });
+    await expect(client.request({ method: 'PUT', path: '/stuck', body: { json: {} } })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(retries.map((event) => event.reason)).toEqual(['TIMEOUT', 'TIMEOUT']);
+  });
+
+  it('never repeats a POST that timed out (the server may be acting on it)', async () => {
+    mockAgent.get(origin).intercept({ path: '/api/slow-create', method: 'POST' }).reply(201, 'late').delay(2000);
+    const { client, retries } = transport({ timeoutMs: 50 });
+    await expect(client.request({ method: 'POST', path: '/slow-create', body: { json: {} } })).rejects.toMatchObject({ code: 'TIMEOUT', method: 'POST' });
+    expect(retries).toEqual([]);
+  });
+
+  it('repeats a POST marked retryUnavailable on 502/503/504, but not after a reset', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/api/statement', method: 'POST' }).reply(503, 'starting');
+    pool.intercept({ path: '/api/statement', method: 'POST' }).reply(502, 'gateway');
+    pool.intercept({ path: '/api/statement', method: 'POST' }).reply(200, { id: 'q1' }, json);
+    const { client, retries } = transport();
+    await expect(client.request({ method: 'POST', path: '/statement', body: { text: 'SELECT 1' }, retryUnavailable: true })).resolves.toMatchObject({ body: { id: 'q1' } });
+    expect(retries.map((event) => event.reason)).toEqual(['HTTP 503', 'HTTP 502']);
+
+    pool.intercept({ path: '/api/statement', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    await expect(client.request({ method: 'POST', path: '/statement', body: { text: 'SELECT 1' }, retryUnavailable: true })).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(retries).toHaveLength(2);
   });
 
   it('stops at once when the caller aborts, with code ABORTED and the reason as cause', async () => {

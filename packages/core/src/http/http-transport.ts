@@ -8,15 +8,8 @@ import { codeForStatus, HttpError, maxErrorBodyLength, RequestFailedError } from
 import type { HttpMethod } from './http-method.ts';
 import { createMiddlewareChain, type HttpMiddleware, type MiddlewareHost, type MiddlewareRequest } from './middleware.ts';
 import { redactText, redactUrl, truncate } from './redact.ts';
-import {
-  backoffDelay,
-  errorCodes,
-  isRetryableNetworkError,
-  isRetryableStatus,
-  parseRetryAfter,
-  resolveRetryPolicy,
-  type RetryOptions,
-} from './retry-policy.ts';
+import { errorCodes, isTransientNetworkError, isTransientStatus } from '../errors/transient-errors.ts';
+import { backoffDelay, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry-policy.ts';
 
 export type { HttpMethod };
 
@@ -43,8 +36,19 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** Overrides the transport's timeout for this request (each attempt). */
   timeoutMs?: number | undefined;
-  /** Whether repeating the request is harmless. Defaults to true for GET, HEAD, PUT and DELETE. */
+  /**
+   * Whether repeating the request is harmless. Defaults to true for GET, HEAD, PUT and DELETE. An
+   * idempotent request is repeated after a connection error, a timeout (at most `retry.timeoutRetries`
+   * times), 502/503/504 and 429; any other only when it provably never reached the server (connection
+   * refused) or on 429.
+   */
   idempotent?: boolean | undefined;
+  /**
+   * The server's protocol says 502/503/504 mean "not processed, send it again" (Trino's POST
+   * /v1/statement): repeat this request on them even when it is not idempotent. Timeouts and resets of
+   * such a request are still never repeated: the server may have acted on it.
+   */
+  retryUnavailable?: boolean | undefined;
   /** Send no credentials (used by login requests themselves). */
   anonymous?: boolean | undefined;
   /** Strings to scrub from any error this request raises (e.g. a password sent in the body). */
@@ -253,6 +257,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const idempotent = httpRequest.idempotent ?? idempotentMethods.has(method);
     const sendsCredentials = !httpRequest.anonymous && authentication !== undefined && url.origin === baseUrl.origin;
     let retryNumber = 0;
+    let timeoutRetries = 0;
     let refreshedCredentials = false;
     let attempt = 0;
 
@@ -301,7 +306,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           if (await authentication.refresh(httpRequest.signal)) continue;
         }
         const classification = options.classifyError?.({ status: response.statusCode, body: bodyText, method, path: url.pathname });
-        const retryableStatus = isRetryableStatus(response.statusCode);
+        const retryableStatus = isTransientStatus(response.statusCode);
         failure = new HttpError({
           code: classification?.code ?? codeForStatus(response.statusCode),
           message: `${serviceName} ${method} ${displayUrl} failed with HTTP ${response.statusCode}${(classification?.summary ?? bodyText) ? `: ${classification?.summary ?? bodyText}` : ''}`,
@@ -314,7 +319,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           isRetryable: classification?.isRetryable ?? retryableStatus,
         });
         // 429 means "not processed", so it is safe to repeat even a POST.
-        if (retryableStatus && (idempotent || response.statusCode === 429)) {
+        if (retryableStatus && (idempotent || httpRequest.retryUnavailable || response.statusCode === 429)) {
           const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
           if (retryAfterMs === undefined || retryAfterMs <= retryPolicy.maxRetryAfterMs) {
             retry = { delayMs: retryAfterMs ?? backoffDelay(retryPolicy, retryNumber + 1), reason: `HTTP ${response.statusCode}` };
@@ -326,10 +331,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         const noAnswer = requestFailure(error, { method, displayUrl, serviceName, timeoutMs, userSignal: httpRequest.signal, timeoutSignal, redact: (text) => redact(text, httpRequest.secrets) });
         failure = noAnswer;
         if (attemptEvent) await middleware.afterError({ ...attemptEvent, error: noAnswer, durationMs: performance.now() - startedAt });
-        if (noAnswer.code === 'NETWORK' && isRetryableNetworkError(error)) {
+        if (noAnswer.code === 'NETWORK' && isTransientNetworkError(error)) {
           if (idempotent || isConnectPhaseError(error)) {
             retry = { delayMs: backoffDelay(retryPolicy, retryNumber + 1), reason: noAnswer.code };
           }
+        } else if (noAnswer.code === 'TIMEOUT' && idempotent && timeoutRetries < retryPolicy.timeoutRetries) {
+          // A stalled server or a lost answer: repeating a harmless request is safe; a POST may have been acted on.
+          timeoutRetries += 1;
+          retry = { delayMs: backoffDelay(retryPolicy, retryNumber + 1), reason: noAnswer.code };
         }
       }
 
@@ -410,7 +419,8 @@ function requestFailure(
       hint: `Raise timeoutMs if ${serviceName} is slow under load, or check that it is healthy.`,
       method,
       url: displayUrl,
-      isRetryable: false,
+      // Transient: a later attempt may be answered in time (the transport repeats only idempotent requests).
+      isRetryable: true,
       cause: error,
     });
   }
@@ -423,7 +433,7 @@ function requestFailure(
       : `Check that ${serviceName} is running and reachable at ${new URL(displayUrl).origin}.`,
     method,
     url: displayUrl,
-    isRetryable: isRetryableNetworkError(error),
+    isRetryable: isTransientNetworkError(error),
     cause: error,
   });
 }

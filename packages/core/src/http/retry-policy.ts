@@ -1,4 +1,5 @@
-// When the transport may repeat a request and how long it waits: retry options, retryable statuses and network errors, backoff.
+// How often and how long the transport waits before repeating a request: retry options, Retry-After, backoff.
+// Which failures are transient at all is decided in one place, errors/transient-errors.ts.
 export interface RetryOptions {
   /** Retries after the first attempt (0 disables retrying). Default 3. */
   retries?: number;
@@ -8,53 +9,24 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** A Retry-After longer than this is not waited for: the error is thrown instead. Default 60 s. */
   maxRetryAfterMs?: number;
+  /**
+   * How many of the retries may follow a request timeout (each costs a whole timeoutMs, so one stalled
+   * server doesn't hold a call for retries × timeoutMs; waits ride out longer stalls themselves). Default 1.
+   */
+  timeoutRetries?: number;
 }
 
 export type RetryPolicy = Required<RetryOptions>;
 
 export function resolveRetryPolicy(options: RetryOptions | false | undefined): RetryPolicy {
-  if (options === false) return { retries: 0, initialDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 };
+  if (options === false) return { retries: 0, initialDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, timeoutRetries: 0 };
   return {
     retries: options?.retries ?? 3,
     initialDelayMs: options?.initialDelayMs ?? 250,
     maxDelayMs: options?.maxDelayMs ?? 8000,
     maxRetryAfterMs: options?.maxRetryAfterMs ?? 60_000,
+    timeoutRetries: options?.timeoutRetries ?? 1,
   };
-}
-
-/** 429 and the gateway/unavailable family are transient; a 500 usually is a bug that a retry repeats. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 502 || status === 503 || status === 504;
-}
-
-// Failures before any response byte arrived: connection refused/reset, DNS hiccups, sockets closed by the peer.
-const retryableNetworkCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
-/** The `code`s along an error's cause chain (undici wraps socket errors: the useful code is often a cause's). */
-export function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
-export function isRetryableNetworkError(error: unknown): boolean {
-  return errorCodes(error).some((code) => retryableNetworkCodes.has(code));
 }
 
 /** Retry-After in milliseconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */

@@ -42,6 +42,8 @@ export interface TypedCallOptions {
   headers?: Record<string, string> | undefined;
   /** Strings to scrub from any error this request raises (e.g. a password in the body). */
   secrets?: string[] | undefined;
+  /** Marks a POST or PATCH as safe to repeat (e.g. one with a client-chosen id that a repeat cannot duplicate); see HttpRequest.idempotent. */
+  idempotent?: boolean | undefined;
 }
 
 /**
@@ -119,6 +121,7 @@ export function createTypedApi<Paths>(transport: HttpTransport, serviceName: str
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       secrets: options.secrets,
+      idempotent: options.idempotent,
       responseType: options.parseAs,
       body: body === undefined ? undefined : body instanceof FormData ? { multipart: body } : body instanceof Uint8Array ? { bytes: body } : { json: body },
     });
