@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DagRun } from '@dataplat/airflow';
-import { startStack, stopStack, type StackRunOptions } from '@dataplat/stack';
+import { startStack, stopStack, type StartStackOptions } from '@dataplat/stack';
 import { runIotScenario } from '@dataplat-examples/iot-sensors';
 import { connectStack, type StackClients } from '@dataplat-examples/shared';
 import { runShopEventsScenario } from '@dataplat-examples/shop-events';
@@ -24,8 +24,10 @@ const { values } = parseArgs({
 });
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
 const stateDir = process.env['DATAPLAT_STACK_DIR'] ?? join(repositoryRoot, '.dataplat', 'stack');
-const options: StackRunOptions = {
-  dagsFolder: join(repositoryRoot, 'examples', 'dags'),
+// The example DAGs are copied into the stack's own DAG folder (what `stack up --load-dags examples/dags` does),
+// so a plain `stack up` later finds them too, and DAGs users write with `flows dag` stay out of the repository.
+const options: StartStackOptions = {
+  loadDags: [join(repositoryRoot, 'examples', 'dags')],
   stateDir,
   onEvent: (event) => {
     if (event.type === 'service-ready') console.log(`  ${event.service.padEnd(10)} ready (${(event.totalMs / 1000).toFixed(1)} s)`);

@@ -13,6 +13,7 @@ export type StackErrorCode =
   | 'STACK_SERVICE_EXITED'
   | 'STACK_READINESS_TIMEOUT'
   | 'STACK_SERVICE_FAILED'
+  | 'STACK_DAG_IMPORT_FAILED'
   | 'STACK_NOT_RUNNING';
 
 export interface StackErrorOptions {

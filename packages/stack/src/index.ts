@@ -33,6 +33,7 @@ export {
   type ServiceStatus,
   type ServiceTiming,
   type StackRunOptions,
+  type StartStackOptions,
 } from './stack.ts';
 // For tests: what really went out on the wire, to hold client-side counters and middleware against.
 export { recordWireRequests, type WireRequest } from './testing/wire-recorder.ts';

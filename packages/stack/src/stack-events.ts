@@ -8,4 +8,6 @@ export type StackEvent =
   | { type: 'service-start'; service: ServiceName }
   | { type: 'service-ready'; service: ServiceName; reused: boolean; startToReadyMs: number; totalMs: number }
   | { type: 'service-failed'; service: ServiceName; message: string }
-  | { type: 'service-stop'; service: ServiceName; wasRunning: boolean };
+  | { type: 'service-stop'; service: ServiceName; wasRunning: boolean }
+  /** `loadDags`: the files of `source` were copied into the DAG folder and Airflow lists these DAGs from them. */
+  | { type: 'dags-loaded'; service: 'airflow'; source: string; fileCount: number; dagIds: string[] };

@@ -15,6 +15,7 @@ import { StackError } from './errors.ts';
 import { findJava, type JavaInstallation } from './java/find-java.ts';
 import { isRecordedProcessAlive, readPidFile, stopRecordedProcess } from './process/managed-process.ts';
 import { airflowService } from './services/airflow/airflow-service.ts';
+import { copyDagFolders, waitForParsedDags } from './services/airflow/load-dags.ts';
 import { nifiHttpService, nifiHttpsService } from './services/nifi/nifi-service.ts';
 import { postgresService } from './services/postgres/postgres-service.ts';
 import { s3Service } from './services/s3/s3-service.ts';
@@ -35,6 +36,15 @@ export interface StackRunOptions extends StackOptions {
   onEvent?: ((event: StackEvent) => void) | undefined;
 }
 
+export interface StartStackOptions extends StackRunOptions {
+  /**
+   * Folders of Airflow DAG files to copy into the stack's DAG folder before Airflow starts (`up --load-dags`);
+   * files of the same name are replaced, others are kept. startStack then waits until Airflow lists a DAG from
+   * each top-level file that defines one, and fails with STACK_DAG_IMPORT_FAILED when one does not import.
+   */
+  loadDags?: readonly string[] | undefined;
+}
+
 export interface ServiceTiming {
   service: ServiceName;
   reused: boolean;
@@ -47,16 +57,30 @@ export interface RunningStack {
   config: StackConfig;
   endpoints: StackEndpoints;
   timings: ServiceTiming[];
+  /** What `loadDags` copied, per folder, and the DAGs Airflow lists from those files (empty without it). */
+  loadedDags: Array<{ source: string; files: string[]; dagIds: string[] }>;
 }
 
 /**
  * Installs (cached), starts and waits for the configured services, in parallel where dependencies
  * allow. Idempotent: services that are already running and ready are reused.
  */
-export async function startStack(options: StackRunOptions = {}): Promise<RunningStack> {
+export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const config = resolveStackConfig(options);
   const context = createContext(config, options.onEvent);
+  const loadDags = options.loadDags ?? [];
+  if (loadDags.length > 0 && !config.services.includes('airflow')) {
+    throw new StackError({
+      code: 'STACK_CONFIG_INVALID',
+      message: `Loading DAGs (--load-dags) needs the airflow service, which is not among ${config.services.join(', ')}.`,
+      hint: 'Add airflow to the services, or name none (all services).',
+    });
+  }
   await mkdir(config.stateDir, { recursive: true });
+  // Before Airflow starts, so its first parse already sees them; a running Airflow picks them up within seconds.
+  await mkdir(config.dagsFolder, { recursive: true });
+  const copiedAt = new Date();
+  const loadedDags = await copyDagFolders(loadDags, config.dagsFolder);
   // Fail before any download when no suitable Java exists.
   if (config.services.some((name) => services[name].javaRequirement)) await context.java();
 
@@ -78,13 +102,17 @@ export async function startStack(options: StackRunOptions = {}): Promise<Running
     });
   }
 
+  const dagIdsOf = loadedDags.length > 0 ? (await waitForParsedDags(config, loadedDags.flatMap((folder) => folder.dagFiles), copiedAt)).dagIds : {};
+  const loaded = loadedDags.map((folder) => ({ source: folder.source, files: folder.files, dagIds: folder.dagFiles.flatMap((file) => dagIdsOf[file] ?? []).sort() }));
+  for (const folder of loaded) context.report({ type: 'dags-loaded', service: 'airflow', source: folder.source, fileCount: folder.files.length, dagIds: folder.dagIds });
+
   // Describe every running service, not only the ones this call started (`up nifi` on a running stack).
   const running: ServiceName[] = [];
   for (const name of serviceNames) if (await allProcessesAlive(services[name], config)) running.push(name);
   const endpoints = describeEndpoints({ ...config, services: withDependencies([...config.services, ...running]) });
   await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
   timings.sort((left, right) => config.services.indexOf(left.service) - config.services.indexOf(right.service));
-  return { config, endpoints, timings };
+  return { config, endpoints, timings, loadedDags: loaded };
 }
 
 async function bringUp(

@@ -15,6 +15,7 @@ describe('formatEnvironment', () => {
     const exports = formatEnvironment(endpoints);
     expect(exports).toContain("export NIFI_URL='http://127.0.0.1:18080/nifi-api'\n");
     expect(exports).toContain("export PGPORT='15432'\n");
+    expect(exports).toContain("export AIRFLOW_DAGS_FOLDER='/dags'\n");
     const shell = spawnSync('bash', ['-c', `${exports}printf '%s|%s|%s' "$AIRFLOW_PASSWORD" "$AIRFLOW_USERNAME" "$PGDATABASE"`], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: '/nowhere' } });
     expect(shell.stdout).toBe(`it's "$HOME" \`x\`|admin|examples`);
   });

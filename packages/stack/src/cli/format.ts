@@ -25,12 +25,14 @@ export function formatEvent(event: StackEvent, isTTY: boolean): string | undefin
       return `${service} ${event.wasRunning ? 'stopped' : 'was not running'}`;
     case 'service-install-start':
       return undefined;
+    case 'dags-loaded':
+      return `${service} loaded ${event.fileCount} file(s) from ${event.source}; Airflow lists ${event.dagIds.length > 0 ? event.dagIds.join(', ') : 'no DAG from them'}`;
   }
 }
 
 /**
  * The stack's addresses and logins as `export NAME='value'` lines for a shell (`eval "$(dataplat-stack env)"`):
- * what the flows CLI reads (NIFI_URL, AIRFLOW_*), Trino's, and libpq's PG* for psql and JDBC tools. This
+ * what the flows CLI reads (NIFI_URL, AIRFLOW_*), Airflow's DAG folder, Trino's, and libpq's PG* for psql and JDBC tools. This
  * prints the local stack's passwords, as asked; nothing else prints them.
  */
 export function formatEnvironment(endpoints: StackEndpoints): string {
@@ -42,7 +44,11 @@ export function formatEnvironment(endpoints: StackEndpoints): string {
 export function environmentOf(endpoints: StackEndpoints): Array<[string, string]> {
   const variables: Array<[string, string | number]> = [];
   if (endpoints.nifi) variables.push(['NIFI_URL', endpoints.nifi.apiUrl]);
-  if (endpoints.airflow) variables.push(['AIRFLOW_URL', endpoints.airflow.url], ['AIRFLOW_USERNAME', endpoints.airflow.admin.username], ['AIRFLOW_PASSWORD', endpoints.airflow.admin.password]);
+  if (endpoints.airflow) {
+    variables.push(['AIRFLOW_URL', endpoints.airflow.url], ['AIRFLOW_USERNAME', endpoints.airflow.admin.username], ['AIRFLOW_PASSWORD', endpoints.airflow.admin.password]);
+    // Where Airflow reads DAG files, e.g. for `flows dag <flow> --out "$AIRFLOW_DAGS_FOLDER/…"`.
+    variables.push(['AIRFLOW_DAGS_FOLDER', endpoints.airflow.dagsFolder]);
+  }
   if (endpoints.trino) variables.push(['TRINO_URL', endpoints.trino.url], ['TRINO_USER', endpoints.trino.user]);
   if (endpoints.postgres) {
     variables.push(['PGHOST', endpoints.postgres.host], ['PGPORT', endpoints.postgres.port], ['PGUSER', endpoints.postgres.user], ['PGPASSWORD', endpoints.postgres.password], ['PGDATABASE', endpoints.postgres.databases.examples]);

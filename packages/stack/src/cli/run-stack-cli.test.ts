@@ -28,9 +28,24 @@ describe('dataplat-stack usage errors (exit code 2)', () => {
     expect(result.stderr).toContain("Unknown option '--fast'");
   });
 
+  it('takes --load-dags only on up', async () => {
+    const result = await runCaptured(['status', '--load-dags', 'examples/dags']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--load-dags is an option of up, not of status.');
+  });
+
+  it('refuses --load-dags when the services named leave Airflow out, before starting anything', async () => {
+    const result = await runCaptured(['up', 'trino', '--load-dags', 'examples/dags', '--json', '--dir', '/nonexistent/dataplat-stack']);
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: 'STACK_CONFIG_INVALID', message: expect.stringContaining('Loading DAGs (--load-dags) needs the airflow service, which is not among postgres, s3, trino.') },
+    });
+  });
+
   it('shows help on --help with exit code 0', async () => {
     const result = await runCaptured(['--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Exit codes: 0 success, 1 failure, 2 usage error.');
+    expect(result.stdout).toContain('--load-dags <folder>');
   });
 });

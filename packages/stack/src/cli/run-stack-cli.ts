@@ -28,7 +28,10 @@ Services: ${serviceNames.join(', ')} (default: all)
 Options:
   --dir <path>     stack state folder (default ./.dataplat/stack, env DATAPLAT_STACK_DIR)
   --cache <path>   download cache (default ~/.cache/dataplat, env DATAPLAT_CACHE_DIR)
-  --dags <path>    Airflow DAG folder (env DATAPLAT_AIRFLOW_DAGS)
+  --dags <path>    Airflow DAG folder (default <dir>/airflow/dags, env DATAPLAT_AIRFLOW_DAGS)
+  --load-dags <folder>
+                   up: copy the folder's DAG files into the DAG folder and wait until Airflow lists
+                   their DAGs (repeatable), e.g. --load-dags examples/dags for the examples' DAGs
   --json           machine-readable output only
   -h, --help       show this help
 
@@ -45,6 +48,7 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
         dir: { type: 'string' },
         cache: { type: 'string' },
         dags: { type: 'string' },
+        'load-dags': { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -59,6 +63,11 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
     return parsed.values.help ? 0 : 2;
   }
   const json = parsed.values.json;
+  const loadDags = parsed.values['load-dags'] ?? [];
+  if (loadDags.length > 0 && command !== 'up') {
+    io.stderr.write(`--load-dags is an option of up, not of ${command}.\n\n${usage}\n`);
+    return 2;
+  }
   try {
     const services: ServiceName[] | undefined =
       serviceArguments.length > 0 ? serviceArguments.map((name) => assertServiceName(name, 'the command line')) : undefined;
@@ -74,9 +83,9 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
     };
     switch (command) {
       case 'up': {
-        const stack = await startStack({ ...options, onEvent });
+        const stack = await startStack({ ...options, loadDags, onEvent });
         if (json) {
-          io.stdout.write(`${JSON.stringify({ stateDir: stack.config.stateDir, timings: stack.timings, endpoints: redactEndpoints(stack.endpoints) }, null, 2)}\n`);
+          io.stdout.write(`${JSON.stringify({ stateDir: stack.config.stateDir, timings: stack.timings, loadedDags: stack.loadedDags, endpoints: redactEndpoints(stack.endpoints) }, null, 2)}\n`);
         } else {
           const total = Math.max(...stack.timings.map((timing) => timing.totalMs));
           io.stdout.write(`\nStack ready in ${formatDuration(total)} (state in ${stack.config.stateDir}):\n${formatEndpointsForHumans(stack.endpoints)}\n`);
