@@ -24,6 +24,8 @@ export function airflowAuthentication(auth: AirflowAuth, transport: HttpTranspor
           path: auth.tokenPath ?? '/auth/token',
           body: { json: { username: auth.username, password: auth.password } },
           anonymous: true,
+          // Repeating a login after a lost answer only issues another token.
+          idempotent: true,
           signal,
         });
         if (!response.body?.access_token) throw new Error('the answer has no access_token');

@@ -92,3 +92,49 @@ describe('pagination', () => {
     expect(await anonymous().listAll('/api/v2/pools')).toEqual([]);
   });
 });
+
+describe('waiting for a DAG run through transient failures', () => {
+  const runPath = '/api/v2/dags/etl/dagRuns/nightly__1';
+  const waitOptions = { pollIntervalMs: 1, maxPollIntervalMs: 2 };
+
+  it('rides out 503, resets and 429 until the run finishes', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: runPath, method: 'GET' }).reply(200, { dag_run_id: 'nightly__1', dag_id: 'etl', state: 'running' }, json);
+    pool.intercept({ path: runPath, method: 'GET' }).reply(503, 'restarting').times(2); // one wait check: the first try and its retry
+    pool.intercept({ path: runPath, method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).times(2);
+    pool.intercept({ path: runPath, method: 'GET' }).reply(429, 'slow down').times(2);
+    pool.intercept({ path: runPath, method: 'GET' }).reply(200, { dag_run_id: 'nightly__1', dag_id: 'etl', state: 'success' }, json);
+    await expect(anonymousWithOneRetry().waitForDagRun('etl', 'nightly__1', waitOptions)).resolves.toMatchObject({ state: 'success' });
+  });
+
+  it('ends at its deadline naming the last error, as message and cause', async () => {
+    mockAgent.get(origin).intercept({ path: runPath, method: 'GET' }).reply(503, 'api-server busy').persist();
+    const error = await anonymous().waitForDagRun('etl', 'nightly__1', { ...waitOptions, waitTimeoutMs: 100 }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'TIMEOUT', cause: { code: 'UNAVAILABLE', status: 503 } });
+    expect((error as Error).message).toMatch(/waiting for run "nightly__1" of DAG "etl" to finish \(last error: .*HTTP 503: api-server busy \[UNAVAILABLE\]/);
+  });
+
+  it.each([
+    [404, 'NOT_FOUND'],
+    [403, 'FORBIDDEN'],
+    [400, 'BAD_REQUEST'],
+  ])('stops at once on HTTP %i', async (status, code) => {
+    mockAgent.get(origin).intercept({ path: runPath, method: 'GET' }).reply(status, { detail: 'no' }, json);
+    await expect(anonymous().waitForDagRun('etl', 'nightly__1', { ...waitOptions, waitTimeoutMs: 60_000 })).rejects.toMatchObject({ code, status });
+  });
+
+  it('repeats a trigger with a run id after a reset and reads the run back; never repeats one without', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/api/v2/dags/etl/dagRuns', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    pool.intercept({ path: '/api/v2/dags/etl/dagRuns', method: 'POST' }).reply(409, { detail: 'already exists' }, json);
+    pool.intercept({ path: runPath, method: 'GET' }).reply(200, { dag_run_id: 'nightly__1', dag_id: 'etl', state: 'queued', conf: { day: 1 } }, json);
+    await expect(anonymousWithOneRetry().triggerDagRun('etl', { runId: 'nightly__1', conf: { day: 1 } })).resolves.toMatchObject({ created: false, run: { dag_run_id: 'nightly__1' } });
+
+    pool.intercept({ path: '/api/v2/dags/etl/dagRuns', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    await expect(anonymousWithOneRetry().triggerDagRun('etl', { conf: { day: 1 } })).rejects.toMatchObject({ code: 'NETWORK', method: 'POST' });
+  });
+});
+
+function anonymousWithOneRetry() {
+  return createAirflowClient({ baseUrl: origin, dispatcher: mockAgent, retry: { retries: 1, initialDelayMs: 1 } });
+}

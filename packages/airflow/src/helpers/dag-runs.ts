@@ -21,7 +21,10 @@ export interface TriggerOptions extends CallOptions {
 
 export interface TriggerResult {
   run: DagRun;
-  /** False when a run with this id already existed (and had the same conf): nothing new was started. */
+  /**
+   * False when a run with this id already existed (and had the same conf): nothing new was started. Also
+   * false when the trigger was repeated after a lost answer and found the run its own first attempt created.
+   */
   created: boolean;
 }
 
@@ -47,7 +50,9 @@ export async function getDagRun(context: AirflowContext, dagId: string, runId: s
 /**
  * Triggers a run. With a `runId` this is idempotent: when that run already exists (Airflow answers 409)
  * the existing run is returned with `created: false` — unless its conf differs, which is an
- * AIRFLOW_RUN_ID_CONFLICT rather than a silently ignored new request.
+ * AIRFLOW_RUN_ID_CONFLICT rather than a silently ignored new request. So with a `runId` the POST is
+ * repeated after a timeout, a reset or a 502/503/504 (a repeat cannot start a second run); without
+ * one it is sent once, as Airflow would start another run for every repeat.
  */
 export async function triggerDagRun(context: AirflowContext, dagId: string, options: TriggerOptions = {}): Promise<TriggerResult> {
   const call = callOptions(options);
@@ -66,6 +71,7 @@ export async function triggerDagRun(context: AirflowContext, dagId: string, opti
   try {
     const run = await context.api.post('/api/v2/dags/{dag_id}/dagRuns', {
       ...call,
+      idempotent: options.runId !== undefined,
       path: { dag_id: dagId },
       body: {
         // Airflow 3 requires the field, null included.
@@ -108,21 +114,24 @@ const terminalStates = new Set<string>(['success', 'failed']);
 /**
  * Waits until the run finishes. Returns it on success; on failure throws AIRFLOW_DAG_RUN_FAILED with
  * the failed task instances and the tail of their logs. A run that stays queued because its DAG is
- * paused is reported as AIRFLOW_DAG_PAUSED instead of waiting for the deadline.
+ * paused is reported as AIRFLOW_DAG_PAUSED instead of waiting for the deadline. Transient failures of
+ * a status read (NETWORK, TIMEOUT, 429, 502/503/504: the api-server stalled or restarting) are ridden
+ * out until `waitTimeoutMs`; its TIMEOUT then names the last one. 401 (after a token refresh), 403 and
+ * 404 (no such run) end the wait at once.
  */
 export async function waitForDagRun(context: AirflowContext, dagId: string, runId: string, options: WaitOptions = {}): Promise<DagRun> {
   const call = callOptions(options);
   let lastState: string | undefined;
   let queuedChecks = 0;
   const run = await pollUntil(
-    async () => {
-      const current = await getDagRun(context, dagId, runId, call);
+    async (signal) => {
+      const current = await getDagRun(context, dagId, runId, { ...call, signal });
       if (current.state !== lastState) {
         lastState = current.state;
         options.onState?.(current);
       }
       if (terminalStates.has(current.state)) return { done: true, value: current };
-      if (current.state === 'queued' && ++queuedChecks % 3 === 0 && (await getDag(context, dagId, call)).is_paused) {
+      if (current.state === 'queued' && ++queuedChecks % 3 === 0 && (await getDag(context, dagId, { ...call, signal })).is_paused) {
         throw new AirflowError({
           code: 'AIRFLOW_DAG_PAUSED',
           message: `Run "${runId}" of DAG "${dagId}" is queued and will not start: the DAG is paused.`,

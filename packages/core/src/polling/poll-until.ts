@@ -43,6 +43,8 @@ export interface PollOptions {
    * once. Default: core's isTransientError (NETWORK, TIMEOUT, 429, 502/503/504).
    */
   isTransient?: ((error: unknown) => boolean) | undefined;
+  /** Longest delay between checks after transient failures (it doubles on each). Default max(maxIntervalMs, 5 s). */
+  maxBackoffIntervalMs?: number | undefined;
 }
 
 export type PollResult<Value> = { done: true; value: Value } | { done: false; progress?: string | undefined };
@@ -53,8 +55,8 @@ export type PollResult<Value> = { done: true; value: Value } | { done: false; pr
  */
 export type PollCheck<Value> = (signal: AbortSignal) => Promise<PollResult<Value>>;
 
-/** Delays between checks after a transient failure may grow up to at least this (a restarting server needs seconds). */
-const minimumBackoffCeilingMs = 5000;
+/** Delays between checks after transient failures grow up to this by default (a restarting server needs seconds). */
+const defaultBackoffCeilingMs = 5000;
 
 /**
  * Calls `check` until it reports done, with adaptive intervals, a deadline and cancellation. A check
@@ -67,7 +69,7 @@ export async function pollUntil<Value>(check: PollCheck<Value>, options: PollOpt
   const deadline = startedAt + options.timeoutMs;
   const isTransient = options.isTransient ?? isTransientError;
   const maxInterval = options.maxIntervalMs ?? 2000;
-  const backoffCeiling = Math.max(maxInterval, minimumBackoffCeilingMs);
+  const backoffCeiling = options.maxBackoffIntervalMs ?? Math.max(maxInterval, defaultBackoffCeilingMs);
   let interval = options.initialIntervalMs ?? 100;
   let lastProgress: string | undefined;
   let lastError: unknown;

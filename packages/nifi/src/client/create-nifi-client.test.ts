@@ -133,8 +133,8 @@ describe('NiFi error mapping', () => {
     await expect(nifi.parameterContexts.create({ name: 'x' })).rejects.toMatchObject({ code: 'UNAVAILABLE', isRetryable: true });
   });
 
-  it('times out a NiFi that stops answering', async () => {
-    mockAgent.get(origin).intercept({ path: '/nifi-api/flow/about', method: 'GET' }).reply(200, about, json).delay(1000);
+  it('times out a NiFi that stops answering (after repeating the GET once)', async () => {
+    mockAgent.get(origin).intercept({ path: '/nifi-api/flow/about', method: 'GET' }).reply(200, about, json).delay(1000).times(2);
     const nifi = createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent, timeoutMs: 50 });
     await expect(nifi.system.about()).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
@@ -186,5 +186,25 @@ describe('createNifiClient middleware and flow definitions', () => {
     expect(await nifi.processGroups.download('g1')).toEqual(definition);
     expect(await nifi.processGroups.download('g2', { includeReferencedServices: true })).toEqual(definition);
     await expect(nifi.processGroups.download('g3')).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+});
+
+describe('NiFi waits through transient failures', () => {
+  const statusPath = '/nifi-api/flow/process-groups/g1/status?recursive=true';
+  const idle = { processGroupStatus: { aggregateSnapshot: { flowFilesQueued: 0, activeThreadCount: 0, terminatedThreadCount: 0 } } };
+  const anonymous = () => createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent, retry: { retries: 1, initialDelayMs: 1 }, timeoutMs: 100 });
+
+  it('waitUntilIdle rides out a restart (refused, 503) and a stalled answer, then reports idle', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: statusPath, method: 'GET' }).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).times(2);
+    pool.intercept({ path: statusPath, method: 'GET' }).reply(503, 'starting').times(2);
+    pool.intercept({ path: statusPath, method: 'GET' }).reply(200, idle, json).delay(5000).times(2);
+    pool.intercept({ path: statusPath, method: 'GET' }).reply(200, idle, json).persist();
+    await expect(anonymous().processGroups.waitUntilIdle('g1', { settleMs: 0, waitTimeoutMs: 30_000 })).resolves.toMatchObject({ flowFilesQueued: 0 });
+  });
+
+  it('waitUntilIdle stops at once when the group is gone (404)', async () => {
+    mockAgent.get(origin).intercept({ path: statusPath, method: 'GET' }).reply(404, 'Unable to locate group with id g1.');
+    await expect(anonymous().processGroups.waitUntilIdle('g1', { waitTimeoutMs: 30_000 })).rejects.toMatchObject({ status: 404 });
   });
 });

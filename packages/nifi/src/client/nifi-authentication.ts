@@ -24,6 +24,8 @@ export function nifiAuthentication(auth: NifiAuth, transport: HttpTransport): Ht
           body: { form: { username: auth.username, password: auth.password } },
           responseType: 'text',
           anonymous: true,
+          // Repeating a login after a lost answer only issues another token.
+          idempotent: true,
           signal,
         });
         return response.body;

@@ -11,7 +11,8 @@ export interface AsyncRequestOptions {
 interface AsyncRequestSteps<Submitted, Status> {
   description: string;
   submit(): Promise<Submitted>;
-  poll(submitted: Submitted): Promise<Status>;
+  /** One status read; `signal` fires on abort or at the deadline, so pass it to the request. */
+  poll(submitted: Submitted, signal: AbortSignal): Promise<Status>;
   remove(submitted: Submitted): Promise<unknown>;
   /** Whether the request has finished (successfully or not). */
   isComplete(status: Status): boolean;
@@ -23,15 +24,16 @@ interface AsyncRequestSteps<Submitted, Status> {
 /**
  * NiFi's long-running operations (replace, parameter updates, queue drops, provenance queries) are
  * "submit, poll, delete" requests. This runs one to completion and always deletes the request on NiFi,
- * also after a failure, a timeout or an abort, so nothing is left behind.
+ * also after a failure, a timeout or an abort, so nothing is left behind. The submit (a POST) is sent
+ * once; status reads ride out transient failures (pollUntil) until `timeoutMs`.
  */
 export async function runAsyncRequest<Submitted, Status>(steps: AsyncRequestSteps<Submitted, Status>, options: AsyncRequestOptions = {}): Promise<Status> {
   const submitted = await steps.submit();
   let status: Status | undefined;
   try {
     status = await pollUntil(
-      async () => {
-        const current = await steps.poll(submitted);
+      async (signal) => {
+        const current = await steps.poll(submitted, signal);
         return steps.isComplete(current) ? { done: true, value: current } : { done: false, progress: steps.progressOf?.(current) };
       },
       { description: steps.description, timeoutMs: options.timeoutMs ?? 300_000, signal: options.signal, initialIntervalMs: 100, maxIntervalMs: 1000 },

@@ -81,7 +81,7 @@ export async function replaceFlowDefinition(
           body: { processGroupRevision: revisionOf(context, group), versionedFlowSnapshot: definition },
         });
       },
-      poll: (submitted: ReplaceRequest) => context.api.get('/process-groups/replace-requests/{id}', { ...call, path: { id: submitted.request!.requestId! } }),
+      poll: (submitted: ReplaceRequest, signal) => context.api.get('/process-groups/replace-requests/{id}', { ...call, signal, path: { id: submitted.request!.requestId! } }),
       remove: (submitted) => context.api.delete('/process-groups/replace-requests/{id}', { ...call, path: { id: submitted.request!.requestId! } }),
       isComplete: (status) => status.request?.complete === true,
       failureOf: (status) => status.request?.failureReason,

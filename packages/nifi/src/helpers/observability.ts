@@ -80,7 +80,7 @@ export async function searchProvenance(context: NifiContext, search: ProvenanceS
             },
           },
         }),
-      poll: (submitted: Provenance) => context.api.get('/provenance/{id}', { ...call, path: { id: submitted.provenance!.id! }, query: { summarize: false } }),
+      poll: (submitted: Provenance, signal) => context.api.get('/provenance/{id}', { ...call, signal, path: { id: submitted.provenance!.id! }, query: { summarize: false } }),
       remove: (submitted) => context.api.delete('/provenance/{id}', { ...call, path: { id: submitted.provenance!.id! } }),
       isComplete: (status) => status.provenance?.finished === true,
       failureOf: (status) => (status.provenance?.results?.errors ?? []).join('; ') || undefined,

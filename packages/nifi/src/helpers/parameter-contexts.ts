@@ -116,8 +116,8 @@ export async function updateParameterContext(
     {
       description: `updating parameter context "${current.component.name}"`,
       submit: () => context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, current), component } }),
-      poll: (submitted: UpdateRequest) =>
-        context.api.get('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, path: { contextId: id, requestId: submitted.request!.requestId! } }),
+      poll: (submitted: UpdateRequest, signal) =>
+        context.api.get('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, signal, path: { contextId: id, requestId: submitted.request!.requestId! } }),
       remove: (submitted) =>
         context.api.delete('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, path: { contextId: id, requestId: submitted.request!.requestId! } }),
       isComplete: (status) => status.request?.complete === true,

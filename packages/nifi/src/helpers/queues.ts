@@ -42,7 +42,7 @@ async function runDrop(endpoints: DropEndpoints, description: string, options?: 
     {
       description,
       submit: async () => (await endpoints.submit(call)).dropRequest!,
-      poll: async (submitted: DropRequest) => (await endpoints.poll(submitted.id!, call)).dropRequest!,
+      poll: async (submitted: DropRequest, signal) => (await endpoints.poll(submitted.id!, { ...call, signal })).dropRequest!,
       remove: (submitted) => endpoints.remove(submitted.id!, call),
       isComplete: (status) => status.finished === true,
       failureOf: (status) => status.failureReason,

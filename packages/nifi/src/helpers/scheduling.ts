@@ -44,8 +44,8 @@ export async function stopProcessGroup(context: NifiContext, groupId: string, op
 /** Waits until no processor in the group (recursively) has an active or terminated-but-running thread. */
 export async function waitForNoActiveThreads(context: NifiContext, groupId: string, options?: WaitOptions): Promise<void> {
   await pollUntil(
-    async () => {
-      const snapshot = await getGroupStatus(context, groupId, options);
+    async (signal) => {
+      const snapshot = await getGroupStatus(context, groupId, { timeoutMs: options?.timeoutMs, signal });
       const threads = (snapshot.activeThreadCount ?? 0) + (snapshot.terminatedThreadCount ?? 0);
       return threads === 0 ? { done: true, value: undefined } : { done: false, progress: `${threads} thread(s) still active` };
     },
@@ -100,7 +100,7 @@ async function setControllerServicesState(context: NifiContext, groupId: string,
   if (services.length === 0) return;
   if (state === 'ENABLED') failOnInvalidServices(services, groupId);
   await context.api.put('/flow/process-groups/{id}/controller-services', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state } });
-  await waitForServices(() => listControllerServices(context, groupId, options), state, `the controller services of group ${groupId}`, options);
+  await waitForServices((signal) => listControllerServices(context, groupId, { timeoutMs: options?.timeoutMs, signal }), state, `the controller services of group ${groupId}`, options);
 }
 
 /** Enables or disables one controller service and waits for the state. */
@@ -112,7 +112,7 @@ export async function setControllerServiceState(context: NifiContext, serviceId:
     path: { id: serviceId },
     body: { revision: revisionOf(context, service), state },
   });
-  const read = async () => [(await context.api.get('/controller-services/{id}', { ...callOptions(options), path: { id: serviceId } })) as Entity<'controllerService'>];
+  const read = async (signal: AbortSignal) => [(await context.api.get('/controller-services/{id}', { ...callOptions(options), signal, path: { id: serviceId } })) as Entity<'controllerService'>];
   await waitForServices(read, state, `controller service ${service.component.name ?? serviceId}`, options);
 }
 
@@ -129,14 +129,14 @@ function failOnInvalidServices(services: Entity<'controllerService'>[], groupId?
 }
 
 async function waitForServices(
-  read: () => Promise<Entity<'controllerService'>[]>,
+  read: (signal: AbortSignal) => Promise<Entity<'controllerService'>[]>,
   state: ServiceState,
   description: string,
   options?: WaitOptions,
 ): Promise<void> {
   await pollUntil(
-    async () => {
-      const services = await read();
+    async (signal) => {
+      const services = await read(signal);
       const pending = services.filter((service) => service.component.state !== state);
       const invalidNow = state === 'ENABLED' ? pending.filter((service) => service.component.validationStatus === 'INVALID' && service.component.state === 'DISABLED') : [];
       if (invalidNow.length > 0) failOnInvalidServices(invalidNow);

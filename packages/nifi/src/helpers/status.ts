@@ -21,13 +21,16 @@ export interface IdleOptions extends CallOptions {
   settleMs?: number | undefined;
 }
 
-/** Waits until nothing is queued and no thread is active in the group (recursively), for a settle window. */
+/**
+ * Waits until nothing is queued and no thread is active in the group (recursively), for a settle window.
+ * Transient failures of a status read (NiFi restarting, a stalled answer) are ridden out until the deadline.
+ */
 export async function waitUntilIdle(context: NifiContext, groupId: string, options: IdleOptions = {}): Promise<GroupStatusSnapshot> {
   const settleMs = options.settleMs ?? 1000;
   let idleSince: number | undefined;
   return pollUntil(
-    async () => {
-      const snapshot = await getGroupStatus(context, groupId, options);
+    async (signal) => {
+      const snapshot = await getGroupStatus(context, groupId, { timeoutMs: options.timeoutMs, signal });
       const queued = snapshot.flowFilesQueued ?? 0;
       const threads = (snapshot.activeThreadCount ?? 0) + (snapshot.terminatedThreadCount ?? 0);
       if (queued > 0 || threads > 0) {

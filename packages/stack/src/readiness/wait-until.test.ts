@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataplatError, HttpError } from '@dataplat/core';
 import { describe, expect, it } from 'vitest';
 import { startProcess, stopRecordedProcess } from '../process/managed-process.ts';
 import { isListening } from '../stack.ts';
@@ -30,6 +31,25 @@ describe('waitUntil', () => {
       service: 'demo',
       message: expect.stringMatching(/process "server" exited with code 3[\s\S]*FATAL: port 5432 is taken/),
     });
+  });
+
+  it('rides out what a booting server answers, and stops at once on a permanent @dataplat error', async () => {
+    let calls = 0;
+    const booting = [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), new SyntaxError('Unexpected token <'), new HttpError({ code: 'UNAVAILABLE', message: '503', status: 503, method: 'GET', url: 'http://127.0.0.1/', responseBody: '', isRetryable: true })];
+    const value = await waitUntil(
+      async () => {
+        const failure = booting[calls++];
+        if (failure) throw failure;
+        return 'ready';
+      },
+      { service: 'demo', description: 'x', timeoutMs: 5000, intervalMs: 1, logFile: '/nonexistent' },
+    );
+    expect(value).toBe('ready');
+    expect(calls).toBe(4);
+    const refused = new DataplatError({ code: 'STACK_LOGIN_REFUSED', message: 'the admin password was refused' });
+    calls = 0;
+    await expect(waitUntil(async () => { calls++; throw refused; }, { service: 'demo', description: 'x', timeoutMs: 5000, intervalMs: 1, logFile: '/nonexistent' })).rejects.toBe(refused);
+    expect(calls).toBe(1);
   });
 
   it('times out with the description and the last probe error', async () => {

@@ -1,6 +1,6 @@
 // Waiting for a service of the stack to become ready, on core's pollUntil: fails fast with the log tail
 // when a process of the service exits, and after the timeout with the last probe failure and the log tail.
-import { pollUntil, PollingError } from '@dataplat/core';
+import { DataplatError, isTransientError, pollUntil, PollingError } from '@dataplat/core';
 import { StackError } from '../errors.ts';
 import { tailFile, type StartedProcess } from '../process/managed-process.ts';
 
@@ -16,9 +16,18 @@ export interface WaitUntilOptions {
   logFile: string;
 }
 
-/** Polls `probe` until it returns a value other than undefined (a probe that throws counts as not ready yet). */
+/**
+ * A probe failure that means "not ready yet": what core calls transient (refused, reset, timeouts, 502/503/504,
+ * 429), and anything a booting server says that is not a @dataplat error (half-written JSON, a startup
+ * page, a Trino "server starting" answer). A @dataplat error other than a transient one (a process that
+ * exited, a login refused for good) ends the wait at once.
+ */
+export function isNotReadyYet(error: unknown): boolean {
+  return isTransientError(error) || !DataplatError.isInstance(error);
+}
+
+/** Polls `probe` until it returns a value other than undefined (a probe that fails with isNotReadyYet counts as not ready yet). */
 export async function waitUntil<T>(probe: () => Promise<T | undefined>, options: WaitUntilOptions): Promise<T> {
-  let lastFailure: unknown;
   const intervalMs = options.intervalMs ?? 500;
   try {
     return await pollUntil(
@@ -34,20 +43,22 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined>, options:
             logTail: await tailFile(options.logFile),
           });
         }
-        try {
-          const result = await probe();
-          lastFailure = undefined;
-          return result === undefined ? { done: false } : { done: true, value: result };
-        } catch (error) {
-          lastFailure = error;
-          return { done: false };
-        }
+        const result = await probe();
+        return result === undefined ? { done: false } : { done: true, value: result };
       },
-      // A steady interval: readiness probes are cheap, and a service should be seen as soon as it is up.
-      { description: options.description, timeoutMs: options.timeoutMs, initialIntervalMs: intervalMs, maxIntervalMs: intervalMs },
+      // A steady interval, also after failures: readiness probes are cheap, and a service should be seen as soon as it is up.
+      {
+        description: options.description,
+        timeoutMs: options.timeoutMs,
+        initialIntervalMs: intervalMs,
+        maxIntervalMs: intervalMs,
+        maxBackoffIntervalMs: intervalMs,
+        isTransient: isNotReadyYet,
+      },
     );
   } catch (error) {
     if (!(PollingError.isInstance(error) && error.code === 'TIMEOUT')) throw error;
+    const lastFailure = error.cause;
     const reason = lastFailure instanceof Error ? ` Last attempt: ${lastFailure.message}` : '';
     throw new StackError({
       code: 'STACK_READINESS_TIMEOUT',

@@ -159,3 +159,26 @@ describe('createTrinoClient', () => {
     expect(() => client.query("SELECT ? -- is it?\nFROM t WHERE a = '?' AND b = ?", { params: [1] })).toThrow('The SQL has 2 ? placeholder(s) but 1 parameter(s) were given.');
   });
 });
+
+describe('which Trino requests are repeated', () => {
+  const columns = [{ name: 'x', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
+  const client = () => createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent, retry: { retries: 2, initialDelayMs: 1 }, timeoutMs: 200 });
+
+  it('repeats the POST on 503 (not processed, per the protocol) and a page GET after a reset and a stall', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(503, 'starting');
+    pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(200, { id: 'q5', infoUri: '', nextUri: `${origin}/v1/statement/executing/q5/t/1`, stats }, json);
+    pool.intercept({ path: '/v1/statement/executing/q5/t/1', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    pool.intercept({ path: '/v1/statement/executing/q5/t/1', method: 'GET' }).reply(200, { id: 'q5', infoUri: '', columns, data: [[7]], stats }).delay(5000);
+    pool.intercept({ path: '/v1/statement/executing/q5/t/1', method: 'GET' }).reply(200, { id: 'q5', infoUri: '', columns, data: [[7]], stats: { state: 'FINISHED' } }, json);
+    expect(await client().query('SELECT 7 AS x').all()).toEqual([{ x: 7 }]);
+  });
+
+  it.each([
+    ['a reset', (pending: ReturnType<ReturnType<MockAgent['get']>['intercept']>) => pending.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 'NETWORK'],
+    ['a timeout', (pending: ReturnType<ReturnType<MockAgent['get']>['intercept']>) => pending.reply(200, { id: 'q6', infoUri: '', stats }).delay(5000), 'TIMEOUT'],
+  ])('never repeats the POST after %s: the query may have started', async (_, fault, code) => {
+    fault(mockAgent.get(origin).intercept({ path: '/v1/statement', method: 'POST' }));
+    await expect(client().query('INSERT INTO t VALUES (1)').all()).rejects.toMatchObject({ code, method: 'POST' });
+  });
+});

@@ -314,9 +314,12 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         path,
         headers: { ...requestHeaders(this.state), ...(first && encodings.length ? { 'x-trino-query-data-encoding': encodings.join(',') } : {}) },
         body: first ? { text: this.sql } : undefined,
-        // Trino's protocol: 502/503/504 mean "not processed, try again", also for the POST; a nextUri GET
-        // is repeatable (its token names the page), so retries never duplicate or skip rows.
-        idempotent: true,
+        // A nextUri GET is repeatable (its token names the page), so it is retried after resets and
+        // timeouts too, and never duplicates or skips rows. The POST may have started the query: it is
+        // repeated only where Trino's protocol says "not processed, try again" (502/503/504) or the
+        // connection was refused, never after a timeout or a reset, which would start it twice.
+        idempotent: !first,
+        retryUnavailable: first,
         responseType: 'text',
       });
       if (this.finished) return;
