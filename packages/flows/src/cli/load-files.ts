@@ -3,7 +3,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Flow } from '../model/flow-schema.ts';
+import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import { describePropertyNameNote, type PropertyNameNote } from '../model/property-names.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
 import type { Place } from '../validate/check-flow.ts';
 import { UsageError } from './arguments/options.ts';
@@ -79,4 +80,34 @@ export function coversFolder(paths: readonly string[], cwd: string, folder: stri
     const inside = relative(resolve(cwd, path), folder);
     return inside === '' || (inside.split(sep)[0] !== '..' && !isAbsolute(inside));
   });
+}
+
+/**
+ * A plan's notes on property keys NiFi renamed or dropped, as warnings at the key in its file (on
+ * stderr, so `--json` output stays the plan alone); nothing when there are none.
+ */
+export function reportPropertyNames(notes: readonly PropertyNameNote[] | undefined, loaded: LoadedFiles, stderr: NodeJS.WritableStream): void {
+  if (!notes?.length) return;
+  const diagnostics = notes.flatMap((note): Diagnostic[] => {
+    const index = loaded.flows.findIndex((flow) => flow.name === note.flow);
+    const path = index < 0 ? undefined : modelPath(loaded.flows[index]!, note);
+    // Components the compiler adds (an Airflow trigger's) have no place in the file: the flow's name stands in.
+    const place = loaded.places[index]?.(path ?? ['name'], path !== undefined) ?? { file: note.flow, pointer: '', path: note.address };
+    return [{ severity: 'warning', code: note.nifiName ? 'nifi/renamed-property' : 'nifi/dropped-property', ...describePropertyNameNote(note), ...place }];
+  });
+  stderr.write(`${formatHuman(sortDiagnostics(diagnostics), loaded.sources)}\n\n`);
+}
+
+/** Where a noted property is in the flow model (groups by name, as the plan addresses them). */
+function modelPath(flow: Flow, note: PropertyNameNote): Array<string | number> | undefined {
+  let group: GroupModel = flow;
+  const path: Array<string | number> = [];
+  for (const name of note.location.groups) {
+    const index = group.groups.findIndex((child) => child.name === name);
+    if (index < 0) return undefined;
+    group = group.groups[index]!;
+    path.push('groups', index);
+  }
+  const components: Record<string, unknown> = note.location.kind === 'processors' ? group.processors : group.services;
+  return note.location.name in components ? [...path, note.location.kind, note.location.name, 'properties', note.inCode] : undefined;
 }

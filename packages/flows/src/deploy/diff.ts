@@ -1,7 +1,8 @@
 // What differs between the compiled definition (the code) and what NiFi has (a downloaded definition),
 // component by component, matched by their versioned identifiers. Positions are cosmetic and ignored;
-// properties are compared as far as the code sets them.
+// properties are compared as far as the code sets them, under the names NiFi keeps them by.
 import type { FlowDefinition, NifiSchemas } from '@dataplat/nifi';
+import { resemblingPropertyName, type PropertyNameNote } from '../model/property-names.ts';
 
 export interface FieldChange {
   field: string;
@@ -20,45 +21,70 @@ export interface ComponentChange {
 type Group = NifiSchemas['VersionedProcessGroup'];
 type Component = { identifier?: string; name?: string };
 
-export function diffDefinitions(desired: FlowDefinition, live: FlowDefinition): ComponentChange[] {
-  const changes: ComponentChange[] = [];
-  diffGroup(desired.flowContents!, live.flowContents!, desired.flowContents!.name ?? '', changes);
-  return changes;
+export interface DiffOptions {
+  /**
+   * NiFi last imported exactly this definition (the marker's definition hash matches): a property key
+   * NiFi has no entry for was then dropped or renamed by NiFi on import, not added to the code since.
+   */
+  appliedAsIs?: boolean | undefined;
 }
 
-function diffGroup(desired: Group, live: Group, address: string, changes: ComponentChange[]): void {
-  diffCollection('processor', `${address}/processors`, desired.processors ?? [], live.processors ?? [], processorFields, changes);
-  diffCollection('controller service', `${address}/services`, desired.controllerServices ?? [], live.controllerServices ?? [], serviceFields, changes);
-  diffCollection('input port', `${address}/inputPorts`, desired.inputPorts ?? [], live.inputPorts ?? [], nameOnly, changes);
-  diffCollection('output port', `${address}/outputPorts`, desired.outputPorts ?? [], live.outputPorts ?? [], nameOnly, changes);
-  diffCollection('funnel', `${address}/funnels`, desired.funnels ?? [], live.funnels ?? [], () => [], changes);
-  diffCollection('connection', `${address}/connections`, desired.connections ?? [], live.connections ?? [], connectionFields, changes);
+export interface DefinitionDiff {
+  components: ComponentChange[];
+  /** Property keys of the code NiFi keeps under another name, or not at all (see PropertyNameNote). */
+  propertyNames: PropertyNameNote[];
+}
+
+export function diffDefinitions(desired: FlowDefinition, live: FlowDefinition, options: DiffOptions = {}): DefinitionDiff {
+  const flow = desired.flowContents!.name ?? '';
+  const context: DiffContext = { changes: [], propertyNames: [], appliedAsIs: options.appliedAsIs ?? false, flow };
+  diffGroup(desired.flowContents!, live.flowContents!, flow, [], context);
+  return { components: context.changes, propertyNames: context.propertyNames };
+}
+
+interface DiffContext {
+  changes: ComponentChange[];
+  propertyNames: PropertyNameNote[];
+  appliedAsIs: boolean;
+  flow: string;
+}
+
+/** Compares one component's fields; `properties` compares the properties it sets as NiFi names them. */
+type FieldsOf<Item> = (desired: Item, live: Item, properties: (changes: FieldChange[], desired: Properties | undefined, live: Properties | undefined) => void) => FieldChange[];
+type Properties = Record<string, string | null>;
+
+function diffGroup(desired: Group, live: Group, address: string, groups: string[], context: DiffContext): void {
+  const collection = <Item extends Component>(kind: ComponentChange['kind'], folder: string, desiredItems: Item[] | undefined, liveItems: Item[] | undefined, fields: FieldsOf<Item>) =>
+    diffCollection(kind, `${address}/${folder}`, desiredItems ?? [], liveItems ?? [], fields, context, groups);
+  collection('processor', 'processors', desired.processors, live.processors, processorFields);
+  collection('controller service', 'services', desired.controllerServices, live.controllerServices, serviceFields);
+  collection('input port', 'inputPorts', desired.inputPorts, live.inputPorts, nameOnly);
+  collection('output port', 'outputPorts', desired.outputPorts, live.outputPorts, nameOnly);
+  collection('funnel', 'funnels', desired.funnels, live.funnels, () => []);
+  collection('connection', 'connections', desired.connections, live.connections, connectionFields);
   const liveGroups = new Map((live.processGroups ?? []).map((group) => [group.identifier, group]));
   for (const group of desired.processGroups ?? []) {
     const match = liveGroups.get(group.identifier);
     const childAddress = `${address}/groups/${group.name}`;
-    if (!match) changes.push({ address: childAddress, kind: 'process group', action: 'create', changes: [] });
-    else diffGroup(group, match, childAddress, changes);
+    if (!match) context.changes.push({ address: childAddress, kind: 'process group', action: 'create', changes: [] });
+    else diffGroup(group, match, childAddress, [...groups, group.name ?? ''], context);
     liveGroups.delete(group.identifier);
   }
-  for (const group of liveGroups.values()) changes.push({ address: `${address}/groups/${group.name}`, kind: 'process group', action: 'delete', changes: [] });
+  for (const group of liveGroups.values()) context.changes.push({ address: `${address}/groups/${group.name}`, kind: 'process group', action: 'delete', changes: [] });
 }
 
-function diffCollection<Item extends Component>(
-  kind: ComponentChange['kind'],
-  address: string,
-  desired: Item[],
-  live: Item[],
-  fields: (desired: Item, live: Item) => FieldChange[],
-  changes: ComponentChange[],
-): void {
+function diffCollection<Item extends Component>(kind: ComponentChange['kind'], address: string, desired: Item[], live: Item[], fields: FieldsOf<Item>, context: DiffContext, groups: string[]): void {
+  const { changes } = context;
   const liveById = new Map(live.map((item) => [item.identifier, item]));
   for (const item of desired) {
     const match = liveById.get(item.identifier);
     const itemAddress = `${address}/${describe(item)}`;
     if (!match) changes.push({ address: itemAddress, kind, action: 'create', changes: [] });
     else {
-      const fieldChanges = fields(item, match);
+      const location = { groups, kind: kind === 'processor' ? ('processors' as const) : ('services' as const), name: item.name ?? '' };
+      const fieldChanges = fields(item, match, (into, desiredProperties, liveProperties) =>
+        propertiesChanges(into, desiredProperties, liveProperties, context.appliedAsIs ? (note) => context.propertyNames.push({ flow: context.flow, address: itemAddress, location, ...note }) : undefined),
+      );
       if (fieldChanges.length) changes.push({ address: itemAddress, kind, action: 'update', changes: fieldChanges });
     }
     liveById.delete(item.identifier);
@@ -88,16 +114,32 @@ const nameOnly = (desired: Component, live: Component) => {
   return changes;
 };
 
-function propertiesChanges(changes: FieldChange[], desired: Record<string, string | null> | undefined, live: Record<string, string | null> | undefined): void {
-  // Only properties the code sets: the rest keep NiFi's values (often defaults the export spells out).
-  for (const [name, value] of Object.entries(desired ?? {})) compare(changes, `properties.${name}`, live?.[name], value);
+/**
+ * Only properties the code sets: the rest keep NiFi's values (often defaults the export spells out).
+ * With `note` (NiFi imported exactly this code last), a key NiFi has no entry for was renamed or dropped
+ * by NiFi on import: compared under the name it resembles (`record-writer` as `Record Writer`), so the
+ * plan converges, and noted either way so the code can be fixed.
+ */
+function propertiesChanges(changes: FieldChange[], desired: Properties | undefined, live: Properties | undefined, note?: (note: { inCode: string; nifiName?: string }) => void): void {
+  const liveProperties = live ?? {};
+  for (const [name, value] of Object.entries(desired ?? {})) {
+    if (note && value !== null && !(name in liveProperties)) {
+      const nifiName = resemblingPropertyName(name, Object.keys(liveProperties).filter((candidate) => !(candidate in (desired ?? {}))));
+      note(nifiName ? { inCode: name, nifiName } : { inCode: name });
+      if (nifiName) {
+        compare(changes, `properties.${nifiName}`, liveProperties[nifiName], value);
+        continue;
+      }
+    }
+    compare(changes, `properties.${name}`, liveProperties[name], value);
+  }
 }
 
-function processorFields(desired: NifiSchemas['VersionedProcessor'], live: NifiSchemas['VersionedProcessor']): FieldChange[] {
+const processorFields: FieldsOf<NifiSchemas['VersionedProcessor']> = (desired, live, properties) => {
   const changes: FieldChange[] = [];
   compare(changes, 'name', live.name, desired.name);
   compare(changes, 'type', live.type, desired.type);
-  propertiesChanges(changes, desired.properties as Record<string, string | null>, live.properties as Record<string, string | null>);
+  properties(changes, desired.properties as Properties, live.properties as Properties);
   compare(changes, 'schedulingStrategy', live.schedulingStrategy, desired.schedulingStrategy);
   compare(changes, 'schedulingPeriod', live.schedulingPeriod, desired.schedulingPeriod);
   compare(changes, 'concurrentlySchedulableTaskCount', live.concurrentlySchedulableTaskCount, desired.concurrentlySchedulableTaskCount);
@@ -107,15 +149,15 @@ function processorFields(desired: NifiSchemas['VersionedProcessor'], live: NifiS
   compare(changes, 'yieldDuration', live.yieldDuration, desired.yieldDuration);
   compare(changes, 'disabled', live.scheduledState === 'DISABLED', desired.scheduledState === 'DISABLED');
   return changes;
-}
+};
 
-function serviceFields(desired: NifiSchemas['VersionedControllerService'], live: NifiSchemas['VersionedControllerService']): FieldChange[] {
+const serviceFields: FieldsOf<NifiSchemas['VersionedControllerService']> = (desired, live, properties) => {
   const changes: FieldChange[] = [];
   compare(changes, 'name', live.name, desired.name);
   compare(changes, 'type', live.type, desired.type);
-  propertiesChanges(changes, desired.properties as Record<string, string | null>, live.properties as Record<string, string | null>);
+  properties(changes, desired.properties as Properties, live.properties as Properties);
   return changes;
-}
+};
 
 function connectionFields(desired: NifiSchemas['VersionedConnection'], live: NifiSchemas['VersionedConnection']): FieldChange[] {
   const changes: FieldChange[] = [];

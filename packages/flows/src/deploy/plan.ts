@@ -7,6 +7,7 @@ import type { FlowDefinition, NifiClient, ParameterContextEntity } from '@datapl
 import { compileFlow } from '../compile/compile-flow.ts';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
+import type { PropertyNameNote } from '../model/property-names.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { ambiguity, boundContext, markDefinition, newMarker, projectLabel, readInventory, sensitiveHash, sha256, type Inventory, type InventoryGroup, type OwnershipMarker } from './inventory.ts';
 
@@ -66,6 +67,8 @@ export interface Plan {
   notInPaths?: string[] | undefined;
   /** Flows that can't be planned (several groups claim them, or another project owns the name); apply fails on them after the rest. */
   blocked?: BlockedFlow[] | undefined;
+  /** Property keys of the code that NiFi renamed (compared under NiFi's name) or dropped when it imported the flow: the code should say what NiFi shows. */
+  propertyNames?: PropertyNameNote[] | undefined;
   /** Written by `flows plan --out`: the flow files the plan was made from, relative to the plan file's folder; `apply --plan` reads exactly these. */
   files?: string[] | undefined;
 }
@@ -104,6 +107,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   const assetIds = await resolveAssetIds(flows, options.airflow);
   const fingerprintParts: string[] = [];
   const plans: FlowPlan[] = [];
+  const propertyNames: PropertyNameNote[] = [];
   const planned = new Map<string, PlannedFlow>();
   for (const flow of flows) {
     if (blocked.some((entry) => entry.flow === flow.name)) continue;
@@ -139,7 +143,9 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     }
     const live = await nifi.processGroups.download(existing.groupId);
     fingerprintParts.push(sha256(JSON.stringify(live.flowContents)));
-    const components = diffDefinitions(compiled.definition, live);
+    const diff = diffDefinitions(compiled.definition, live, { appliedAsIs: existing.marker?.definitionHash === definitionHash });
+    const components = diff.components;
+    propertyNames.push(...diff.propertyNames);
     // The flow's values live in the context its group is bound to (NiFi keeps that binding on replace).
     const binding = boundContext(existing.group);
     const context = (await parameterContexts()).find((candidate) => (binding ? candidate.id === binding.id : candidate.component.name === parameterContextName(flow)));
@@ -168,6 +174,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     orphans: options.partial ? [] : orphans,
     ...(options.partial ? { notInPaths: orphans } : {}),
     ...(blocked.length > 0 ? { blocked } : {}),
+    ...(propertyNames.length > 0 ? { propertyNames } : {}),
   };
   return { plan, planned, inventory };
 }

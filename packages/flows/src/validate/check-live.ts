@@ -2,12 +2,16 @@
 // names, required properties (honouring property dependencies), allowed values, the kind of service a
 // property takes, and relationships (unknown, or neither connected nor auto-terminated). NiFi publishes
 // per-type descriptors only through instances, so one bare instance per type is created in a temporary
-// process group (never started, services never enabled) and the group is deleted right after.
+// process group (never started, services never enabled) and the group is deleted right after. Keys the
+// type has no descriptor for are imported the way apply imports them (a flow upload, where NiFi renames
+// older property names), to tell a renamed or dropped key from a dynamic property NiFi keeps or refuses.
 import { DataplatError, pollUntil } from '@dataplat/core';
 import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
+import { compileFlow } from '../compile/compile-flow.ts';
 import { triggerSource } from '../compile/expand-triggers.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import { flowSchema, type Flow, type GroupModel } from '../model/flow-schema.ts';
+import { normalizedPropertyName } from '../model/property-names.ts';
 import type { Place } from './check-flow.ts';
 
 type Descriptor = NifiSchemas['PropertyDescriptorDTO'];
@@ -16,6 +20,10 @@ interface TypeFacts {
   descriptors: Record<string, Descriptor>;
   /** Property names NiFi refuses for this type (it doesn't take dynamic properties). */
   unsupported: Set<string>;
+  /** Older property names NiFi renames on import, to the name it keeps the value under. */
+  renamed: Map<string, string>;
+  /** Property names NiFi drops on import (it neither keeps nor renames them). */
+  dropped: Set<string>;
   relationships: string[];
   /** For services: the APIs the type implements. */
   apis: string[];
@@ -82,16 +90,16 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
       const where = [...componentPath, 'properties', property];
       const descriptor = typeFacts.descriptors[property];
       if (!descriptor) {
-        // "Record Reader" for record-reader, or record-reader where the name is "Record Reader".
-        const byDisplayName = Object.values(typeFacts.descriptors).find((candidate) => candidate.displayName?.toLowerCase() === property.toLowerCase());
-        const lookalike = byDisplayName ?? Object.values(typeFacts.descriptors).find((candidate) => normalized(candidate.name) === normalized(property) || normalized(candidate.displayName) === normalized(property));
-        const hint = byDisplayName
-          ? `"${property}" is the display name of property "${byDisplayName.name}": flows uses property names.`
-          : lookalike
-            ? `Did you mean "${lookalike.name}"?`
-            : `Known properties: ${Object.keys(typeFacts.descriptors).join(', ')}.`;
-        if (typeFacts.unsupported.has(property)) report('error', 'live/unknown-property', `${type.type.split('.').pop()} "${name}" has no property "${property}".`, where, hint, true);
-        else if (lookalike) report('warning', 'live/dynamic-property', `"${property}" becomes a dynamic property of "${name}", not the "${lookalike.displayName ?? lookalike.name}" setting.`, where, hint, true);
+        const typeName = type.type.split('.').pop();
+        const renamedTo = typeFacts.renamed.get(property);
+        if (renamedTo) {
+          report('error', 'live/renamed-property', `NiFi renames property "${property}" of ${typeName} "${name}" to "${renamedTo}" when it imports the flow (an older name of that property).`, where, `Write "${renamedTo}": NiFi shows the property, and plans compare it, by that name.`, true);
+          continue;
+        }
+        const hint = namingHint(property, typeFacts.descriptors);
+        if (typeFacts.dropped.has(property)) report('error', 'live/dropped-property', `NiFi drops property "${property}" of ${typeName} "${name}" when it imports the flow: this version has no such property.`, where, hint.text, true);
+        else if (typeFacts.unsupported.has(property)) report('error', 'live/unknown-property', `${typeName} "${name}" has no property "${property}".`, where, hint.text, true);
+        else if (hint.lookalike) report('warning', 'live/dynamic-property', `"${property}" becomes a dynamic property of "${name}", not the "${hint.lookalike.displayName ?? hint.lookalike.name}" setting.`, where, hint.text, true);
         continue;
       }
       if (setTo === null) continue;
@@ -112,7 +120,7 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
     for (const [property, descriptor] of Object.entries(typeFacts.descriptors)) {
       if (!descriptor.required || value(property) !== null || !isRelevant(descriptor, typeFacts.descriptors, value)) continue;
       // Set under a look-alike key (display name, other spelling): that diagnostic already says so.
-      if (Object.keys(properties).some((key) => normalized(key) === normalized(descriptor.displayName) || normalized(key) === normalized(property))) continue;
+      if (Object.keys(properties).some((key) => normalizedPropertyName(key) === normalizedPropertyName(descriptor.displayName) || normalizedPropertyName(key) === normalizedPropertyName(property) || typeFacts.renamed.get(key) === property)) continue;
       report('error', 'live/missing-required-property', `"${name}" needs property "${property}"${descriptor.displayName && descriptor.displayName !== property ? ` (${descriptor.displayName})` : ''}.`, [...componentPath, 'properties'], descriptor.description ? `${descriptor.description.split('\n')[0]}` : undefined);
     }
   };
@@ -163,9 +171,19 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
   group.groups.forEach((child, index) => checkGroupLive(flow, child, [...path, 'groups', index], [...services], facts, resolved, report));
 }
 
-/** A property name without case and punctuation, to recognise `Record Reader` as `record-reader`. */
-function normalized(text: string | undefined): string {
-  return (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+/**
+ * What a key without a descriptor most likely meant: a name in another case (`directory` for
+ * `Directory`), a display name (`Search Value` for `Regular Expression`), or a look-alike spelling.
+ */
+function namingHint(key: string, descriptors: Record<string, Descriptor>): { text: string; lookalike?: Descriptor } {
+  const candidates = Object.values(descriptors);
+  const otherCase = candidates.find((candidate) => candidate.name?.toLowerCase() === key.toLowerCase());
+  if (otherCase) return { text: `Property names are case-sensitive: write "${otherCase.name}".`, lookalike: otherCase };
+  const byDisplayName = candidates.find((candidate) => candidate.displayName?.toLowerCase() === key.toLowerCase());
+  if (byDisplayName) return { text: `"${key}" is the display name of property "${byDisplayName.name}": flows uses property names.`, lookalike: byDisplayName };
+  const lookalike = candidates.find((candidate) => normalizedPropertyName(candidate.name) === normalizedPropertyName(key) || normalizedPropertyName(candidate.displayName) === normalizedPropertyName(key));
+  if (lookalike) return { text: `Did you mean "${lookalike.name}"?`, lookalike };
+  return { text: `Known properties: ${Object.keys(descriptors).join(', ')}.` };
 }
 
 /** Whether a property applies, given the properties it depends on (unknown values count as applying). */
@@ -205,6 +223,7 @@ async function readTypeFacts(nifi: NifiClient, usages: Map<string, Usage>, flows
   const byType = new Map<ExtensionType, TypeFacts>();
   const group = await nifi.processGroups.create(parentGroupId, { name: `flows validate --live (temporary) ${Date.now().toString(36)}`, comments: 'Created by flows validate --live to read component descriptors; deleted right after.' });
   try {
+    const unknownByUsage = new Map<Usage, Set<string>>();
     for (const usage of usages.values()) {
       const sameType = [...namesByType].filter(([type]) => type.type === usage.type.type && type.bundle.artifact === usage.type.bundle.artifact && type.bundle.version === usage.type.bundle.version);
       const bundle: NifiSchemas['BundleDTO'] = usage.type.bundle;
@@ -214,15 +233,18 @@ async function readTypeFacts(nifi: NifiClient, usages: Map<string, Usage>, flows
           : (await nifi.controllerServices.create(group.id, { name: 'probe', type: usage.type.type, bundle })).component!;
       const descriptors = ('config' in bare ? bare.config?.descriptors : (bare as NifiSchemas['ControllerServiceDTO']).descriptors) ?? {};
       const unknown = new Set(sameType.flatMap(([, names]) => [...names]).filter((name) => !descriptors[name]));
-      const unsupported = unknown.size > 0 ? await refusedNames(nifi, group.id, usage, bundle, unknown) : new Set<string>();
+      if (unknown.size > 0) unknownByUsage.set(usage, unknown);
       const facts: TypeFacts = {
         descriptors,
-        unsupported,
+        unsupported: new Set(),
+        renamed: new Map(),
+        dropped: new Set(),
         relationships: 'relationships' in bare ? ((bare as NifiSchemas['ProcessorDTO']).relationships ?? []).map((relationship) => relationship.name!) : [],
         apis: ((bare as NifiSchemas['ControllerServiceDTO']).controllerServiceApis ?? []).map((api) => api.type!),
       };
       for (const [type] of sameType) byType.set(type, facts);
     }
+    if (unknownByUsage.size > 0) await probeUnknownNames(nifi, group.id, unknownByUsage, byType);
   } finally {
     await nifi.processGroups.delete(group.id).catch((error: unknown) => {
       throw new DataplatError({ code: 'FLOWS_LIVE_CLEANUP_FAILED', message: `Could not delete the temporary process group ${group.id} of flows validate --live; delete it by hand.`, cause: error });
@@ -231,20 +253,63 @@ async function readTypeFacts(nifi: NifiClient, usages: Map<string, Usage>, flows
   return byType;
 }
 
-/** Creates an instance with the unknown names set and reads which of them NiFi's validation refuses. */
-async function refusedNames(nifi: NifiClient, groupId: string, usage: Usage, bundle: NifiSchemas['BundleDTO'], names: Set<string>): Promise<Set<string>> {
-  const properties = Object.fromEntries([...names].map((name) => [name, 'x']));
-  const created =
-    usage.kind === 'processor'
-      ? await nifi.processors.create(groupId, { name: 'probe properties', type: usage.type.type, bundle, config: { properties } })
-      : await nifi.controllerServices.create(groupId, { name: 'probe properties', type: usage.type.type, bundle, properties });
-  // NiFi validates new components in the background.
+/**
+ * Imports one flow holding an instance of each type with its unknown keys set to distinct values — a
+ * flow upload, as apply does, so NiFi runs its property migrations — and reads back what NiFi made of
+ * each key: renamed (the value sits under another name), dropped (gone), or kept as a dynamic property
+ * that NiFi's validation accepts or refuses ("not a supported property").
+ */
+async function probeUnknownNames(nifi: NifiClient, groupId: string, unknownByUsage: Map<Usage, Set<string>>, byType: Map<ExtensionType, TypeFacts>): Promise<void> {
+  const probes = [...unknownByUsage].map(([usage, names], index) => ({
+    usage,
+    name: `probe ${index + 1}`,
+    values: new Map([...names].map((name, at) => [name, `dataplat-probe-${index + 1}-${at + 1}`])),
+  }));
+  const component = (probe: (typeof probes)[number]) => ({ type: probe.usage.type.type, properties: Object.fromEntries(probe.values) });
+  const probeFlow = flowSchema.parse({
+    name: 'flows validate --live probe',
+    processors: Object.fromEntries(probes.filter((probe) => probe.usage.kind === 'processor').map((probe) => [probe.name, component(probe)])),
+    services: Object.fromEntries(probes.filter((probe) => probe.usage.kind === 'controllerService').map((probe) => [probe.name, component(probe)])),
+  });
+  // The exact types probed, so short names and several bundles can't resolve to anything else.
+  const catalog = {
+    processorTypes: probes.filter((probe) => probe.usage.kind === 'processor').map((probe) => probe.usage.type),
+    controllerServiceTypes: probes.filter((probe) => probe.usage.kind === 'controllerService').map((probe) => probe.usage.type),
+  };
+  const { definition } = compileFlow(probeFlow, catalog);
+  const imported = await nifi.processGroups.upload(groupId, definition, { name: probeFlow.name });
+  const [contents, services] = await Promise.all([nifi.processGroups.flow(imported.id), nifi.processGroups.controllerServices(imported.id)]);
+  const instances = [
+    ...contents.contents.processors.map((entity) => ({ id: entity.id!, kind: 'processor' as const, name: entity.component?.name, properties: entity.component?.config?.properties ?? {} })),
+    ...services.map((entity) => ({ id: entity.id!, kind: 'controllerService' as const, name: entity.component.name, properties: entity.component.properties ?? {} })),
+  ];
+  for (const probe of probes) {
+    const instance = instances.find((candidate) => candidate.kind === probe.usage.kind && candidate.name === probe.name);
+    if (!instance) throw new DataplatError({ code: 'FLOWS_LIVE_PROBE_FAILED', message: `NiFi did not create the ${probe.usage.type.type} of the flows validate --live probe.` });
+    const facts = byType.get(probe.usage.type)!;
+    const kept = new Set<string>();
+    for (const [name, value] of probe.values) {
+      if (name in instance.properties) {
+        kept.add(name);
+        continue;
+      }
+      const renamedTo = Object.entries(instance.properties).find(([, current]) => current === value)?.[0];
+      if (renamedTo) facts.renamed.set(name, renamedTo);
+      else facts.dropped.add(name);
+    }
+    if (kept.size > 0) for (const name of await refusedNames(nifi, probe.usage.kind, instance.id, kept)) facts.unsupported.add(name);
+  }
+}
+
+/** Which of the names NiFi's validation of the instance refuses as "not a supported property". */
+async function refusedNames(nifi: NifiClient, kind: Usage['kind'], instanceId: string, names: Set<string>): Promise<Set<string>> {
+  // NiFi validates imported components in the background.
   const errors = await pollUntil(
     async () => {
-      const current = usage.kind === 'processor' ? await nifi.processors.get(created.id!) : await nifi.controllerServices.get(created.id!);
+      const current = kind === 'processor' ? await nifi.processors.get(instanceId) : await nifi.controllerServices.get(instanceId);
       return current.component?.validationStatus === 'VALIDATING' ? { done: false } : { done: true, value: current.component?.validationErrors ?? [] };
     },
-    { timeoutMs: 10_000, initialIntervalMs: 50, description: `NiFi to validate a ${usage.type.type} probe` },
+    { timeoutMs: 10_000, initialIntervalMs: 50, description: 'NiFi to validate a flows validate --live probe' },
   );
   return new Set([...names].filter((name) => errors.some((error) => error.includes(`'${name}'`) && /not a supported property/i.test(error))));
 }

@@ -36,7 +36,7 @@ export const applyCommand = defineCommand({
   },
   examples: ['flows apply --plan plan.json', 'flows apply flows/ --update-strategy drain --drain-timeout 600'],
   async run({ options, positionals }, { io, view }) {
-    const [{ applyFlows }, { withFlowTarget }, { coversFolder, listFlowFiles, loadValidFlowFiles }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
+    const [{ applyFlows }, { withFlowTarget }, { coversFolder, listFlowFiles, loadValidFlowFiles, reportPropertyNames }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
     const planFile = options.plan ? resolve(io.cwd, options.plan) : undefined;
     const saved = planFile ? await readSavedPlan(planFile) : undefined;
     let paths = positionals;
@@ -70,6 +70,7 @@ export const applyCommand = defineCommand({
         drainTimeoutMs: options['drain-timeout'],
         onProgress: ({ flow, step }) => view.progress(`${flow}: ${step}`),
       });
+      reportPropertyNames(result.plan.propertyNames, loaded, io.stderr);
       view.result(result, () => formatApplied(result));
       return result.plan.blocked?.length ? 1 : 0;
     });

@@ -24,7 +24,7 @@ export const planCommand = defineCommand({
   },
   examples: ['NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json'],
   async run({ options, positionals }, { io, view }) {
-    const [{ hasChanges, planFlows }, { withFlowTarget }, { loadValidFlowFiles, coversFolder }] = await Promise.all([import('../../deploy/plan.ts'), import('../connections.ts'), import('../load-files.ts')]);
+    const [{ hasChanges, planFlows }, { withFlowTarget }, { loadValidFlowFiles, coversFolder, reportPropertyNames }] = await Promise.all([import('../../deploy/plan.ts'), import('../connections.ts'), import('../load-files.ts')]);
     return withFlowTarget(options, io, 'No NiFi to plan against', async ({ nifi, airflow, parentGroupId, project, flowsFolder }) => {
       const partial = !coversFolder(positionals, io.cwd, flowsFolder);
       if (options.prune && partial && !options['allow-partial-prune']) throw partialPrune(flowsFolder);
@@ -39,6 +39,7 @@ export const planCommand = defineCommand({
         const saved = { ...plan, files: loaded.files.map((flowFile) => relative(dirname(file), flowFile)) };
         await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
       }
+      reportPropertyNames(plan.propertyNames, loaded, io.stderr);
       view.result(plan, () => formatPlan(plan));
       if (plan.blocked?.length) return 1;
       return options['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
