@@ -37,3 +37,13 @@ export {
 } from './stack.ts';
 // For tests: what really went out on the wire, to hold client-side counters and middleware against.
 export { recordWireRequests, type WireRequest } from './testing/wire-recorder.ts';
+export {
+  faultKinds,
+  startFaultProxy,
+  type FaultKind,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultRule,
+  type ProxiedRequest,
+} from './testing/fault-proxy.ts';
+export { FaultTally, type OperationOutcome } from './testing/fault-tally.ts';
