@@ -1,5 +1,5 @@
 // The public API of @dataplat/flows: the DSL and its schema, diagnostics, compile, plan/apply, the
-// inventory of managed flows (destroy, lookup), run once, export and the Airflow DAG generator.
+// inventory of managed flows (destroy, lookup), the apply lock, run once, export and the Airflow DAG generator.
 export { flowFileSchema, flowJsonSchema, flowSchema, type ConnectionModel, type Flow, type FlowInput, type GroupModel, type ProcessorModel, type TriggerModel } from './model/flow-schema.ts';
 export { defineFlow } from './model/define-flow.ts';
 export { hasErrors, type Diagnostic, type Position } from './diagnostics/diagnostic.ts';
@@ -23,6 +23,21 @@ export {
   type ManagedFlow,
   type OwnershipMarker,
 } from './deploy/inventory.ts';
+export {
+  acquireFlowsLock,
+  defaultLockTimeoutMs,
+  defaultLockTtlMs,
+  FlowsLockError,
+  forceUnlock,
+  listFlowsLocks,
+  withFlowsLock,
+  type HeldLock,
+  type LockErrorCode,
+  type LockEvent,
+  type LockInfo,
+  type LockOptions,
+} from './deploy/lock.ts';
+export type { CiRun, LockHolder } from './deploy/lock-holder.ts';
 export { runFlow, type FlowRunResult, type RunFlowOptions } from './run/run-flow.ts';
 export { defaultDagId, generateAirflowDag, type DagOptions } from './airflow-dag/generate-dag.ts';
 export { expandTriggers, triggerGroupName } from './compile/expand-triggers.ts';

@@ -2,14 +2,16 @@
 // (NiFi stops and restarts what it touches), parameters pushed through update requests (sensitive
 // values from the environment), services enabled, and what the code says runs is started. A flow with
 // nothing to change gets no mutating request at all. Re-running after a failure converges: everything
-// is matched by deterministic identifiers, so nothing is created twice.
+// is matched by deterministic identifiers, so nothing is created twice. Changes are made holding the
+// apply lock on the parent group (lock.ts), planned again under it, so overlapping applies take turns.
 import { DataplatError } from '@dataplat/core/errors';
 import { flattenTree, type NifiClient, type ParameterContextEntity } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { drainFlow } from './drain.ts';
 import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type ContextReference, type InventoryGroup } from './inventory.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
-import { planFlows, type FlowPlan, type Plan, type PlanOptions } from './plan.ts';
+import { withFlowsLock, type HeldLock, type LockOptions } from './lock.ts';
+import { hasChanges, planFlows, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './plan.ts';
 
 export interface ApplyOptions extends PlanOptions {
   /** A saved plan: refused when NiFi or the code changed since it was made. */
@@ -22,6 +24,10 @@ export interface ApplyOptions extends PlanOptions {
    */
   updateStrategy?: 'replace' | 'drain' | undefined;
   drainTimeoutMs?: number | undefined;
+  /** The apply lock on the parent group, taken when there is anything to change: how long to wait, events. */
+  lock?: LockOptions | undefined;
+  /** Stops waiting for the lock at once, and the apply before its next step (the lock is released). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ApplyResult {
@@ -30,7 +36,15 @@ export interface ApplyResult {
 }
 
 export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], options: ApplyOptions = {}): Promise<ApplyResult> {
-  const { plan, planned, inventory } = await planFlows(nifi, flows, options);
+  // Read-only first: with nothing to change, no lock is taken and not a single mutating request is sent.
+  const unlocked = await planFlows(nifi, flows, options);
+  if (!hasChanges(unlocked.plan)) return applyPlanned(nifi, unlocked, options, undefined);
+  // Then again under the lock: what another apply changed meanwhile is planned with, never over.
+  const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
+  return withFlowsLock(nifi, options.parentGroupId ?? 'root', options.adopt ? 'apply --adopt' : 'apply', lockOptions, async (lock) => applyPlanned(nifi, await planFlows(nifi, flows, options), options, lock));
+}
+
+async function applyPlanned(nifi: NifiClient, { plan, planned, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {
   if (options.plan && options.plan.fingerprint !== plan.fingerprint) {
     throw new DataplatError({
       code: 'FLOWS_STALE_PLAN',
@@ -38,7 +52,12 @@ export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], optio
       hint: 'Run flows plan again, review it, and apply the new plan.',
     });
   }
-  const report = (flow: string, step: string) => options.onProgress?.({ flow, step });
+  const report = (flow: string, step: string) => {
+    // Before every step: still ours, and not interrupted (SIGINT): stop between steps, never within one.
+    lock?.assertHeld();
+    options.signal?.throwIfAborted();
+    options.onProgress?.({ flow, step });
+  };
   const parentGroupId = options.parentGroupId ?? 'root';
   const applied: ApplyResult['applied'] = [];
 

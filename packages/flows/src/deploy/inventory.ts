@@ -5,8 +5,9 @@
 // destroy, apply --prune, status, runFlow, the examples and count-requests all go through this module.
 import { createHash } from 'node:crypto';
 import { DataplatError } from '@dataplat/core/errors';
-import type { FlowDefinition, NifiClient, NifiSchemas } from '@dataplat/nifi';
+import { flattenTree, type FlowDefinition, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
 import { deterministicId } from '../compile/deterministic-id.ts';
+import { withFlowsLock, type HeldLock, type LockOptions } from './lock.ts';
 
 const markerLine = 'managed-by: dataplat-flows';
 
@@ -235,20 +236,79 @@ export function projectLabel(project: string | undefined): string {
   return project ? `project "${project}"` : 'no project';
 }
 
-/**
- * What to say when several groups claim one flow: the groups, and the command that resolves it, naming
- * one of `destroyable` (managed groups: destroy refuses an unmanaged one), by default the last group.
- */
-export function ambiguity(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groupIds: readonly string[], destroyable = groupIds): { message: string; hint: string } {
-  const project = inventory.project ? ` --project ${inventory.project}` : '';
+/** What a group holds, for telling duplicates apart: its marker, components and queued data. */
+export interface GroupSummary {
+  groupId: string;
+  name: string;
+  /** The marker, in words: `managed (flow …, project …, definition 1a2b3c4d)` or `unmanaged (named like the flow)`. */
+  marker: string;
+  managed: boolean;
+  /** Processors and connections in the group and its nested groups (when read; absent from the listing alone). */
+  processors?: number | undefined;
+  connections?: number | undefined;
+  running: number;
+  stopped: number;
+  invalid: number;
+  queuedFlowFiles: number;
+}
+
+/** A group's summary from its listing entity; `contents` adds the processor and connection counts. */
+export function summarizeGroup(group: InventoryGroup, contents?: { processors: number; connections: number }): GroupSummary {
+  const { marker } = group;
+  const words = marker
+    ? `managed (flow ${marker.flow}, ${projectLabel(marker.project)}, definition ${marker.definitionHash.slice(0, 8)}${marker.sensitiveHash === 'pending' ? ', secrets pending: an apply stopped before pushing them' : ''})`
+    : 'unmanaged (named like the flow)';
   return {
-    message: `Several process groups under ${inventory.parentGroupId} claim flow "${flow}": ${groupIds.join(', ')}.`,
-    hint: `Keep one and destroy the others by group id, e.g. flows destroy ${(destroyable.length > 1 ? destroyable : groupIds).at(-1)} --parent ${inventory.parentGroupId}${project} (flows status shows what each holds), or rename the extra groups in NiFi.`,
+    groupId: group.groupId,
+    name: group.name,
+    marker: words,
+    managed: marker !== undefined,
+    ...(contents ?? {}),
+    running: group.group.runningCount ?? 0,
+    stopped: group.group.stoppedCount ?? 0,
+    invalid: group.group.invalidCount ?? 0,
+    queuedFlowFiles: group.group.status?.aggregateSnapshot?.flowFilesQueued ?? 0,
   };
 }
 
-export function ambiguousFlow(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groupIds: readonly string[]): DataplatError {
-  return new DataplatError({ code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groupIds) });
+/** Summaries with processor and connection counts, read from each group's tree (only for duplicates: an error path). */
+export async function summarizeGroups(nifi: NifiClient, groups: readonly InventoryGroup[]): Promise<GroupSummary[]> {
+  const summaries: GroupSummary[] = [];
+  for (const group of groups) {
+    const tree = flattenTree(await nifi.processGroups.tree(group.groupId));
+    summaries.push(summarizeGroup(group, { processors: tree.reduce((total, entry) => total + entry.contents.processors.length, 0), connections: tree.reduce((total, entry) => total + entry.contents.connections.length, 0) }));
+  }
+  return summaries;
+}
+
+function describeGroupSummary(summary: GroupSummary): string {
+  const contents = summary.processors !== undefined ? `${summary.processors} processor(s), ${summary.connections ?? 0} connection(s)` : `${summary.running + summary.stopped + summary.invalid} component(s)`;
+  return `  - ${summary.groupId} "${summary.name}": ${summary.marker}; ${contents} (${summary.running} running, ${summary.stopped} stopped, ${summary.invalid} invalid), ${summary.queuedFlowFiles} queued flowfile(s)`;
+}
+
+/**
+ * What to say when several groups claim one flow: each group (id, marker, contents, queued data) and the
+ * commands that resolve it — keep the group with the most queued data (the first on a tie) and destroy
+ * each other managed group by id (destroy refuses an unmanaged one: those are renamed in NiFi).
+ */
+export function ambiguity(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project'>, groups: readonly GroupSummary[]): { message: string; hint: string } {
+  const project = inventory.project ? ` --project ${inventory.project}` : '';
+  const keep = [...groups].sort((left, right) => right.queuedFlowFiles - left.queuedFlowFiles)[0];
+  const extras = groups.filter((group) => group !== keep && group.managed);
+  const unmanaged = groups.filter((group) => group !== keep && !group.managed);
+  const commands = extras.map((group) => `flows destroy ${group.groupId} --parent ${inventory.parentGroupId}${project}`);
+  return {
+    message: [`Several process groups under ${inventory.parentGroupId} claim flow "${flow}":`, ...groups.map(describeGroupSummary)].join('\n'),
+    hint: [
+      `Keep one (e.g. ${keep?.groupId}, which holds the most queued data) and remove the others${commands.length ? `: ${commands.join(' ; ')}` : ''} — destroy takes the apply lock and deletes only that managed group and the parameter context flows made for it.`,
+      ...(unmanaged.length ? [`Rename the unmanaged group(s) ${unmanaged.map((group) => group.groupId).join(', ')} in NiFi (flows never deletes a group it doesn't manage).`] : []),
+    ].join(' '),
+  };
+}
+
+export function ambiguousFlow(flow: string, inventory: Pick<Inventory, 'parentGroupId' | 'project' | 'groups'>, groupIds: readonly string[]): DataplatError {
+  const groups = inventory.groups.filter((group) => groupIds.includes(group.groupId)).map((group) => summarizeGroup(group));
+  return new DataplatError({ code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groups) });
 }
 
 // ---- destroy ----------------------------------------------------------------------------------------
@@ -282,12 +342,28 @@ export async function destroyManagedFlow(nifi: NifiClient, managed: ManagedFlow)
   return { ...destroyed, parameterContext: { ...named, deleted: true } };
 }
 
-/** `flows destroy`: every reference (flow name or group id) must be a managed flow of the project — nothing is deleted otherwise — then each is destroyed. */
+/**
+ * `flows destroy`, holding the apply lock on the parent group: every reference (flow name or group id)
+ * must be a managed flow of the project — nothing is deleted otherwise — then each is destroyed.
+ */
 export async function destroyFlows(
   nifi: NifiClient,
   references: readonly string[],
-  options: { parentGroupId?: string | undefined; project?: string | undefined; onProgress?: ((flow: string) => void) | undefined } = {},
+  options: {
+    parentGroupId?: string | undefined;
+    project?: string | undefined;
+    onProgress?: ((flow: string) => void) | undefined;
+    /** The apply lock: how long to wait for it, events. */
+    lock?: LockOptions | undefined;
+    /** Stops waiting for the lock, and the destroy before its next flow. */
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<DestroyedFlow[]> {
+  const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
+  return withFlowsLock(nifi, options.parentGroupId ?? 'root', 'destroy', lockOptions, (lock) => destroyLocked(nifi, references, options, lock));
+}
+
+async function destroyLocked(nifi: NifiClient, references: readonly string[], options: { parentGroupId?: string | undefined; project?: string | undefined; onProgress?: ((flow: string) => void) | undefined; signal?: AbortSignal | undefined }, lock: HeldLock): Promise<DestroyedFlow[]> {
   const inventory = await readInventory(nifi, options.parentGroupId, options.project);
   const unknown = references.filter((reference) => !inventory.managed.some((entry) => entry.flow === reference || entry.groupId === reference));
   // A flow of another project gets the error that says whose it is (nothing has been deleted yet).
@@ -298,6 +374,8 @@ export async function destroyFlows(
   const targets = references.map((reference) => findManagedFlow(inventory, reference));
   const destroyed: DestroyedFlow[] = [];
   for (const managed of targets) {
+    lock.assertHeld();
+    options.signal?.throwIfAborted();
     options.onProgress?.(managed.flow);
     destroyed.push(await destroyManagedFlow(nifi, managed));
   }

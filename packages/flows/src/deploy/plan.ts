@@ -9,7 +9,22 @@ import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import type { PropertyNameNote } from '../model/property-names.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
-import { ambiguity, boundContext, markDefinition, newMarker, projectLabel, readInventory, sensitiveHash, sha256, type Inventory, type InventoryGroup, type OwnershipMarker } from './inventory.ts';
+import {
+  ambiguity,
+  boundContext,
+  markDefinition,
+  newMarker,
+  projectLabel,
+  readInventory,
+  sensitiveHash,
+  sha256,
+  summarizeGroup,
+  summarizeGroups,
+  type GroupSummary,
+  type Inventory,
+  type InventoryGroup,
+  type OwnershipMarker,
+} from './inventory.ts';
 
 export interface PlanOptions {
   /** Process group that holds the managed flows. Default `root`. */
@@ -53,6 +68,8 @@ export interface BlockedFlow {
   message: string;
   hint: string;
   groupIds: string[];
+  /** For FLOWS_AMBIGUOUS_GROUP: what each group holds (marker, processors, connections, queued flowfiles). */
+  groups?: GroupSummary[] | undefined;
 }
 
 export interface Plan {
@@ -100,6 +117,12 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   }
   const inventory = await readInventory(nifi, parentGroupId, options.project);
   const { claimed, blocked, unmanagedNamed } = claimedGroups(inventory, flows, options);
+  for (const entry of blocked) {
+    if (entry.code !== 'FLOWS_AMBIGUOUS_GROUP') continue;
+    // Only when duplicates exist: read what each holds, so people can tell which one to keep.
+    entry.groups = await summarizeGroups(nifi, inventory.groups.filter((group) => entry.groupIds.includes(group.groupId)));
+    Object.assign(entry, ambiguity(entry.flow, inventory, entry.groups));
+  }
   // One read of the parameter contexts serves every flow whose values are diffed (none when all are new).
   let contexts: Promise<ParameterContextEntity[]> | undefined;
   const parameterContexts = () => (contexts ??= nifi.parameterContexts.list());
@@ -164,7 +187,8 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     else orphans.push(managed.flow);
   }
   // A saved plan is bound to where it applies and to what it deletes, not only to what it creates and changes.
-  fingerprintParts.push(JSON.stringify(blocked), JSON.stringify({ nifi: nifi.baseUrl, parentGroupId, project: options.project, environment: options.environment }));
+  // What is blocked, by flow and group ids (not the groups' changing contents: queued counts move all the time).
+  fingerprintParts.push(JSON.stringify(blocked.map(({ flow, code, groupIds }) => ({ flow, code, groupIds }))), JSON.stringify({ nifi: nifi.baseUrl, parentGroupId, project: options.project, environment: options.environment }));
   fingerprintParts.push(JSON.stringify(plans.filter((flowPlan) => flowPlan.action === 'delete').map((flowPlan) => flowPlan.groupId)));
   const plan: Plan = {
     formatVersion: '1',
@@ -242,9 +266,7 @@ function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { 
   const blocked: BlockedFlow[] = [];
   for (const [flow, groups] of claims) {
     if (groups.length < 2 || !(inCode.has(flow) || options.prune)) continue;
-    const groupIds = groups.map((group) => group.groupId);
-    const managedIds = groups.filter((group) => group.marker).map((group) => group.groupId);
-    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groupIds, managedIds), groupIds });
+    blocked.push({ flow, code: 'FLOWS_AMBIGUOUS_GROUP', ...ambiguity(flow, inventory, groups.map((group) => summarizeGroup(group))), groupIds: groups.map((group) => group.groupId) });
   }
   for (const flow of flows) {
     const foreign = inventory.foreign.filter((entry) => entry.flow === flow.name && !(claims.get(flow.name) ?? []).some((group) => group.groupId === entry.groupId));

@@ -53,7 +53,8 @@ describe('flows apply killed mid-way', () => {
 
     const cli = spawn(process.execPath, ['--conditions=@dataplat/source', join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), 'apply', 'shop.yaml', '--parent', parentGroupId], {
       cwd: workdir,
-      env: { ...process.env, ...env, NIFI_URL: apiUrl },
+      // A short lease: the killed apply leaves its lock behind, which the next apply takes over after the TTL.
+      env: { ...process.env, ...env, NIFI_URL: apiUrl, FLOWS_LOCK_TTL: '3s' },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));

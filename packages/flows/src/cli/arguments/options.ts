@@ -56,6 +56,28 @@ export function seconds(raw: string): number {
   return parsed * 1000;
 }
 
+/**
+ * A duration as Go and Terraform write it — `90s`, `5m`, `1m30s`, `1h`, `500ms` — or a plain number of
+ * seconds; returned in milliseconds (0 allowed).
+ */
+export function duration(raw: string): number {
+  const text = raw.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text) throw new Error(`expects a duration such as 30s, 5m or 1m30s (or a number of seconds), not "${raw}"`);
+  return parts.reduce((total, part) => total + Number(part[1]) * units[part[2]!]!, 0);
+}
+
+export const lockOptions = {
+  'lock-timeout': convertedValue(
+    'duration',
+    'how long to wait for the apply lock on the parent group while another apply, destroy or plan --out holds it (default 5m; 0 = fail at once); then FLOWS_LOCKED naming the holder',
+    duration,
+    { env: 'FLOWS_LOCK_TIMEOUT' },
+  ),
+} as const;
+
 export const jsonOption = { json: flag('machine-readable output on stdout (no progress, no colour)') } as const;
 
 export const configOption = { config: value('file', 'read nifi/airflow {url, username, caFile}, parent, project and flows (folder) from this YAML file (default: the nearest flows.config.yaml)') } as const;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DataplatError } from '@dataplat/core/errors';
 import type { Plan } from '../../deploy/plan.ts';
-import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, nifiOptions, projectOption, seconds, UsageError, value } from '../arguments/options.ts';
+import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, lockOptions, nifiOptions, projectOption, seconds, UsageError, value } from '../arguments/options.ts';
 import { partialPrune } from './plan.ts';
 import { formatApplied } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
@@ -15,7 +15,8 @@ export const applyCommand = defineCommand({
   positionals: { synopsis: '[paths…]', min: 0, max: Number.POSITIVE_INFINITY },
   description:
     'Creates new flows, replaces changed ones in place (queues stay), pushes parameters, enables services and starts what the code says runs. A flow with nothing to change gets no mutating request. ' +
-    'Managed flows missing from the files are only deleted with --prune.',
+    'Managed flows missing from the files are only deleted with --prune. ' +
+    'Changes are made holding the apply lock on the parent group (held in NiFi; another apply, destroy or plan --out waits for it, see --lock-timeout).',
   options: {
     ...environmentOption,
     prune: flag("delete the project's managed flows that are no longer in the files"),
@@ -29,6 +30,7 @@ export const applyCommand = defineCommand({
       { choices: ['replace', 'drain'] },
     ),
     'drain-timeout': convertedValue('seconds', 'with --update-strategy drain: how long to wait for a flow to drain (default 300); then nothing is updated', seconds),
+    ...lockOptions,
     ...jsonOption,
     ...projectOption,
     ...nifiOptions,
@@ -36,7 +38,13 @@ export const applyCommand = defineCommand({
   },
   examples: ['flows apply --plan plan.json', 'flows apply flows/ --update-strategy drain --drain-timeout 600'],
   async run({ options, positionals }, { io, view }) {
-    const [{ applyFlows }, { withFlowTarget }, { coversFolder, listFlowFiles, loadValidFlowFiles, reportPropertyNames }] = await Promise.all([import('../../deploy/apply.ts'), import('../connections.ts'), import('../load-files.ts')]);
+    const [{ applyFlows }, { withFlowTarget }, { coversFolder, listFlowFiles, loadValidFlowFiles, reportPropertyNames }, { lockSettings }] = await Promise.all([
+      import('../../deploy/apply.ts'),
+      import('../connections.ts'),
+      import('../load-files.ts'),
+      import('../lock-settings.ts'),
+    ]);
+    const lock = lockSettings(options, io, view);
     const planFile = options.plan ? resolve(io.cwd, options.plan) : undefined;
     const saved = planFile ? await readSavedPlan(planFile) : undefined;
     let paths = positionals;
@@ -69,6 +77,8 @@ export const applyCommand = defineCommand({
         updateStrategy: options['update-strategy'],
         drainTimeoutMs: options['drain-timeout'],
         onProgress: ({ flow, step }) => view.progress(`${flow}: ${step}`),
+        lock,
+        signal: io.signal,
       });
       reportPropertyNames(result.plan.propertyNames, loaded, io.stderr);
       view.result(result, () => formatApplied(result));

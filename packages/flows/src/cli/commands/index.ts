@@ -9,6 +9,7 @@ import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { statusCommand } from './status.ts';
+import { unlockCommand } from './unlock.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: readonly Command[] = [validateCommand, planCommand, applyCommand, destroyCommand, statusCommand, runCommand, dagCommand, exportCommand, schemaCommand];
+export const commands: readonly Command[] = [validateCommand, planCommand, applyCommand, destroyCommand, unlockCommand, statusCommand, runCommand, dagCommand, exportCommand, schemaCommand];

@@ -1,7 +1,8 @@
-// `flows plan [paths…]`: what apply would change in NiFi, read-only; --out saves it for `apply --plan`.
+// `flows plan [paths…]`: what apply would change in NiFi, read-only; --out saves it for `apply --plan`,
+// planned holding the apply lock (a plan meant to be applied is not made from a half-applied state).
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { airflowOptions, environmentOption, flag, jsonOption, nifiOptions, projectOption, UsageError, value } from '../arguments/options.ts';
+import { airflowOptions, environmentOption, flag, jsonOption, lockOptions, nifiOptions, projectOption, UsageError, value } from '../arguments/options.ts';
 import { formatPlan } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
@@ -9,7 +10,7 @@ export const planCommand = defineCommand({
   name: 'plan',
   summary: 'show what apply would change in NiFi (read-only)',
   positionals: { synopsis: '[paths…]', min: 0, max: Number.POSITIVE_INFINITY },
-  description: 'Compiles the flows of the paths (default ./flows) and compares them with the managed process groups under the parent: components, parameters (sensitive ones masked) and run states. Nothing is changed.',
+  description: 'Compiles the flows of the paths (default ./flows) and compares them with the managed process groups under the parent: components, parameters (sensitive ones masked) and run states. Nothing is changed. With --out the plan is made holding the apply lock on the parent group (no apply runs meanwhile).',
   options: {
     ...environmentOption,
     prune: flag("also plan to delete the project's managed flows that are no longer in the files"),
@@ -17,6 +18,7 @@ export const planCommand = defineCommand({
     adopt: flag('take over unmanaged process groups named like a flow (see flows export)'),
     out: value('file', 'also write the plan as JSON (with the flow files it was made from), for apply --plan'),
     'detailed-exitcode': flag('exit 0 without changes, 2 with changes'),
+    ...lockOptions,
     ...jsonOption,
     ...projectOption,
     ...nifiOptions,
@@ -24,7 +26,14 @@ export const planCommand = defineCommand({
   },
   examples: ['NIFI_URL=https://nifi:8443/nifi-api flows plan --detailed-exitcode --out plan.json'],
   async run({ options, positionals }, { io, view }) {
-    const [{ hasChanges, planFlows }, { withFlowTarget }, { loadValidFlowFiles, coversFolder, reportPropertyNames }] = await Promise.all([import('../../deploy/plan.ts'), import('../connections.ts'), import('../load-files.ts')]);
+    const [{ hasChanges, planFlows }, { withFlowTarget }, { loadValidFlowFiles, coversFolder, reportPropertyNames }, { withFlowsLock }, { lockSettings }] = await Promise.all([
+      import('../../deploy/plan.ts'),
+      import('../connections.ts'),
+      import('../load-files.ts'),
+      import('../../deploy/lock.ts'),
+      import('../lock-settings.ts'),
+    ]);
+    const lock = options.out ? lockSettings(options, io, view) : undefined;
     return withFlowTarget(options, io, 'No NiFi to plan against', async ({ nifi, airflow, parentGroupId, project, flowsFolder }) => {
       const partial = !coversFolder(positionals, io.cwd, flowsFolder);
       if (options.prune && partial && !options['allow-partial-prune']) throw partialPrune(flowsFolder);
@@ -32,7 +41,8 @@ export const planCommand = defineCommand({
       if (!loaded) return 1;
       view.progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const prunePartially = options.prune && options['allow-partial-prune'];
-      const { plan } = await planFlows(nifi, loaded.flows, { parentGroupId, project, partial: partial && !prunePartially, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow });
+      const planOptions = { parentGroupId, project, partial: partial && !prunePartially, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow };
+      const { plan } = lock ? await withFlowsLock(nifi, parentGroupId, 'plan --out', lock, () => planFlows(nifi, loaded.flows, planOptions)) : await planFlows(nifi, loaded.flows, planOptions);
       if (options.out) {
         const file = resolve(io.cwd, options.out);
         // The files go with the saved plan, so `apply --plan` applies exactly what was reviewed.

@@ -1,6 +1,8 @@
-// How the results of status, run and destroy read for people (with --json the objects themselves are printed).
+// How the results of status, run, destroy and unlock read for people (with --json the objects themselves are printed).
 import type { RunOnceReport } from '@dataplat/nifi';
 import type { DestroyedFlow } from '../../deploy/inventory.ts';
+import { describeHolder } from '../../deploy/lock-holder.ts';
+import type { LockInfo } from '../../deploy/lock.ts';
 
 export interface FlowStatus {
   flow: string;
@@ -42,4 +44,8 @@ export function formatDestroyed(destroyed: readonly DestroyedFlow[]): string {
       return `- flow ${entry.flow} deleted (${entry.droppedFlowFiles} queued flowfile(s) dropped)${contextLine}`;
     })
     .join('\n');
+}
+
+export function formatUnlocked(lock: LockInfo): string {
+  return `Removed apply lock ${lock.lockId} on process group ${lock.parentGroupId}, held by ${describeHolder(lock.holder)} since ${lock.since} (last renewed ${lock.renewedAt}).`;
 }
