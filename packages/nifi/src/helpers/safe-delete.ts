@@ -2,6 +2,7 @@
 // services, then one DELETE — with a preflight that refuses before changing anything when the
 // group is wired to components outside it. NiFi deletes a group atomically, so a failure at any
 // step leaves the whole group in place (stopped), never half-deleted.
+import { HttpError } from '@dataplat/core';
 import { callOptions, revisionOf, type NifiContext } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import { getGroupFlow } from './process-group-flow.ts';
@@ -37,6 +38,12 @@ export async function deleteProcessGroup(context: NifiContext, groupId: string, 
   await disableControllerServices(context, groupId, options);
   const current = await context.api.get('/process-groups/{id}', { ...call, path: { id: groupId } });
   const revision = revisionOf(context, current);
-  await context.api.delete('/process-groups/{id}', { ...call, path: { id: groupId }, query: { version: revision.version, clientId: revision.clientId } });
+  try {
+    await context.api.delete('/process-groups/{id}', { ...call, path: { id: groupId }, query: { version: revision.version, clientId: revision.clientId } });
+  } catch (error) {
+    // The group existed just above: a 404 here is a repeated DELETE whose first attempt NiFi carried out
+    // (its answer was lost), so the group is gone, as asked.
+    if (!(HttpError.isInstance(error) && error.status === 404)) throw error;
+  }
   return { dropped };
 }

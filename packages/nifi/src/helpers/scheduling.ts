@@ -1,9 +1,11 @@
 // Starting and stopping groups and processors, and enabling/disabling controller services,
 // each waiting until NiFi really reached the state (NiFi's own calls return before that).
-import { pollUntil } from '@dataplat/core';
+import { randomUUID } from 'node:crypto';
+import { HttpError, isTransientError, pollUntil } from '@dataplat/core';
 import { callOptions, revisionOf, type CallOptions, type NifiContext } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import type { Entity } from './components.ts';
+import { assertRunnable, explainValidationErrors } from './validation.ts';
 import { getGroupStatus } from './status.ts';
 
 export interface WaitOptions extends CallOptions {
@@ -17,22 +19,16 @@ export interface StartOptions extends CallOptions {
 }
 
 /**
- * Starts every processor and port in the group and its descendants (or only `components`) (NiFi skips invalid and disabled
- * ones). Controller services are not enabled by this call: use enableControllerServices first.
- * When invalid components stay stopped, throws NIFI_INVALID_COMPONENT instead of leaving that silent.
+ * Starts every processor and port in the group and its descendants (or only `components`), after
+ * checking that NiFi will run them: an invalid processor, nested port or controller service throws
+ * NIFI_INVALID_COMPONENT naming each with NiFi's reasons, and nothing is started (NiFi itself would
+ * start the rest and leave those stopped without a word). Disabled components are skipped. Controller
+ * services are not enabled by this call: use enableControllerServices first.
  */
 export async function startProcessGroup(context: NifiContext, groupId: string, options?: StartOptions): Promise<void> {
   const components = options?.components ? Object.fromEntries(options.components.map((component) => [component.id, revisionOf(context, component)])) : undefined;
+  await assertRunnable(context, groupId, `start process group ${groupId}`, { ...callOptions(options), componentIds: options?.components?.map((component) => component.id) });
   await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING', ...(components ? { components } : {}) } });
-  const group = await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id: groupId } });
-  const invalid = group.invalidCount ?? 0;
-  if (invalid > 0) {
-    throw new NifiError({
-      code: 'NIFI_INVALID_COMPONENT',
-      message: `${invalid} component(s) in process group ${groupId} are invalid and were not started.`,
-      hint: 'Look at their validation errors (processor.component.validationErrors) and fix their configuration.',
-    });
-  }
 }
 
 /** Stops every processor and port in the group and its descendants, and waits until no thread is active. */
@@ -62,16 +58,40 @@ export async function setProcessorRunState(context: NifiContext, processorId: st
   if ((state === 'RUNNING' || state === 'RUN_ONCE') && processor.component?.validationStatus === 'INVALID') {
     throw new NifiError({
       code: 'NIFI_INVALID_COMPONENT',
-      message: `Processor "${processor.component.name}" (${processorId}) is invalid and cannot run: ${(processor.component.validationErrors ?? []).join('; ')}`,
+      message: `Processor "${processor.component.name}" (${processorId}) is invalid and cannot run: ${explainValidationErrors(processor.component.validationErrors ?? [], processor.component.config?.descriptors).join('; ')}`,
       hint: 'Fix its configuration or connections first.',
     });
   }
-  return (await context.api.put('/processors/{id}/run-status', {
-    ...callOptions(options),
-    path: { id: processorId },
-    body: { revision: revisionOf(context, processor), state },
-  })) as Entity<'processor'>;
+  const revision = revisionOf(context, processor);
+  const send = async (clientId: string) =>
+    (await context.api.put('/processors/{id}/run-status', {
+      ...callOptions(options),
+      // RUN_ONCE triggers the processor each time NiFi applies it: never repeated blindly (below).
+      idempotent: state !== 'RUN_ONCE',
+      path: { id: processorId },
+      body: { revision: { version: revision.version, clientId }, state },
+    })) as Entity<'processor'>;
+  if (state !== 'RUN_ONCE') return send(revision.clientId);
+  // When a RUN_ONCE failed in a way that leaves open whether NiFi applied it (a reset, a timeout, a 503),
+  // read the processor back: NiFi advances the revision of each change it applies, so an advanced
+  // revision means it ran; an unchanged one means it may be sent again. Each send carries a client id of
+  // its own: NiFi accepts a stale revision version only from the client id that made the last change, so
+  // a stalled earlier send that arrives after a later one was applied is refused instead of running twice.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send(randomUUID());
+    } catch (error) {
+      const mayHaveApplied = isTransientError(error) || (attempt > 1 && HttpError.isInstance(error) && error.code === 'NIFI_STALE_REVISION');
+      if (!mayHaveApplied) throw error;
+      const readBack = (await context.api.get('/processors/{id}', { ...callOptions(options), path: { id: processorId } })) as Entity<'processor'>;
+      if ((readBack.revision?.version ?? 0) > revision.version) return readBack;
+      if (attempt >= runOnceAttempts) throw error;
+    }
+  }
 }
+
+/** Sends of one RUN_ONCE at most (each after a read-back showed NiFi had not applied the previous one). */
+const runOnceAttempts = 3;
 
 type ServiceState = 'ENABLED' | 'DISABLED';
 
