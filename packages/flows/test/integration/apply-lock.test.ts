@@ -13,11 +13,12 @@ import { createNifiClient } from '@dataplat/nifi';
 import { listManagedFlows, type Plan } from '@dataplat/flows';
 import { acquireFlowsLock, listFlowsLocks, lockName } from '../../src/deploy/lock.ts';
 import { runCli } from '../run-cli.ts';
+import { scratchGroups } from '../scratch-groups.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
-const suffix = Date.now().toString(36);
-const parents: string[] = [];
+const scratch = scratchGroups(nifi, 'flows-lock');
+const { suffix, parent } = scratch;
 let workdir = '';
 const cliMain = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 // Short leases keep the takeover tests quick (the default TTL is 60 s).
@@ -28,20 +29,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const lock of await listFlowsLocks(nifi)) if (parents.includes(lock.parentGroupId)) await nifi.parameterContexts.delete(lock.contextId).catch(() => undefined);
-  for (const parent of parents) await nifi.processGroups.delete(parent).catch(() => undefined);
-  for (const context of await nifi.parameterContexts.list()) {
-    if (context.component.name?.includes(suffix)) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
-  }
+  await scratch.cleanUp();
   await nifi.close();
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
-
-async function parent(label: string): Promise<string> {
-  const group = await nifi.processGroups.create('root', { name: `flows-lock-${label}-${suffix}` });
-  parents.push(group.id);
-  return group.id;
-}
 
 const flowYaml = (name: string) =>
   [
