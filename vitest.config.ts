@@ -34,7 +34,8 @@ export default defineConfig({
         resolve,
         test: {
           name: 'integration',
-          include: ['packages/*/test/integration/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          // docs/test: the guides' commands, run as written (docs/test/getting-started.test.ts).
+          include: ['packages/*/test/integration/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'docs/test/**/*.test.ts'],
           // Boots the real local stack once for every integration test file (see packages/stack/test/global-setup.ts).
           globalSetup: ['packages/stack/test/global-setup.ts'],
           testTimeout: 120_000,
