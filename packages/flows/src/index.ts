@@ -41,4 +41,4 @@ export type { CiRun, LockHolder } from './deploy/lock-holder.ts';
 export { runFlow, type FlowRunResult, type RunFlowOptions } from './run/run-flow.ts';
 export { defaultDagId, generateAirflowDag, type DagOptions } from './airflow-dag/generate-dag.ts';
 export { expandTriggers, triggerGroupName } from './compile/expand-triggers.ts';
-export { exportFlow, type ExportResult } from './export/export-flow.ts';
+export { exportFlow, type ExportOptions, type ExportResult } from './export/export-flow.ts';

@@ -14,6 +14,7 @@ import { deterministicId } from '../compile/deterministic-id.ts';
 import { descriptionOf, readMarker } from '../deploy/inventory.ts';
 import type { FlowInput } from '../model/flow-schema.ts';
 import { backoffMechanisms, dslWordOf, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
+import { schemaReference } from './schema-reference.ts';
 
 export interface ExportResult {
   flow: FlowInput;
@@ -38,7 +39,15 @@ interface GroupInput {
   groups?: GroupInput[];
 }
 
-export async function exportFlow(nifi: NifiClient, groupId: string): Promise<ExportResult> {
+export interface ExportOptions {
+  /**
+   * What the YAML's `$schema` comment points at. Default: the schema file of this package relative to the
+   * current directory (the CLI passes the path relative to the --out file's folder).
+   */
+  schemaReference?: string | undefined;
+}
+
+export async function exportFlow(nifi: NifiClient, groupId: string, options: ExportOptions = {}): Promise<ExportResult> {
   const [group, definition, tree, services, processorTypes, controllerServiceTypes] = await Promise.all([
     nifi.processGroups.get(groupId),
     nifi.processGroups.download(groupId),
@@ -71,7 +80,7 @@ export async function exportFlow(nifi: NifiClient, groupId: string): Promise<Exp
     ...body,
     ...(Object.keys(identifiers).length ? { identifiers } : {}),
   };
-  const header = `# yaml-language-server: $schema=https://unpkg.com/@dataplat/flows/flow-file.schema.json\n# Exported from NiFi process group "${flowName}" (${groupId}) by flows export.\n`;
+  const header = `# yaml-language-server: $schema=${options.schemaReference ?? schemaReference(process.cwd())}\n# Exported from NiFi process group "${flowName}" (${groupId}) by flows export.\n`;
   return { flow, yaml: header + stringify(flow, { lineWidth: 0 }), warnings };
 }
 
