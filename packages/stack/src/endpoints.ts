@@ -70,7 +70,7 @@ export function describeEndpoints(config: StackConfig): StackEndpoints {
     endpoints.nifi = { apiUrl: `http://127.0.0.1:${ports.nifi}/nifi-api`, uiUrl: `http://127.0.0.1:${ports.nifi}/nifi/` };
   }
   if (services.includes('nifi-https')) {
-    // NiFi checks SNI against its certificate's names, so HTTPS must use "localhost", not 127.0.0.1.
+    // The certificate names localhost and 127.0.0.1; Jetty refuses an SNI host name it doesn't list (400 Invalid SNI).
     endpoints.nifiHttps = {
       apiUrl: `https://localhost:${ports.nifiHttps}/nifi-api`,
       uiUrl: `https://localhost:${ports.nifiHttps}/nifi/`,
