@@ -14,6 +14,7 @@ import { runProcessGroupOnce } from '../helpers/run-once.ts';
 import { deleteProcessGroup } from '../helpers/safe-delete.ts';
 import * as scheduling from '../helpers/scheduling.ts';
 import * as status from '../helpers/status.ts';
+import * as validation from '../helpers/validation.ts';
 import { nifiAuthentication, type NifiAuth } from './nifi-authentication.ts';
 import type { NifiContext } from './nifi-context.ts';
 import { classifyNifiError } from './nifi-errors.ts';
@@ -80,6 +81,8 @@ function buildClient(context: NifiContext) {
       waitUntilIdle: bound(status.waitUntilIdle),
       emptyQueues: bound(queues.emptyGroupQueues),
       runOnce: bound(runProcessGroupOnce),
+      /** The processors, services and nested ports NiFi would refuse to run, with NiFi's reasons (waits out VALIDATING). */
+      invalidComponents: bound(validation.findInvalidComponents),
       download: bound(flowDefinitions.downloadFlowDefinition),
       upload: bound(flowDefinitions.uploadFlowDefinition),
       replace: bound(flowDefinitions.replaceFlowDefinition),

@@ -1,5 +1,6 @@
 // NiFi's own error codes, and the mapping of NiFi's plain-text error answers onto them.
 import { DataplatError, type ErrorClassification, type HttpMethod } from '@dataplat/core';
+import type { InvalidComponent } from '../helpers/validation.ts';
 
 /**
  * Codes specific to NiFi (on top of the transport's NOT_FOUND, UNAUTHORIZED, TIMEOUT, NETWORK, …):
@@ -8,7 +9,8 @@ import { DataplatError, type ErrorClassification, type HttpMethod } from '@datap
  * - NIFI_LOGIN_FAILED / NIFI_LOGIN_UNAVAILABLE: username/password refused, or NiFi issues no tokens (plain HTTP).
  * - NIFI_NOT_UNIQUE: an exact-name lookup matched more than one component.
  * - NIFI_ASYNC_REQUEST_FAILED: a replace, update, drop or provenance request finished with a failure.
- * - NIFI_INVALID_COMPONENT: a processor or group was asked to run but is invalid (NiFi would silently leave it stopped).
+ * - NIFI_INVALID_COMPONENT: a processor or group was asked to run but is invalid (NiFi would silently leave it stopped);
+ *   `invalidComponents` names each with NiFi's reasons.
  * - NIFI_SERVICES_NOT_ENABLED: controller services stayed invalid or did not reach the wanted state.
  * - NIFI_GROUP_CONNECTED: a group to delete has connections from outside it.
  * - NIFI_RUN_FAILED: a run-once did not drain in time.
@@ -34,9 +36,12 @@ export class NifiError extends DataplatError {
   readonly [nifiErrorBrand] = true;
   override name = 'NifiError';
   declare readonly code: NifiErrorCode;
+  /** For NIFI_INVALID_COMPONENT: each component NiFi won't run, with its validation errors. */
+  readonly invalidComponents: InvalidComponent[] | undefined;
 
-  constructor(options: { code: NifiErrorCode; message: string; hint?: string | undefined; cause?: unknown }) {
+  constructor(options: { code: NifiErrorCode; message: string; hint?: string | undefined; cause?: unknown; invalidComponents?: InvalidComponent[] | undefined }) {
     super(options);
+    this.invalidComponents = options.invalidComponents;
   }
 
   static override isInstance(error: unknown): error is NifiError {

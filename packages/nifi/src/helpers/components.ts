@@ -3,6 +3,7 @@
 // NIFI_STALE_REVISION) or, when you pass only an id, the current one.
 import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { resolveExtensionType } from './extensions.ts';
+import { validationOf, type ComponentValidation } from './validation.ts';
 
 interface ComponentKinds {
   processGroup: { entity: NifiSchemas['ProcessGroupEntity']; component: NifiSchemas['ProcessGroupDTO'] };
@@ -22,6 +23,14 @@ export type Entity<Kind extends ComponentKind> = ComponentKinds[Kind]['entity'] 
   revision: NifiSchemas['RevisionDTO'] & { version: number };
   component: ComponentKinds[Kind]['component'] & { id: string };
 };
+/** The kinds NiFi validates (the rest have no validation state). */
+type ValidatedKind = 'processor' | 'controllerService' | 'inputPort' | 'outputPort';
+/**
+ * An entity as the component helpers return it: for processors, services and ports with `validation`,
+ * NiFi's verdict and errors (explained with the descriptors: a display name used as a key names the
+ * real property). NiFi may still be validating a component it just created (status VALIDATING).
+ */
+export type CheckedEntity<Kind extends ComponentKind> = Entity<Kind> & (Kind extends ValidatedKind ? { validation: ComponentValidation } : unknown);
 export type ComponentFields<Kind extends ComponentKind> = Omit<ComponentKinds[Kind]['component'], 'id' | 'parentGroupId'>;
 
 type EntityOf<Kind extends ComponentKind> = ComponentKinds[Kind]['entity'];
@@ -98,20 +107,22 @@ export interface WriteOptions extends CallOptions {
 
 export interface ComponentResource<Kind extends ComponentKind> {
   /** Creates the component in a process group (`parentGroupId` may be `root`). Missing positions default to 0,0. */
-  create(parentGroupId: string, component: ComponentFields<Kind>, options?: WriteOptions): Promise<Entity<Kind>>;
-  get(id: string, options?: CallOptions): Promise<Entity<Kind>>;
+  create(parentGroupId: string, component: ComponentFields<Kind>, options?: WriteOptions): Promise<CheckedEntity<Kind>>;
+  get(id: string, options?: CallOptions): Promise<CheckedEntity<Kind>>;
   /**
    * Changes some fields. Pass the entity you read to detect concurrent edits (NIFI_STALE_REVISION),
    * or just its id to apply the change to whatever is current.
    */
-  update(target: string | Entity<Kind>, changes: ComponentFields<Kind>, options?: WriteOptions): Promise<Entity<Kind>>;
+  update(target: string | Entity<Kind>, changes: ComponentFields<Kind>, options?: WriteOptions): Promise<CheckedEntity<Kind>>;
   /** Deletes the component (NIFI_CONFLICT when its state forbids it; see deleteProcessGroup for groups). */
   delete(target: string | Entity<Kind>, options?: WriteOptions): Promise<void>;
 }
 
 export function componentResource<Kind extends ComponentKind>(context: NifiContext, kind: Kind): ComponentResource<Kind> {
   const endpoint: KindEndpoints<Kind> = endpoints[kind];
-  const get = async (id: string, options?: CallOptions) => (await endpoint.get(context, id, callOptions(options))) as Entity<Kind>;
+  const validated = ['processor', 'controllerService', 'inputPort', 'outputPort'].includes(kind);
+  const checked = (entity: EntityOf<Kind>) => (validated ? { ...entity, validation: validationOf((entity as Entity<ValidatedKind>).component) } : entity) as CheckedEntity<Kind>;
+  const get = async (id: string, options?: CallOptions) => checked(await endpoint.get(context, id, callOptions(options)));
   const current = async (target: string | Entity<Kind>, options?: CallOptions) => (typeof target === 'string' ? get(target, options) : target);
 
   return {
@@ -124,13 +135,13 @@ export function componentResource<Kind extends ComponentKind>(context: NifiConte
         fields['bundle'] = resolved.bundle;
       }
       const body = { revision: { version: 0, clientId: context.clientId }, ...acknowledgement(options), component: fields } as EntityOf<Kind>;
-      return (await endpoint.create(context, parentGroupId, body, callOptions(options))) as Entity<Kind>;
+      return checked(await endpoint.create(context, parentGroupId, body, callOptions(options)));
     },
     get,
     async update(target, changes, options) {
       const entity = await current(target, options);
       const body = { revision: revisionOf(context, entity), ...acknowledgement(options), component: { ...changes, id: entity.id } } as EntityOf<Kind>;
-      return (await endpoint.update(context, entity.id, body, callOptions(options))) as Entity<Kind>;
+      return checked(await endpoint.update(context, entity.id, body, callOptions(options)));
     },
     async delete(target, options) {
       const entity = await current(target, options);

@@ -7,6 +7,7 @@ import { NifiError } from '../client/nifi-errors.ts';
 import { flattenTree, getGroupTree, type GroupTree } from './process-group-flow.ts';
 import { enableControllerServices, setProcessorRunState, stopProcessGroup, waitForNoActiveThreads } from './scheduling.ts';
 import { waitUntilIdle } from './status.ts';
+import { assertRunnable } from './validation.ts';
 
 export interface RunOnceOptions extends CallOptions {
   /** `once` (default): each source runs exactly one time (RUN_ONCE). `{ forMs }`: sources run for that long. */
@@ -76,6 +77,8 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   }
 
   await enableControllerServices(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs });
+  // A component NiFi won't run would hold the data until the deadline: refuse now, naming it and why.
+  await assertRunnable(context, groupId, `run process group ${groupId} once`, { ...call, skipIds: options.keepStopped });
   const before = await processorCounters(context, groupId, call);
   const lastBulletinId = await latestBulletinId(context, call);
   const startedAt = new Date();
