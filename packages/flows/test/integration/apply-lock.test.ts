@@ -155,6 +155,13 @@ describe('the apply lock', () => {
       expect(refused.stderr).toContain(`(pid ${process.pid}, test holder)`);
       expect(refused.stderr).toContain(`flows unlock --force ${held.info.lockId}`);
       expect(await listManagedFlows(nifi, lockedParent)).toEqual([]);
+      // plan --out (a plan meant to be applied) and destroy wait for the same lock; plain plan reads on.
+      for (const command of [['plan', '.', '--out', join(folder, 'plan.json')], ['destroy', name]]) {
+        const blocked = await runCli([...command, '--parent', lockedParent, '--lock-timeout', '0', '--json'], { cwd: folder, env: lockEnv });
+        expect(blocked.exitCode).toBe(1);
+        expect(JSON.parse(blocked.stdout)).toMatchObject({ error: { code: 'FLOWS_LOCKED', details: { lock: { lockId: held.info.lockId } } } });
+      }
+      expect((await runCli(['plan', '.', '--parent', lockedParent], { cwd: folder, env: lockEnv })).exitCode).toBe(0);
 
       // Another parent group has its own lock.
       const elsewhere = await runCli(['apply', '.', '--parent', freeParent, '--lock-timeout', '0'], { cwd: folder, env: lockEnv });
