@@ -26,9 +26,11 @@ export { StackError, type StackErrorCode } from './errors.ts';
 export type { StackEvent } from './stack-events.ts';
 export {
   getStackStatus,
+  killStackService,
   readStackEndpoints,
   startStack,
   stopStack,
+  type KillServiceOptions,
   type RunningStack,
   type ServiceStatus,
   type ServiceTiming,
@@ -39,6 +41,7 @@ export {
 export { recordWireRequests, type WireRequest } from './testing/wire-recorder.ts';
 export {
   faultKinds,
+  mixedFaults,
   startFaultProxy,
   type FaultKind,
   type FaultProxy,

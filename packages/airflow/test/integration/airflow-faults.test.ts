@@ -2,7 +2,7 @@
 // holes, latency): trigger-and-wait completes, a trigger without a run id and an asset event are never
 // replayed blindly (read back: no duplicate DAG runs or events), and a wait ends by its deadline naming
 // the last error. Setup and read-backs go straight to Airflow; only the operations under test cross the proxy.
-import { FaultTally, startFaultProxy, type FaultProxy, type FaultRule } from '@dataplat/stack';
+import { FaultTally, mixedFaults, startFaultProxy, type FaultProxy } from '@dataplat/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PollingError } from '@dataplat/core';
 import { createAirflowClient, type AirflowClient } from '@dataplat/airflow';
@@ -12,15 +12,6 @@ const airflowEndpoint = endpoints.airflow!;
 const requestTimeoutMs = 3000;
 const unique = (prefix: string) => `${prefix}__${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
-const mixedFaults: FaultRule[] = [
-  { kind: 'reset-before-body', probability: 0.05 },
-  { kind: 'reset-after-body', probability: 0.07 },
-  { kind: 'status-503', probability: 0.05, burst: 2 },
-  { kind: 'status-502', probability: 0.03 },
-  { kind: 'stall', probability: 0.03 },
-  { kind: 'black-hole', probability: 0.01 },
-  { kind: 'latency', probability: 0.08 },
-];
 
 let direct: AirflowClient;
 let faulty: AirflowClient;
@@ -57,7 +48,7 @@ async function runsMarked(marker: string) {
 
 describe('@dataplat/airflow through injected faults', () => {
   it('triggers and waits through faults: runs with a run id complete once, triggers without one are never replayed', async () => {
-    proxy.setRules(mixedFaults);
+    proxy.setRules(mixedFaults());
     const runIds = [unique('faults'), unique('faults')];
     const waits = await Promise.all(
       runIds.map((runId) => tally.run(180_000, () => faulty.runDag('dataplat_echo', { runId, conf: { marker: runId }, waitTimeoutMs: 180_000, pollIntervalMs: 500, maxPollIntervalMs: 2000 }))),
@@ -68,7 +59,7 @@ describe('@dataplat/airflow through injected faults', () => {
     }
     const markers = [unique('no-run-id'), unique('no-run-id'), unique('no-run-id')];
     // The POSTs of these are reset after Airflow acted, stalled, or refused: none may be sent twice.
-    proxy.setRules([{ kind: 'reset-after-body', match: ({ method }) => method === 'POST', limit: 1 }, { kind: 'stall', match: ({ method }) => method === 'POST', limit: 1 }, ...mixedFaults]);
+    proxy.setRules([{ kind: 'reset-after-body', match: ({ method }) => method === 'POST', limit: 1 }, { kind: 'stall', match: ({ method }) => method === 'POST', limit: 1 }, ...mixedFaults()]);
     const triggers = [];
     for (const marker of markers) triggers.push(await tally.run(requestTimeoutMs * 4, () => faulty.triggerDagRun('dataplat_echo', { conf: { marker } })));
     proxy.setRules([]);
@@ -89,7 +80,7 @@ describe('@dataplat/airflow through injected faults', () => {
 
   it('emits asset events through faults without ever recording one twice', async () => {
     const asset = await direct.resolveAsset({ uri: 'dataplat://examples/orders-landed' });
-    proxy.setRules([{ kind: 'reset-after-body', match: ({ method }) => method === 'POST', limit: 1 }, ...mixedFaults]);
+    proxy.setRules([{ kind: 'reset-after-body', match: ({ method }) => method === 'POST', limit: 1 }, ...mixedFaults()]);
     const batches = [unique('batch'), unique('batch'), unique('batch'), unique('batch')];
     const emitted = [];
     for (const batch of batches) emitted.push(await tally.run(requestTimeoutMs * 4, () => faulty.emitAssetEvent({ uri: 'dataplat://examples/orders-landed' }, { extra: { batch, rows: 1 } })));

@@ -2,7 +2,7 @@
 // holes, latency): idempotent calls complete, POSTs are never replayed blindly (read back: no duplicate
 // groups or processors), a run once triggers its source once, and a wait ends by its deadline naming the
 // last error. Setup and read-backs go straight to NiFi; only the operations under test cross the proxy.
-import { FaultTally, startFaultProxy, type FaultProxy, type FaultRule } from '@dataplat/stack';
+import { FaultTally, mixedFaults, startFaultProxy, type FaultProxy } from '@dataplat/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PollingError } from '@dataplat/core';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
@@ -12,16 +12,6 @@ const apiUrl = new URL(endpoints.nifi!.apiUrl);
 const requestTimeoutMs = 2000;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
-/** Every kind of fault on any request, a few percent each (seeded: the same run injects the same faults). */
-const mixedFaults: FaultRule[] = [
-  { kind: 'reset-before-body', probability: 0.05 },
-  { kind: 'reset-after-body', probability: 0.06 },
-  { kind: 'status-503', probability: 0.04, burst: 2 },
-  { kind: 'status-502', probability: 0.03 },
-  { kind: 'stall', probability: 0.02 },
-  { kind: 'black-hole', probability: 0.01 },
-  { kind: 'latency', probability: 0.08 },
-];
 
 let direct: NifiClient;
 let faulty: NifiClient;
@@ -53,7 +43,7 @@ afterAll(async () => {
 
 describe('@dataplat/nifi through injected faults', () => {
   it('creates, reads, updates and deletes without ever duplicating a group or a processor', async () => {
-    proxy.setRules(mixedFaults);
+    proxy.setRules(mixedFaults());
     const rounds = 8;
     const names = Array.from({ length: rounds }, (_, index) => unique(`crud${index}`));
     const createdGroups: Array<{ name: string; id: string }> = [];
@@ -108,7 +98,7 @@ describe('@dataplat/nifi through injected faults', () => {
     // The first RUN_ONCE is stalled past the request timeout and delivered late, after the client read the
     // processor back and sent it again: NiFi must apply only one of the two.
     const runStatus = ({ method, path }: { method: string; path: string }) => method === 'PUT' && path.endsWith('/run-status');
-    proxy.setRules([{ kind: 'stall', match: runStatus, limit: 1 }, ...mixedFaults.map((rule) => ({ ...rule, probability: (rule.probability ?? 1) * 1.5 }))]);
+    proxy.setRules([{ kind: 'stall', match: runStatus, limit: 1 }, ...mixedFaults(1.5)]);
     const run = await tally.run(120_000, () => faulty.processGroups.runOnce(group.id, { waitTimeoutMs: 90_000, settleMs: 1000 }));
     proxy.setRules([]);
     if (!run.ok) throw run.error;

@@ -74,6 +74,22 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Every kind of fault on any request, a few percent each (about a quarter of requests hit): the suites'
+ * common mix. `scale` multiplies the probabilities.
+ */
+export function mixedFaults(scale = 1): FaultRule[] {
+  return [
+    { kind: 'reset-before-body', probability: 0.05 * scale },
+    { kind: 'reset-after-body', probability: 0.06 * scale },
+    { kind: 'status-503', probability: 0.04 * scale, burst: 2 },
+    { kind: 'status-502', probability: 0.03 * scale },
+    { kind: 'stall', probability: 0.02 * scale },
+    { kind: 'black-hole', probability: 0.01 * scale },
+    { kind: 'latency', probability: 0.08 * scale },
+  ];
+}
+
 /** Starts a fault-injecting proxy on 127.0.0.1 (a free port) in front of `options.target`. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
