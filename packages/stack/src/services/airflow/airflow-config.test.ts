@@ -24,5 +24,7 @@ describe('airflowEnvironment', () => {
     expect(env['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN']).toBe('postgresql+psycopg2://dataplat:dataplat-local-postgres@127.0.0.1:15432/airflow');
     expect(env['AIRFLOW__CORE__DAGS_FOLDER']).toBe('/repo/examples/dags');
     expect(env['AIRFLOW__CORE__LOAD_EXAMPLES']).toBe('False');
+    // Sized for 20 concurrent trigger-and-waits on 2 cores (see airflow-config.ts).
+    expect([env['AIRFLOW__CORE__PARALLELISM'], env['AIRFLOW__API__WORKERS'], env['AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT']]).toEqual(['4', '2', '30']);
   });
 });

@@ -23,8 +23,12 @@ export function airflowEnvironment(config: StackConfig, airflowHome: string, sec
     AIRFLOW__CORE__DAGS_FOLDER: config.dagsFolder,
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
-    // LocalExecutor starts one worker process per parallelism slot; 32 (the default) is too many for a laptop or CI.
-    AIRFLOW__CORE__PARALLELISM: '8',
+    // Sized for 2 cores and 20 concurrent trigger-and-waits (packages/airflow/test/integration/concurrent-runs.test.ts):
+    // LocalExecutor starts one Python process per parallelism slot, and starting 8 at once starved the api-server;
+    // 4 slots, 2 api-server workers (the public API and the tasks' execution API no longer queue behind one)
+    // and a 30-s execution-API timeout for tasks (5 s by default: a task that can't report its start in 5 s
+    // on a busy machine fails) took 20 runs under 3 CPU hogs from 17/20 to 20/20 succeeded.
+    AIRFLOW__CORE__PARALLELISM: '4',
     AIRFLOW__CORE__FERNET_KEY: secrets.fernetKey,
     AIRFLOW__CORE__AUTH_MANAGER: 'airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager',
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${admin.username}:admin,${viewer.username}:viewer`,
@@ -33,7 +37,7 @@ export function airflowEnvironment(config: StackConfig, airflowHome: string, sec
     AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${config.ports.postgres}/${stackDatabases.airflow}`,
     AIRFLOW__API__HOST: '127.0.0.1',
     AIRFLOW__API__PORT: String(config.ports.airflow),
-    AIRFLOW__API__WORKERS: '1',
+    AIRFLOW__API__WORKERS: '2',
     AIRFLOW__API__BASE_URL: apiUrl,
     AIRFLOW__API__SECRET_KEY: secrets.apiSecretKey,
     AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
@@ -45,6 +49,7 @@ export function airflowEnvironment(config: StackConfig, airflowHome: string, sec
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
     AIRFLOW__LOGGING__BASE_LOG_FOLDER: join(airflowHome, 'logs'),
     AIRFLOW__SCHEDULER__STANDALONE_DAG_PROCESSOR: 'True',
+    AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT: '30',
   };
 }
 
