@@ -40,6 +40,22 @@ export default defineConfig({
           globalSetup: ['packages/stack/test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
+          // Runs before the restart tests, never beside them (groups run one after the other, lowest first).
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        resolve,
+        test: {
+          // Tests that kill and restart the stack's servers (NiFi mid-apply, Airflow's api-server, Trino's
+          // coordinator): after every other integration test, one file at a time, on the same stack.
+          name: 'restarts',
+          include: ['packages/*/test/restarts/**/*.test.ts'],
+          globalSetup: ['packages/stack/test/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

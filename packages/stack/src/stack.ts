@@ -170,6 +170,30 @@ export async function stopStack(options: StackRunOptions = {}): Promise<void> {
   await stopInParallel(config.services.filter(isDependencyOfAnother));
 }
 
+export interface KillServiceOptions extends StackOptions {
+  /** Only these processes of the service (e.g. Airflow's `api-server`); default all of them. */
+  processes?: readonly string[] | undefined;
+}
+
+/**
+ * For fault tests: ends a service's processes the way a crash does (SIGKILL, no shutdown), leaving its
+ * data as it was at that moment. `startStack({ services: [name] })` brings it back (a service with any
+ * process missing is restarted whole). Returns the processes that were running.
+ */
+export async function killStackService(name: ServiceName, options: KillServiceOptions = {}): Promise<string[]> {
+  const config = resolveStackConfig({ ...options, services: [name] });
+  const service = services[name];
+  const unknown = (options.processes ?? []).filter((processName) => !service.processNames.includes(processName));
+  if (unknown.length > 0) {
+    throw new StackError({ code: 'STACK_CONFIG_INVALID', message: `${name} has no process ${unknown.join(', ')}.`, hint: `Its processes: ${service.processNames.join(', ')}.` });
+  }
+  const killed: string[] = [];
+  for (const processName of options.processes ?? service.processNames) {
+    if (await stopRecordedProcess(pidFile(config, name, processName), { signal: 'SIGKILL', graceMs: 0 })) killed.push(processName);
+  }
+  return killed;
+}
+
 export interface ServiceStatus {
   service: ServiceName;
   state: 'ready' | 'starting-or-unhealthy' | 'stopped';

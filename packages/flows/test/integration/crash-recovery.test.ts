@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
 import { createNifiClient } from '@dataplat/nifi';
 import { applyFlows, listManagedFlows, loadFlowFile, planFlows } from '@dataplat/flows';
+import { shopFlowsFile } from '../shop-flows.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
@@ -27,23 +28,7 @@ afterAll(async () => {
   await nifi.close();
 });
 
-const flowFile = `flows:
-${names
-  .map(
-    (name) => `  - name: ${name}
-    parameters:
-      token: { fromEnv: SHOP_TOKEN, sensitive: true }
-      batch: { value: "2" }
-    services:
-      reader: { type: JsonTreeReader }
-    processors:
-      generate: { type: GenerateFlowFile, properties: { Batch Size: "#{batch}" }, schedule: { period: 1 hour }, state: stopped }
-      tag: { type: UpdateAttribute, properties: { shop: "#{batch}" }, autoTerminate: [success] }
-    connections:
-      - { from: generate, to: tag, relationships: [success] }`,
-  )
-  .join('\n')}
-`;
+const flowFile = shopFlowsFile(names);
 
 describe('flows apply killed mid-way', () => {
   it('converges when run again: no duplicates, secrets set, nothing left to do', async () => {
