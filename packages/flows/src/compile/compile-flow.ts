@@ -7,6 +7,7 @@ import { parameterContextName, type Flow, type GroupModel } from '../model/flow-
 import { componentAddress, connectionAddresses } from './addresses.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { expandTriggers } from './expand-triggers.ts';
+import { ownEntry } from '../model/own-keys.ts';
 import { backoffMechanisms, loadBalanceCompressions, loadBalanceStrategies, prioritizers, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 
 export interface TypeCatalog {
@@ -35,7 +36,7 @@ export interface CompiledFlow {
 
 export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOptions = {}): CompiledFlow {
   const env = options.env ?? process.env;
-  const overlay = options.environment ? flow.environments[options.environment] : undefined;
+  const overlay = options.environment ? ownEntry(flow.environments, options.environment) : undefined;
   if (options.environment && !overlay) {
     throw new DataplatError({ code: 'FLOWS_UNKNOWN_ENVIRONMENT', message: `Flow "${flow.name}" has no environment "${options.environment}".`, hint: `Known: ${Object.keys(flow.environments).join(', ') || 'none'}.` });
   }
@@ -43,7 +44,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   const secretEnvironment: Record<string, string> = {};
   const parameters: NifiSchemas['VersionedParameter'][] = [];
   for (const [name, declared] of Object.entries(flow.parameters)) {
-    const parameter = { ...declared, ...overlay?.parameters[name] };
+    const parameter = { ...declared, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) };
     const value = parameter.fromEnv !== undefined ? env[parameter.fromEnv] : parameter.value;
     if (parameter.fromEnv !== undefined && value === undefined) {
       throw new DataplatError({ code: 'FLOWS_MISSING_ENVIRONMENT_VARIABLE', message: `Parameter "${name}" of flow "${flow.name}" reads ${parameter.fromEnv}, which is not set.`, hint: `Set ${parameter.fromEnv} in the environment of this command.` });
@@ -58,7 +59,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   }
   const expanded = expandTriggers(flow, options.assetIds);
   // Adopted components keep NiFi's identifiers (see `identifiers`); the rest derive theirs from their address.
-  const identify = (address: string) => flow.identifiers[address.slice(flow.name.length + 1)] ?? deterministicId(address);
+  const identify = (address: string) => ownEntry(flow.identifiers, address.slice(flow.name.length + 1)) ?? deterministicId(address);
   const contextName = parameterContextName(flow);
   const funnelNames: Record<string, string> = {};
   const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: contextName, funnelNames });

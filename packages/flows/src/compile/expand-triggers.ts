@@ -11,6 +11,7 @@
 // so NiFi's token provider fetches a fresh token for every call: no expired token is ever reused.
 import { DataplatError } from '@dataplat/core/errors';
 import type { ConnectionModel, Flow, GroupModel, ProcessorModel, TriggerModel } from '../model/flow-schema.ts';
+import { hasOwnKey } from '../model/own-keys.ts';
 
 /** The name of the child group a trigger compiles to. */
 export function triggerGroupName(trigger: Pick<TriggerModel, 'name'>): string {
@@ -23,7 +24,7 @@ export function triggerSource(flow: Pick<Flow, 'outputPorts' | 'processors'>, wh
   const colon = when.lastIndexOf(':');
   if (colon <= 0 || colon === when.length - 1) return undefined;
   const processor = when.slice(0, colon);
-  return processor in flow.processors ? { processor, relationship: when.slice(colon + 1) } : undefined;
+  return hasOwnKey(flow.processors, processor) ? { processor, relationship: when.slice(colon + 1) } : undefined;
 }
 
 /** The flow with every trigger replaced by its components. `assetIds` maps asset URIs to Airflow's ids. */

@@ -24,6 +24,11 @@ describe('the corpus of invalid flow files', () => {
     ['cycle.yaml', ['connection/cycle-cannot-drain@7:3']],
     ['secrets-and-triggers.yaml', ['parameter/sensitive-in-file@3:25', 'trigger/password-not-sensitive@6:21', 'trigger/action@13:5', 'trigger/unknown-source@16:11', 'trigger/undeclared-parameter@17:21']],
     ['duplicate-flows.yaml', ['name/duplicate-flow@4:11', 'name/duplicate@5:18']],
+    // Object.prototype's keys name nothing here (issue 14, finding 11: `toString:success` passed and crashed plan).
+    [
+      'prototype-keys.yaml',
+      ['trigger/unknown-source@8:22', 'trigger/undeclared-parameter@8:83', 'trigger/unknown-source@9:22', 'trigger/undeclared-parameter@9:84', 'reference/unknown-service@9:119'],
+    ],
   ])('%s', (name, expected) => {
     expect(summary(name)).toEqual(expected);
     for (const diagnostic of load(name).diagnostics) {

@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { triggerGroupName, triggerSource } from '../compile/expand-triggers.ts';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import { hasOwnKey, ownEntry } from '../model/own-keys.ts';
 
 export type Place = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'file' | 'range' | 'pointer' | 'path'>;
 
@@ -64,7 +65,7 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
     }
     // Airflow's address and credentials come from parameters: they must exist, and the password must be secret.
     for (const [role, parameterName] of [['url', trigger.airflow.url], ['username', trigger.airflow.username], ['password', trigger.airflow.password]] as const) {
-      const parameter = flow.parameters[parameterName];
+      const parameter = ownEntry(flow.parameters, parameterName);
       const where = ['triggers', index, 'airflow', role];
       if (!parameter) {
         error('trigger/undeclared-parameter', `Trigger "${trigger.name}" reads the Airflow ${role} from parameter "${parameterName}", which the flow does not declare.`, where, role === 'password' ? `Declare it: ${parameterName}: { fromEnv: AIRFLOW_PASSWORD, sensitive: true }.` : `Declare it under parameters: (e.g. ${parameterName}: { value: … }).`);
@@ -73,7 +74,7 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
         error('trigger/password-not-sensitive', `Parameter "${parameterName}" holds the Airflow password of trigger "${trigger.name}" but is not sensitive.`, ['parameters', parameterName], 'Mark it sensitive: true and read it with fromEnv.');
       }
     }
-    if (trigger.airflow.sslContextService && !(trigger.airflow.sslContextService in flow.services)) {
+    if (trigger.airflow.sslContextService && !hasOwnKey(flow.services, trigger.airflow.sslContextService)) {
       error('reference/unknown-service', `Trigger "${trigger.name}" uses SSL context service "${trigger.airflow.sslContextService}", which the flow does not define.`, ['triggers', index, 'airflow', 'sslContextService'], 'Define a StandardSSLContextService under services:.');
     }
   });
@@ -195,7 +196,7 @@ function stuckCycles(group: GroupModel, edges: Map<string, string[]>): string[][
     const isLoop = component.length > 1 || (edges.get(component[0]!) ?? []).includes(component[0]!);
     if (!isLoop) return false;
     const leaves = component.some((member) => {
-      const processor = group.processors[member];
+      const processor = ownEntry(group.processors, member);
       if (processor && processor.autoTerminate.length > 0) return true;
       if (group.outputPorts.includes(member) || member.includes('/')) return true;
       return (edges.get(member) ?? []).some((next) => !members.has(next));
