@@ -2,12 +2,12 @@
 // the NiFi extract flow applied from flows/, one run of the Airflow DAG dataplat_nightly_warehouse
 // (Airflow runs the NiFi flow once, then Trino builds the Iceberg star schema and checks the counts), and
 // the dashboard queries through @dataplat/trino.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { applyExampleFlow, flowsDir, registerTrinoInAirflow, waitForDag, type StackClients } from '@dataplat-examples/shared';
 import { checkoutFlowsCommand } from './flows-command.ts';
 import type { DagRun } from '@dataplat/airflow';
-import { listManagedFlows } from '@dataplat/flows';
+import { generateAirflowDag, listManagedFlows, loadFlowFile } from '@dataplat/flows';
 import type pg from 'pg';
 import { generateShop, type ShopData, type ShopOptions } from './generate-shop.ts';
 
@@ -58,11 +58,16 @@ export async function runWarehouseScenario(options: WarehouseScenarioOptions): P
     if (processor.component?.type?.endsWith('QueryDatabaseTableRecord')) await nifi.processors.clearState(processor.id!);
   }
 
-  progress('Airflow: connections nifi_default and trino_default, the flows command, DAGs unpaused');
+  progress('Airflow: connections nifi_default and trino_default, the extract DAG with this checkout\'s flows command, DAGs unpaused');
   // Airflow runs on the same machine as the stack: it reaches NiFi and Trino where we do.
   await airflow.connections.set({ connection_id: 'nifi_default', conn_type: 'http', host: endpoints.nifi!.apiUrl });
   await registerTrinoInAirflow(options.stack);
-  await airflow.variables.set('dataplat_flows_command', options.flowsCommand ?? checkoutFlowsCommand());
+  // The extract DAG carries the command that runs the flows CLI (no Airflow Variable can change it): the
+  // committed file runs `flows` from PATH; here the workers run this checkout's CLI, so the stack's copy of
+  // the DAG is regenerated with that command (same tasks; the workers read the file when the task runs).
+  const extractFlow = loadFlowFile(basename(flowFile), await readFile(flowFile, 'utf8')).flows[0]!;
+  const extractSource = generateAirflowDag(extractFlow.name, { description: extractFlow.description, flowsCommand: options.flowsCommand ?? checkoutFlowsCommand() });
+  await writeFile(join(endpoints.airflow!.dagsFolder, `${extractDag}.py`), extractSource);
   await waitForDag(airflow, extractDag);
   await waitForDag(airflow, nightlyDag);
   await airflow.setDagPaused(extractDag, false);

@@ -1,6 +1,7 @@
 // Airflow → NiFi, end to end on the real stack: `flows dag` writes a DAG file into Airflow's DAG folder;
 // a run of that DAG runs the managed NiFi flow once (through `flows run`), waits for it, and returns the
 // run-once report as its XCom. A flow that raises ERROR bulletins fails the task, with the bulletin.
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ const airflow = createAirflowClient({ baseUrl: endpoints.airflow!.url, auth: end
 const suffix = Date.now().toString(36);
 const connectionId = `nifi_test_${suffix}`;
 const flowsCli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const checkoutCommand = `${process.execPath} --conditions=@dataplat/source ${flowsCli}`;
+const variableMarker = join(tmpdir(), `dataplat-flows-variable-ran-${suffix}`);
 const dagFiles: string[] = [];
 const dagIds: string[] = [];
 let parentGroupId = '';
@@ -27,6 +30,8 @@ afterAll(async () => {
   for (const file of dagFiles) await rm(file, { force: true });
   for (const dagId of dagIds) await airflow.api.delete('/api/v2/dags/{dag_id}', { path: { dag_id: dagId } }).catch(() => undefined);
   await airflow.connections.delete(connectionId).catch(() => undefined);
+  await airflow.variables.delete('dataplat_flows_command').catch(() => undefined);
+  await rm(variableMarker, { force: true });
   if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
   if (workdir) await rm(workdir, { recursive: true, force: true });
   await Promise.all([nifi.close(), airflow.close()]);
@@ -36,7 +41,8 @@ afterAll(async () => {
 async function writeDag(flow: string, dagId: string): Promise<void> {
   const stderr = new PassThrough();
   const file = join(endpoints.airflow!.dagsFolder, `${dagId}.py`);
-  const exitCode = await runFlowsCli(['dag', flow, '--dag-id', dagId, '--nifi-conn-id', connectionId, '--parent', parentGroupId, '--out', file, '--json'], {
+  // The workers run the CLI from this checkout (a real deployment has `flows` on PATH or npx), written into the DAG.
+  const exitCode = await runFlowsCli(['dag', flow, '--dag-id', dagId, '--nifi-conn-id', connectionId, '--parent', parentGroupId, '--flows-command', checkoutCommand, '--out', file, '--json'], {
     stdout: new PassThrough(),
     stderr,
     isTTY: false,
@@ -66,8 +72,9 @@ describe('flows dag: Airflow runs a NiFi flow once, against the real Airflow and
   it('runs the flow once from a DAG run and reports it as XCom; error bulletins fail the task', async () => {
     parentGroupId = (await nifi.processGroups.create('root', { name: `flows-dag-${suffix}` })).id;
     await airflow.connections.set({ connection_id: connectionId, conn_type: 'http', host: endpoints.nifi!.apiUrl });
-    // The workers run the CLI from this checkout (a real deployment has `flows` on PATH or npx).
-    await airflow.variables.set('dataplat_flows_command', `${process.execPath} --conditions=@dataplat/source ${flowsCli}`);
+    // Someone who may edit Airflow Variables points the old Variable at another program: the DAG never reads
+    // it (issue 14, finding 4; before, its task ran this command and the marker file appeared).
+    await airflow.variables.set('dataplat_flows_command', `touch ${variableMarker}`);
     workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-dag-'));
     await mkdir(join(workdir, 'flows'));
     await writeFile(join(workdir, 'flows', 'batches.yaml'), batchFlows);
@@ -84,6 +91,7 @@ describe('flows dag: Airflow runs a NiFi flow once, against the real Airflow and
     expect(run.state).toBe('success');
     const report = (await airflow.getXCom(`nifi_flow_orders_${suffix}`, run.dag_run_id, 'run_flow')) as Record<string, unknown>;
     expect(report).toMatchObject({ flow: 'orders-batch', ok: true, flowFilesIn: 4, sources: ['generate'] });
+    expect(existsSync(variableMarker)).toBe(false);
 
     // The same through the TypeScript API, for scripts.
     const direct = await runFlow(nifi, 'orders-batch', { parentGroupId });

@@ -3,26 +3,37 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataplatError } from '@dataplat/core/errors';
-import { defaultDagId, generateAirflowDag } from '../../airflow-dag/generate-dag.ts';
-import { configOption, jsonOption, parentOption, projectOption, value } from '../arguments/options.ts';
+import { defaultDagId, defaultFlowsCommand, flowsCommandProblem, generateAirflowDag } from '../../airflow-dag/generate-dag.ts';
+import { configOption, convertedValue, jsonOption, parentOption, projectOption, value } from '../arguments/options.ts';
 import { defineCommand } from './command.ts';
 
 export const dagCommand = defineCommand({
   name: 'dag',
   summary: 'write an Airflow DAG that runs the flow once and waits (offline)',
   positionals: { synopsis: '<flow> [paths…]', min: 1, max: Number.POSITIVE_INFINITY },
-  description: 'The DAG\'s task runs `flows run <flow> --json` with NiFi\'s address and login from an Airflow connection; the run report becomes its XCom and ERROR bulletins fail the task.',
+  description:
+    'The DAG\'s task runs `flows run <flow> --json` with NiFi\'s address and login from an Airflow connection; the run report becomes its XCom and ERROR bulletins fail the task. ' +
+    'The command that runs the flows CLI on the workers is written into the DAG file (--flows-command), so only whoever deploys DAG files decides what runs.',
   options: {
     out: value('file', 'write the DAG to this file instead of stdout'),
     'dag-id': value('id', 'the DAG id (default nifi_flow_<flow>)'),
     schedule: value('cron|@preset', 'when Airflow runs it (default: only when triggered)'),
     'nifi-conn-id': value('id', 'the Airflow connection holding NiFi\'s URL and login (default nifi_default)'),
+    'flows-command': convertedValue(
+      'command',
+      `how the workers run the flows CLI, split like a shell would, e.g. "npx --yes @dataplat/flows@<version>" (default ${defaultFlowsCommand}); written into the DAG`,
+      (raw) => {
+        const problem = flowsCommandProblem(raw);
+        if (problem) throw new Error(problem);
+        return raw;
+      },
+    ),
     ...parentOption,
     ...projectOption,
     ...configOption,
     ...jsonOption,
   },
-  examples: ['flows dag iot-sensors --schedule @hourly --out dags/nifi_flow_iot_sensors.py'],
+  examples: ['flows dag iot-sensors --schedule @hourly --out dags/nifi_flow_iot_sensors.py', 'flows dag warehouse-extract --flows-command "npx --yes @dataplat/flows@0.1.0" --out dags/nifi_flow_warehouse_extract.py'],
   async run({ options, positionals }, { io, view }) {
     const [name, ...paths] = positionals as [string, ...string[]];
     const [{ resolveConnections }, { loadValidFlowFiles }] = await Promise.all([import('../connections.ts'), import('../load-files.ts')]);
@@ -41,6 +52,7 @@ export const dagCommand = defineCommand({
       parentGroupId: parentGroupId === 'root' ? undefined : parentGroupId,
       project,
       description: flow.description,
+      flowsCommand: options['flows-command'],
     });
     const dagId = options['dag-id'] ?? defaultDagId(flow.name);
     if (options.out) {
