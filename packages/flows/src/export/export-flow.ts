@@ -80,8 +80,18 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
     ...body,
     ...(Object.keys(identifiers).length ? { identifiers } : {}),
   };
-  const header = `# yaml-language-server: $schema=${options.schemaReference ?? schemaReference(process.cwd())}\n# Exported from NiFi process group "${flowName}" (${groupId}) by flows export.\n`;
-  return { flow, yaml: header + stringify(flow, { lineWidth: 0 }), warnings };
+  return { flow, yaml: renderExportedYaml(flow, { schemaReference: options.schemaReference ?? schemaReference(process.cwd()), groupName: flowName, groupId }), warnings };
+}
+
+/**
+ * The exported file: two header comments, then the flow. Text from NiFi (a group's name may hold a
+ * newline) reaches the comments as a JSON string, so it can never start a line of YAML of its own
+ * (issue 14, finding 11); in the flow itself the YAML library quotes it.
+ */
+export function renderExportedYaml(flow: FlowInput, header: { schemaReference: string; groupName: string; groupId: string }): string {
+  // Control characters and the line separators of YAML 1.1 (NEL, LS, PS) as \\uXXXX: a comment stays one line.
+  const oneLine = (text: string) => text.replace(/[\p{Cc}\u2028\u2029]/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `# yaml-language-server: $schema=${oneLine(header.schemaReference)}\n# Exported from NiFi process group ${oneLine(JSON.stringify(header.groupName))} (${oneLine(header.groupId)}) by flows export.\n${stringify(flow, { lineWidth: 0 })}`;
 }
 
 interface Exporter {
