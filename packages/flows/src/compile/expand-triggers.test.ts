@@ -1,3 +1,4 @@
+// The trigger expansion: which components a trigger compiles to, and how attribute values reach the Airflow request.
 import { describe, expect, it } from 'vitest';
 import { defineFlow } from '../model/define-flow.ts';
 import { expandTriggers } from './expand-triggers.ts';
@@ -30,10 +31,20 @@ describe('expandTriggers', () => {
   it('compiles a dag-run trigger into a group fed from the processor relationship', () => {
     const expanded = expandTriggers(flow, { 'dataplat://sensors/measurements': 7 });
     const group = expanded.groups.find((candidate) => candidate.name === 'trigger: run report')!;
-    expect(Object.keys(group.processors)).toEqual(['request body', 'call airflow', 'already triggered']);
+    expect(Object.keys(group.processors)).toEqual(['request body', 'call airflow', 'run id', 'check run id', 'reject run id', 'already triggered']);
+    // Every attribute value in the body is escaped for JSON, the run id included (issue 14, finding 1:
+    // the runId template's \${batch} went into the body raw, so a header value could add fields).
     expect(group.processors['request body']!.properties['Replacement Value']).toBe(
-      `{"dag_run_id":"nifi__\${batch}","logical_date":null,"conf":{"sensor.id":"\${'sensor.id':escapeJson()}"}}`,
+      `{"dag_run_id":"\${'dataplat.airflow.run_id':escapeJson()}","logical_date":null,"conf":{"sensor.id":"\${'sensor.id':escapeJson()}"}}`,
     );
+    // The run id is computed first and must match Airflow's run-id pattern before anything is sent.
+    expect(group.processors['run id']!.properties).toEqual({ 'dataplat.airflow.run_id': 'nifi__${batch}' });
+    expect(group.processors['check run id']!.properties).toEqual({ valid: "${dataplat.airflow.run_id:matches('[A-Za-z0-9_.~:+-]+'):and(${dataplat.airflow.run_id:length():le(250)})}" });
+    expect(group.processors['reject run id']).toMatchObject({ type: 'LogMessage', properties: { 'log-level': 'warn' } });
+    expect(group.processors['reject run id']!.properties['log-message']).not.toContain('dataplat.airflow.run_id');
+    const routes = group.connections.map((connection) => `${connection.from} -[${connection.relationships.join(',')}]-> ${connection.to}`);
+    expect(routes).toEqual(expect.arrayContaining(['in -[]-> run id', 'run id -[success]-> check run id', 'check run id -[valid]-> request body', 'check run id -[unmatched]-> reject run id', 'reject run id -[success]-> failed']));
+    expect(routes).not.toContain('in -[]-> request body');
     expect(group.processors['call airflow']!.properties).toMatchObject({
       'HTTP URL': '#{airflow_url}/api/v2/dags/sensor_report/dagRuns',
       'Request OAuth2 Access Token Provider': 'service:airflow token',
@@ -47,7 +58,7 @@ describe('expandTriggers', () => {
     expect(expanded.processors['store']!.autoTerminate).toEqual(['retry']);
     expect(expanded.connections).toContainEqual(expect.objectContaining({ from: 'store', to: 'trigger: run report/in', relationships: ['failure'] }));
     // Nothing Airflow rejects for good is dropped: it ends in the "failed" funnel.
-    expect(group.connections.filter((connection) => connection.to === 'failed').flatMap((connection) => connection.relationships).sort()).toEqual(['Failure', 'Retry', 'failure', 'unmatched']);
+    expect(group.connections.filter((connection) => connection.to === 'failed').flatMap((connection) => connection.relationships).sort()).toEqual(['Failure', 'Retry', 'failure', 'success', 'unmatched']);
     expect(flow.processors['store']!.autoTerminate).toEqual(['failure', 'retry']);
   });
 
@@ -57,6 +68,14 @@ describe('expandTriggers', () => {
     expect(group.processors['request body']!.properties['Replacement Value']).toBe(`{"asset_id":7,"extra":{"batch":"\${'batch':escapeJson()}"}}`);
     expect(group.processors['call airflow']!.properties['HTTP URL']).toBe('#{airflow_url}/api/v2/assets/events');
     expect(expanded.connections).toContainEqual(expect.objectContaining({ from: 'store', to: 'trigger: landed/in', relationships: ['success'] }));
+  });
+
+  it('lets no attribute into the URL: the DAG id is a literal of the code', () => {
+    const expanded = expandTriggers(flow, { 'dataplat://sensors/measurements': 7 });
+    for (const group of expanded.groups.filter((candidate) => candidate.name.startsWith('trigger: '))) {
+      expect(group.processors['call airflow']!.properties['HTTP URL']).not.toContain('${');
+      expect(group.services['airflow token']!.properties['authorization-server-url']).not.toContain('${');
+    }
   });
 
   it('refuses an asset Airflow does not know', () => {

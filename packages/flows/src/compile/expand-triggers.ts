@@ -1,7 +1,10 @@
 // Airflow triggers (NiFi → Airflow) become ordinary components before compilation: one child group per
 // trigger, fed from where the trigger fires, that turns each flowfile into an Airflow REST call.
 //
-//   in → request body (ReplaceText: the JSON, with conf/extra from attributes)
+//   in → (dag runs) run id (UpdateAttribute: the runId template) → check run id (RouteOnAttribute: Airflow's
+//        run-id pattern; anything else → reject run id (LogMessage: a bulletin naming the flowfile, never the
+//        value) → "failed")
+//      → request body (ReplaceText: the JSON, every attribute value escaped with escapeJson)
 //      → call airflow (InvokeHTTP, token from StandardOauth2AccessTokenProvider against /auth/token)
 //      → 2xx: done; 409 on a dag run: the run id exists already (a re-send), done too;
 //        anything else, after `retries` attempts for network errors and 5xx: parked in the "failed" funnel,
@@ -9,6 +12,11 @@
 //
 // Airflow's token endpoint accepts the password grant's form fields and answers without `expires_in`,
 // so NiFi's token provider fetches a fresh token for every call: no expired token is ever reused.
+//
+// Attribute values come from whoever sends data to the flow (an HTTP header, say), so each one is escaped
+// for the language it lands in (issue 14, finding 1): JSON strings through escapeJson — the run id too,
+// after it has matched Airflow's pattern — and no attribute reaches the URL (the DAG id is a validated
+// literal of the code). The body carries no field but the ones written here.
 import { DataplatError } from '@dataplat/core/errors';
 import type { ConnectionModel, Flow, GroupModel, ProcessorModel, TriggerModel } from '../model/flow-schema.ts';
 import { hasOwnKey } from '../model/own-keys.ts';
@@ -60,8 +68,9 @@ function triggerGroup(flow: Flow, trigger: TriggerModel, assetIds: Readonly<Reco
   let body: string;
   if (trigger.dagRun) {
     endpoint = `${url}/api/v2/dags/${trigger.dagRun.dag}/dagRuns`;
-    // Airflow 3 wants logical_date present; null means "now" and lets runs share a date.
-    body = `{"dag_run_id":${jsonTemplateString(trigger.dagRun.runId)},"logical_date":null,"conf":${attributesObject(trigger.dagRun.confFromAttributes)}}`;
+    // Airflow 3 wants logical_date present; null means "now" and lets runs share a date. The run id was
+    // computed into runIdAttribute and checked against Airflow's pattern before this step.
+    body = `{"dag_run_id":"\${'${runIdAttribute}':escapeJson()}","logical_date":null,"conf":${attributesObject(trigger.dagRun.confFromAttributes)}}`;
   } else if (trigger.assetEvent) {
     const assetId = assetIds[trigger.assetEvent.uri];
     if (assetId === undefined) {
@@ -124,6 +133,22 @@ function triggerGroup(flow: Flow, trigger: TriggerModel, assetIds: Readonly<Reco
     groups: [],
   };
   if (trigger.dagRun) {
+    // The run id: computed from the code's template, then checked against Airflow's run-id pattern inside
+    // NiFi. One that doesn't match is never sent: it is logged (a bulletin naming the flowfile's uuid, not
+    // the value, which came from the sender) and parked in "failed" with the other undeliverable data.
+    group.processors['run id'] = processor('UpdateAttribute', { [runIdAttribute]: trigger.dagRun.runId });
+    group.processors['check run id'] = processor('RouteOnAttribute', { valid: runIdCheck });
+    group.processors['reject run id'] = processor('LogMessage', {
+      'log-level': 'warn',
+      'log-message': `The run id computed for flowfile \${uuid} does not match Airflow's run-id pattern ${airflowRunIdPattern} (at most ${airflowRunIdMaxLength} characters): not sent to Airflow, parked in the failed queue.`,
+    });
+    group.connections.splice(0, 1, plainConnection('in', 'run id', []));
+    group.connections.push(
+      plainConnection('run id', 'check run id', ['success']),
+      plainConnection('check run id', 'request body', ['valid']),
+      plainConnection('check run id', 'reject run id', ['unmatched']),
+      plainConnection('reject run id', 'failed', ['success']),
+    );
     // A 409 means a run with this id exists: the data was sent before (a replay or a retry). Done.
     group.processors['already triggered'] = { ...processor('RouteOnAttribute', { 'run exists': "${invokehttp.status.code:equals('409')}" }), autoTerminate: ['run exists'] };
     group.connections.push(plainConnection('call airflow', 'already triggered', ['No Retry']), plainConnection('already triggered', 'failed', ['unmatched']));
@@ -146,7 +171,10 @@ function attributesObject(attributes: readonly string[]): string {
   return `{${attributes.map((attribute) => `${JSON.stringify(attribute)}:"\${'${attribute}':escapeJson()}"`).join(',')}}`;
 }
 
-/** A JSON string whose content is an Expression Language template (its literal parts JSON-escaped). */
-function jsonTemplateString(template: string): string {
-  return `"${template.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-}
+/** The attribute a dag-run trigger computes its run id into (inside its own group: set there, read there). */
+export const runIdAttribute = 'dataplat.airflow.run_id';
+/** Airflow's default `allowed_run_id_pattern` (`^[A-Za-z0-9_.~:+-]+$`) and its run_id column's length. */
+export const airflowRunIdPattern = '[A-Za-z0-9_.~:+-]+';
+export const airflowRunIdMaxLength = 250;
+/** NiFi Expression Language: the run id matches the pattern (matches() is a whole-string match) and fits. */
+const runIdCheck = `\${${runIdAttribute}:matches('${airflowRunIdPattern}'):and(\${${runIdAttribute}:length():le(${airflowRunIdMaxLength})})}`;
