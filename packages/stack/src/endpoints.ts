@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import type { StackConfig } from './config/stack-config.ts';
+import { nifiClusterNodePorts, type StackConfig } from './config/stack-config.ts';
+import { nifiClusterZookeeperRootNode } from './services/nifi/nifi-cluster-config.ts';
+import { trinoClusterNodeIds } from './services/trino/trino-cluster-config.ts';
+import { zookeeperConnectString } from './services/zookeeper/zookeeper-config.ts';
 import { stackDatabases } from './services/postgres/postgres-service.ts';
 import { s3Region, stackBuckets } from './services/s3/s3-service.ts';
 import { trinoCaFile } from './services/trino/trino-service.ts';
@@ -50,8 +53,33 @@ export interface AirflowEndpoint {
   dagsFolder: string;
 }
 
+/** Cluster profile: ZooKeeper, where the NiFi cluster elects its coordinator and primary node. */
+export interface ZookeeperEndpoint {
+  /** host:port, e.g. 127.0.0.1:18181 */
+  connectString: string;
+}
+
+/** Cluster profile: the NiFi nodes over plain HTTP (anonymous); any connected node serves the whole cluster's API. */
+export interface NifiClusterEndpoint {
+  nodes: Array<{ node: string; apiUrl: string; uiUrl: string }>;
+  /** ZooKeeper's connect string and the cluster's root node in it. */
+  zookeeper: { connectString: string; rootNode: string };
+}
+
+/** Cluster profile: the Trino coordinator (clients connect here) and its one worker. */
+export interface TrinoClusterEndpoint {
+  url: string;
+  user: string;
+  spooling: { bucket: string };
+  coordinator: { nodeId: string };
+  workers: Array<{ nodeId: string; url: string }>;
+}
+
 /** How to reach each service of a running stack (written to <stateDir>/endpoints.json, mode 0600). */
 export interface StackEndpoints {
+  zookeeper?: ZookeeperEndpoint;
+  nifiCluster?: NifiClusterEndpoint;
+  trinoCluster?: TrinoClusterEndpoint;
   postgres?: PostgresEndpoint;
   nifi?: NifiHttpEndpoint;
   nifiHttps?: NifiHttpsEndpoint;
@@ -96,6 +124,22 @@ export function describeEndpoints(config: StackConfig): StackEndpoints {
   }
   if (services.includes('airflow')) {
     endpoints.airflow = { url: `http://127.0.0.1:${ports.airflow}`, ...credentials.airflow, dagsFolder: config.dagsFolder };
+  }
+  if (services.includes('zookeeper')) endpoints.zookeeper = { connectString: zookeeperConnectString(config) };
+  if (services.includes('nifi-cluster')) {
+    endpoints.nifiCluster = {
+      nodes: nifiClusterNodePorts(ports).map(({ node, web }) => ({ node, apiUrl: `http://127.0.0.1:${web}/nifi-api`, uiUrl: `http://127.0.0.1:${web}/nifi/` })),
+      zookeeper: { connectString: zookeeperConnectString(config), rootNode: nifiClusterZookeeperRootNode },
+    };
+  }
+  if (services.includes('trino-cluster')) {
+    endpoints.trinoCluster = {
+      url: `http://127.0.0.1:${ports.trinoCluster}`,
+      user: 'dataplat',
+      spooling: { bucket: stackBuckets.trinoSpooling },
+      coordinator: { nodeId: trinoClusterNodeIds.coordinator },
+      workers: [{ nodeId: trinoClusterNodeIds.worker, url: `http://127.0.0.1:${ports.trinoClusterWorker}` }],
+    };
   }
   return endpoints;
 }

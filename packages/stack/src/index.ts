@@ -1,8 +1,14 @@
 export {
+  allServiceNames,
+  clusterServiceNames,
   defaultPorts,
+  nifiClusterNodePorts,
   resolveStackConfig,
   serviceNames,
+  stackProfiles,
+  type NifiClusterNodePorts,
   type ServiceName,
+  type StackProfile,
   type StackConfig,
   type StackCredentials,
   type StackOptions,
@@ -15,15 +21,18 @@ export { airflowVersion } from './services/airflow/airflow-service.ts';
 export { nifiVersion } from './services/nifi/nifi-assembly-plan.ts';
 export type {
   AirflowEndpoint,
+  NifiClusterEndpoint,
   NifiHttpEndpoint,
   NifiHttpsEndpoint,
   PostgresEndpoint,
   S3Endpoint,
   StackEndpoints,
+  TrinoClusterEndpoint,
   TrinoEndpoint,
+  ZookeeperEndpoint,
 } from './endpoints.ts';
 export { StackError, type StackErrorCode } from './errors.ts';
-export type { StackEvent } from './stack-events.ts';
+export type { NodeReadiness, StackEvent } from './stack-events.ts';
 export {
   getStackStatus,
   killStackService,
@@ -50,3 +59,6 @@ export {
   type ProxiedRequest,
 } from './testing/fault-proxy.ts';
 export { FaultTally, type OperationOutcome } from './testing/fault-tally.ts';
+// For the security suite: a local server that records what a client sends it, and a scan for secrets.
+export { replyJson, startRecordingServer, type RecordedRequest, type RecordingHandler, type RecordingServer } from './testing/recording-server.ts';
+export { findSecretLeaks, type SecretLeak } from './testing/secret-scan.ts';

@@ -2,10 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
+  allServiceNames,
   dependenciesOf,
+  profileServiceNames,
   withDependencies,
   resolveStackConfig,
-  serviceNames,
   type ServiceName,
   type StackConfig,
   type StackOptions,
@@ -16,12 +17,15 @@ import { findJava, type JavaInstallation } from './java/find-java.ts';
 import { isRecordedProcessAlive, readPidFile, stopRecordedProcess } from './process/managed-process.ts';
 import { airflowService } from './services/airflow/airflow-service.ts';
 import { copyDagFolders, waitForParsedDags } from './services/airflow/load-dags.ts';
+import { nifiClusterService } from './services/nifi/nifi-cluster-service.ts';
 import { nifiHttpService, nifiHttpsService } from './services/nifi/nifi-service.ts';
 import { postgresService } from './services/postgres/postgres-service.ts';
 import { s3Service } from './services/s3/s3-service.ts';
 import { pidFile, type ServiceContext, type StackService } from './services/service.ts';
+import { trinoClusterService } from './services/trino/trino-cluster-service.ts';
 import { trinoService } from './services/trino/trino-service.ts';
-import type { StackEvent } from './stack-events.ts';
+import { zookeeperService } from './services/zookeeper/zookeeper-service.ts';
+import type { NodeReadiness, StackEvent } from './stack-events.ts';
 
 const services: Record<ServiceName, StackService> = {
   postgres: postgresService,
@@ -30,6 +34,9 @@ const services: Record<ServiceName, StackService> = {
   'nifi-https': nifiHttpsService,
   trino: trinoService,
   airflow: airflowService,
+  zookeeper: zookeeperService,
+  'nifi-cluster': nifiClusterService,
+  'trino-cluster': trinoClusterService,
 };
 
 export interface StackRunOptions extends StackOptions {
@@ -51,6 +58,8 @@ export interface ServiceTiming {
   installMs: number;
   startToReadyMs: number;
   totalMs: number;
+  /** Clustered services started by this call: when each node became ready, counted from the start. */
+  nodes?: NodeReadiness[];
 }
 
 export interface RunningStack {
@@ -108,7 +117,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
   // Describe every running service, not only the ones this call started (`up nifi` on a running stack).
   const running: ServiceName[] = [];
-  for (const name of serviceNames) if (await allProcessesAlive(services[name], config)) running.push(name);
+  for (const name of allServiceNames) if (await allProcessesAlive(services[name], config)) running.push(name);
   const endpoints = describeEndpoints({ ...config, services: withDependencies([...config.services, ...running]) });
   await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
   timings.sort((left, right) => config.services.indexOf(left.service) - config.services.indexOf(right.service));
@@ -143,21 +152,24 @@ async function bringUp(
     context.report({ type: 'service-start', service: service.name });
     const startRequestedAt = performance.now();
     const processes = await service.start(context);
-    await service.waitUntilReady(context, processes);
+    const nodes = (await service.waitUntilReady(context, processes)) ?? undefined;
     const startToReadyMs = performance.now() - startRequestedAt;
     const totalMs = performance.now() - startedAt;
-    timings.push({ service: service.name, reused: false, installMs, startToReadyMs, totalMs });
-    context.report({ type: 'service-ready', service: service.name, reused: false, startToReadyMs, totalMs });
+    timings.push({ service: service.name, reused: false, installMs, startToReadyMs, totalMs, ...(nodes ? { nodes } : {}) });
+    context.report({ type: 'service-ready', service: service.name, reused: false, startToReadyMs, totalMs, ...(nodes ? { nodes } : {}) });
   } catch (error) {
     context.report({ type: 'service-failed', service: service.name, message: error instanceof Error ? error.message : String(error) });
     throw error;
   }
 }
 
-/** Stops the given services (default: all), dependents before their dependencies. Leaves data in place. */
+/**
+ * Stops the given services (default: every service of every profile, so nothing is left running),
+ * dependents before their dependencies. Leaves data in place.
+ */
 export async function stopStack(options: StackRunOptions = {}): Promise<void> {
-  const config = resolveStackConfig({ ...options, services: options.services ?? serviceNames });
-  const isDependencyOfAnother = (name: ServiceName) => serviceNames.some((other) => dependenciesOf(other).includes(name));
+  const config = resolveStackConfig({ ...options, services: options.services ?? allServiceNames });
+  const isDependencyOfAnother = (name: ServiceName) => allServiceNames.some((other) => dependenciesOf(other).includes(name));
   const stopInParallel = async (names: ServiceName[]) =>
     Promise.all(
       names.map(async (name) => {
@@ -200,8 +212,9 @@ export interface ServiceStatus {
   processes: Array<{ name: string; pid: number | undefined; alive: boolean }>;
 }
 
+/** The status of the given services, default those of the profile (options.profile, default 'default'). */
 export async function getStackStatus(options: StackOptions = {}): Promise<ServiceStatus[]> {
-  const config = resolveStackConfig({ ...options, services: options.services ?? serviceNames });
+  const config = resolveStackConfig({ ...options, services: options.services ?? profileServiceNames(options.profile ?? 'default') });
   const context = createContext(config, undefined);
   return Promise.all(
     config.services.map(async (name): Promise<ServiceStatus> => {

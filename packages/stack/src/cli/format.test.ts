@@ -20,3 +20,17 @@ describe('formatEnvironment', () => {
     expect(shell.stdout).toBe(`it's "$HOME" \`x\`|admin|examples`);
   });
 });
+
+describe('formatEnvironment on the cluster profile', () => {
+  it('exports every NiFi node, the Trino coordinator and ZooKeeper', () => {
+    const cluster = {
+      nifiCluster: { nodes: [1, 2, 3].map((n) => ({ node: `node-${n}`, apiUrl: `http://127.0.0.1:1810${n}/nifi-api`, uiUrl: '' })), zookeeper: { connectString: '127.0.0.1:18181', rootNode: '/x' } },
+      trinoCluster: { url: 'http://127.0.0.1:18085', user: 'dataplat', spooling: { bucket: 'b' }, coordinator: { nodeId: 'c' }, workers: [] },
+      zookeeper: { connectString: '127.0.0.1:18181' },
+    } as StackEndpoints;
+    const exports = formatEnvironment(cluster);
+    expect(exports).toContain("export NIFI_CLUSTER_URLS='http://127.0.0.1:18101/nifi-api,http://127.0.0.1:18102/nifi-api,http://127.0.0.1:18103/nifi-api'\n");
+    expect(exports).toContain("export TRINO_CLUSTER_URL='http://127.0.0.1:18085'\n");
+    expect(exports).toContain("export ZOOKEEPER_CONNECT_STRING='127.0.0.1:18181'\n");
+  });
+});

@@ -23,6 +23,8 @@ export function formatEvent(event: StackEvent, isTTY: boolean): string | undefin
       return `${service} FAILED`;
     case 'service-stop':
       return `${service} ${event.wasRunning ? 'stopped' : 'was not running'}`;
+    case 'service-node-ready':
+      return `${service} ${event.node} ready in ${formatDuration(event.startToReadyMs)} after start`;
     case 'service-install-start':
       return undefined;
     case 'dags-loaded':
@@ -50,6 +52,10 @@ export function environmentOf(endpoints: StackEndpoints): Array<[string, string]
     variables.push(['AIRFLOW_DAGS_FOLDER', endpoints.airflow.dagsFolder]);
   }
   if (endpoints.trino) variables.push(['TRINO_URL', endpoints.trino.url], ['TRINO_USER', endpoints.trino.user]);
+  // Cluster profile: every NiFi node's API (comma-separated), the Trino coordinator, ZooKeeper.
+  if (endpoints.nifiCluster) variables.push(['NIFI_CLUSTER_URLS', endpoints.nifiCluster.nodes.map((node) => node.apiUrl).join(',')]);
+  if (endpoints.trinoCluster) variables.push(['TRINO_CLUSTER_URL', endpoints.trinoCluster.url]);
+  if (endpoints.zookeeper) variables.push(['ZOOKEEPER_CONNECT_STRING', endpoints.zookeeper.connectString]);
   if (endpoints.postgres) {
     variables.push(['PGHOST', endpoints.postgres.host], ['PGPORT', endpoints.postgres.port], ['PGUSER', endpoints.postgres.user], ['PGPASSWORD', endpoints.postgres.password], ['PGDATABASE', endpoints.postgres.databases.examples]);
   }
@@ -64,6 +70,9 @@ export function formatEndpointsForHumans(endpoints: StackEndpoints): string {
   if (endpoints.nifiHttps) lines.push(`  NiFi HTTPS  ${endpoints.nifiHttps.uiUrl}  (user ${endpoints.nifiHttps.username}; CA ${endpoints.nifiHttps.caCertificateFile})`);
   if (endpoints.trino) lines.push(`  Trino       ${endpoints.trino.url}/ui/  (user ${endpoints.trino.user})`);
   if (endpoints.airflow) lines.push(`  Airflow     ${endpoints.airflow.url}/  (user ${endpoints.airflow.admin.username})`);
+  if (endpoints.nifiCluster) lines.push(`  NiFi cluster ${endpoints.nifiCluster.nodes.map((node) => node.uiUrl).join('  ')}  (HTTP, no login)`);
+  if (endpoints.trinoCluster) lines.push(`  Trino cluster ${endpoints.trinoCluster.url}/ui/  (coordinator; ${endpoints.trinoCluster.workers.length} worker)`);
+  if (endpoints.zookeeper) lines.push(`  ZooKeeper   ${endpoints.zookeeper.connectString}`);
   lines.push('  Credentials: endpoints.json in the state folder (mode 0600).');
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertServiceName, resolveStackConfig, serviceNames, type ServiceName, type StackOptions } from '../config/stack-config.ts';
+import { allServiceNames, assertServiceName, parseProfile, resolveStackConfig, serviceNames, clusterServiceNames, type ServiceName, type StackOptions } from '../config/stack-config.ts';
 import { StackError } from '../errors.ts';
 import { getStackStatus, readStackEndpoints, startStack, stopStack } from '../stack.ts';
 import type { StackEvent } from '../stack-events.ts';
@@ -23,7 +23,8 @@ Commands:
   logs     print the log files of services
   env      print the running stack's addresses and logins as shell exports: eval "$(dataplat-stack env)"
 
-Services: ${serviceNames.join(', ')} (default: all)
+Services: ${serviceNames.join(', ')} (default: all of these)
+  cluster profile adds: ${clusterServiceNames.join(', ')}
 
 Options:
   --dir <path>     stack state folder (default ./.dataplat/stack, env DATAPLAT_STACK_DIR)
@@ -32,6 +33,8 @@ Options:
   --load-dags <folder>
                    up: copy the folder's DAG files into the DAG folder and wait until Airflow lists
                    their DAGs (repeatable), e.g. --load-dags examples/dags for the examples' DAGs
+  --profile <name> default, or cluster: also ZooKeeper, a 3-node NiFi cluster and a Trino coordinator
+                   with one worker, beside the default services (up, status; down stops every profile)
   --json           machine-readable output only
   -h, --help       show this help
 
@@ -49,6 +52,7 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
         cache: { type: 'string' },
         dags: { type: 'string' },
         'load-dags': { type: 'string', multiple: true },
+        profile: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -76,6 +80,7 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
       stateDir: parsed.values.dir,
       cacheDir: parsed.values.cache,
       dagsFolder: parsed.values.dags,
+      profile: parseProfile(parsed.values.profile, '--profile'),
     };
     const onEvent = json ? undefined : (event: StackEvent) => {
       const line = formatEvent(event, io.isTTY);
@@ -94,13 +99,13 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
       }
       case 'down': {
         await stopStack({ ...options, onEvent });
-        if (json) io.stdout.write(`${JSON.stringify({ stopped: services ?? serviceNames })}\n`);
+        if (json) io.stdout.write(`${JSON.stringify({ stopped: services ?? allServiceNames })}\n`);
         return 0;
       }
       case 'status': {
         const statuses = await getStackStatus(options);
         if (json) io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
-        else for (const status of statuses) io.stdout.write(`${status.service.padEnd(11)} ${status.state}\n`);
+        else for (const status of statuses) io.stdout.write(`${status.service.padEnd(13)} ${status.state}\n`);
         return statuses.every((status) => status.state !== 'starting-or-unhealthy') ? 0 : 1;
       }
       case 'logs': {

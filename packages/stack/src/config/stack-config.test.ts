@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StackError } from '../errors.ts';
-import { defaultPorts, resolveStackConfig, withDependencies } from './stack-config.ts';
+import { defaultPorts, nifiClusterNodePorts, resolveStackConfig, withDependencies } from './stack-config.ts';
 
 describe('resolveStackConfig', () => {
   it('uses loopback defaults, all services and the XDG cache', () => {
@@ -48,5 +48,34 @@ describe('withDependencies', () => {
     expect(withDependencies(['airflow'])).toEqual(['postgres', 'airflow']);
     expect(withDependencies(['trino', 'nifi'])).toEqual(['postgres', 's3', 'nifi', 'trino']);
     expect(withDependencies(['nifi-https'])).toEqual(['nifi-https']);
+  });
+});
+
+describe('the cluster profile', () => {
+  it('adds ZooKeeper, the NiFi cluster and the Trino cluster to the default services, which stay as they are', () => {
+    expect(resolveStackConfig({}, {}).services).toEqual(['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow']);
+    expect(resolveStackConfig({ profile: 'cluster' }, {}).services).toEqual(['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow', 'zookeeper', 'nifi-cluster', 'trino-cluster']);
+    expect(resolveStackConfig({}, { DATAPLAT_STACK_PROFILE: 'cluster' }).profile).toBe('cluster');
+    expect(withDependencies(['nifi-cluster'])).toEqual(['zookeeper', 'nifi-cluster']);
+    expect(withDependencies(['trino-cluster'])).toEqual(['postgres', 's3', 'trino-cluster']);
+    expect(() => resolveStackConfig({}, { DATAPLAT_STACK_PROFILE: 'ha' })).toThrowError(/Unknown profile "ha"/);
+  });
+
+  it('gives every NiFi node its own web, management, protocol, load-balance and site-to-site port, none shared with another service or 8080', () => {
+    const config = resolveStackConfig({ profile: 'cluster' }, {});
+    const nodes = nifiClusterNodePorts(config.ports);
+    expect(nodes.map((node) => node.node)).toEqual(['node-1', 'node-2', 'node-3']);
+    const nodePorts = nodes.flatMap(({ node: _node, ...ports }) => Object.values(ports));
+    const { nifiClusterBase: _base, ...otherPorts } = config.ports;
+    const everyPort = [...nodePorts, ...Object.values(otherPorts)];
+    expect(nodePorts).toHaveLength(15);
+    expect(new Set(everyPort).size).toBe(everyPort.length);
+    expect(everyPort).not.toContain(8080);
+    expect(everyPort).not.toContain(2181);
+  });
+
+  it('refuses a base port that makes a node collide with another service, or run past 65535', () => {
+    expect(() => resolveStackConfig({ ports: { nifiClusterBase: defaultPorts.trino - 21 } }, {})).toThrowError(/nifi-cluster node-1 clusterProtocol.*18081|trino.*18081/);
+    expect(() => resolveStackConfig({}, { DATAPLAT_NIFI_CLUSTER_BASE_PORT: '65500' })).toThrowError(/leaves no room for its nodes/);
   });
 });

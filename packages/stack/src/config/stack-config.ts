@@ -2,8 +2,25 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { StackError } from '../errors.ts';
 
+/** The services of the default profile: what `up` starts unless told otherwise. */
 export const serviceNames = ['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow'] as const;
-export type ServiceName = (typeof serviceNames)[number];
+/** What the cluster profile adds: ZooKeeper, a 3-node NiFi cluster, a Trino coordinator with one worker. */
+export const clusterServiceNames = ['zookeeper', 'nifi-cluster', 'trino-cluster'] as const;
+/** Every service in canonical order (dependencies first). */
+export const allServiceNames = [...serviceNames, ...clusterServiceNames] as const;
+export type ServiceName = (typeof allServiceNames)[number];
+
+export const stackProfiles = ['default', 'cluster'] as const;
+/** default: the single-node services; cluster: those plus ZooKeeper, the NiFi cluster and the Trino cluster. */
+export type StackProfile = (typeof stackProfiles)[number];
+
+/** The services a profile starts. */
+export function profileServiceNames(profile: StackProfile): readonly ServiceName[] {
+  return profile === 'cluster' ? allServiceNames : serviceNames;
+}
+
+/** How many NiFi nodes the cluster profile runs. */
+export const nifiClusterNodeCount = 3;
 
 export interface StackPorts {
   postgres: number;
@@ -19,6 +36,16 @@ export interface StackPorts {
   airflow: number;
   /** S3-compatible object storage (s3proxy over local files): Trino's spooled results. */
   s3: number;
+  /** Cluster profile: ZooKeeper's client port (loopback). */
+  zookeeper: number;
+  /**
+   * Cluster profile: the NiFi nodes' ports are laid out from this base, node n (1–3) taking base+n (web),
+   * base+10+n (management), base+20+n (cluster protocol), base+30+n (load balancing), base+40+n (site-to-site).
+   */
+  nifiClusterBase: number;
+  /** Cluster profile: the Trino coordinator (HTTP) and its worker. */
+  trinoCluster: number;
+  trinoClusterWorker: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -31,7 +58,30 @@ export const defaultPorts: StackPorts = {
   trinoHttps: 18084,
   airflow: 18082,
   s3: 18083,
+  zookeeper: 18181,
+  nifiClusterBase: 18100,
+  trinoCluster: 18085,
+  trinoClusterWorker: 18086,
 };
+
+/** The ports of one node of the NiFi cluster (see StackPorts.nifiClusterBase). */
+export interface NifiClusterNodePorts {
+  /** node-1, node-2, node-3: also the node's process name and folder. */
+  node: string;
+  web: number;
+  management: number;
+  clusterProtocol: number;
+  loadBalance: number;
+  siteToSite: number;
+}
+
+export function nifiClusterNodePorts(ports: Pick<StackPorts, 'nifiClusterBase'>): NifiClusterNodePorts[] {
+  const base = ports.nifiClusterBase;
+  return Array.from({ length: nifiClusterNodeCount }, (_, index) => {
+    const n = index + 1;
+    return { node: `node-${n}`, web: base + n, management: base + 10 + n, clusterProtocol: base + 20 + n, loadBalance: base + 30 + n, siteToSite: base + 40 + n };
+  });
+}
 
 export interface StackCredentials {
   /** Superuser of the stack's PostgreSQL cluster. */
@@ -77,9 +127,12 @@ export interface StackOptions {
   dagsFolder?: string | undefined;
   /** How long one service may take from start to ready. */
   readinessTimeoutMs?: number | undefined;
+  /** Which services `services` defaults to: 'default' (single nodes) or 'cluster' (those plus the clusters). */
+  profile?: StackProfile | undefined;
 }
 
 export interface StackConfig {
+  profile: StackProfile;
   services: ServiceName[];
   cacheDir: string;
   stateDir: string;
@@ -100,6 +153,10 @@ const serviceDependencies: Record<ServiceName, ServiceName[]> = {
   // Trino spools large results to the S3 storage (the spooling protocol).
   trino: ['postgres', 's3'],
   airflow: ['postgres'],
+  zookeeper: [],
+  // The NiFi nodes elect their coordinator and primary node through ZooKeeper and keep cluster state there.
+  'nifi-cluster': ['zookeeper'],
+  'trino-cluster': ['postgres', 's3'],
 };
 
 export function dependenciesOf(service: ServiceName): ServiceName[] {
@@ -116,6 +173,10 @@ const portEnvironmentVariables: Record<keyof StackPorts, string> = {
   trinoHttps: 'DATAPLAT_TRINO_HTTPS_PORT',
   airflow: 'DATAPLAT_AIRFLOW_PORT',
   s3: 'DATAPLAT_S3_PORT',
+  zookeeper: 'DATAPLAT_ZOOKEEPER_PORT',
+  nifiClusterBase: 'DATAPLAT_NIFI_CLUSTER_BASE_PORT',
+  trinoCluster: 'DATAPLAT_TRINO_CLUSTER_PORT',
+  trinoClusterWorker: 'DATAPLAT_TRINO_CLUSTER_WORKER_PORT',
 };
 
 /**
@@ -123,7 +184,8 @@ const portEnvironmentVariables: Record<keyof StackPorts, string> = {
  * Explicit options win over the environment.
  */
 export function resolveStackConfig(options: StackOptions = {}, env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const requested = options.services ?? parseServiceList(env['DATAPLAT_STACK_SERVICES']) ?? serviceNames;
+  const profile = options.profile ?? parseProfile(env['DATAPLAT_STACK_PROFILE']) ?? 'default';
+  const requested = options.services ?? parseServiceList(env['DATAPLAT_STACK_SERVICES']) ?? profileServiceNames(profile);
   const services = withDependencies(requested);
 
   const ports = { ...defaultPorts };
@@ -143,6 +205,7 @@ export function resolveStackConfig(options: StackOptions = {}, env: NodeJS.Proce
   const readinessTimeoutMs = options.readinessTimeoutMs ?? parseTimeout(env['DATAPLAT_STACK_READY_TIMEOUT_SECONDS']) ?? 600_000;
 
   return {
+    profile,
     services,
     cacheDir,
     stateDir,
@@ -162,11 +225,23 @@ export function parseServiceList(text: string | undefined): ServiceName[] | unde
 }
 
 export function assertServiceName(name: string, where: string): ServiceName {
-  if ((serviceNames as readonly string[]).includes(name)) return name as ServiceName;
+  if ((allServiceNames as readonly string[]).includes(name)) return name as ServiceName;
   throw new StackError({
     code: 'STACK_CONFIG_INVALID',
     message: `Unknown service "${name}" in ${where}.`,
-    hint: `Known services: ${serviceNames.join(', ')}.`,
+    hint: `Known services: ${allServiceNames.join(', ')}.`,
+  });
+}
+
+/** A profile name from the command line or DATAPLAT_STACK_PROFILE. */
+export function parseProfile(text: string | undefined, where = 'DATAPLAT_STACK_PROFILE'): StackProfile | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const name = text.trim();
+  if ((stackProfiles as readonly string[]).includes(name)) return name as StackProfile;
+  throw new StackError({
+    code: 'STACK_CONFIG_INVALID',
+    message: `Unknown profile "${name}" in ${where}.`,
+    hint: `Known profiles: ${stackProfiles.join(', ')}.`,
   });
 }
 
@@ -179,7 +254,7 @@ export function withDependencies(requested: readonly ServiceName[]): ServiceName
     wanted.add(service);
   };
   requested.forEach(visit);
-  return serviceNames.filter((service) => wanted.has(service));
+  return allServiceNames.filter((service) => wanted.has(service));
 }
 
 function parsePort(text: string, where: string): number {
@@ -193,9 +268,21 @@ function parsePort(text: string, where: string): number {
   return port;
 }
 
+/** Every port the stack would listen on, by name; the NiFi cluster's base expands to each node's five ports. */
+function listeningPorts(ports: StackPorts): Array<[string, number]> {
+  const { nifiClusterBase: _base, ...singlePorts } = ports;
+  const nodePorts = nifiClusterNodePorts(ports).flatMap(({ node, ...named }) =>
+    Object.entries(named).map(([kind, port]): [string, number] => [`nifi-cluster ${node} ${kind}`, port]),
+  );
+  return [...Object.entries(singlePorts), ...nodePorts];
+}
+
 function assertDistinctPorts(ports: StackPorts): void {
   const seen = new Map<number, string>();
-  for (const [name, port] of Object.entries(ports)) {
+  for (const [name, port] of listeningPorts(ports)) {
+    if (port > 65_535) {
+      throw new StackError({ code: 'STACK_CONFIG_INVALID', message: `The ${name} port would be ${port}: the NiFi cluster's base port leaves no room for its nodes.`, hint: 'Choose a DATAPLAT_NIFI_CLUSTER_BASE_PORT of at most 65492.' });
+    }
     const other = seen.get(port);
     if (other) {
       throw new StackError({

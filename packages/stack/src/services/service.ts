@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ServiceName, StackConfig } from '../config/stack-config.ts';
 import type { JavaInstallation, JavaRequirement } from '../java/find-java.ts';
 import type { StartedProcess } from '../process/managed-process.ts';
-import type { StackEvent } from '../stack-events.ts';
+import type { NodeReadiness, StackEvent } from '../stack-events.ts';
 
 export interface ServiceContext {
   config: StackConfig;
@@ -30,8 +30,8 @@ export interface StackService {
   install(context: ServiceContext): Promise<void>;
   /** Writes configuration and starts the processes, returning without waiting for readiness. */
   start(context: ServiceContext): Promise<RunningProcess[]>;
-  /** Waits until the service really serves requests. */
-  waitUntilReady(context: ServiceContext, processes: readonly RunningProcess[]): Promise<void>;
+  /** Waits until the service really serves requests; a clustered service returns when each of its nodes became ready. */
+  waitUntilReady(context: ServiceContext, processes: readonly RunningProcess[]): Promise<void | NodeReadiness[]>;
   /** One quick readiness probe, for `status` and to reuse an already-running stack. */
   isReady(context: ServiceContext): Promise<boolean>;
 }

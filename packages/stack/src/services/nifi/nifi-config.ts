@@ -32,8 +32,20 @@ export function nifiPorts(config: StackConfig, mode: NifiMode): NifiPorts {
  * everyone everything over HTTP); HTTPS uses the stack's single-user login provider and authorizer.
  */
 export function renderNifiProperties(mode: NifiMode, ports: NifiPorts, layout: NifiInstanceLayout, secrets: NifiInstanceSecrets): string {
+  return serializeProperties(nifiProperties(mode, ports, layout, secrets));
+}
+
+/** `key=value` lines, in the record's order. */
+export function serializeProperties(properties: Record<string, string>): string {
+  return `${Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+/** The entries of renderNifiProperties, for configurations that change a few of them (the cluster's nodes). */
+export function nifiProperties(mode: NifiMode, ports: NifiPorts, layout: NifiInstanceLayout, secrets: NifiInstanceSecrets): Record<string, string> {
   const at = (relative: string) => `${layout.instanceDir}/${relative}`;
-  const properties: Record<string, string> = {
+  return {
     'nifi.flow.configuration.file': `${layout.confDir}/flow.json.gz`,
     'nifi.flow.configuration.archive.enabled': 'false',
     'nifi.flow.configuration.archive.dir': `${layout.confDir}/archive/`,
@@ -138,12 +150,27 @@ export function renderNifiProperties(mode: NifiMode, ports: NifiPorts, layout: N
     'nifi.diagnostics.on.shutdown.enabled': 'false',
     'nifi.performance.tracking.percentage': '0',
   };
-  return `${Object.entries(properties)
-    .map(([key, value]) => `${key}=${value}`)
-    .join('\n')}\n`;
 }
 
-export function renderStateManagement(instanceDir: string): string {
+/** Where a clustered node keeps cluster-wide component state (ZooKeeperStateProvider). */
+export interface NifiClusterStateProvider {
+  connectString: string;
+  rootNode: string;
+}
+
+/** The local state provider, and for a cluster node also `zk-provider` (its Connect String is not read from nifi.properties). */
+export function renderStateManagement(instanceDir: string, cluster?: NifiClusterStateProvider): string {
+  const clusterProvider = cluster
+    ? `
+  <cluster-provider>
+    <id>zk-provider</id>
+    <class>org.apache.nifi.controller.state.providers.zookeeper.ZooKeeperStateProvider</class>
+    <property name="Connect String">${xml(cluster.connectString)}</property>
+    <property name="Root Node">${xml(cluster.rootNode)}</property>
+    <property name="Session Timeout">30 seconds</property>
+    <property name="Access Control">Open</property>
+  </cluster-provider>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <stateManagement>
   <local-provider>
@@ -153,7 +180,7 @@ export function renderStateManagement(instanceDir: string): string {
     <property name="Always Sync">false</property>
     <property name="Partitions">16</property>
     <property name="Checkpoint Interval">2 mins</property>
-  </local-provider>
+  </local-provider>${clusterProvider}
 </stateManagement>
 `;
 }
@@ -203,10 +230,16 @@ export function renderLogback(): string {
 `;
 }
 
-export function nifiJvmArguments(ports: NifiPorts, layout: NifiInstanceLayout): string[] {
+/** Heap sizes as the JVM writes them (512m, 1g). */
+export interface NifiHeap {
+  initial: string;
+  maximum: string;
+}
+
+export function nifiJvmArguments(ports: NifiPorts, layout: NifiInstanceLayout, heap: NifiHeap = { initial: '512m', maximum: '1g' }): string[] {
   return [
-    '-Xms512m',
-    '-Xmx1g',
+    `-Xms${heap.initial}`,
+    `-Xmx${heap.maximum}`,
     '-Djava.awt.headless=true',
     '-Dsun.net.http.allowRestrictedHeaders=true',
     '-Djava.protocol.handler.pkgs=sun.net.www.protocol',

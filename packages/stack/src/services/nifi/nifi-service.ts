@@ -6,7 +6,7 @@ import type { StackConfig } from '../../config/stack-config.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
 import { ensureSelfSignedCertificate } from '../../tls/self-signed-certificate.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
-import type { JavaInstallation } from '../../java/find-java.ts';
+import type { JavaInstallation, JavaRequirement } from '../../java/find-java.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
@@ -25,14 +25,16 @@ import {
   type NifiMode,
 } from './nifi-config.ts';
 
+/** NiFi 2.x needs Java 21; the JDK's javac and jar package the NARs the stack assembles. */
+export const nifiJavaRequirement: JavaRequirement = { minimumMajor: 21, neededBy: 'NiFi 2', needsCompiler: true };
+
 function createNifiService(mode: NifiMode): StackService {
   const name = mode === 'http' ? 'nifi' : 'nifi-https';
   return {
     name,
     processNames: ['nifi'],
     ports: (config) => Object.values(nifiPorts(config, mode)),
-    // NiFi 2.x needs Java 21; the JDK's javac and jar package the NARs the stack assembles.
-    javaRequirement: { minimumMajor: 21, neededBy: 'NiFi 2', needsCompiler: true },
+    javaRequirement: nifiJavaRequirement,
 
     async install(context) {
       await installNifi(context);
@@ -50,10 +52,7 @@ function createNifiService(mode: NifiMode): StackService {
       await write('nifi.properties', renderNifiProperties(mode, ports, layout, secrets));
       await write('state-management.xml', renderStateManagement(layout.instanceDir));
       await write('logback.xml', renderLogback());
-      // JDBC drivers at ./drivers relative to NiFi's working directory, so flows can say
-      // `database-driver-locations: ./drivers` on any machine the stack runs on.
-      await rm(join(layout.instanceDir, 'drivers'), { force: true, recursive: true });
-      await symlink(join(layout.installDir, 'drivers'), join(layout.instanceDir, 'drivers'), 'dir');
+      await linkDrivers(layout);
       if (mode === 'https') {
         const { username, password } = config.credentials.nifi;
         await write('login-identity-providers.xml', renderLoginIdentityProviders(username, hashPassword(password)));
@@ -99,6 +98,15 @@ function createNifiService(mode: NifiMode): StackService {
 
 export const nifiHttpService = createNifiService('http');
 export const nifiHttpsService = createNifiService('https');
+
+/**
+ * JDBC drivers at ./drivers relative to NiFi's working directory, so flows can say
+ * `database-driver-locations: ./drivers` on any machine the stack runs on.
+ */
+export async function linkDrivers(layout: NifiInstanceLayout): Promise<void> {
+  await rm(join(layout.instanceDir, 'drivers'), { force: true, recursive: true });
+  await symlink(join(layout.installDir, 'drivers'), join(layout.instanceDir, 'drivers'), 'dir');
+}
 
 function instanceLayout(config: StackConfig, name: string, installDir: string): NifiInstanceLayout {
   const instanceDir = serviceDir(config, name === 'nifi' ? 'nifi' : 'nifi-https');

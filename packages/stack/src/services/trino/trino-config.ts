@@ -45,8 +45,6 @@ export function passwordFileLine(username: string, password: string, saltHex: st
  * fetch them straight from there (retrieval mode STORAGE, presigned URLs).
  */
 export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secrets: TrinoSecrets): TrinoFiles {
-  const postgresUrl = (database: string) => `jdbc:postgresql://127.0.0.1:${config.ports.postgres}/${database}`;
-  const { user, password } = config.credentials.postgres;
   return {
     'config.properties': properties({
       coordinator: 'true',
@@ -59,9 +57,7 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secr
       'plugin.dir': join(layout.installDir, 'plugin'),
       // Load catalogs concurrently: a faster start on small machines.
       'experimental.concurrent-startup': 'true',
-      'protocol.spooling.enabled': 'true',
-      'protocol.spooling.shared-secret-key': secrets.spoolingSharedSecretKey,
-      'protocol.spooling.retrieval-mode': 'storage',
+      ...spoolingProtocolProperties(secrets.spoolingSharedSecretKey),
       // A second, HTTPS port where clients authenticate with a password or a JWT; plain HTTP stays open
       // without authentication (loopback only) for the tools and tests that use it.
       'http-server.https.enabled': 'true',
@@ -76,6 +72,27 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secr
     'password-authenticator.properties': properties({ 'password-authenticator.name': 'file', 'file.password-file': join(layout.etcDir, 'password.db') }),
     'password.db': `${passwordFileLine(config.credentials.trino.username, config.credentials.trino.password, secrets.passwordSalt)}\n`,
     'jwt-hmac.key': `${secrets.jwtHmacKey}\n`,
+    'node.properties': properties({
+      'node.environment': 'dataplat',
+      'node.id': 'dataplat-local',
+      'node.data-dir': layout.dataDir,
+      // Loopback only.
+      'node.bind-ip': '127.0.0.1',
+      'node.internal-address': '127.0.0.1',
+    }),
+    ...trinoSharedFiles(config, layout),
+  };
+}
+
+/**
+ * What every Trino node of the stack reads alike, the single one and the cluster's coordinator and worker:
+ * the catalogs (tpch, memory, postgresql, iceberg on the stack's PostgreSQL and warehouse folder), the
+ * spooling manager writing result segments to the S3 service, and the log levels.
+ */
+export function trinoSharedFiles(config: StackConfig, layout: Pick<TrinoLayout, 'icebergWarehouseDir'>): TrinoFiles {
+  const postgresUrl = (database: string) => `jdbc:postgresql://127.0.0.1:${config.ports.postgres}/${database}`;
+  const { user, password } = config.credentials.postgres;
+  return {
     'spooling-manager.properties': properties({
       'spooling-manager.name': 'filesystem',
       'fs.s3.enabled': 'true',
@@ -87,14 +104,6 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secr
       's3.aws-secret-key': config.credentials.s3.secretKey,
       // s3proxy's filesystem store has no SSE-C; segments stay on this machine.
       'fs.segment.encryption': 'false',
-    }),
-    'node.properties': properties({
-      'node.environment': 'dataplat',
-      'node.id': 'dataplat-local',
-      'node.data-dir': layout.dataDir,
-      // Loopback only.
-      'node.bind-ip': '127.0.0.1',
-      'node.internal-address': '127.0.0.1',
     }),
     'log.properties': properties({ 'io.trino': 'INFO' }),
     'catalog/tpch.properties': properties({ 'connector.name': 'tpch', 'tpch.splits-per-node': '4' }),
@@ -122,11 +131,23 @@ export function renderTrinoConfig(config: StackConfig, layout: TrinoLayout, secr
   };
 }
 
+/**
+ * The spooling protocol's config.properties entries; every node of a cluster must share the key, since
+ * workers write the segments whose URLs the coordinator signs.
+ */
+export function spoolingProtocolProperties(sharedSecretKey: string): Record<string, string> {
+  return {
+    'protocol.spooling.enabled': 'true',
+    'protocol.spooling.shared-secret-key': sharedSecretKey,
+    'protocol.spooling.retrieval-mode': 'storage',
+  };
+}
+
 /** JVM options for Trino 476 on Java 24+ (what its launcher's jvm.config would hold). */
-export function trinoJvmArguments(javaMajor: number): string[] {
+export function trinoJvmArguments(javaMajor: number, maximumHeap = '2G'): string[] {
   return [
     '-server',
-    '-Xmx2G',
+    `-Xmx${maximumHeap}`,
     '-XX:+UseG1GC',
     '-XX:G1HeapRegionSize=32M',
     '-XX:+ExplicitGCInvokesConcurrent',
@@ -146,8 +167,34 @@ export function trinoJvmArguments(javaMajor: number): string[] {
   ];
 }
 
-function properties(entries: Record<string, string>): string {
+export function properties(entries: Record<string, string>): string {
   return `${Object.entries(entries)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')}\n`;
+}
+
+/** One Trino node's identity, as Trino's launcher would read it from node.properties. */
+export interface TrinoNodeIdentity {
+  id: string;
+  dataDir: string;
+}
+
+/**
+ * The JVM command line of one Trino server: what Trino's launcher does with jvm.config and node.properties
+ * (each entry passed as a system property), the etc folder's config and log levels, and the class path.
+ */
+export function trinoServerArguments(javaMajor: number, maximumHeap: string, node: TrinoNodeIdentity, etcDir: string, installDir: string): string[] {
+  return [
+    ...trinoJvmArguments(javaMajor, maximumHeap),
+    '-Dnode.environment=dataplat',
+    `-Dnode.id=${node.id}`,
+    `-Dnode.data-dir=${node.dataDir}`,
+    '-Dnode.bind-ip=127.0.0.1',
+    '-Dnode.internal-address=127.0.0.1',
+    `-Dconfig=${join(etcDir, 'config.properties')}`,
+    `-Dlog.levels-file=${join(etcDir, 'log.properties')}`,
+    '-cp',
+    `${join(installDir, 'lib')}/*`,
+    'io.trino.server.TrinoServer',
+  ];
 }

@@ -6,19 +6,22 @@ import { cachedInstall } from '../../install/cached-install.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
 import { ensureSelfSignedCertificate } from '../../tls/self-signed-certificate.ts';
 import type { StackConfig } from '../../config/stack-config.ts';
+import type { JavaRequirement } from '../../java/find-java.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
-import { renderTrinoConfig, trinoJvmArguments, type TrinoLayout } from './trino-config.ts';
+import { renderTrinoConfig, trinoServerArguments, type TrinoLayout } from './trino-config.ts';
 import { trinoDistribution } from './trino-distribution.ts';
+
+export const trinoJavaRequirement: JavaRequirement = { minimumMajor: trinoDistribution.minimumJava, neededBy: `Trino ${trinoDistribution.version}` };
 
 export const trinoService: StackService = {
   name: 'trino',
   processNames: ['trino'],
   ports: (config) => [config.ports.trino, config.ports.trinoHttps],
-  javaRequirement: { minimumMajor: trinoDistribution.minimumJava, neededBy: `Trino ${trinoDistribution.version}` },
+  javaRequirement: trinoJavaRequirement,
 
   async install(context) {
     await installTrino(context);
@@ -46,20 +49,7 @@ export const trinoService: StackService = {
 
     const serverProcess = await startProcess({
       command: java.java,
-      args: [
-        ...trinoJvmArguments(java.major),
-        // What Trino's launcher does with node.properties: pass each entry as a system property.
-        '-Dnode.environment=dataplat',
-        '-Dnode.id=dataplat-local',
-        `-Dnode.data-dir=${layout.dataDir}`,
-        '-Dnode.bind-ip=127.0.0.1',
-        '-Dnode.internal-address=127.0.0.1',
-        `-Dconfig=${join(layout.etcDir, 'config.properties')}`,
-        `-Dlog.levels-file=${join(layout.etcDir, 'log.properties')}`,
-        '-cp',
-        `${join(layout.installDir, 'lib')}/*`,
-        'io.trino.server.TrinoServer',
-      ],
+      args: trinoServerArguments(java.major, '2G', { id: 'dataplat-local', dataDir: layout.dataDir }, layout.etcDir, layout.installDir),
       cwd: serviceDir(config, 'trino'),
       env: { ...process.env, JAVA_HOME: java.home },
       logFile: logFile(config, 'trino', 'trino'),
@@ -94,7 +84,7 @@ export function trinoCaFile(config: StackConfig): string {
   return join(serviceDir(config, 'trino'), 'tls', 'ca.pem');
 }
 
-function trinoLayout(context: ServiceContext): TrinoLayout {
+export function trinoLayout(context: ServiceContext): TrinoLayout {
   const directory = serviceDir(context.config, 'trino');
   return {
     installDir: join(context.config.cacheDir, 'trino', trinoDistribution.version),
@@ -105,7 +95,7 @@ function trinoLayout(context: ServiceContext): TrinoLayout {
   };
 }
 
-async function installTrino(context: ServiceContext): Promise<void> {
+export async function installTrino(context: ServiceContext): Promise<void> {
   const { config } = context;
   const installDir = trinoLayout(context).installDir;
   await cachedInstall(installDir, { ...trinoDistribution }, async (stagingDir) => {

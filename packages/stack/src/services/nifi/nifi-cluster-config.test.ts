@@ -1,0 +1,85 @@
+// The generated configuration of the NiFi cluster's nodes: ports of their own, one sensitive-properties key,
+// ZooKeeper named in both nifi.properties and state-management.xml; and how a cluster listing is judged ready.
+import { describe, expect, it } from 'vitest';
+import { nifiClusterNodePorts, resolveStackConfig } from '../../config/stack-config.ts';
+import { zookeeperConnectString } from '../zookeeper/zookeeper-config.ts';
+import { nifiClusterZookeeperRootNode, renderNifiClusterNode } from './nifi-cluster-config.ts';
+import { assessNifiCluster, type NifiClusterNode } from './nifi-cluster-service.ts';
+import { nifiJvmArguments } from './nifi-config.ts';
+
+const config = resolveStackConfig({ profile: 'cluster', stateDir: '/state' }, {});
+const nodes = nifiClusterNodePorts(config.ports);
+const secrets = { sensitivePropertiesKey: 'one-key-for-the-whole-cluster' };
+const rendered = nodes.map((node) => {
+  const instanceDir = `/state/nifi-cluster/${node.node}`;
+  const layout = { installDir: '/cache/nifi/2.3.0', instanceDir, confDir: `${instanceDir}/conf`, logsDir: `${instanceDir}/logs` };
+  const files = renderNifiClusterNode(node, layout, secrets, zookeeperConnectString(config));
+  return { node, layout, files, properties: parse(files['nifi.properties']) };
+});
+
+function parse(properties: string): Record<string, string> {
+  return Object.fromEntries(properties.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+describe('renderNifiClusterNode', () => {
+  it('makes each node a plain-HTTP cluster node on loopback', () => {
+    for (const { node, properties } of rendered) {
+      expect(properties['nifi.cluster.is.node']).toBe('true');
+      expect(properties['nifi.cluster.protocol.is.secure']).toBe('false');
+      expect(properties['nifi.web.http.host']).toBe('127.0.0.1');
+      expect(properties['nifi.web.http.port']).toBe(String(node.web));
+      expect(properties['nifi.web.https.port']).toBe('');
+      expect(properties['nifi.cluster.node.address']).toBe('127.0.0.1');
+      expect(properties['nifi.cluster.load.balance.host']).toBe('127.0.0.1');
+      expect(properties['nifi.remote.input.host']).toBe('127.0.0.1');
+      expect(properties['nifi.state.management.embedded.zookeeper.start']).toBe('false');
+    }
+  });
+
+  it('gives no two nodes the same web, cluster-protocol, load-balance or site-to-site port', () => {
+    const keys = ['nifi.web.http.port', 'nifi.cluster.node.protocol.port', 'nifi.cluster.load.balance.port', 'nifi.remote.input.socket.port'];
+    const ports = rendered.flatMap(({ properties }) => keys.map((key) => properties[key]));
+    expect(ports.every((port) => /^\d+$/.test(port ?? ''))).toBe(true);
+    expect(new Set(ports).size).toBe(keys.length * nodes.length);
+    // The management server (bootstrap) of each node too.
+    const management = rendered.map(({ node, layout }) => nifiJvmArguments(node, layout).find((argument) => argument.startsWith('-Dorg.apache.nifi.management.server.address=')));
+    expect(new Set(management).size).toBe(nodes.length);
+  });
+
+  it('shares one sensitive-properties key and ends the flow election once all three nodes voted', () => {
+    expect(new Set(rendered.map(({ properties }) => properties['nifi.sensitive.props.key']))).toEqual(new Set([secrets.sensitivePropertiesKey]));
+    for (const { properties } of rendered) expect(properties['nifi.cluster.flow.election.max.candidates']).toBe('3');
+  });
+
+  it('names the stack ZooKeeper in nifi.properties and in the zk-provider of state-management.xml', () => {
+    for (const { properties, files } of rendered) {
+      expect(properties['nifi.zookeeper.connect.string']).toBe(`127.0.0.1:${config.ports.zookeeper}`);
+      expect(properties['nifi.zookeeper.root.node']).toBe(nifiClusterZookeeperRootNode);
+      expect(properties['nifi.state.management.provider.cluster']).toBe('zk-provider');
+      expect(files['state-management.xml']).toContain('<id>zk-provider</id>');
+      expect(files['state-management.xml']).toContain(`<property name="Connect String">127.0.0.1:${config.ports.zookeeper}</property>`);
+      expect(files['state-management.xml']).toContain(`<property name="Root Node">${nifiClusterZookeeperRootNode}</property>`);
+    }
+  });
+
+  it('keeps each node in its own folder', () => {
+    const repositories = rendered.map(({ properties }) => properties['nifi.flowfile.repository.directory']);
+    expect(repositories).toEqual(['/state/nifi-cluster/node-1/flowfile_repository', '/state/nifi-cluster/node-2/flowfile_repository', '/state/nifi-cluster/node-3/flowfile_repository']);
+  });
+});
+
+describe('assessNifiCluster', () => {
+  const listed = (statuses: string[], roles: string[][]): NifiClusterNode[] =>
+    nodes.map((node, index) => ({ nodeId: `id-${index}`, address: '127.0.0.1', apiPort: node.web, status: statuses[index] ?? 'CONNECTED', roles: roles[index] ?? [] }));
+
+  it('is complete when the three nodes are CONNECTED with a primary and a coordinator', () => {
+    const assessment = assessNifiCluster(listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Cluster Coordinator'], [], ['Primary Node']]), nodes);
+    expect(assessment).toEqual({ connected: ['node-1', 'node-2', 'node-3'], primary: 'node-3', coordinator: 'node-1', complete: true });
+  });
+
+  it('waits while a node is connecting or a role is not yet elected', () => {
+    expect(assessNifiCluster(listed(['CONNECTED', 'CONNECTING', 'CONNECTED'], [['Cluster Coordinator', 'Primary Node']]), nodes)).toMatchObject({ connected: ['node-1', 'node-3'], complete: false });
+    expect(assessNifiCluster(listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Cluster Coordinator']]), nodes)).toMatchObject({ primary: undefined, complete: false });
+    expect(assessNifiCluster(listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Primary Node', 'Cluster Coordinator']]).slice(0, 2), nodes).complete).toBe(false);
+  });
+});

@@ -1,0 +1,130 @@
+// The cluster profile's Trino: a coordinator (node-scheduler.include-coordinator=false) and one worker,
+// started at a lower CPU priority; ready once the worker is active and a query runs.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { StackConfig } from '../../config/stack-config.ts';
+import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { httpProbe } from '../../readiness/http-probe.ts';
+import { waitUntil } from '../../readiness/wait-until.ts';
+import type { NodeReadiness } from '../../stack-events.ts';
+import { startClusterNodeProcess } from '../cluster-process.ts';
+import { logFile, pidFile, serviceDir, type RunningProcess, type ServiceContext, type StackService } from '../service.ts';
+import {
+  renderTrinoClusterNode,
+  trinoClusterMemory,
+  trinoClusterNodeIds,
+  trinoClusterPort,
+  type TrinoClusterNodeLayout,
+  type TrinoClusterRole,
+  type TrinoClusterSecrets,
+} from './trino-cluster-config.ts';
+import { trinoServerArguments } from './trino-config.ts';
+import { installTrino, runTrinoStatement, trinoJavaRequirement, trinoLayout } from './trino-service.ts';
+
+const roles: readonly TrinoClusterRole[] = ['coordinator', 'worker'];
+
+function nodeLayout(context: ServiceContext, role: TrinoClusterRole): TrinoClusterNodeLayout {
+  const directory = join(serviceDir(context.config, 'trino-cluster'), role);
+  const single = trinoLayout(context);
+  return { installDir: single.installDir, etcDir: join(directory, 'etc'), dataDir: join(directory, 'data'), icebergWarehouseDir: single.icebergWarehouseDir };
+}
+
+/** The coordinator's URL, where clients send queries. */
+export function trinoClusterUrl(config: StackConfig): string {
+  return `http://127.0.0.1:${config.ports.trinoCluster}`;
+}
+
+export const trinoClusterService: StackService = {
+  name: 'trino-cluster',
+  processNames: roles,
+  ports: (config) => roles.map((role) => trinoClusterPort(config, role)),
+  javaRequirement: trinoJavaRequirement,
+  install: installTrino,
+
+  async start(context) {
+    const { config } = context;
+    const java = await context.java();
+    const secrets = await loadOrCreateSecrets<TrinoClusterSecrets>(join(serviceDir(config, 'trino-cluster'), 'secrets.json'), () => ({
+      spoolingSharedSecretKey: randomBytes(32).toString('base64'),
+      internalSharedSecret: randomBytes(32).toString('base64'),
+    }));
+    const processes: RunningProcess[] = [];
+    for (const role of roles) {
+      const layout = nodeLayout(context, role);
+      for (const [relativePath, content] of Object.entries(renderTrinoClusterNode(config, role, layout, secrets))) {
+        const file = join(layout.etcDir, relativePath);
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, content, { mode: 0o600 });
+      }
+      await mkdir(layout.dataDir, { recursive: true });
+      await mkdir(layout.icebergWarehouseDir, { recursive: true });
+      const nodeProcess = await startClusterNodeProcess({
+        command: java.java,
+        args: trinoServerArguments(java.major, trinoClusterMemory[role].heap, { id: trinoClusterNodeIds[role], dataDir: layout.dataDir }, layout.etcDir, layout.installDir),
+        cwd: dirname(layout.etcDir),
+        env: { ...process.env, JAVA_HOME: java.home },
+        logFile: logFile(config, 'trino-cluster', role),
+        pidFile: pidFile(config, 'trino-cluster', role),
+        marker: layout.etcDir,
+      });
+      processes.push({ name: role, process: nodeProcess });
+    }
+    return processes;
+  },
+
+  async waitUntilReady(context, processes) {
+    const { config } = context;
+    const startedAt = performance.now();
+    const readiness: NodeReadiness[] = [];
+    const options = { service: 'trino-cluster', timeoutMs: config.readinessTimeoutMs, intervalMs: 1000, processes };
+    const nodeReady = (node: TrinoClusterRole) => {
+      const startToReadyMs = performance.now() - startedAt;
+      readiness.push({ node, startToReadyMs });
+      context.report({ type: 'service-node-ready', service: 'trino-cluster', node, startToReadyMs });
+    };
+    await waitUntil(async () => ((await isStarted(config, 'coordinator')) ? true : undefined), {
+      ...options,
+      logFile: logFile(config, 'trino-cluster', 'coordinator'),
+      description: 'the coordinator\'s GET /v1/info reports starting=false',
+    });
+    nodeReady('coordinator');
+    await waitUntil(async () => ((await isStarted(config, 'worker')) && (await activeWorkers(config)).includes(trinoClusterNodeIds.worker) ? true : undefined), {
+      ...options,
+      logFile: logFile(config, 'trino-cluster', 'worker'),
+      description: `system.runtime.nodes lists the worker ${trinoClusterNodeIds.worker} active`,
+    });
+    nodeReady('worker');
+    await waitUntil(async () => ((await countNations(config)) === 25 ? true : undefined), {
+      ...options,
+      logFile: logFile(config, 'trino-cluster', 'worker'),
+      description: 'SELECT count(*) FROM tpch.tiny.nation returns 25',
+    });
+    return readiness;
+  },
+
+  async isReady(context) {
+    try {
+      const { config } = context;
+      return (await isStarted(config, 'coordinator')) && (await activeWorkers(config)).includes(trinoClusterNodeIds.worker) && (await countNations(config)) === 25;
+    } catch {
+      return false;
+    }
+  },
+};
+
+async function isStarted(config: StackConfig, role: TrinoClusterRole): Promise<boolean> {
+  const response = await httpProbe(`http://127.0.0.1:${trinoClusterPort(config, role)}/v1/info`);
+  return response.status === 200 && (JSON.parse(response.body) as { starting?: boolean }).starting === false;
+}
+
+/** Node ids of the workers the coordinator sees active. */
+export async function activeWorkers(config: StackConfig): Promise<string[]> {
+  const rows = await runTrinoStatement(trinoClusterUrl(config), "SELECT node_id FROM system.runtime.nodes WHERE coordinator = false AND state = 'active'");
+  return rows.map((row) => String(row[0]));
+}
+
+async function countNations(config: StackConfig): Promise<number | undefined> {
+  const rows = await runTrinoStatement(trinoClusterUrl(config), 'SELECT count(*) FROM tpch.tiny.nation');
+  return rows[0]?.[0] as number | undefined;
+}
