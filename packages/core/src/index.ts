@@ -47,6 +47,13 @@ export {
   type ClientOptions,
   type ClientTransportSettings,
 } from './client/client-kit.ts';
+export {
+  assertMayCarryCredentials,
+  InsecureAuthError,
+  isLoopbackHost,
+  mayCarryCredentials,
+  type CredentialPolicyOptions,
+} from './auth/credential-policy.ts';
 export { bearerAuthentication, jwtExpiry, tokenAuthentication, type IssuedToken } from './auth/token-authentication.ts';
 export {
   createTypedApi,

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '@dataplat/core';
 import { createAirflowClient } from './create-airflow-client.ts';
 
-const origin = 'http://airflow.test';
+// https: credentials over plain http to a remote host are refused (the INSECURE_AUTH test below).
+const origin = 'https://airflow.test';
 const json = { headers: { 'content-type': 'application/json' } };
 let mockAgent: MockAgent;
 
@@ -27,6 +28,22 @@ const client = () => createAirflowClient({ baseUrl: origin, auth: { username: 'a
 const anonymous = () => createAirflowClient({ baseUrl: origin, dispatcher: mockAgent, retry: false });
 
 describe('createAirflowClient authentication', () => {
+  it('refuses a password or token over plain http to a remote host before sending anything, unless allowInsecureAuth (issue 14, finding 7)', async () => {
+    for (const auth of [{ username: 'admin', password: 'admin-password' }, { token: 'a-bearer-token' }]) {
+      expect(() => createAirflowClient({ baseUrl: 'http://airflow.example.com:8080', auth, dispatcher: mockAgent })).toThrow(
+        expect.objectContaining({ code: 'INSECURE_AUTH', message: expect.stringContaining('Refusing to send Airflow credentials to http://airflow.example.com:8080 over plain http') }),
+      );
+    }
+    // Loopback (the local stack) and an explicit allowInsecureAuth do log in over http.
+    for (const [baseUrl, allowInsecureAuth] of [['http://127.0.0.1:18082', false], ['http://airflow.example.com:8080', true]] as const) {
+      const pool = mockAgent.get(baseUrl);
+      pool.intercept({ path: '/auth/token', method: 'POST' }).reply(201, { access_token: jwt(3600, 'http') }, json);
+      pool.intercept({ path: '/api/v2/dags/etl', method: 'GET' }).reply(200, { dag_id: 'etl' }, json);
+      const airflow = createAirflowClient({ baseUrl, auth: { username: 'admin', password: 'admin-password' }, dispatcher: mockAgent, allowInsecureAuth });
+      await expect(airflow.getDag('etl')).resolves.toMatchObject({ dag_id: 'etl' });
+    }
+  });
+
   it('posts JSON credentials to /auth/token and logs in again after a 401', async () => {
     const first = jwt(86_400, 'first');
     const second = jwt(86_400, 'second');

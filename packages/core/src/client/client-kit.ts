@@ -22,6 +22,11 @@ export interface ClientOptions {
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Middleware from the start; `client.use()` adds more later. Sees every request, retries and logins included. */
   middleware?: readonly HttpMiddleware[] | undefined;
+  /**
+   * Send credentials over plain http to a host other than loopback. Off: such a client is refused with
+   * INSECURE_AUTH before anything is sent (https and 127.0.0.1/::1/localhost are always allowed).
+   */
+  allowInsecureAuth?: boolean | undefined;
 }
 
 /** What a client adds to the common options to get its transport. */
@@ -37,6 +42,8 @@ export interface ClientTransportSettings {
   headers?: Record<string, string> | undefined;
   classifyError?: HttpTransportOptions['classifyError'];
   authentication?: HttpTransportOptions['authentication'];
+  /** Other origins of the same service that get credentials and default headers (see HttpTransportOptions). */
+  trustedOrigins?: readonly string[] | undefined;
   /** Middleware that goes before the caller's (e.g. an adapter of an older callback option). */
   leadingMiddleware?: readonly HttpMiddleware[] | undefined;
 }
@@ -55,6 +62,8 @@ export function createClientTransport(options: ClientOptions, settings: ClientTr
     classifyError: settings.classifyError,
     onRetry: options.onRetry,
     authentication: settings.authentication,
+    allowInsecureAuth: options.allowInsecureAuth,
+    trustedOrigins: settings.trustedOrigins,
     middleware: [...(settings.leadingMiddleware ?? []), ...(options.middleware ?? [])],
   });
 }

@@ -3,3 +3,4 @@
 export { DataplatError, type DataplatErrorOptions } from './dataplat-error.ts';
 export { InvalidOptionsError, InvalidResponseError } from './common-errors.ts';
 export { isTransientError, isTransientStatus } from './transient-errors.ts';
+export { InsecureAuthError } from '../auth/credential-policy.ts';

@@ -6,7 +6,8 @@ import { DataplatError } from '../errors/dataplat-error.ts';
 import { HttpError, RequestFailedError } from './http-errors.ts';
 import { createHttpTransport, type HttpTransportOptions, type RetryEvent } from './http-transport.ts';
 
-const origin = 'http://service.test';
+// https: the transport refuses credentials over plain http to a remote host (credential-policy.test.ts).
+const origin = 'https://service.test';
 let mockAgent: MockAgent;
 
 beforeEach(() => {

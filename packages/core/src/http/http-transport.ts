@@ -1,6 +1,7 @@
 // The one HTTP transport of every @dataplat client (undici): timeouts, AbortSignal, retries only where
 // repeating is harmless, TLS with verification on, credentials, middleware, and secrets kept out of errors.
 import { Agent, FormData as UndiciFormData, request, type Dispatcher } from 'undici';
+import { assertMayCarryCredentials } from '../auth/credential-policy.ts';
 import { InvalidOptionsError, InvalidResponseError } from '../errors/common-errors.ts';
 import { DataplatError } from '../errors/dataplat-error.ts';
 import { sleep as abortableSleep } from '../timing/sleep.ts';
@@ -27,7 +28,10 @@ export type ResponseType = 'auto' | 'json' | 'text' | 'bytes';
 
 export interface HttpRequest {
   method: HttpMethod;
-  /** Path appended to the base URL, or an absolute URL (credentials are only sent to the base URL's origin). */
+  /**
+   * Path appended to the base URL, or an absolute URL. Credentials, the transport's default headers and
+   * middleware headers are only sent to the base URL's origin (and `trustedOrigins`).
+   */
   path: string;
   query?: Record<string, QueryValue> | undefined;
   headers?: Record<string, string> | undefined;
@@ -53,7 +57,7 @@ export interface HttpRequest {
   anonymous?: boolean | undefined;
   /** Strings to scrub from any error this request raises (e.g. a password sent in the body). */
   secrets?: string[] | undefined;
-  /** Leave out the transport's default headers (for requests to third parties, e.g. presigned storage URLs). */
+  /** Leave out the transport's default headers even on the base origin (e.g. presigned storage URLs served there). */
   omitDefaultHeaders?: boolean | undefined;
 }
 
@@ -67,8 +71,11 @@ export interface HttpResponse<Body = unknown> {
 export interface HttpAuthentication {
   /** Headers that authenticate one request, e.g. `{ authorization: 'Bearer …' }`. */
   headers(signal: AbortSignal | undefined): Promise<Record<string, string>>;
-  /** Called once per request on a 401: renew the credentials and return true to retry with them. */
-  refresh?(signal: AbortSignal | undefined): Promise<boolean>;
+  /**
+   * Called once per request on a 401: renew the credentials and return true to retry with them.
+   * `rejected` are the headers the refused attempt carried (already-renewed credentials need no new login).
+   */
+  refresh?(signal: AbortSignal | undefined, rejected?: Record<string, string>): Promise<boolean>;
   /** Secrets to scrub from anything the transport reports (passwords, tokens). */
   secrets?(): Iterable<string>;
 }
@@ -116,8 +123,18 @@ export interface HttpTransportOptions {
   retry?: RetryOptions | false | undefined;
   userAgent?: string | undefined;
   headers?: Record<string, string> | undefined;
-  /** Credentials for every request; a function when they need the transport itself (e.g. to log in through it). */
+  /**
+   * Credentials for every request; a function when they need the transport itself (e.g. to log in through it).
+   * Refused (INSECURE_AUTH) when the base URL is plain http to a host other than loopback, unless `allowInsecureAuth`.
+   */
   authentication?: HttpAuthentication | ((transport: HttpTransport) => HttpAuthentication) | undefined;
+  /** Send credentials over plain http to a host other than loopback (they travel in clear text). */
+  allowInsecureAuth?: boolean | undefined;
+  /**
+   * Origins besides the base URL's that are the same service (e.g. a proxy's public address that the
+   * server names in its links): they get credentials and default headers too. Everything else gets neither.
+   */
+  trustedOrigins?: readonly string[] | undefined;
   classifyError?: ((response: { status: number; body: string; method: HttpMethod; path: string }) => ErrorClassification | undefined) | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Middleware from the start (more can be added with `use`): sees every request sent, retries and logins included. */
@@ -164,6 +181,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   }
   const base = baseUrl.toString().replace(/\/+$/, '');
   const serviceName = options.serviceName ?? 'HTTP';
+  const trustedOrigins = new Set([baseUrl.origin, ...(options.trustedOrigins ?? []).map((origin) => parseOrigin(origin))]);
+  if (options.authentication) {
+    for (const origin of trustedOrigins) assertMayCarryCredentials(new URL(origin), serviceName, { allowInsecureAuth: options.allowInsecureAuth });
+  }
   const ownAgent = options.dispatcher
     ? undefined
     : new Agent({
@@ -192,15 +213,17 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   }
 
   async function send(httpRequest: HttpRequest, url: URL, signal: AbortSignal, authHeaders: Record<string, string>, middlewareHeaders: Record<string, string>) {
+    // The caller's default headers may hold secrets of their own (API keys, tenant ids): the service only.
+    const withDefaultHeaders = !httpRequest.omitDefaultHeaders && trustedOrigins.has(url.origin);
     const headers: Record<string, string> = {
       'user-agent': options.userAgent ?? 'dataplat',
       accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
-      ...(httpRequest.omitDefaultHeaders ? {} : options.headers),
+      ...(withDefaultHeaders ? options.headers : {}),
       ...httpRequest.headers,
       ...authHeaders,
     };
     // Middleware adds headers; it never replaces one the request already has, and third parties get none.
-    if (!httpRequest.omitDefaultHeaders) {
+    if (withDefaultHeaders) {
       const present = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
       for (const [name, value] of Object.entries(middlewareHeaders)) if (!present.has(name)) headers[name] = value;
     }
@@ -255,7 +278,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const displayUrl = redactUrl(url);
     const method = httpRequest.method;
     const idempotent = httpRequest.idempotent ?? idempotentMethods.has(method);
-    const sendsCredentials = !httpRequest.anonymous && authentication !== undefined && url.origin === baseUrl.origin;
+    const sendsCredentials = !httpRequest.anonymous && authentication !== undefined && trustedOrigins.has(url.origin);
     let retryNumber = 0;
     let timeoutRetries = 0;
     let refreshedCredentials = false;
@@ -272,8 +295,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       // Set once middleware saw the attempt: only then does a failure to get an answer go to onError.
       let attemptEvent: MiddlewareRequest | undefined;
       let startedAt = 0;
+      // The credentials this attempt carried: a 401 renews them only if nobody renewed them meanwhile.
+      let authHeaders: Record<string, string> = {};
       try {
-        const authHeaders = sendsCredentials ? await authentication!.headers(httpRequest.signal) : {};
+        authHeaders = sendsCredentials ? await authentication!.headers(httpRequest.signal) : {};
         attempt += 1;
         attemptEvent = { service: serviceName, method, url: displayUrl, attempt };
         const middlewareHeaders = await middleware.beforeRequest(attemptEvent);
@@ -303,7 +328,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         }
         if (response.statusCode === 401 && sendsCredentials && !refreshedCredentials && authentication?.refresh) {
           refreshedCredentials = true;
-          if (await authentication.refresh(httpRequest.signal)) continue;
+          if (await authentication.refresh(httpRequest.signal, authHeaders)) continue;
         }
         const classification = options.classifyError?.({ status: response.statusCode, body: bodyText, method, path: url.pathname });
         const retryableStatus = isTransientStatus(response.statusCode);
@@ -378,6 +403,14 @@ function toUndiciFormData(form: FormData): UndiciFormData {
     else copy.append(name, value as unknown as Blob, (value as File).name);
   }
   return copy;
+}
+
+function parseOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch (error) {
+    throw new InvalidOptionsError({ message: `trustedOrigins holds something that is not a URL: ${redactUrl(origin)}`, hint: 'Pass origins such as https://trino.example.com:8443.', cause: error });
+  }
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

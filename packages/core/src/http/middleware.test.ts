@@ -6,7 +6,8 @@ import { tokenAuthentication } from '../auth/token-authentication.ts';
 import { createHttpTransport, type HttpTransportOptions } from './http-transport.ts';
 import { MiddlewareError, type HttpMiddleware, type MiddlewareFailure, type MiddlewareRequest, type MiddlewareResponse } from './middleware.ts';
 
-const origin = 'http://service.test';
+// https: the transport refuses credentials over plain http to a remote host (credential-policy.test.ts).
+const origin = 'https://service.test';
 const json = { headers: { 'content-type': 'application/json' } };
 let mockAgent: MockAgent;
 

@@ -30,6 +30,18 @@ function client(password = 'a-long-enough-password') {
 }
 
 describe('createNifiClient with username and password', () => {
+  it('never posts the password to a remote NiFi over plain http (INSECURE_AUTH at creation, nothing sent) unless allowInsecureAuth (issue 14, finding 7)', async () => {
+    expect(() => createNifiClient({ baseUrl: 'http://nifi.example.com:8080/nifi-api', auth: { username: 'dataplat', password: 'a-long-enough-password' }, dispatcher: mockAgent })).toThrow(
+      expect.objectContaining({ code: 'INSECURE_AUTH', message: expect.not.stringContaining('a-long-enough-password') }),
+    );
+    expect(() => createNifiClient({ baseUrl: 'http://nifi.example.com:8080/nifi-api', auth: { token: 'a-bearer-token' }, dispatcher: mockAgent })).toThrow(expect.objectContaining({ code: 'INSECURE_AUTH' }));
+    // Without auth a plain-http NiFi is fine (it lets everyone in anyway), and loopback may take credentials.
+    expect(() => createNifiClient({ baseUrl: 'http://nifi.example.com:8080/nifi-api', dispatcher: mockAgent })).not.toThrow();
+    mockAgent.get('http://[::1]:18080').intercept({ path: '/nifi-api/access/token', method: 'POST' }).reply(409, 'Access tokens are only issued over HTTPS');
+    const loopback = createNifiClient({ baseUrl: 'http://[::1]:18080/nifi-api', auth: { username: 'dataplat', password: 'a-long-enough-password' }, dispatcher: mockAgent, retry: false });
+    await expect(loopback.system.about()).rejects.toMatchObject({ code: 'NIFI_LOGIN_UNAVAILABLE' });
+  });
+
   it('logs in once for concurrent requests, sends the token as a bearer header and never a cookie', async () => {
     const token = jwt(3600);
     const pool = mockAgent.get(origin);
