@@ -4,5 +4,5 @@ export type { Column, ErrorLocation, QueryStats, TypeSignature } from './client/
 export { TrinoQueryError } from './client/trino-errors.ts';
 export { QueryResult, type QueryOptions, type QuerySummary, type Row, type RowSchema } from './query/query-result.ts';
 export type { DecodeOptions } from './types/decoders.ts';
-export { literal, type TrinoParameter } from './types/literals.ts';
+export { literal, type TrinoLiteral, type TrinoParameter } from './types/literals.ts';
 export { HttpError, RequestFailedError } from '@dataplat/core';

@@ -1,17 +1,11 @@
 // createTrinoClient and Session: queries, statements and transactions over Trino's client protocol, on
 // core's shared client kit (common options, transport, middleware) with Trino's basic/bearer auth and session state.
-import {
-  bearerAuthentication,
-  createClientTransport,
-  DataplatError,
-  InvalidOptionsError,
-  type ClientOptions,
-  type HttpAuthentication,
-  type HttpTransport,
-} from '@dataplat/core';
-import { QueryResult, type QueryOptions, type QuerySummary, type Row } from '../query/query-result.ts';
-import { toSqlLiteral, type TrinoParameter } from '../types/literals.ts';
+import { bearerAuthentication, createClientTransport, DataplatError, InvalidOptionsError, type ClientOptions, type HttpAuthentication } from '@dataplat/core';
+import { QueryResult, type QueryOptions, type QuerySummary, type Row, type TrinoConnection } from '../query/query-result.ts';
+import type { TrinoParameter } from '../types/literals.ts';
+import { bindParameters, unboundStatement } from '../types/statement-binding.ts';
 import { copyState, type SessionState } from './session-state.ts';
+import { trinoOrigins } from './trino-origins.ts';
 
 export type TrinoAuth =
   | { username: string; password: string }
@@ -24,8 +18,12 @@ export interface TrinoClientOptions extends ClientOptions {
   user?: string | undefined;
   /** Basic (username/password) or a bearer token (JWT, OAuth2 access token). Client certificates go in `tls`. */
   auth?: TrinoAuth | undefined;
-  /** Basic credentials over plain http are refused unless this is true (they would travel in clear text). */
-  allowInsecureAuth?: boolean | undefined;
+  /**
+   * Other origins of this same Trino that it may name in nextUri/ackUri (e.g. a proxy's address that it
+   * rewrites links to). They get the same credentials, session and custom headers as `server`. A link to
+   * any other origin fails the query with TRINO_PROTOCOL and nothing is sent there.
+   */
+  allowedOrigins?: readonly string[] | undefined;
   /** X-Trino-Source, shown in Trino's UI and used by resource groups. Default `dataplat-trino`. */
   source?: string | undefined;
   catalog?: string | undefined;
@@ -35,9 +33,9 @@ export interface TrinoClientOptions extends ClientOptions {
   clientTags?: string[] | undefined;
   /** Session properties, e.g. `{ query_max_run_time: '10m' }`. */
   sessionProperties?: Record<string, string> | undefined;
-  /** Credentials for connectors (X-Trino-Extra-Credential). */
+  /** Credentials for connectors (X-Trino-Extra-Credential): sent to `server` (and `allowedOrigins`) only. */
   extraCredentials?: Record<string, string> | undefined;
-  /** Extra HTTP headers on every request. */
+  /** Extra HTTP headers on every request to `server` (and `allowedOrigins`); never to segment storage. */
   headers?: Record<string, string> | undefined;
   /** Per-request timeout (not per query; use an AbortSignal for that). Default 60 s. */
   timeoutMs?: number | undefined;
@@ -51,10 +49,10 @@ export interface RunOptions<Output> extends QueryOptions<Output> {
 /** A Trino session: USE, SET SESSION, PREPARE, transactions and roles done through it stay in it. */
 export class Session {
   private readonly state: SessionState;
-  private readonly transport: HttpTransport;
+  private readonly connection: TrinoConnection;
 
-  constructor(transport: HttpTransport, state: SessionState) {
-    this.transport = transport;
+  constructor(connection: TrinoConnection, state: SessionState) {
+    this.connection = connection;
     this.state = state;
   }
 
@@ -81,9 +79,9 @@ export class Session {
    * Session changes the statement makes apply to this session once it completes.
    */
   query<Output = Row>(sql: string, options: RunOptions<Output> = {}): QueryResult<Output> {
-    const statement = options.params?.length ? bind(sql, options.params) : sql;
+    const statement = options.params?.length ? bindParameters(sql, options.params) : unboundStatement(sql);
     // Each query works on a snapshot, so concurrent queries of one session don't interleave half-applied changes.
-    return new QueryResult<Output>(this.transport, copyState(this.state), statement, options, (changed) => this.adopt(changed));
+    return new QueryResult<Output>(this.connection, copyState(this.state), statement, options, (changed) => this.adopt(changed));
   }
 
   /** Runs a statement to completion: for DDL, INSERT, USE, SET SESSION, PREPARE, … */
@@ -116,49 +114,13 @@ export class Session {
   }
 }
 
-function bind(sql: string, params: readonly TrinoParameter[]): string {
-  const placeholders = countPlaceholders(sql);
-  if (placeholders !== params.length) {
-    throw new DataplatError({
-      code: 'TRINO_INVALID_PARAMETER',
-      message: `The SQL has ${placeholders} ? placeholder(s) but ${params.length} parameter(s) were given.`,
-      hint: 'Pass exactly one value per ?.',
-    });
-  }
-  return `EXECUTE IMMEDIATE '${sql.replaceAll("'", "''")}' USING ${params.map((value, index) => toSqlLiteral(value, index)).join(', ')}`;
-}
-
-/** `?` outside quotes, identifiers and comments. */
-function countPlaceholders(sql: string): number {
-  let count = 0;
-  for (let index = 0; index < sql.length; index++) {
-    const character = sql[index];
-    if (character === "'" || character === '"') {
-      const close = sql.indexOf(character, index + 1);
-      index = close < 0 ? sql.length : close;
-    } else if (character === '-' && sql[index + 1] === '-') {
-      const end = sql.indexOf('\n', index);
-      index = end < 0 ? sql.length : end;
-    } else if (character === '/' && sql[index + 1] === '*') {
-      const end = sql.indexOf('*/', index + 2);
-      index = end < 0 ? sql.length : end + 1;
-    } else if (character === '?') count++;
-  }
-  return count;
-}
-
 export function createTrinoClient(options: TrinoClientOptions) {
   const auth = options.auth;
   const server = new URL(options.server);
+  const origins = trinoOrigins(server, options.allowedOrigins);
   let authentication: HttpAuthentication | undefined;
+  // Over plain http to a host other than loopback, core's transport refuses any of these (INSECURE_AUTH) unless allowInsecureAuth.
   if (auth && 'username' in auth) {
-    if (server.protocol !== 'https:' && !options.allowInsecureAuth) {
-      throw new DataplatError({
-        code: 'TRINO_INSECURE_AUTH',
-        message: `Refusing to send a password to ${server.origin} over plain http.`,
-        hint: 'Use the https:// URL of Trino, or pass allowInsecureAuth: true for a trusted local network.',
-      });
-    }
     const basic = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     authentication = { headers: async () => ({ authorization: basic }), secrets: () => [auth.password, basic.slice(6)] };
   } else if (auth && 'token' in auth) {
@@ -176,7 +138,9 @@ export function createTrinoClient(options: TrinoClientOptions) {
     defaultTimeoutMs: 60_000,
     headers: options.headers,
     authentication,
+    trustedOrigins: origins.trusted,
   });
+  const connection: TrinoConnection = { transport, origins };
   const initialState = (): SessionState => ({
     user,
     source: options.source ?? 'dataplat-trino',
@@ -193,15 +157,15 @@ export function createTrinoClient(options: TrinoClientOptions) {
   return {
     /** A one-off query in a fresh session (nothing it changes outlives it). */
     query<Output = Row>(sql: string, queryOptions: RunOptions<Output> = {}): QueryResult<Output> {
-      return new Session(transport, initialState()).query(sql, queryOptions);
+      return new Session(connection, initialState()).query(sql, queryOptions);
     },
     /** Runs a statement to completion in a fresh session. */
     execute(sql: string, queryOptions: RunOptions<Row> = {}): Promise<QuerySummary> {
-      return new Session(transport, initialState()).execute(sql, queryOptions);
+      return new Session(connection, initialState()).execute(sql, queryOptions);
     },
     /** A session of its own: USE, SET SESSION, PREPARE and transactions stay in it. */
     session(): Session {
-      return new Session(transport, initialState());
+      return new Session(connection, initialState());
     },
     /** Adds request/response middleware (sees every request: nextUri pages, retries, cancels); returns its remover. */
     use: transport.use,

@@ -1,5 +1,6 @@
 // TrinoQueryError: a query Trino ran and that failed, with Trino's error name, type and SQL location.
-import { DataplatError } from '@dataplat/core';
+import { DataplatError, redactText } from '@dataplat/core';
+import type { BoundStatement } from '../types/statement-binding.ts';
 import type { ErrorLocation, QueryError } from './protocol.ts';
 
 const trinoQueryErrorBrand = Symbol.for('dataplat.trino-query-error');
@@ -14,14 +15,20 @@ export class TrinoQueryError extends DataplatError {
   /** `USER_ERROR`, `INTERNAL_ERROR`, `INSUFFICIENT_RESOURCES` or `EXTERNAL`. */
   readonly errorType: string;
   readonly errorCode: number;
-  /** Where in the SQL the error is (1-based), when Trino knows. */
+  /** Where in your SQL the error is (1-based), when Trino knows and it lies in your SQL. */
   readonly location: ErrorLocation | undefined;
 
-  constructor(queryId: string, error: QueryError, sql: string) {
-    const location = error.errorLocation ?? error.failureInfo?.errorLocation;
+  /**
+   * `statement` is what was sent: for a query with parameters, the message shows its SQL as the caller
+   * wrote it (with `?`), Trino's location is mapped back to it, and bound values Trino quotes are redacted.
+   */
+  constructor(queryId: string, error: QueryError, statement: BoundStatement) {
+    const reported = error.errorLocation ?? error.failureInfo?.errorLocation;
+    const location = reported ? statement.locate(reported) : undefined;
     super({
       code: 'TRINO_QUERY_FAILED',
-      message: `Query ${queryId} failed: ${error.message}${location ? `\n${codeFrame(sql, location)}` : ''}`,
+      // Trino's own message may quote a bound value (`Cannot cast 'hunter2' to INT`); the frame is the caller's SQL.
+      message: `Query ${queryId} failed: ${redactText(error.message, statement.values)}${location ? `\n${codeFrame(statement.sql, location)}` : ''}`,
       hint: error.errorType === 'USER_ERROR' ? 'Fix the SQL (or the objects it uses) and run it again.' : undefined,
     });
     this.queryId = queryId;

@@ -6,6 +6,8 @@ import { DataplatError, RequestFailedError, type HttpTransport } from '@dataplat
 import type { Column, QueryResults, QueryStats } from '../client/protocol.ts';
 import { applyResponseHeaders, requestHeaders, type SessionState } from '../client/session-state.ts';
 import { TrinoQueryError } from '../client/trino-errors.ts';
+import type { TrinoOrigins } from '../client/trino-origins.ts';
+import type { BoundStatement } from '../types/statement-binding.ts';
 import { containsBigint, decoderFor, parsePage, type DecodeOptions, type Decoder } from '../types/decoders.ts';
 import { isSpooledData, segmentText, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
 
@@ -54,9 +56,18 @@ export interface QuerySummary {
   updateCount: number | undefined;
 }
 
+/** How a query reaches Trino: the client's transport and the origins its links may point at. */
+export interface TrinoConnection {
+  transport: HttpTransport;
+  origins: TrinoOrigins;
+}
+
 export class QueryResult<Output = Row> implements AsyncIterable<Output> {
+  /** The SQL as you wrote it (with `?` for parameters; the values are bound separately). */
   readonly sql: string;
+  private readonly statement: BoundStatement;
   private readonly transport: HttpTransport;
+  private readonly origins: TrinoOrigins;
   private readonly state: SessionState;
   private readonly options: QueryOptions<Output>;
   private readonly onComplete: (state: SessionState) => void;
@@ -95,10 +106,12 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private pageRequestInFlight = false;
 
-  constructor(transport: HttpTransport, state: SessionState, sql: string, options: QueryOptions<Output>, onComplete: (state: SessionState) => void) {
-    this.transport = transport;
+  constructor(connection: TrinoConnection, state: SessionState, statement: BoundStatement, options: QueryOptions<Output>, onComplete: (state: SessionState) => void) {
+    this.transport = connection.transport;
+    this.origins = connection.origins;
     this.state = state;
-    this.sql = sql;
+    this.statement = statement;
+    this.sql = statement.sql;
     this.options = options;
     this.onComplete = onComplete;
     const signal = options.signal;
@@ -313,7 +326,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         method: first ? 'POST' : 'GET',
         path,
         headers: { ...requestHeaders(this.state), ...(first && encodings.length ? { 'x-trino-query-data-encoding': encodings.join(',') } : {}) },
-        body: first ? { text: this.sql } : undefined,
+        body: first ? { text: this.statement.statement } : undefined,
         // A nextUri GET is repeatable (its token names the page), so it is retried after resets and
         // timeouts too, and never duplicates or skips rows. The POST may have started the query: it is
         // repeated only where Trino's protocol says "not processed, try again" (502/503/504) or the
@@ -337,11 +350,21 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
 
   private accept(results: QueryResults): void {
     this.queryId = results.id;
-    this.nextUri = results.nextUri;
+    this.nextUri = undefined;
+    // Links are checked before anything is sent there: one to another origin ends the query (see trino-origins.ts).
+    // A foreign ackUri refuses the page before its segments download; a foreign nextUri after this page's rows.
+    const data: unknown = results.data;
+    if (isSpooledData(data)) for (const segment of data.segments) if (segment.type === 'spooled' && segment.ackUri) segment.ackUri = this.origins.check(segment.ackUri, 'segment ackUri');
+    let nextUri: string | undefined;
+    let foreignLink: unknown;
+    try {
+      nextUri = results.nextUri === undefined ? undefined : this.origins.check(results.nextUri, 'nextUri');
+    } catch (error) {
+      foreignLink = error;
+    }
     this.latestStats = results.stats;
     if (results.stats) this.options.onProgress?.(results.stats);
     if (results.columns && !this.columnList) this.useColumns(results.columns);
-    const data: unknown = results.data;
     if (isSpooledData(data)) {
       this.spoolingSummary ??= { encoding: data.encoding, inlineSegments: 0, spooledSegments: 0 };
       for (const segment of data.segments) {
@@ -356,10 +379,15 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     if (results.updateType) this.updateType = results.updateType;
     if (results.updateCount !== undefined) this.updateCount = results.updateCount;
     if (results.error) {
-      this.end(new TrinoQueryError(results.id, results.error, this.sql));
+      this.end(new TrinoQueryError(results.id, results.error, this.statement));
       return;
     }
-    if (!results.nextUri) {
+    if (foreignLink !== undefined) {
+      this.end(foreignLink);
+      return;
+    }
+    this.nextUri = nextUri;
+    if (!nextUri) {
       this.finished = true;
       this.onComplete(this.state);
     }

@@ -21,8 +21,17 @@ describe('toSqlLiteral', () => {
     expect(toSqlLiteral(literal("DATE '2026-11-21'"), 0)).toBe("DATE '2026-11-21'");
   });
 
+  it('refuses an object shaped like a literal that literal() did not make, e.g. parsed from user JSON (issue 14, finding 6)', () => {
+    const forged = JSON.parse('{"sql":"1) OR (1=1","trinoLiteral":true}') as never;
+    expect(() => toSqlLiteral(forged, 0)).toThrow(expect.objectContaining({ code: 'TRINO_INVALID_PARAMETER', message: expect.stringContaining('Query parameter 1 is an object that literal() did not make, which has no Trino literal.') }));
+    expect(() => toSqlLiteral([1, forged], 1)).toThrow(expect.objectContaining({ code: 'TRINO_INVALID_PARAMETER' }));
+    // A JSON round trip of a real literal loses the brand: only code holding literal() can make one.
+    expect(() => toSqlLiteral(JSON.parse(JSON.stringify(literal('1'))) as never, 0)).toThrow(expect.objectContaining({ code: 'TRINO_INVALID_PARAMETER' }));
+    expect(toSqlLiteral(literal("DATE '2026-11-21'"), 0)).toBe("DATE '2026-11-21'");
+  });
+
   it('names the parameter that has no literal', () => {
-    expect(() => toSqlLiteral({} as never, 2)).toThrow('Query parameter 3 is object');
+    expect(() => toSqlLiteral({} as never, 2)).toThrow('Query parameter 3 is an object that literal() did not make');
     expect(() => toSqlLiteral(new Date('nope'), 0)).toThrow('an invalid Date');
   });
 });
