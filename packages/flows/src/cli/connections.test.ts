@@ -1,4 +1,6 @@
+// Where the CLI connects: flags, environment, config file, passwords from stdin (never from the file).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +66,32 @@ describe('commandDirectory', () => {
     expect(commandDirectory({ npm_lifecycle_event: 'flows', npm_package_name: 'their-pipeline', INIT_CWD: '/work' }, '/work/pipeline')).toBe('/work/pipeline');
     expect(commandDirectory({ npm_lifecycle_event: 'test', INIT_CWD: '/repo/team' }, '/repo/packages/x')).toBe('/repo/packages/x');
     expect(commandDirectory({}, '/work')).toBe('/work');
+  });
+});
+
+describe('passwords from stdin (issue 14, finding 12: --nifi-password shows in ps)', () => {
+  it('reads the NiFi or the Airflow password from stdin\'s one line, once per command', async () => {
+    const stdin = Readable.from(['s3cret-from-stdin\n']);
+    const first = await resolveConnections({ 'nifi-password-stdin': true }, { NIFI_PASSWORD: 'from-env' }, directory, stdin);
+    expect(first.nifi.password).toBe('s3cret-from-stdin');
+    expect((await resolveConnections({ 'nifi-password-stdin': true }, {}, directory, stdin)).nifi.password).toBe('s3cret-from-stdin');
+    const airflow = await resolveConnections({ 'airflow-password-stdin': true }, {}, directory, Readable.from(['airflow-pass\r\n']));
+    expect(airflow.airflow.password).toBe('airflow-pass');
+    expect(airflow.nifi.password).toBeUndefined();
+  });
+
+  it('refuses both at once, with the flag, several lines or an empty stdin, never echoing the input', async () => {
+    const attempts = [
+      resolveConnections({ 'nifi-password-stdin': true, 'airflow-password-stdin': true }, {}, directory, Readable.from(['a\n'])),
+      resolveConnections({ 'nifi-password-stdin': true, 'nifi-password': 'flag' }, {}, directory, Readable.from(['a\n'])),
+      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, Readable.from(['leaked-line-one\nleaked-line-two\n'])),
+      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, Readable.from([''])),
+      resolveConnections({ 'nifi-password-stdin': true }, {}, directory),
+    ];
+    for (const attempt of attempts) {
+      const error = (await attempt.catch((caught: unknown) => caught)) as Error;
+      expect(error.name).toBe('UsageError');
+      expect(error.message).not.toContain('leaked-line');
+    }
   });
 });

@@ -13,7 +13,9 @@ import { projectNamePattern } from '../deploy/inventory.ts';
 import { UsageError } from './arguments/options.ts';
 import type { CliIo } from './io.ts';
 
-export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config' | 'project']?: string | undefined };
+export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config' | 'project']?: string | undefined } & {
+  [Name in 'nifi-password-stdin' | 'airflow-password-stdin']?: boolean | undefined;
+};
 
 interface Server {
   url?: string | undefined;
@@ -44,14 +46,15 @@ const configSchema = z.strictObject({
 });
 export const defaultConfigFile = 'flows.config.yaml';
 
-export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Connections> {
+export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, stdin?: NodeJS.ReadableStream): Promise<Connections> {
   const config = await readConfig(flags.config, cwd);
+  const fromStdin = await passwordFromStdin(flags, stdin);
   const pick = (service: 'nifi' | 'airflow'): Server => {
     const prefix = service.toUpperCase();
     return {
       url: flags[`${service}-url`] ?? env[`${prefix}_URL`] ?? config[service]?.url,
       username: flags[`${service}-username`] ?? env[`${prefix}_USERNAME`] ?? config[service]?.username,
-      password: flags[`${service}-password`] ?? env[`${prefix}_PASSWORD`],
+      password: (fromStdin?.service === service ? fromStdin.password : undefined) ?? flags[`${service}-password`] ?? env[`${prefix}_PASSWORD`],
       caFile: flags[`${service}-ca-file`] ?? env[`${prefix}_CA_FILE`] ?? (config[service]?.caFile ? resolve(config.directory, config[service].caFile) : undefined),
     };
   };
@@ -65,6 +68,37 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
     // Relative to the config file (the project's root) when there is one, else to where the command was typed.
     flowsFolder: resolve(config.directory, config.flows ?? 'flows'),
   };
+}
+
+/**
+ * The password of --nifi-password-stdin or --airflow-password-stdin: stdin's first line (a trailing
+ * newline dropped). Unlike a flag, it never shows in `ps`. One of them at a time, and not with the flag.
+ */
+async function passwordFromStdin(flags: ConnectionFlags, stdin: NodeJS.ReadableStream | undefined): Promise<{ service: 'nifi' | 'airflow'; password: string } | undefined> {
+  const services = (['nifi', 'airflow'] as const).filter((service) => flags[`${service}-password-stdin`]);
+  if (services.length === 0) return undefined;
+  if (services.length > 1) throw new UsageError('--nifi-password-stdin and --airflow-password-stdin both read stdin: pass one of the passwords in its environment variable (NIFI_PASSWORD or AIRFLOW_PASSWORD).');
+  const service = services[0]!;
+  if (flags[`${service}-password`] !== undefined) throw new UsageError(`--${service}-password-stdin and --${service}-password both give the password: keep one (stdin or the environment variable: flags show in ps).`);
+  if (!stdin) throw new UsageError(`--${service}-password-stdin needs a standard input to read the password from.`);
+  const password = (await readOnce(stdin)).replace(/\r?\n$/, '');
+  if (password === '' || password.includes('\n')) throw new UsageError(`--${service}-password-stdin reads one line with the password; stdin had ${password === '' ? 'none' : 'several lines'}.`);
+  return { service, password };
+}
+
+/** Stdin's whole text, read once however often connections are resolved in one command. */
+const stdinTexts = new WeakMap<NodeJS.ReadableStream, Promise<string>>();
+function readOnce(stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = stdinTexts.get(stdin);
+  if (!text) {
+    text = (async () => {
+      let collected = '';
+      for await (const chunk of stdin) collected += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+      return collected;
+    })();
+    stdinTexts.set(stdin, text);
+  }
+  return text;
 }
 
 async function readConfig(explicit: string | undefined, cwd: string): Promise<z.output<typeof configSchema> & { directory: string }> {
@@ -89,10 +123,10 @@ async function readConfig(explicit: string | undefined, cwd: string): Promise<z.
 }
 
 /** Where to connect, with NiFi's URL known; a UsageError (exit 2) says what is missing or wrong. */
-export async function nifiTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, need: string): Promise<Connections & { nifi: Server & { url: string } }> {
+export async function nifiTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, need: string, stdin?: NodeJS.ReadableStream): Promise<Connections & { nifi: Server & { url: string } }> {
   let connections: Connections;
   try {
-    connections = await resolveConnections(flags, env, cwd);
+    connections = await resolveConnections(flags, env, cwd, stdin);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -103,7 +137,7 @@ export async function nifiTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv,
 
 /** Runs `work` with a NiFi client for the resolved target, closed afterwards whatever happens. */
 export async function withNifi<Result>(flags: ConnectionFlags, io: CliIo, need: string, work: (nifi: NifiClient, connections: Connections) => Promise<Result>): Promise<Result> {
-  const connections = await nifiTarget(flags, io.env, io.cwd, need);
+  const connections = await nifiTarget(flags, io.env, io.cwd, need, io.stdin);
   const nifi = await connectNifi(connections.nifi, io.cwd);
   try {
     return await work(nifi, connections);

@@ -1,3 +1,4 @@
+// The compiler: a flow → a NiFi flow definition (ids, types, services, parameters, what is masked).
 import { describe, expect, it } from 'vitest';
 import { defineFlow } from '../model/define-flow.ts';
 import { compileFlow, type TypeCatalog } from './compile-flow.ts';
@@ -52,4 +53,17 @@ describe('compileFlow', () => {
     expect(() => compileFlow(flow, catalog, { env: {} })).toThrow(/reads ORDERS_TOKEN, which is not set/);
     expect(() => compileFlow(flow, { ...catalog, controllerServiceTypes: [] }, { env: { ORDERS_TOKEN: 't' } })).toThrow(/orders\/reader: No controller service type named "JsonTreeReader" is installed/);
   });
+
+  it('masks values read from the environment unless the code says sensitive: false (issue 14, finding 12)', () => {
+    const withEnvironment = defineFlow({
+      name: 'urls',
+      parameters: { endpoint: { fromEnv: 'ORDERS_ENDPOINT' }, shown: { fromEnv: 'ORDERS_REGION', sensitive: false }, literal: { value: 'plain' } },
+    });
+    const compiled = compileFlow(withEnvironment, catalog, { env: { ORDERS_ENDPOINT: 'https://user:pw@orders', ORDERS_REGION: 'eu' } });
+    expect(compiled.maskedParameters).toEqual(['endpoint']);
+    expect(compiled.secretEnvironment).toEqual({ endpoint: 'ORDERS_ENDPOINT' });
+    // NiFi still gets it as a plain (non-sensitive) value: masking is about what plans print.
+    expect(compiled.definition.parameterContexts?.['urls']?.parameters).toContainEqual({ name: 'endpoint', sensitive: false, value: 'https://user:pw@orders' });
+  });
 });
+

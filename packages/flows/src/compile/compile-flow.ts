@@ -28,8 +28,13 @@ export interface CompiledFlow {
   definition: FlowDefinition;
   /** Sensitive values read from the environment: never in the definition, pushed by apply through update requests. */
   sensitiveParameters: Record<string, string>;
-  /** Which environment variable each sensitive parameter reads (names, not values): export writes them back. */
+  /** Which environment variable each sensitive or masked parameter reads (names, not values): export writes them back. */
   secretEnvironment: Record<string, string>;
+  /**
+   * Non-sensitive parameters whose values come from the environment without `sensitive: false`: NiFi gets
+   * them as plain values, but plans never print them (issue 14, finding 12).
+   */
+  maskedParameters: string[];
   /** Funnel names by identifier: NiFi keeps no name for a funnel, so export reads them from here (via the marker). */
   funnelNames: Record<string, string>;
 }
@@ -42,6 +47,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   }
   const sensitiveParameters: Record<string, string> = {};
   const secretEnvironment: Record<string, string> = {};
+  const maskedParameters: string[] = [];
   const parameters: NifiSchemas['VersionedParameter'][] = [];
   for (const [name, declared] of Object.entries(flow.parameters)) {
     const parameter = { ...declared, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) };
@@ -54,6 +60,10 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
       if (parameter.fromEnv !== undefined) secretEnvironment[name] = parameter.fromEnv;
       parameters.push({ name, sensitive: true, ...(parameter.description ? { description: parameter.description } : {}) });
     } else {
+      if (parameter.fromEnv !== undefined && parameter.sensitive !== false) {
+        maskedParameters.push(name);
+        secretEnvironment[name] = parameter.fromEnv;
+      }
       parameters.push({ name, sensitive: false, value: value ?? null, ...(parameter.description ? { description: parameter.description } : {}) } as NifiSchemas['VersionedParameter']);
     }
   }
@@ -73,6 +83,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
     } as FlowDefinition,
     sensitiveParameters,
     secretEnvironment,
+    maskedParameters,
     funnelNames,
   };
 }

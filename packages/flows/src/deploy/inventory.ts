@@ -24,7 +24,11 @@ export interface OwnershipMarker {
   id: string;
   /** SHA-256 of the applied definition (without secrets). */
   definitionHash: string;
-  /** SHA-256 over the sensitive parameter values applied (never the values themselves), or `pending` until they are pushed. */
+  /**
+   * What NiFi holds of the sensitive values, in a form a reader of NiFi can't test guesses against:
+   * `none`, `pending` (until they are pushed), `unverified` (pushed without FLOWS_SECRETS_KEY) or
+   * `hmac-sha256:<key id>:<mac>` (see secrets-record.ts); markers written before carry an old SHA-256.
+   */
   sensitiveHash: string;
   /** The parameter context the group was bound to by the last apply (absent in markers written before it was recorded). */
   parameterContext?: ContextReference | undefined;
@@ -111,14 +115,6 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Changes when a sensitive value changes; reveals nothing about the values (salted with the flow id). */
-export function sensitiveHash(flowName: string, values: Record<string, string>): string {
-  const sorted = Object.keys(values)
-    .sort()
-    .map((name) => [name, values[name]]);
-  return sha256(`${flowId(flowName)}\n${JSON.stringify(sorted)}`);
-}
-
 /** The marker an apply writes until the sensitive values are pushed: a crash in between makes the next plan push them. */
 export function withSecretsPending(marker: OwnershipMarker): OwnershipMarker {
   return { ...marker, sensitiveHash: 'pending' };
@@ -127,7 +123,7 @@ export function withSecretsPending(marker: OwnershipMarker): OwnershipMarker {
 export function newMarker(
   flowName: string,
   definitionHash: string,
-  sensitiveValues: Record<string, string>,
+  secretsRecord: string,
   parameterContext: ContextReference | undefined,
   project: string | undefined,
   names: { funnels: Record<string, string>; secretEnvironment: Record<string, string> } = { funnels: {}, secretEnvironment: {} },
@@ -141,7 +137,7 @@ export function newMarker(
     flow: flowName,
     id: flowId(flowName),
     definitionHash,
-    sensitiveHash: sensitiveHash(flowName, sensitiveValues),
+    sensitiveHash: secretsRecord,
     ...(parameterContext ? { parameterContext } : {}),
     ...(project ? { project } : {}),
     ...(Object.keys(kept).length ? { names: kept } : {}),

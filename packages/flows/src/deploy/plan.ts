@@ -9,6 +9,7 @@ import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import type { PropertyNameNote } from '../model/property-names.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
+import { compareSecrets, secretsKey, type SecretsComparison } from './secrets-record.ts';
 import {
   ambiguity,
   boundContext,
@@ -16,7 +17,6 @@ import {
   newMarker,
   projectLabel,
   readInventory,
-  sensitiveHash,
   sha256,
   summarizeGroup,
   summarizeGroups,
@@ -44,6 +44,13 @@ export interface PlanOptions {
   partial?: boolean | undefined;
   /** Airflow, for flows with asset-event triggers (their asset URIs are resolved to Airflow's ids). */
   airflow?: AirflowClient | undefined;
+  /**
+   * The key that sensitive values are compared with (HMAC in the marker; at least 32 characters).
+   * Default: FLOWS_SECRETS_KEY of `env` (or process.env). Without it they can't be compared: see pushSecrets.
+   */
+  secretsKey?: string | undefined;
+  /** Push every sensitive value, whatever the marker says (e.g. after changing one without FLOWS_SECRETS_KEY). */
+  pushSecrets?: boolean | undefined;
 }
 
 export type FlowAction = 'create' | 'update' | 'delete' | 'no-op';
@@ -86,6 +93,11 @@ export interface Plan {
   blocked?: BlockedFlow[] | undefined;
   /** Property keys of the code that NiFi renamed (compared under NiFi's name) or dropped when it imported the flow: the code should say what NiFi shows. */
   propertyNames?: PropertyNameNote[] | undefined;
+  /**
+   * Flows whose sensitive values could not be compared (no FLOWS_SECRETS_KEY) and are left as NiFi has
+   * them; with the key, or with pushSecrets, they are compared or pushed.
+   */
+  secretsNotCompared?: string[] | undefined;
   /** Written by `flows plan --out`: the flow files the plan was made from, relative to the plan file's folder; `apply --plan` reads exactly these. */
   files?: string[] | undefined;
 }
@@ -128,6 +140,8 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   const parameterContexts = () => (contexts ??= nifi.parameterContexts.list());
 
   const assetIds = await resolveAssetIds(flows, options.airflow);
+  const key = secretsKey(options);
+  const secretsNotCompared: string[] = [];
   const fingerprintParts: string[] = [];
   const plans: FlowPlan[] = [];
   const propertyNames: PropertyNameNote[] = [];
@@ -137,14 +151,18 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env, assetIds });
     const definitionHash = sha256(JSON.stringify(compiled.definition));
     const existing = claimed.get(flow.name);
+    // What the marker may record about the secrets, and whether they are pushed (nothing a reader of NiFi can test guesses against).
+    const secrets = compareSecrets(flow.name, compiled.sensitiveParameters, existing?.marker?.sensitiveHash, { key, push: options.pushSecrets });
+    if (secrets.verdict === 'not-compared') secretsNotCompared.push(flow.name);
     // The context the group is bound to now; for a new group apply records it after the upload.
-    const marker = newMarker(flow.name, definitionHash, compiled.sensitiveParameters, existing ? boundContext(existing.group) : undefined, options.project, {
+    const marker = newMarker(flow.name, definitionHash, secrets.record, existing ? boundContext(existing.group) : undefined, options.project, {
       funnels: compiled.funnelNames,
       secretEnvironment: compiled.secretEnvironment,
     });
     markDefinition(compiled.definition, flow.description, marker);
     planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker });
-    fingerprintParts.push(definitionHash, marker.sensitiveHash);
+    // Whether secrets are pushed is part of what is applied (a plan made with pushSecrets pushes them).
+    fingerprintParts.push(definitionHash, marker.sensitiveHash, secrets.push ? 'push secrets' : 'keep secrets');
 
     if (!existing && unmanagedNamed.has(flow.name)) {
       throw new DataplatError({
@@ -172,7 +190,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     // The flow's values live in the context its group is bound to (NiFi keeps that binding on replace).
     const binding = boundContext(existing.group);
     const context = (await parameterContexts()).find((candidate) => (binding ? candidate.id === binding.id : candidate.component.name === parameterContextName(flow)));
-    const parameters = parameterChanges(flow, compiled.definition, compiled.sensitiveParameters, existing.marker, context);
+    const parameters = parameterChanges(flow, compiled.definition, compiled.maskedParameters, Object.keys(compiled.sensitiveParameters), secrets, context);
     const runState = await runStateChanges(nifi, flow, existing.groupId);
     fingerprintParts.push(JSON.stringify(runState));
     const markerChanged = !existing.marker || existing.marker.definitionHash !== definitionHash || (existing.group.component?.comments ?? '') !== compiled.definition.flowContents!.comments;
@@ -199,6 +217,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     ...(options.partial ? { notInPaths: orphans } : {}),
     ...(blocked.length > 0 ? { blocked } : {}),
     ...(propertyNames.length > 0 ? { propertyNames } : {}),
+    ...(secretsNotCompared.length > 0 ? { secretsNotCompared } : {}),
   };
   return { plan, planned, inventory };
 }
@@ -223,11 +242,15 @@ export function hasChanges(plan: Plan): boolean {
   return plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
 }
 
+/** How a plan shows a value read from the environment that the code did not declare `sensitive: false`. */
+export const maskedValue = '(masked: from the environment)';
+
 function parameterChanges(
   flow: Flow,
   definition: FlowDefinition,
-  sensitive: Record<string, string>,
-  marker: OwnershipMarker | undefined,
+  masked: readonly string[],
+  sensitiveNames: readonly string[],
+  secrets: SecretsComparison,
   context: ParameterContextEntity | undefined,
 ): FieldChange[] {
   const changes: FieldChange[] = [];
@@ -235,11 +258,15 @@ function parameterChanges(
   for (const parameter of definition.parameterContexts?.[parameterContextName(flow)]?.parameters ?? []) {
     const current = live.get(parameter.name);
     if (parameter.sensitive) continue;
-    if (!current || (current.value ?? null) !== (parameter.value ?? null)) changes.push({ field: `parameters.${parameter.name}`, before: current?.value ?? null, after: parameter.value ?? null });
+    if (!current || (current.value ?? null) !== (parameter.value ?? null)) {
+      // A value from the environment is printed only when the code says `sensitive: false`.
+      const hidden = masked.includes(parameter.name!);
+      changes.push({ field: `parameters.${parameter.name}`, before: hidden && current ? maskedValue : (current?.value ?? null), after: hidden ? maskedValue : (parameter.value ?? null) });
+    }
   }
-  // Sensitive values can't be read back; the marker's hash says whether they changed.
-  if (Object.keys(sensitive).length > 0 && marker?.sensitiveHash !== sensitiveHash(flow.name, sensitive)) {
-    for (const name of Object.keys(sensitive)) changes.push({ field: `parameters.${name}`, before: '(sensitive)', after: '(sensitive)' });
+  // Sensitive values can't be read back; the marker (an HMAC under FLOWS_SECRETS_KEY) says whether they changed.
+  if (secrets.push) {
+    for (const name of sensitiveNames) changes.push({ field: `parameters.${name}`, before: '(sensitive)', after: '(sensitive)' });
   }
   return changes;
 }

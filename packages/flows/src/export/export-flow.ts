@@ -292,7 +292,10 @@ async function exportParameters(
     const name = parameter.name!;
     parameters[name] = parameter.sensitive
       ? { fromEnv: secretEnvironment[name] ?? name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^(?=\d)/, '_'), sensitive: true }
-      : { value: parameter.value ?? '', ...(parameter.description ? { description: parameter.description } : {}) };
+      : secretEnvironment[name]
+        ? // A value flows read from the environment (masked in plans): written back as where it came from, not as the value.
+          { fromEnv: secretEnvironment[name], ...(parameter.description ? { description: parameter.description } : {}) }
+        : { value: parameter.value ?? '', ...(parameter.description ? { description: parameter.description } : {}) };
   }
   if ((context.component.inheritedParameterContexts ?? []).length) warnings.push(`parameter context "${context.component.name}": inherited parameter contexts are not exported; their parameters are missing from the flow.`);
   return { ...(context.component.name !== flowName ? { parameterContext: context.component.name! } : {}), ...(Object.keys(parameters).length ? { parameters } : {}) };

@@ -23,7 +23,10 @@ const properties = z.record(z.string(), z.string().nullable()).describe('NiFi pr
 const parameter = z.strictObject({
   value: z.string().optional().describe('The value (sensitive values belong in fromEnv).'),
   fromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as DB_PASSWORD').optional().describe('Read the value from this environment variable at plan/apply time.'),
-  sensitive: z.boolean().default(false).describe('Kept secret: never printed, masked in plans, and its value must come from fromEnv.'),
+  sensitive: z
+    .boolean()
+    .optional()
+    .describe('true: kept secret (a sensitive parameter in NiFi, never printed, its value from fromEnv). Unset, a value read with fromEnv is still masked in plans; write false to show it.'),
   description: z.string().optional().describe('Shown in NiFi next to the parameter.'),
 });
 

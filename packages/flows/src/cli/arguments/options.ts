@@ -91,7 +91,8 @@ export const projectOption = {
 export const nifiOptions = {
   'nifi-url': value('url', 'NiFi REST API root, e.g. https://nifi:8443/nifi-api', { env: 'NIFI_URL' }),
   'nifi-username': value('user', 'NiFi login user', { env: 'NIFI_USERNAME' }),
-  'nifi-password': value('password', 'NiFi login password; the environment variable is safer (flags show in ps)', { env: 'NIFI_PASSWORD' }),
+  'nifi-password': value('password', 'NiFi login password; prefer the environment variable or --nifi-password-stdin (other users see flags in ps)', { env: 'NIFI_PASSWORD' }),
+  'nifi-password-stdin': flag('read the NiFi login password from stdin (one line), e.g. from a secret manager\'s CLI'),
   'nifi-ca-file': value('pem', 'CA certificate to trust for NiFi over HTTPS (verification is always on)', { env: 'NIFI_CA_FILE' }),
   ...parentOption,
   ...configOption,
@@ -100,7 +101,8 @@ export const nifiOptions = {
 export const airflowOptions = {
   'airflow-url': value('url', 'Airflow API server; plan/apply resolve asset-event triggers there', { env: 'AIRFLOW_URL' }),
   'airflow-username': value('user', 'Airflow login user', { env: 'AIRFLOW_USERNAME' }),
-  'airflow-password': value('password', 'Airflow login password; the environment variable is safer (flags show in ps)', { env: 'AIRFLOW_PASSWORD' }),
+  'airflow-password': value('password', 'Airflow login password; prefer the environment variable or --airflow-password-stdin (other users see flags in ps)', { env: 'AIRFLOW_PASSWORD' }),
+  'airflow-password-stdin': flag('read the Airflow login password from stdin (one line); not together with --nifi-password-stdin'),
   'airflow-ca-file': value('pem', 'CA certificate to trust for Airflow over HTTPS', { env: 'AIRFLOW_CA_FILE' }),
 } as const;
 

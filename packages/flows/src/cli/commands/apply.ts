@@ -21,6 +21,7 @@ export const applyCommand = defineCommand({
     ...environmentOption,
     prune: flag("delete the project's managed flows that are no longer in the files"),
     'allow-partial-prune': flag('prune even though the paths are not the whole project (every managed flow outside them is deleted)'),
+    'push-secrets': flag('push every sensitive parameter value from the environment, even when it can\'t be compared (needed after changing a secret without FLOWS_SECRETS_KEY)'),
     adopt: flag('take over unmanaged process groups named like a flow, in place'),
     plan: value('file', 'apply a saved plan (flows plan --out) to the files it was made from; refused if NiFi or the files changed since'),
     'update-strategy': convertedValue(
@@ -72,6 +73,7 @@ export const applyCommand = defineCommand({
         env: io.env,
         prune: options.prune,
         adopt: options.adopt,
+        pushSecrets: options['push-secrets'],
         airflow,
         plan: saved,
         updateStrategy: options['update-strategy'],

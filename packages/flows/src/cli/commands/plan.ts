@@ -15,6 +15,7 @@ export const planCommand = defineCommand({
     ...environmentOption,
     prune: flag("also plan to delete the project's managed flows that are no longer in the files"),
     'allow-partial-prune': flag('prune even though the paths are not the whole project (every managed flow outside them is deleted)'),
+    'push-secrets': flag('push every sensitive parameter value from the environment, even when it can\'t be compared (needed after changing a secret without FLOWS_SECRETS_KEY)'),
     adopt: flag('take over unmanaged process groups named like a flow (see flows export)'),
     out: value('file', 'also write the plan as JSON (with the flow files it was made from), for apply --plan'),
     'detailed-exitcode': flag('exit 0 without changes, 2 with changes'),
@@ -41,7 +42,7 @@ export const planCommand = defineCommand({
       if (!loaded) return 1;
       view.progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const prunePartially = options.prune && options['allow-partial-prune'];
-      const planOptions = { parentGroupId, project, partial: partial && !prunePartially, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow };
+      const planOptions = { parentGroupId, project, partial: partial && !prunePartially, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow, pushSecrets: options['push-secrets'] };
       const { plan } = lock ? await withFlowsLock(nifi, parentGroupId, 'plan --out', lock, () => planFlows(nifi, loaded.flows, planOptions)) : await planFlows(nifi, loaded.flows, planOptions);
       if (options.out) {
         const file = resolve(io.cwd, options.out);

@@ -24,7 +24,7 @@ export const validateCommand = defineCommand({
     const format = options.json ? 'json' : (options.format ?? 'human');
     const [{ loadFlowFiles }, { resolveConnections }] = await Promise.all([import('../load-files.ts'), import('../connections.ts')]);
     // Without paths: the project's folder (flows: in flows.config.yaml, default ./flows).
-    const { flowsFolder } = await resolveConnections(options, io.env, io.cwd);
+    const { flowsFolder } = await resolveConnections(options, io.env, io.cwd, io.stdin);
     const loaded = await loadFlowFiles(positionals.length ? positionals : [flowsFolder], io.cwd);
     if ('missing' in loaded) throw new UsageError(`no such file or folder: ${loaded.missing}`);
     if (loaded.files.length === 0) throw new UsageError(`no flow files (*.yaml, *.yml) found in ${positionals.join(', ') || flowsFolder}.`);

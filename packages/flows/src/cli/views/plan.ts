@@ -26,6 +26,10 @@ export function formatPlan(plan: Plan): string {
   for (const orphan of plan.orphans) lines.push(`! flow ${orphan} is managed in NiFi but not in the code: left alone (use --prune to delete it)`);
   const outside = plan.notInPaths ?? [];
   if (outside.length > 0) lines.push(`  ${outside.length} other flow(s) of this project are not in the given paths, left as they are: ${outside.join(', ')}`);
+  const uncompared = plan.secretsNotCompared ?? [];
+  if (uncompared.length > 0) {
+    lines.push(`! sensitive values can't be compared without FLOWS_SECRETS_KEY (${uncompared.join(', ')}): NiFi keeps the ones it has; pass --push-secrets to push them, or set FLOWS_SECRETS_KEY`);
+  }
   for (const blocked of plan.blocked ?? []) lines.push(`! flow ${blocked.flow} is blocked [${blocked.code}]: ${blocked.message}\n    ${blocked.hint}`);
   const count = (action: string) => plan.flows.filter((flowPlan) => flowPlan.action === action).length;
   const blockedCount = plan.blocked?.length ?? 0;
