@@ -54,7 +54,7 @@ export {
   mayCarryCredentials,
   type CredentialPolicyOptions,
 } from './auth/credential-policy.ts';
-export { bearerAuthentication, jwtExpiry, tokenAuthentication, type IssuedToken } from './auth/token-authentication.ts';
+export { bearerAuthentication, jwtClaims, jwtExpiry, renewalTime, tokenAuthentication, type IssuedToken } from './auth/token-authentication.ts';
 export {
   createTypedApi,
   type OpenApiMethod,

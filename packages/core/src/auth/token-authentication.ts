@@ -4,7 +4,7 @@ import type { HttpAuthentication } from '../http/http-transport.ts';
 
 export interface IssuedToken {
   value: string;
-  /** Epoch milliseconds; read from the JWT's `exp` when the server doesn't say. */
+  /** Local epoch milliseconds at which to renew it (judged on the server's clock, see tokenAuthentication). */
   expiresAt: number;
 }
 
@@ -12,6 +12,10 @@ export interface IssuedToken {
  * Credentials that are exchanged for a bearer token (NiFi's and Airflow's `/access/token`, `/auth/token`):
  * logs in when first needed (one login shared by concurrent requests), keeps the token in memory only,
  * renews it shortly before it expires and once more when the server answers 401.
+ *
+ * Expiry is judged on the server's clock: the JWT's `iat` says what time the server had when it issued the
+ * token, so a local clock that is off (issue 14, finding 8: a token whose `exp` was already past locally made
+ * every request log in again) only shifts when the token is renewed, never makes it look expired at birth.
  */
 export function tokenAuthentication(options: {
   login(signal: AbortSignal | undefined): Promise<string>;
@@ -19,21 +23,22 @@ export function tokenAuthentication(options: {
   secrets: string[];
   /** Used when a token carries no readable `exp`. */
   defaultLifetimeMs: number;
+  /** The local clock (tests). */
+  now?: (() => number) | undefined;
 }): HttpAuthentication {
+  const now = options.now ?? (() => Date.now());
   let token: IssuedToken | undefined;
   let pendingLogin: Promise<IssuedToken> | undefined;
 
   async function login(signal: AbortSignal | undefined): Promise<IssuedToken> {
-    const issuedAt = Date.now();
+    const requestedAt = now();
     const value = (await options.login(signal)).trim();
-    const expiresAt = jwtExpiry(value) ?? issuedAt + options.defaultLifetimeMs;
-    // Renew at a quarter of the lifetime before expiry, at most a minute before (short-lived tokens stay usable).
-    const renewAt = expiresAt - Math.min(60_000, (expiresAt - issuedAt) / 4);
-    return { value, expiresAt: renewAt };
+    const receivedAt = now();
+    return { value, expiresAt: renewalTime(value, requestedAt, receivedAt, options.defaultLifetimeMs) };
   }
 
   async function currentToken(signal: AbortSignal | undefined): Promise<string> {
-    if (token && token.expiresAt > Date.now()) return token.value;
+    if (token && token.expiresAt > now()) return token.value;
     pendingLogin ??= login(signal).finally(() => {
       pendingLogin = undefined;
     });
@@ -45,7 +50,13 @@ export function tokenAuthentication(options: {
     async headers(signal) {
       return { authorization: `Bearer ${await currentToken(signal)}` };
     },
-    async refresh(signal) {
+    async refresh(signal, rejected) {
+      // Requests refused with a token that was renewed meanwhile just repeat with the new one: one login, not one per request.
+      if (token && rejected?.['authorization'] !== undefined && rejected['authorization'] !== `Bearer ${token.value}`) return true;
+      if (pendingLogin) {
+        await pendingLogin;
+        return true;
+      }
       token = undefined;
       await currentToken(signal);
       return true;
@@ -54,6 +65,27 @@ export function tokenAuthentication(options: {
       return token ? [...options.secrets, token.value] : options.secrets;
     },
   };
+}
+
+/**
+ * When to renew a token just received, in local time. The token's lifetime is `exp - iat` on the server's
+ * clock; it starts when the server issued it, which is no earlier than the local request time. Renewal
+ * comes a quarter of the lifetime before the end, at most a minute before (short-lived tokens stay usable).
+ * Without `iat`, the `exp` is compared with the local clock — unless that says the token is already
+ * expired (a fast local clock): then the server decides, by answering 401.
+ */
+export function renewalTime(token: string, requestedAt: number, receivedAt: number, defaultLifetimeMs: number): number {
+  const claims = jwtClaims(token);
+  const margin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 4);
+  if (claims.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat) {
+    const lifetimeMs = claims.exp - claims.iat;
+    return requestedAt + lifetimeMs - margin(lifetimeMs);
+  }
+  if (claims.exp !== undefined) {
+    if (claims.exp <= receivedAt) return Number.POSITIVE_INFINITY;
+    return claims.exp - margin(claims.exp - receivedAt);
+  }
+  return requestedAt + defaultLifetimeMs - margin(defaultLifetimeMs);
 }
 
 /**
@@ -84,12 +116,20 @@ export function bearerAuthentication(source: string | ((signal: AbortSignal | un
 
 /** The `exp` claim of a JWT in epoch milliseconds (not verified: the server does that). */
 export function jwtExpiry(token: string): number | undefined {
+  return jwtClaims(token).exp;
+}
+
+/** The `exp` and `iat` claims of a JWT in epoch milliseconds, where present (not verified: the server does that). */
+export function jwtClaims(token: string): { exp?: number; iat?: number } {
   const payload = token.split('.')[1];
-  if (!payload) return undefined;
+  if (!payload) return {};
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown; iat?: unknown };
+    return {
+      ...(typeof claims.exp === 'number' ? { exp: claims.exp * 1000 } : {}),
+      ...(typeof claims.iat === 'number' ? { iat: claims.iat * 1000 } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
