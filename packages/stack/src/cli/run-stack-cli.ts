@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allServiceNames, assertServiceName, parseProfile, resolveStackConfig, serviceNames, clusterServiceNames, type ServiceName, type StackOptions } from '../config/stack-config.ts';
+import { maskEndpointSecrets } from '../endpoint-secrets.ts';
 import { StackError } from '../errors.ts';
 import { getStackStatus, readStackEndpoints, startStack, stopStack } from '../stack.ts';
 import type { StackEvent } from '../stack-events.ts';
@@ -90,7 +91,7 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
       case 'up': {
         const stack = await startStack({ ...options, loadDags, onEvent });
         if (json) {
-          io.stdout.write(`${JSON.stringify({ stateDir: stack.config.stateDir, timings: stack.timings, loadedDags: stack.loadedDags, endpoints: redactEndpoints(stack.endpoints) }, null, 2)}\n`);
+          io.stdout.write(`${JSON.stringify({ stateDir: stack.config.stateDir, timings: stack.timings, loadedDags: stack.loadedDags, endpoints: maskEndpointSecrets(stack.endpoints) }, null, 2)}\n`);
         } else {
           const total = Math.max(...stack.timings.map((timing) => timing.totalMs));
           io.stdout.write(`\nStack ready in ${formatDuration(total)} (state in ${stack.config.stateDir}):\n${formatEndpointsForHumans(stack.endpoints)}\n`);
@@ -145,8 +146,4 @@ export async function runStackCli(argv: readonly string[], io: CliIo): Promise<n
     }
     return StackError.isInstance(error) && error.code === 'STACK_CONFIG_INVALID' ? 2 : 1;
   }
-}
-
-function redactEndpoints<T>(endpoints: T): T {
-  return JSON.parse(JSON.stringify(endpoints, (key, value: unknown) => (key === 'password' ? '***' : value))) as T;
 }
