@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
 } from './config/stack-config.ts';
 import { describeEndpoints, type StackEndpoints } from './endpoints.ts';
 import { StackError } from './errors.ts';
+import { privateDirectory, writePrivateFile } from './install/private-files.ts';
 import { findJava, type JavaInstallation } from './java/find-java.ts';
 import { isRecordedProcessAlive, readPidFile, stopRecordedProcess } from './process/managed-process.ts';
 import { airflowService } from './services/airflow/airflow-service.ts';
@@ -21,7 +22,7 @@ import { nifiClusterService } from './services/nifi/nifi-cluster-service.ts';
 import { nifiHttpService, nifiHttpsService } from './services/nifi/nifi-service.ts';
 import { postgresService } from './services/postgres/postgres-service.ts';
 import { s3Service } from './services/s3/s3-service.ts';
-import { pidFile, type ServiceContext, type StackService } from './services/service.ts';
+import { pidFile, serviceDir, type ServiceContext, type StackService } from './services/service.ts';
 import { trinoClusterService } from './services/trino/trino-cluster-service.ts';
 import { trinoService } from './services/trino/trino-service.ts';
 import { zookeeperService } from './services/zookeeper/zookeeper-service.ts';
@@ -119,7 +120,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const running: ServiceName[] = [];
   for (const name of allServiceNames) if (await allProcessesAlive(services[name], config)) running.push(name);
   const endpoints = describeEndpoints({ ...config, services: withDependencies([...config.services, ...running]) });
-  await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  await writePrivateFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
   timings.sort((left, right) => config.services.indexOf(left.service) - config.services.indexOf(right.service));
   return { config, endpoints, timings, loadedDags: loaded };
 }
@@ -150,6 +151,8 @@ async function bringUp(
     await stopService(service, config); // leftovers of a crashed or half-started run
     await assertPortsFree(service, config);
     context.report({ type: 'service-start', service: service.name });
+    // Its data, logs, configuration and keystores: readable by the stack's user only.
+    await privateDirectory(serviceDir(config, service.name));
     const startRequestedAt = performance.now();
     const processes = await service.start(context);
     const nodes = (await service.waitUntilReady(context, processes)) ?? undefined;

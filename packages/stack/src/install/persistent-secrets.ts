@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { restrictFile, writePrivateFile } from './private-files.ts';
 
 /**
  * Secrets a service generates once and must keep (JWT signing keys, keystore passwords, the key that
@@ -14,9 +15,13 @@ export async function loadOrCreateSecrets<T extends object>(file: string, genera
     // first start: nothing kept yet
   }
   const generated = generate();
-  if (Object.keys(generated).every((key) => key in existing)) return existing as T;
+  if (Object.keys(generated).every((key) => key in existing)) {
+    // Kept as it is, but never readable by others (a file from an older stack may be 0644).
+    await restrictFile(file);
+    return existing as T;
+  }
   const secrets = { ...generated, ...existing };
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  await writePrivateFile(file, `${JSON.stringify(secrets, null, 2)}\n`);
   return secrets;
 }

@@ -1,6 +1,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ServiceName } from '../config/stack-config.ts';
+import { restrictFile } from '../install/private-files.ts';
 import { runInstallCommand } from '../install/run-command.ts';
 import type { JavaInstallation } from '../java/find-java.ts';
 
@@ -22,7 +23,11 @@ export interface SelfSignedCertificate {
 export async function ensureSelfSignedCertificate(java: JavaInstallation, certificate: SelfSignedCertificate): Promise<{ created: boolean }> {
   const { keystore, pem } = certificate;
   const present = await Promise.all([keystore, pem].map((file) => stat(file).then(() => true, () => false)));
-  if (present.every(Boolean)) return { created: false };
+  // The keystore holds the private key: 0600 also when an older stack made it 0644 (the PEM is public).
+  if (present.every(Boolean)) {
+    await restrictFile(keystore);
+    return { created: false };
+  }
   await Promise.all([keystore, pem].map((file) => rm(file, { force: true })));
   await Promise.all([dirname(keystore), dirname(pem)].map((directory) => mkdir(directory, { recursive: true })));
   const keytool = join(java.home, 'bin', 'keytool');
@@ -33,6 +38,7 @@ export async function ensureSelfSignedCertificate(java: JavaInstallation, certif
     '-ext', 'eku=serverAuth,clientAuth', '-keystore', keystore, '-storetype', 'PKCS12',
     '-storepass:env', 'DATAPLAT_KEYSTORE_PASSWORD', '-keypass:env', 'DATAPLAT_KEYSTORE_PASSWORD',
   ], { env });
+  await restrictFile(keystore);
   await runInstallCommand(certificate.service, keytool, ['-exportcert', '-rfc', '-alias', certificate.alias, '-keystore', keystore, '-storepass:env', 'DATAPLAT_KEYSTORE_PASSWORD', '-file', pem], { env });
   return { created: true };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveStackConfig } from '../../config/stack-config.ts';
-import { airflowEnvironment, simpleAuthManagerPasswords } from './airflow-config.ts';
+import { airflowComponentArguments, airflowComponents, airflowEnvironment, simpleAuthManagerPasswords } from './airflow-config.ts';
 
 const config = resolveStackConfig({ ports: { airflow: 28082 }, dagsFolder: '/repo/examples/dags' }, {});
 const secrets = { jwtSecret: 'jwt-secret', apiSecretKey: 'api-secret', fernetKey: 'fernet=' };
@@ -26,5 +26,20 @@ describe('airflowEnvironment', () => {
     expect(env['AIRFLOW__CORE__LOAD_EXAMPLES']).toBe('False');
     // Sized for 20 concurrent trigger-and-waits on 2 cores (see airflow-config.ts).
     expect([env['AIRFLOW__CORE__PARALLELISM'], env['AIRFLOW__API__WORKERS'], env['AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT']]).toEqual(['4', '2', '30']);
+  });
+});
+
+describe('airflowComponentArguments (issue 14, finding 10)', () => {
+  it('starts no log server on all interfaces: the scheduler and the triggerer skip serve-logs, nothing listens on 8793/8794', () => {
+    expect(airflowComponents.map((component) => airflowComponentArguments(component))).toEqual([
+      ['api-server'],
+      ['scheduler', '--skip-serve-logs'],
+      ['dag-processor'],
+      ['triggerer', '--skip-serve-logs'],
+    ]);
+  });
+
+  it('keeps every listener the stack does start on loopback', () => {
+    expect(env['AIRFLOW__API__HOST']).toBe('127.0.0.1');
   });
 });

@@ -53,6 +53,22 @@ export function airflowEnvironment(config: StackConfig, airflowHome: string, sec
   };
 }
 
+/** The processes the stack runs for Airflow, in start order. */
+export const airflowComponents = ['api-server', 'scheduler', 'dag-processor', 'triggerer'] as const;
+export type AirflowComponent = (typeof airflowComponents)[number];
+
+/**
+ * The command line of one component. The scheduler (for LocalExecutor's task processes) and the triggerer
+ * would each start a log server on every interface (8793 and 8794: Airflow binds it to `::`/`0.0.0.0` and
+ * has no host setting), JWT-protected but reachable from the network (issue 14, finding 10). Everything
+ * here runs on one machine and writes task logs to one folder that the api-server reads directly, so the
+ * log servers are not started (`--skip-serve-logs`). While a task runs, the api-server still reads its
+ * local log file and notes that served logs were unavailable in the log's source details.
+ */
+export function airflowComponentArguments(component: AirflowComponent): string[] {
+  return component === 'scheduler' || component === 'triggerer' ? [component, '--skip-serve-logs'] : [component];
+}
+
 /** SimpleAuthManager reads user passwords from this JSON file; writing it first makes them known, not generated. */
 export function simpleAuthManagerPasswords(config: StackConfig): string {
   const { admin, viewer } = config.credentials.airflow;

@@ -7,18 +7,18 @@ import { StackError } from '../../errors.ts';
 import { stackPackageRoot } from '../../package-root.ts';
 import { cachedInstall } from '../../install/cached-install.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
-import { airflowEnvironment, simpleAuthManagerPasswords, type AirflowSecrets } from './airflow-config.ts';
+import { airflowComponentArguments, airflowComponents, airflowEnvironment, simpleAuthManagerPasswords, type AirflowSecrets } from './airflow-config.ts';
 
 const execFileAsync = promisify(execFile);
 
 export const airflowVersion = '3.3.2';
 const locksDir = join(stackPackageRoot(), 'locks');
-const airflowComponents = ['api-server', 'scheduler', 'dag-processor', 'triggerer'] as const;
 
 interface AirflowHealth {
   metadatabase?: { status?: string };
@@ -43,7 +43,7 @@ export const airflowService: StackService = {
     const airflowHome = join(directory, 'home');
     await mkdir(airflowHome, { recursive: true });
     await mkdir(config.dagsFolder, { recursive: true });
-    await writeFile(join(airflowHome, 'simple-auth-manager-passwords.json'), simpleAuthManagerPasswords(config), { mode: 0o600 });
+    await writePrivateFile(join(airflowHome, 'simple-auth-manager-passwords.json'), simpleAuthManagerPasswords(config));
     const env = {
       PATH: `${join(venv, 'bin')}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
       HOME: process.env['HOME'] ?? airflowHome,
@@ -76,7 +76,7 @@ export const airflowService: StackService = {
         name: component,
         process: await startProcess({
           command: airflow,
-          args: [component],
+          args: airflowComponentArguments(component),
           cwd: directory,
           env,
           logFile: logFile(config, 'airflow', component),

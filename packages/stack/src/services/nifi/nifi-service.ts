@@ -1,9 +1,10 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { restrictFile, writePrivateFile } from '../../install/private-files.ts';
 import { ensureSelfSignedCertificate } from '../../tls/self-signed-certificate.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import type { JavaInstallation, JavaRequirement } from '../../java/find-java.ts';
@@ -48,7 +49,7 @@ function createNifiService(mode: NifiMode): StackService {
       const secrets = await instanceSecrets(layout.instanceDir);
       await mkdir(layout.confDir, { recursive: true });
       await mkdir(layout.logsDir, { recursive: true });
-      const write = (file: string, content: string) => writeFile(join(layout.confDir, file), content, { mode: 0o600 });
+      const write = (file: string, content: string) => writePrivateFile(join(layout.confDir, file), content);
       await write('nifi.properties', renderNifiProperties(mode, ports, layout, secrets));
       await write('state-management.xml', renderStateManagement(layout.instanceDir));
       await write('logback.xml', renderLogback());
@@ -163,10 +164,14 @@ async function ensureTlsMaterial(java: JavaInstallation, layout: NifiInstanceLay
     pem,
     keystorePassword: secrets.keystorePassword,
   });
-  if (!created && (await stat(truststore).then(() => true, () => false))) return;
+  if (!created && (await stat(truststore).then(() => true, () => false))) {
+    await restrictFile(truststore);
+    return;
+  }
   await rm(truststore, { force: true });
   const env = { ...process.env, DATAPLAT_TRUSTSTORE_PASSWORD: secrets.truststorePassword };
   await runInstallCommand('nifi-https', join(java.home, 'bin', 'keytool'), [
     '-importcert', '-noprompt', '-alias', 'nifi', '-file', pem, '-keystore', truststore, '-storetype', 'PKCS12', '-storepass:env', 'DATAPLAT_TRUSTSTORE_PASSWORD',
   ], { env });
+  await restrictFile(truststore);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { StackError } from '../../errors.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 import { runInstallCommand } from '../../install/run-command.ts';
 import { startProcess, tailFile } from '../../process/managed-process.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
@@ -50,7 +51,7 @@ export const postgresService: StackService = {
       await rm(dataDir, { recursive: true, force: true });
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
       const passwordFile = join(directory, '.initdb-password');
-      await writeFile(passwordFile, `${config.credentials.postgres.password}\n`, { mode: 0o600 });
+      await writePrivateFile(passwordFile, `${config.credentials.postgres.password}\n`);
       if (runAs) await chownTree(directory, runAs);
       try {
         await runInstallCommand(

@@ -1,7 +1,7 @@
 // S3-compatible object storage on loopback for Trino's spooling protocol: s3proxy (org.gaul:s3proxy,
 // a real S3 API server — AWS signatures v2/v4, multipart, presigned URLs — over local files), one jar
 // from Maven Central. Buckets are folders under its data directory.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { downloadVerified } from '../../download/verified-download.ts';
@@ -9,6 +9,7 @@ import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import { logFile, pidFile, serviceDir, type StackService } from '../service.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 
 export const s3proxyRelease = {
   version: '4.1.0',
@@ -62,7 +63,7 @@ export const s3Service: StackService = {
     const directory = serviceDir(config, 's3');
     for (const bucket of Object.values(stackBuckets)) await mkdir(join(s3DataDir(config), bucket), { recursive: true });
     const configFile = join(directory, 's3proxy.conf');
-    await writeFile(configFile, renderS3ProxyConfig(config), { mode: 0o600 });
+    await writePrivateFile(configFile, renderS3ProxyConfig(config));
     const serverProcess = await startProcess({
       command: java.java,
       args: ['-Xmx256m', '-jar', jarPath(config), '--properties', configFile],

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { downloadVerified } from '../../download/verified-download.ts';
 import { cachedInstall } from '../../install/cached-install.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 import { ensureSelfSignedCertificate } from '../../tls/self-signed-certificate.ts';
 import type { StackConfig } from '../../config/stack-config.ts';
 import type { JavaRequirement } from '../../java/find-java.ts';
@@ -42,7 +43,7 @@ export const trinoService: StackService = {
     for (const [relativePath, content] of Object.entries(renderTrinoConfig(config, layout, secrets))) {
       const file = join(layout.etcDir, relativePath);
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, content, { mode: 0o600 });
+      await writePrivateFile(file, content);
     }
     await mkdir(layout.dataDir, { recursive: true });
     await mkdir(layout.icebergWarehouseDir, { recursive: true });
