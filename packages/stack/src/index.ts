@@ -61,4 +61,4 @@ export {
 export { FaultTally, type OperationOutcome } from './testing/fault-tally.ts';
 // For the security suite: a local server that records what a client sends it, and a scan for secrets.
 export { replyJson, startRecordingServer, type RecordedRequest, type RecordingHandler, type RecordingServer } from './testing/recording-server.ts';
-export { findSecretLeaks, type SecretLeak } from './testing/secret-scan.ts';
+export { failureOf, fakeServerFixture, findSecretLeaks, recordClientEvents, type SecretLeak } from './testing/secret-scan.ts';

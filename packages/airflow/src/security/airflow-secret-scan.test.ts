@@ -1,7 +1,7 @@
 // Security suite (issue 14), secret scan of the Airflow client's error paths: with distinctive secret values
 // as password, tokens and a connection password, a fake Airflow (a local node:http server) fails in every way
 // a login or a call can; no secret may appear in the error (message, hint, detail, cause chain) or in events.
-import { findSecretLeaks, replyJson, startRecordingServer, type RecordingServer } from '@dataplat/stack';
+import { failureOf, fakeServerFixture, findSecretLeaks, replyJson, type RecordingServer } from '@dataplat/stack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAirflowClient } from '../client/create-airflow-client.ts';
 
@@ -11,35 +11,29 @@ const callerToken = 'caller-Qw3e-scan-secret';
 const connectionPassword = 'conn-Rt5y-scan-secret';
 const secrets = [password, issuedToken, callerToken, connectionPassword];
 
-let airflow: RecordingServer;
-const observed: unknown[] = [];
-beforeEach(async () => {
-  airflow = await startRecordingServer();
-  observed.length = 0;
-});
-afterEach(() => airflow.close());
+const fake = fakeServerFixture();
+beforeEach(() => fake.start());
+afterEach(() => fake.stop());
 
 function client(auth: { username: string; password: string } | { token: string } = { username: 'admin', password }) {
   return createAirflowClient({
-    baseUrl: airflow.origin,
+    baseUrl: fake.server.origin,
     auth,
     retry: { retries: 1, initialDelayMs: 1 },
-    onRetry: (event) => observed.push(event),
-    middleware: [{ onRequest: (event) => void observed.push(event), onResponse: (event) => void observed.push(event), onError: (event) => void observed.push(event) }],
+    ...fake.recorded.options,
   });
 }
 
+/** The call's error, after checking that neither it nor any retry or middleware event showed a secret. */
 async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  const error = await run().then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeDefined();
-  expect(findSecretLeaks(observed, secrets)).toEqual([]);
-  expect(findSecretLeaks(error, secrets)).toEqual([]);
+  const error = await failureOf(run);
+  expect([error !== undefined, findSecretLeaks([error, fake.recorded.events], secrets)]).toEqual([true, []]);
   return error;
 }
 
 /** Logs in with `issuedToken`, answers everything else with `answer`. */
 function afterLogin(answer: Parameters<RecordingServer['handle']>[0]) {
-  airflow.handle((request, response, server) => {
+  fake.server.handle((request, response, server) => {
     if (request.path === '/auth/token') return replyJson(response, 201, { access_token: issuedToken });
     return answer(request, response, server);
   });
@@ -47,7 +41,7 @@ function afterLogin(answer: Parameters<RecordingServer['handle']>[0]) {
 
 describe('Airflow error paths', () => {
   it.each([400, 401, 403])('a login refused with HTTP %i echoing the credentials', async (status) => {
-    airflow.handle((request, response) => replyJson(response, status, { detail: `invalid credentials ${request.body}` }));
+    fake.server.handle((request, response) => replyJson(response, status, { detail: `invalid credentials ${request.body}` }));
     expect(await failure(() => client().getDag('etl'))).toMatchObject({ code: 'AIRFLOW_LOGIN_FAILED' });
   });
 
@@ -66,7 +60,7 @@ describe('Airflow error paths', () => {
   });
 
   it('a caller token echoed by a 403, and a connection cut', async () => {
-    airflow.handle((request, response) => {
+    fake.server.handle((request, response) => {
       if (request.path.includes('etl')) return replyJson(response, 403, { detail: `denied ${request.headers.authorization}` });
       response.socket?.destroy();
     });

@@ -1,20 +1,17 @@
 // Issue 14, finding 8: a token's expiry is judged on the server's clock (its iat), so a local clock that is
 // off never turns every request into a login; and requests refused together renew the token once.
 import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../http/http-transport.ts';
 import { renewalTime, tokenAuthentication } from './token-authentication.ts';
 
 const origin = 'https://service.test';
 const hour = 3_600_000;
-let mockAgent: MockAgent;
-beforeEach(() => {
-  mockAgent = new MockAgent();
-  mockAgent.disableNetConnect();
-});
+let mockAgent: MockAgent | undefined;
 afterEach(async () => {
-  mockAgent.assertNoPendingInterceptors();
-  await mockAgent.close();
+  mockAgent?.assertNoPendingInterceptors();
+  await mockAgent?.close();
+  mockAgent = undefined;
 });
 
 /** A JWT as a server whose clock reads `serverNow` issues it, valid for `lifetimeMs`. */
@@ -28,6 +25,8 @@ function jwt(serverNow: number, lifetimeMs: number, claims: { iat?: boolean } = 
 function setup(issue: () => string) {
   let logins = 0;
   let localNow = Date.now();
+  mockAgent = new MockAgent();
+  mockAgent.disableNetConnect();
   const pool = mockAgent.get(origin);
   pool.intercept({ path: '/login', method: 'POST' }).reply(() => {
     logins += 1;

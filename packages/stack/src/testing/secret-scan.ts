@@ -1,6 +1,8 @@
 // For the security suite (issue 14): where, if anywhere, distinctive secret values show up in what a client
 // hands back — an error's message, hint, cause chain and every other property, log lines, middleware events.
 import { inspect } from 'node:util';
+import type { HttpMiddleware, RetryEvent } from '@dataplat/core';
+import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 
 /** One place a secret was found: which secret (by index, never the value) and where. */
 export interface SecretLeak {
@@ -50,4 +52,45 @@ export function findSecretLeaks(subject: unknown, secrets: readonly string[]): S
     }
   });
   return leaks;
+}
+
+/** Client options (`onRetry`, `middleware`) that record every retry and middleware event, to scan them afterwards. */
+export function recordClientEvents(): { events: unknown[]; options: { onRetry: (event: RetryEvent) => void; middleware: HttpMiddleware[] } } {
+  const events: unknown[] = [];
+  const record = (event: unknown) => void events.push(event);
+  return { events, options: { onRetry: record, middleware: [{ onRequest: record, onResponse: record, onError: record }] } };
+}
+
+/** What `run` rejects with; undefined when it resolves. */
+export function failureOf(run: () => Promise<unknown>): Promise<unknown> {
+  return run().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/**
+ * A fake server and the client events of one test: `start()` in beforeEach (a fresh server, no events),
+ * `stop()` in afterEach; `server` and `recorded` are the current test's.
+ */
+export function fakeServerFixture(): { readonly server: RecordingServer; readonly recorded: ReturnType<typeof recordClientEvents>; start(): Promise<void>; stop(): Promise<void> } {
+  let server: RecordingServer | undefined;
+  let recorded = recordClientEvents();
+  return {
+    get server() {
+      if (!server) throw new Error('fakeServerFixture: call start() first (in beforeEach).');
+      return server;
+    },
+    get recorded() {
+      return recorded;
+    },
+    async start() {
+      server = await startRecordingServer();
+      recorded = recordClientEvents();
+    },
+    async stop() {
+      await server?.close();
+      server = undefined;
+    },
+  };
 }

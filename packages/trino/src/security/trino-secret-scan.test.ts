@@ -2,9 +2,13 @@
 // distinctive secret values as password, token, extra credential and bound parameters, a fake Trino
 // (a local node:http server) fails in every way it can; no secret may appear in the error (message, hint,
 // cause chain, any property), in retry events or in what middleware sees.
-import { findSecretLeaks, replyJson, startRecordingServer, type RecordingServer } from '@dataplat/stack';
+import { failureOf, fakeServerFixture, findSecretLeaks, replyJson } from '@dataplat/stack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTrinoClient, type TrinoClientOptions } from '../client/create-trino-client.ts';
+
+const fake = fakeServerFixture();
+beforeEach(() => fake.start());
+afterEach(() => fake.stop());
 
 const password = 'pw-Hq7c-scan-secret';
 const token = 'tok-Wd2m-scan-secret';
@@ -12,22 +16,13 @@ const extraCredential = 'xc-Lr4n-scan-secret';
 const boundSecret = 'param-Vb6s-scan-secret';
 const secrets = [password, token, extraCredential, boundSecret];
 
-let trino: RecordingServer;
-const observed: unknown[] = [];
-beforeEach(async () => {
-  trino = await startRecordingServer();
-  observed.length = 0;
-});
-afterEach(() => trino.close());
-
 function client(extra: Partial<TrinoClientOptions> = {}) {
   return createTrinoClient({
-    server: trino.origin,
+    server: fake.server.origin,
     auth: { username: 'ana', password },
     extraCredentials: { vault: extraCredential },
     retry: { retries: 1, initialDelayMs: 1 },
-    onRetry: (event) => observed.push(event),
-    middleware: [{ onRequest: (event) => void observed.push(event), onResponse: (event) => void observed.push(event), onError: (event) => void observed.push(event) }],
+    ...fake.recorded.options,
     ...extra,
   } as TrinoClientOptions);
 }
@@ -43,25 +38,25 @@ const failure = (location: { lineNumber: number; columnNumber: number }, message
 describe('Trino query errors with bound parameters (finding 5)', () => {
   it('show the SQL as written, with ?, the caret where Trino points, and no bound value even when Trino quotes it', async () => {
     // Line 3 of the statement sent is line 3 of the caller's SQL: the column is the same.
-    trino.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 3, columnNumber: 12 }, `Cannot cast '${boundSecret}' to INT`)));
+    fake.server.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 3, columnNumber: 12 }, `Cannot cast '${boundSecret}' to INT`)));
     const sql = 'SELECT name\nFROM users\nWHERE id = CAST(? AS INT)';
-    const error = await client().query(sql, { params: [boundSecret] }).all().catch((caught: unknown) => caught);
+    const error = await failureOf(() => client().query(sql, { params: [boundSecret] }).all());
     expect(error).toMatchObject({ code: 'TRINO_QUERY_FAILED', location: { lineNumber: 3, columnNumber: 12 } });
     expect((error as Error).message).toBe(`Query q-failed failed: Cannot cast '[REDACTED]' to INT\nline 3:12: WHERE id = CAST(? AS INT)\n${' '.repeat('line 3:12: '.length + 11)}^${hint}`);
-    expect(trino.requests[0]!.body).toContain(`USING '${boundSecret}'`);
+    expect(fake.server.requests[0]!.body).toContain(`USING '${boundSecret}'`);
     expect(findSecretLeaks(error, secrets)).toEqual([]);
   });
 
   it('map a location on the first line back past the EXECUTE IMMEDIATE prefix', async () => {
-    trino.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 1, columnNumber: 19 + 8 }, 'Column x cannot be resolved')));
-    const error = await client().query('SELECT x, ? FROM t', { params: [boundSecret] }).all().catch((caught: unknown) => caught);
+    fake.server.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 1, columnNumber: 19 + 8 }, 'Column x cannot be resolved')));
+    const error = await failureOf(() => client().query('SELECT x, ? FROM t', { params: [boundSecret] }).all());
     expect(error).toMatchObject({ location: { lineNumber: 1, columnNumber: 8 } });
     expect((error as Error).message).toBe(`Query q-failed failed: Column x cannot be resolved\nline 1:8: SELECT x, ? FROM t\n${' '.repeat('line 1:8: '.length + 7)}^${hint}`);
   });
 
   it('show no code frame for a location outside the caller SQL (in the bound values)', async () => {
-    trino.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 1, columnNumber: 60 }, 'bad literal')));
-    const error = await client().query('SELECT ?', { params: [boundSecret] }).all().catch((caught: unknown) => caught);
+    fake.server.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 1, columnNumber: 60 }, 'bad literal')));
+    const error = await failureOf(() => client().query('SELECT ?', { params: [boundSecret] }).all());
     expect(error).toMatchObject({ code: 'TRINO_QUERY_FAILED', location: undefined });
     expect((error as Error).message).toBe(`Query q-failed failed: bad literal${hint}`);
     expect(findSecretLeaks(error, secrets)).toEqual([]);
@@ -70,30 +65,30 @@ describe('Trino query errors with bound parameters (finding 5)', () => {
 
 describe('HTTP and network failures', () => {
   it('a 401 whose body echoes the credentials', async () => {
-    trino.handle((request, response) => void response.writeHead(401, { 'content-type': 'text/plain' }).end(`denied: ${request.headers.authorization} ${password} ${request.headers['x-trino-extra-credential']}`));
-    const error = await client().query('SELECT 1').all().catch((caught: unknown) => caught);
+    fake.server.handle((request, response) => void response.writeHead(401, { 'content-type': 'text/plain' }).end(`denied: ${request.headers.authorization} ${password} ${request.headers['x-trino-extra-credential']}`));
+    const error = await failureOf(() => client().query('SELECT 1').all());
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
     expect(findSecretLeaks(error, [password, token])).toEqual([]);
-    expect(findSecretLeaks(observed, secrets)).toEqual([]);
+    expect(findSecretLeaks(fake.recorded.events, secrets)).toEqual([]);
   });
 
   it('a 500 echoing a bearer token and the bound value', async () => {
-    trino.handle((request, response) => void response.writeHead(500, { 'content-type': 'text/plain' }).end(`boom ${request.headers.authorization} ${request.body}`));
-    const error = await client({ auth: { token }, user: 'ana' }).query('SELECT ?', { params: [boundSecret] }).all().catch((caught: unknown) => caught);
+    fake.server.handle((request, response) => void response.writeHead(500, { 'content-type': 'text/plain' }).end(`boom ${request.headers.authorization} ${request.body}`));
+    const error = await failureOf(() => client({ auth: { token }, user: 'ana' }).query('SELECT ?', { params: [boundSecret] }).all());
     expect(error).toMatchObject({ code: 'SERVER_ERROR', status: 500 });
     expect(findSecretLeaks(error, [token])).toEqual([]);
-    expect(findSecretLeaks(observed, secrets)).toEqual([]);
+    expect(findSecretLeaks(fake.recorded.events, secrets)).toEqual([]);
   });
 
   it('a connection cut after the request, with retries', async () => {
-    trino.handle((request, response) => {
-      if (request.method === 'POST') return replyJson(response, 200, { id: 'q-cut', infoUri: '', nextUri: `${trino.origin}/v1/statement/executing/q-cut/t/1`, stats: { state: 'RUNNING' } });
+    fake.server.handle((request, response) => {
+      if (request.method === 'POST') return replyJson(response, 200, { id: 'q-cut', infoUri: '', nextUri: `${fake.server.origin}/v1/statement/executing/q-cut/t/1`, stats: { state: 'RUNNING' } });
       response.socket?.destroy();
     });
-    const error = await client().query('SELECT ?', { params: [boundSecret] }).all().catch((caught: unknown) => caught);
+    const error = await failureOf(() => client().query('SELECT ?', { params: [boundSecret] }).all());
     expect(error).toMatchObject({ code: 'NETWORK' });
     expect(findSecretLeaks(error, secrets)).toEqual([]);
-    expect(findSecretLeaks(observed, secrets)).toEqual([]);
-    expect(observed.length).toBeGreaterThan(3);
+    expect(findSecretLeaks(fake.recorded.events, secrets)).toEqual([]);
+    expect(fake.recorded.events.length).toBeGreaterThan(3);
   });
 });
