@@ -28,7 +28,7 @@ export class TrinoQueryError extends DataplatError {
     super({
       code: 'TRINO_QUERY_FAILED',
       // Trino's own message may quote a bound value (`Cannot cast 'hunter2' to INT`); the frame is the caller's SQL.
-      message: `Query ${queryId} failed: ${redactText(error.message, statement.values)}${location ? `\n${codeFrame(statement.sql, location)}` : ''}`,
+      message: `Query ${queryId} failed: ${redactText(ownLocation(error.message, reported, location), statement.values)}${location ? `\n${codeFrame(statement.sql, location)}` : ''}`,
       hint: error.errorType === 'USER_ERROR' ? 'Fix the SQL (or the objects it uses) and run it again.' : undefined,
     });
     this.queryId = queryId;
@@ -48,4 +48,12 @@ function codeFrame(sql: string, location: ErrorLocation): string {
   const line = sql.split('\n')[location.lineNumber - 1];
   if (line === undefined) return `at line ${location.lineNumber}, column ${location.columnNumber}`;
   return `line ${location.lineNumber}:${location.columnNumber}: ${line}\n${' '.repeat(`line ${location.lineNumber}:${location.columnNumber}: `.length + location.columnNumber - 1)}^`;
+}
+
+/** Trino starts a syntax or analysis message with the location in the statement it ran: say it in the caller's SQL. */
+function ownLocation(message: string, reported: ErrorLocation | undefined, location: ErrorLocation | undefined): string {
+  if (!reported) return message;
+  const prefix = `line ${reported.lineNumber}:${reported.columnNumber}: `;
+  if (!message.startsWith(prefix)) return message;
+  return `${location ? `line ${location.lineNumber}:${location.columnNumber}: ` : ''}${message.slice(prefix.length)}`;
 }

@@ -48,10 +48,10 @@ describe('Trino query errors with bound parameters (finding 5)', () => {
   });
 
   it('map a location on the first line back past the EXECUTE IMMEDIATE prefix', async () => {
-    fake.server.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 1, columnNumber: 19 + 8 }, 'Column x cannot be resolved')));
+    fake.server.handle((_, response) => replyJson(response, 200, failure({ lineNumber: 1, columnNumber: 19 + 8 }, 'line 1:27: Column x cannot be resolved')));
     const error = await failureOf(() => client().query('SELECT x, ? FROM t', { params: [boundSecret] }).all());
     expect(error).toMatchObject({ location: { lineNumber: 1, columnNumber: 8 } });
-    expect((error as Error).message).toBe(`Query q-failed failed: Column x cannot be resolved\nline 1:8: SELECT x, ? FROM t\n${' '.repeat('line 1:8: '.length + 7)}^${hint}`);
+    expect((error as Error).message).toBe(`Query q-failed failed: line 1:8: Column x cannot be resolved\nline 1:8: SELECT x, ? FROM t\n${' '.repeat('line 1:8: '.length + 7)}^${hint}`);
   });
 
   it('show no code frame for a location outside the caller SQL (in the bound values)', async () => {
