@@ -3,12 +3,12 @@
 // run id) and an asset-scheduled DAG (from the asset event NiFi emits). Re-sent data triggers no second
 // run; wrong credentials hold the data (and say so) until they are fixed; calls Airflow rejects are
 // parked in the trigger's "failed" queue instead of being dropped.
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAirflowClient, type DagRun } from '@dataplat/airflow';
 import { DataplatError, pollUntil } from '@dataplat/core';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
-import { applyFlows, defineFlow, type Flow, type FlowInput } from '@dataplat/flows';
+import { applyFlows } from '@dataplat/flows';
+import { batchesFlow, freePort, parkedIn, postBatch, triggerGroupId } from '../trigger-flows.ts';
 
 const endpoints = inject('stackEndpoints');
 const mutating = { count: 0 };
@@ -27,42 +27,10 @@ afterAll(async () => {
   await Promise.all([nifi.close(), airflow.close()]);
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function batchesFlow(name: string, port: number, triggers: FlowInput['triggers']): Flow {
-  return defineFlow({
-    name,
-    parameters: {
-      airflow_url: { value: airflowEndpoint.url },
-      airflow_username: { value: airflowEndpoint.admin.username },
-      airflow_password: { fromEnv: 'AIRFLOW_PASSWORD', sensitive: true },
-    },
-    processors: {
-      receive: {
-        type: 'ListenHTTP',
-        properties: { 'Listening Port': String(port), 'Base Path': 'batches', 'HTTP Headers to receive as Attributes (Regex)': 'batch|sensor' },
-        autoTerminate: ['success'],
-      },
-    },
-    triggers,
-  });
-}
+const airflowParameters = { url: airflowEndpoint.url, username: airflowEndpoint.admin.username, passwordVariable: 'AIRFLOW_PASSWORD' };
 
 async function post(port: number, batch: string): Promise<void> {
-  await pollUntil(
-    async () => {
-      // ListenHTTP starts listening a moment after the processor starts.
-      const response = await fetch(`http://127.0.0.1:${port}/batches`, { method: 'POST', headers: { batch, sensor: 'pm25-lab', 'content-type': 'application/json' }, body: JSON.stringify({ batch, readings: 3 }) }).catch(() => undefined);
-      return response?.ok ? { done: true, value: undefined } : { done: false };
-    },
-    { timeoutMs: 30_000, initialIntervalMs: 250, description: `ListenHTTP on port ${port}` },
-  );
+  await postBatch(port, { batch, sensor: 'pm25-lab' }, JSON.stringify({ batch, readings: 3 }));
 }
 
 /** The run once it exists (NiFi triggers it asynchronously) and has finished. */
@@ -81,18 +49,8 @@ async function finishedRun(dagId: string, runId: string): Promise<DagRun> {
   return airflow.waitForDagRun(dagId, runId, { waitTimeoutMs: 120_000, pollIntervalMs: 500 });
 }
 
-async function triggerGroup(flowGroupId: string, trigger: string): Promise<string> {
-  const flow = await nifi.processGroups.flow(flowGroupId);
-  return flow.contents.processGroups.find((group) => group.component?.name === `trigger: ${trigger}`)!.id;
-}
-
-/** Flowfiles parked in a trigger's "failed" funnel. */
-async function parkedIn(triggerGroupId: string): Promise<number> {
-  const flow = await nifi.processGroups.flow(triggerGroupId);
-  return flow.contents.connections
-    .filter((connection) => connection.component?.destination?.type === 'FUNNEL')
-    .reduce((total, connection) => total + (connection.status?.aggregateSnapshot?.flowFilesQueued ?? 0), 0);
-}
+const triggerGroup = (flowGroupId: string, trigger: string) => triggerGroupId(nifi, flowGroupId, trigger);
+const parked = (triggerGroup: string) => parkedIn(nifi, triggerGroup);
 
 describe('Airflow triggers compiled into NiFi, against the real NiFi and Airflow', () => {
   it('data into NiFi → a DAG run with conf and a deterministic run id, and an asset event that runs the asset-scheduled DAG', async () => {
@@ -100,7 +58,7 @@ describe('Airflow triggers compiled into NiFi, against the real NiFi and Airflow
     await airflow.setDagPaused('dataplat_orders_landed', false);
     parentGroupId = (await nifi.processGroups.create('root', { name: `flows-triggers-${suffix}` })).id;
     const port = await freePort();
-    const flow = batchesFlow(`batches-${suffix}`, port, [
+    const flow = batchesFlow(`batches-${suffix}`, port, airflowParameters, [
       { name: 'echo', when: 'receive:success', dagRun: { dag: 'dataplat_echo', confFromAttributes: ['batch', 'sensor'], runId: 'nifi__${batch}' } },
       { name: 'landed', when: 'receive:success', assetEvent: { uri: 'dataplat://examples/orders-landed', extraFromAttributes: ['batch'] } },
     ]);
@@ -137,7 +95,7 @@ describe('Airflow triggers compiled into NiFi, against the real NiFi and Airflow
     await nifi.processGroups.waitUntilIdle(groupId, { timeoutMs: 30_000 });
     const runs = await airflow.listAll('/api/v2/dags/{dag_id}/dagRuns', { path: { dag_id: 'dataplat_echo' }, query: { run_id_pattern: `nifi__${batch}` } });
     expect(runs.map((entry) => entry.dag_run_id)).toEqual([`nifi__${batch}`]);
-    expect(await parkedIn(await triggerGroup(groupId, 'echo'))).toBe(0);
+    expect(await parked(await triggerGroup(groupId, 'echo'))).toBe(0);
 
     // Applying again changes nothing, triggers included.
     mutating.count = 0;
@@ -150,12 +108,14 @@ describe('Airflow triggers compiled into NiFi, against the real NiFi and Airflow
     const port = await freePort();
     const name = `misconfigured-${suffix}`;
     const batch = `held-${suffix}`;
-    const flow = batchesFlow(name, port, [
+    const flow = batchesFlow(name, port, airflowParameters, [
       { name: 'echo', when: 'receive:success', dagRun: { dag: 'dataplat_echo', confFromAttributes: ['batch'], runId: 'nifi__${batch}' } },
       // A DAG Airflow doesn't have: a 404, which retrying can't fix, so the flowfile is parked at once.
       { name: 'missing', when: 'receive:success', dagRun: { dag: 'dataplat_no_such_dag' }, retries: 0 },
     ]);
-    const applied = await applyFlows(nifi, [flow], { parentGroupId, env: { AIRFLOW_PASSWORD: 'not-the-password' } });
+    // FLOWS_SECRETS_KEY lets the next apply see that the password changed (and push it).
+    const secretsKey = `triggers-secrets-key-${suffix}-0123456789abcdef`;
+    const applied = await applyFlows(nifi, [flow], { parentGroupId, env: { AIRFLOW_PASSWORD: 'not-the-password', FLOWS_SECRETS_KEY: secretsKey } });
     const groupId = applied.applied[0]!.groupId!;
     await post(port, batch);
 
@@ -169,22 +129,22 @@ describe('Airflow triggers compiled into NiFi, against the real NiFi and Airflow
       { timeoutMs: 30_000, initialIntervalMs: 500, description: 'the 401 bulletin' },
     );
     expect(bulletin.bulletin?.message).not.toContain('not-the-password');
-    expect(await parkedIn(echoGroup)).toBe(0);
+    expect(await parked(echoGroup)).toBe(0);
     expect((await nifi.processGroups.status(echoGroup)).flowFilesQueued).toBe(1);
 
     // The right password (a sensitive parameter from the environment): the held flowfile goes through.
-    await applyFlows(nifi, [flow], { parentGroupId, env: { AIRFLOW_PASSWORD: airflowEndpoint.admin.password } });
+    await applyFlows(nifi, [flow], { parentGroupId, env: { AIRFLOW_PASSWORD: airflowEndpoint.admin.password, FLOWS_SECRETS_KEY: secretsKey } });
     const run = await finishedRun('dataplat_echo', `nifi__${batch}`);
     expect(await airflow.getXCom('dataplat_echo', run.dag_run_id, 'echo')).toMatchObject({ conf: { batch } });
 
     const missingGroup = await triggerGroup(groupId, 'missing');
-    const parked = await pollUntil(
+    const parkedCount = await pollUntil(
       async () => {
-        const queued = await parkedIn(missingGroup);
+        const queued = await parked(missingGroup);
         return queued > 0 ? { done: true, value: queued } : { done: false };
       },
       { timeoutMs: 30_000, initialIntervalMs: 500, description: 'the parked flowfile' },
     );
-    expect(parked).toBe(1);
+    expect(parkedCount).toBe(1);
   });
 });
