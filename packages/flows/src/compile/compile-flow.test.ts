@@ -65,5 +65,29 @@ describe('compileFlow', () => {
     // NiFi still gets it as a plain (non-sensitive) value: masking is about what plans print.
     expect(compiled.definition.parameterContexts?.['urls']?.parameters).toContainEqual({ name: 'endpoint', sensitive: false, value: 'https://user:pw@orders' });
   });
+
+  it('compiles components and parameters named like Object.prototype keys as ordinary names (issue 14, finding 11)', () => {
+    const prototypeNamed = defineFlow({
+      name: 'constructor',
+      parameters: { toString: { value: '1' }, constructor: { value: '2' } },
+      services: { valueOf: { type: 'JsonTreeReader' } },
+      processors: {
+        constructor: { type: 'GenerateFlowFile', properties: { 'Batch Size': '#{toString}' } },
+        toString: { type: 'UpdateAttribute', properties: { reader: 'service:valueOf', n: '#{constructor}' }, autoTerminate: ['success'] },
+      },
+      funnels: ['hasOwnProperty'],
+      connections: [{ from: 'constructor', to: 'toString', relationships: ['success'] }],
+      environments: { prod: { parameters: { toString: { value: '3' } } } },
+    });
+    const { definition } = compileFlow(prototypeNamed, catalog, { environment: 'prod' });
+    const contents = definition.flowContents!;
+    expect(contents.processors!.map((processor) => processor.name).sort()).toEqual(['constructor', 'toString']);
+    expect(contents.processors!.find((processor) => processor.name === 'toString')!.properties?.['reader']).toBe(contents.controllerServices![0]!.identifier);
+    expect(definition.parameterContexts?.['constructor']?.parameters).toEqual([
+      { name: 'toString', sensitive: false, value: '3' },
+      { name: 'constructor', sensitive: false, value: '2' },
+    ]);
+    expect(() => compileFlow(prototypeNamed, catalog, { environment: 'toString' })).toThrow(expect.objectContaining({ code: 'FLOWS_UNKNOWN_ENVIRONMENT' }));
+  });
 });
 
