@@ -167,11 +167,14 @@ async function bringUp(
 }
 
 /**
- * Stops the given services (default: every service of every profile, so nothing is left running),
- * dependents before their dependencies. Leaves data in place.
+ * Stops the given services and only those (default: every service of every profile, so nothing is left
+ * running), dependents before their dependencies. Leaves data in place.
  */
 export async function stopStack(options: StackRunOptions = {}): Promise<void> {
   const config = resolveStackConfig({ ...options, services: options.services ?? allServiceNames });
+  // Exactly the named services: what they depend on (PostgreSQL, S3, ZooKeeper) may serve others and stays up.
+  const requested = options.services ?? allServiceNames;
+  const named = allServiceNames.filter((name) => requested.includes(name));
   const isDependencyOfAnother = (name: ServiceName) => allServiceNames.some((other) => dependenciesOf(other).includes(name));
   const stopInParallel = async (names: ServiceName[]) =>
     Promise.all(
@@ -181,8 +184,8 @@ export async function stopStack(options: StackRunOptions = {}): Promise<void> {
       }),
     );
   // Dependents first (in parallel), then what they depend on (PostgreSQL), so nothing loses its database mid-shutdown.
-  await stopInParallel(config.services.filter((name) => !isDependencyOfAnother(name)));
-  await stopInParallel(config.services.filter(isDependencyOfAnother));
+  await stopInParallel(named.filter((name) => !isDependencyOfAnother(name)));
+  await stopInParallel(named.filter(isDependencyOfAnother));
 }
 
 export interface KillServiceOptions extends StackOptions {
