@@ -49,6 +49,15 @@ describe('pollUntil', () => {
     expect(calls).toBe(3);
   });
 
+  it('keeps deadlines longer than a timer can hold (30 days, Infinity) instead of timing out at once', async () => {
+    for (const timeoutMs of [30 * 24 * 3_600_000, Number.POSITIVE_INFINITY]) {
+      let calls = 0;
+      const value = await pollUntil(async () => (++calls === 3 ? { done: true, value: timeoutMs } : { done: false }), { description: 'a long wait', timeoutMs, initialIntervalMs: 20 });
+      expect(value).toBe(timeoutMs);
+      expect(calls).toBe(3);
+    }
+  });
+
   it('times out with the last progress in the message', async () => {
     const error = await rejection(pollUntil(async () => ({ done: false, progress: '3 queued' }), { description: 'the group to drain', timeoutMs: 30, initialIntervalMs: 5 }));
     expect(error).toMatchObject({ code: 'TIMEOUT' });

@@ -57,6 +57,8 @@ export type PollCheck<Value> = (signal: AbortSignal) => Promise<PollResult<Value
 
 /** Delays between checks after transient failures grow up to this by default (a restarting server needs seconds). */
 const defaultBackoffCeilingMs = 5000;
+/** The longest delay setTimeout takes; longer ones fire at once. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /**
  * Calls `check` until it reports done, with adaptive intervals, a deadline and cancellation. A check
@@ -78,8 +80,17 @@ export async function pollUntil<Value>(check: PollCheck<Value>, options: PollOpt
 
   // The deadline as a signal: it cancels a check's requests in flight, and a check that ignores it still loses the race.
   const deadlineController = new AbortController();
-  const deadlineTimer = setTimeout(() => deadlineController.abort(new Error(`the deadline of ${options.timeoutMs} ms passed`)), options.timeoutMs);
-  deadlineTimer.unref?.();
+  // Timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once: a longer deadline is re-armed
+  // in steps, and an infinite one has no timer at all.
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  const armDeadline = () => {
+    const remaining = deadline - Date.now();
+    if (!Number.isFinite(remaining)) return;
+    if (remaining > maxTimerMs) deadlineTimer = setTimeout(armDeadline, maxTimerMs);
+    else deadlineTimer = setTimeout(() => deadlineController.abort(new Error(`the deadline of ${options.timeoutMs} ms passed`)), Math.max(0, remaining));
+    deadlineTimer.unref?.();
+  };
+  armDeadline();
   const checkSignal = options.signal ? AbortSignal.any([options.signal, deadlineController.signal]) : deadlineController.signal;
   const deadlinePassed = new Promise<never>((_, reject) => {
     checkSignal.addEventListener('abort', () => reject(checkSignal.reason as Error), { once: true });
