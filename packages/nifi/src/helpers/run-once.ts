@@ -78,7 +78,7 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
 
   await enableControllerServices(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs });
   // A component NiFi won't run would hold the data until the deadline: refuse now, naming it and why.
-  await assertRunnable(context, groupId, `run process group ${groupId} once`, { ...call, skipIds: options.keepStopped });
+  await assertRunnable(context, groupId, `run process group ${groupId} once`, { ...call, skipIds: options.keepStopped, servicesJustEnabled: true });
   const before = await processorCounters(context, groupId, call);
   const lastBulletinId = await latestBulletinId(context, call);
   const startedAt = new Date();

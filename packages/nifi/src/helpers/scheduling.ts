@@ -20,14 +20,15 @@ export interface StartOptions extends CallOptions {
 
 /**
  * Starts every processor and port in the group and its descendants (or only `components`), after
- * checking that NiFi will run them: an invalid processor, nested port or controller service throws
- * NIFI_INVALID_COMPONENT naming each with NiFi's reasons, and nothing is started (NiFi itself would
- * start the rest and leave those stopped without a word). Disabled components are skipped. Controller
- * services are not enabled by this call: use enableControllerServices first.
+ * checking that NiFi will run them: an invalid processor or nested port throws NIFI_INVALID_COMPONENT
+ * naming each with NiFi's reasons, and nothing is started (NiFi itself would start the rest and leave
+ * those stopped without a word). Disabled processors and ports are skipped. Controller services are not
+ * enabled by this call (use enableControllerServices first); a processor that needs one that isn't
+ * enabled is refused with its own error saying so.
  */
 export async function startProcessGroup(context: NifiContext, groupId: string, options?: StartOptions): Promise<void> {
   const components = options?.components ? Object.fromEntries(options.components.map((component) => [component.id, revisionOf(context, component)])) : undefined;
-  await assertRunnable(context, groupId, `start process group ${groupId}`, { ...callOptions(options), componentIds: options?.components?.map((component) => component.id) });
+  await assertRunnable(context, groupId, `start process group ${groupId}`, { ...callOptions(options), includeServices: false, componentIds: options?.components?.map((component) => component.id) });
   await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING', ...(components ? { components } : {}) } });
 }
 

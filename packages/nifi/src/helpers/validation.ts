@@ -54,10 +54,20 @@ export function validationOf(component: Validated | undefined): ComponentValidat
 }
 
 export interface RunnableOptions extends CallOptions {
-  /** Only these processors and ports (with every controller service of the group) count; default all that aren't disabled. */
+  /** Only these processors and ports count; default all that aren't disabled. */
   componentIds?: readonly string[] | undefined;
   /** Ids that stay stopped and so don't count. */
   skipIds?: readonly string[] | undefined;
+  /**
+   * Whether the group's controller services count (default true). `start` leaves them out: it doesn't
+   * enable services, and a processor that needs a disabled or invalid one says so in its own errors.
+   */
+  includeServices?: boolean | undefined;
+  /**
+   * The group's services were just enabled: a processor that still names one as disabled is waiting for
+   * NiFi to revalidate it, not invalid (read again until `validationTimeoutMs`).
+   */
+  servicesJustEnabled?: boolean | undefined;
   /** How long to wait for NiFi's background validation to settle. Default 10 s. */
   validationTimeoutMs?: number | undefined;
 }
@@ -65,9 +75,10 @@ export interface RunnableOptions extends CallOptions {
 /**
  * The components of a group (and its descendants) that NiFi would refuse to run: processors, controller
  * services, and the ports of nested groups (the group's own ports are its interface: they may wait
- * for a connection from outside). Components NiFi is still validating — or that still name a service
- * as disabled, which NiFi revalidates a moment after enabling it — are read again until they settle
- * or `validationTimeoutMs` passes; then they count as they stand.
+ * for a connection from outside). Components NiFi is still validating — or, right after their services
+ * were enabled, that still name one as disabled — are read again until they settle or
+ * `validationTimeoutMs` passes. Then one still VALIDATING is left out (NiFi starts it once it is valid);
+ * the rest count as they stand.
  */
 export async function findInvalidComponents(context: NifiContext, groupId: string, options: RunnableOptions = {}): Promise<InvalidComponent[]> {
   const call = callOptions(options);
@@ -78,12 +89,13 @@ export async function findInvalidComponents(context: NifiContext, groupId: strin
       const services = await context.api.get('/flow/process-groups/{id}/controller-services', { ...call, signal, path: { id: groupId }, query: { includeAncestorGroups: false, includeDescendantGroups: true, includeReferencingComponents: false } });
       const counts = (id: string, state: string | undefined) =>
         state !== 'DISABLED' && !options.skipIds?.includes(id) && (options.componentIds === undefined || options.componentIds.includes(id));
-      const found: Array<InvalidComponent & { unsettled: boolean }> = [];
+      const found: Array<InvalidComponent & { unsettled: boolean; validating: boolean }> = [];
       const consider = (kind: InvalidComponent['kind'], id: string, parentGroupId: string, component: Validated | undefined) => {
         const validation = validationOf(component);
         if (validation.status === 'VALID') return;
-        const unsettled = validation.status === 'VALIDATING' || (validation.errors.length > 0 && validation.errors.every((error) => serviceNotYetEnabled.test(error)));
-        found.push({ kind, id, name: component?.name ?? id, groupId: parentGroupId, errors: validation.errors.length > 0 ? validation.errors : ['NiFi is still validating it'], unsettled });
+        const validating = validation.status === 'VALIDATING';
+        const unsettled = validating || (options.servicesJustEnabled === true && validation.errors.length > 0 && validation.errors.every((error) => serviceNotYetEnabled.test(error)));
+        found.push({ kind, id, name: component?.name ?? id, groupId: parentGroupId, errors: validation.errors, unsettled, validating });
       };
       for (const group of flattenTree(tree)) {
         for (const processor of group.contents.processors) if (counts(processor.id, processor.component.state)) consider('processor', processor.id, group.id, processor.component);
@@ -91,10 +103,12 @@ export async function findInvalidComponents(context: NifiContext, groupId: strin
         for (const port of group.contents.inputPorts) if (counts(port.id, port.component.state)) consider('input port', port.id, group.id, port.component);
         for (const port of group.contents.outputPorts) if (counts(port.id, port.component.state)) consider('output port', port.id, group.id, port.component);
       }
-      for (const service of services.controllerServices ?? []) consider('controller service', service.id!, service.component?.parentGroupId ?? groupId, service.component);
+      if (options.includeServices !== false) {
+        for (const service of services.controllerServices ?? []) consider('controller service', service.id!, service.component?.parentGroupId ?? groupId, service.component);
+      }
       const unsettled = found.filter((entry) => entry.unsettled);
       if (unsettled.length > 0 && Date.now() < settleBy) return { done: false, progress: `NiFi is validating ${unsettled.map((entry) => entry.name).join(', ')}` };
-      return { done: true, value: found.map(({ unsettled: _unsettled, ...entry }) => entry) };
+      return { done: true, value: found.filter((entry) => !entry.validating).map(({ unsettled: _unsettled, validating: _validating, ...entry }) => entry) };
     },
     // The settling has its own limit (above); the wait's deadline leaves room to ride out a blip after it.
     { description: `NiFi to validate process group ${groupId}`, timeoutMs: (options.validationTimeoutMs ?? 10_000) + 30_000, initialIntervalMs: 100, maxIntervalMs: 1000, signal: options.signal },

@@ -81,4 +81,23 @@ describe('components NiFi would not run', () => {
     expect(invalid.map((component) => `${component.kind} ${component.name}`).sort()).toEqual(['controller service pool', 'output port dangling']);
     expect(invalid.find((component) => component.id === dangling.id)?.groupId).toBe(child.id);
   });
+
+  it('lets start run a group whose own port waits for a connection and whose unused service is disabled and invalid', async () => {
+    const group = await nifi.processGroups.create('root', { name: `validation-start-${Date.now().toString(36)}` });
+    createdGroups.push(group.id);
+    await nifi.outputPorts.create(group.id, { name: 'out' });
+    await nifi.controllerServices.create(group.id, { name: 'unused pool', type: 'DBCPConnectionPool' });
+    const generate = await nifi.processors.create(group.id, { name: 'generate', type: 'GenerateFlowFile', config: { schedulingPeriod: '1 hour' } });
+    const tag = await nifi.processors.create(group.id, { name: 'tag', type: 'UpdateAttribute', config: { autoTerminatedRelationships: ['success'] } });
+    await nifi.connections.create(group.id, {
+      source: { id: generate.id, groupId: group.id, type: 'PROCESSOR' },
+      destination: { id: tag.id, groupId: group.id, type: 'PROCESSOR' },
+      selectedRelationships: ['success'],
+    });
+    // NiFi doesn't enable services on start, and no processor needs this one: it doesn't hold the start up.
+    await nifi.processGroups.start(group.id);
+    expect((await nifi.processors.get(generate.id)).component.state).toBe('RUNNING');
+    expect((await nifi.processors.get(tag.id)).component.state).toBe('RUNNING');
+    await nifi.processGroups.stop(group.id);
+  });
 });
