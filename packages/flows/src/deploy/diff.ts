@@ -2,7 +2,7 @@
 // component by component, matched by their versioned identifiers. Positions are cosmetic and ignored;
 // properties are compared as far as the code sets them, under the names NiFi keeps them by.
 import type { FlowDefinition, NifiSchemas } from '@dataplat/nifi';
-import { resemblingPropertyName, type PropertyNameNote } from '../model/property-names.ts';
+import { renamedPropertyName, type PropertyNameNote } from '../model/property-names.ts';
 
 export interface FieldChange {
   field: string;
@@ -122,16 +122,19 @@ const nameOnly = (desired: Component, live: Component) => {
  */
 function propertiesChanges(changes: FieldChange[], desired: Properties | undefined, live: Properties | undefined, note?: (note: { inCode: string; nifiName?: string }) => void): void {
   const liveProperties = live ?? {};
-  for (const [name, value] of Object.entries(desired ?? {})) {
-    if (note && value !== null && !(name in liveProperties)) {
-      const nifiName = resemblingPropertyName(name, Object.keys(liveProperties).filter((candidate) => !(candidate in (desired ?? {}))));
+  const setInCode = desired ?? {};
+  // Own keys only: a property named like an Object prototype member (`constructor`) is just a name.
+  const liveValue = (name: string) => (Object.hasOwn(liveProperties, name) ? liveProperties[name] : undefined);
+  for (const [name, value] of Object.entries(setInCode)) {
+    if (note && value !== null && !Object.hasOwn(liveProperties, name)) {
+      const nifiName = renamedPropertyName(name, value, liveProperties, setInCode);
       note(nifiName ? { inCode: name, nifiName } : { inCode: name });
       if (nifiName) {
-        compare(changes, `properties.${nifiName}`, liveProperties[nifiName], value);
+        compare(changes, `properties.${nifiName}`, liveValue(nifiName), value);
         continue;
       }
     }
-    compare(changes, `properties.${name}`, liveProperties[name], value);
+    compare(changes, `properties.${name}`, liveValue(name), value);
   }
 }
 

@@ -39,6 +39,22 @@ describe('diffDefinitions and keys NiFi renames on import', () => {
     expect(drifted.components[0]!.changes).toEqual([{ field: 'properties.Record Writer', before: 'writer-2', after: 'writer-1' }]);
   });
 
+  it('takes a look-alike that only ends like the key for its new name only when it holds the value', () => {
+    // NiFi dropped `proxy-host` (moved into a proxy service, say): `Host` merely ends like it and holds another value.
+    const dropped = diffDefinitions(definition({ 'proxy-host': 'proxy.example', Host: 'db.example' }), definition({ Host: 'db.example' }), { appliedAsIs: true });
+    expect(dropped.propertyNames.map((note) => note.nifiName)).toEqual([undefined]);
+    expect(dropped.components[0]!.changes).toEqual([{ field: 'properties.proxy-host', before: undefined, after: 'proxy.example' }]);
+    const renamed = diffDefinitions(definition({ 'put-db-record-record-reader': 'reader-1' }), definition({ 'Record Reader': 'reader-1' }), { appliedAsIs: true });
+    expect(renamed).toEqual({ components: [], propertyNames: [expect.objectContaining({ inCode: 'put-db-record-record-reader', nifiName: 'Record Reader' })] });
+  });
+
+  it('compares keys named like prototype members as plain names', () => {
+    const diff = diffDefinitions(definition({ constructor: 'x', toString: 'y' }), definition({ constructor: 'x', toString: 'y' }), { appliedAsIs: true });
+    expect(diff).toEqual({ components: [], propertyNames: [] });
+    const added = diffDefinitions(definition({ constructor: 'x' }), definition({}));
+    expect(added.components[0]!.changes).toEqual([{ field: 'properties.constructor', before: undefined, after: 'x' }]);
+  });
+
   it('shows a key NiFi has no entry for as a change while the code differs from what NiFi imported', () => {
     const diff = diffDefinitions(code, definition({ 'Record Writer': 'writer-1', '/checked': 'true' }));
     expect(diff.components[0]!.changes).toEqual([{ field: 'properties.record-writer', before: undefined, after: 'writer-1' }]);

@@ -27,6 +27,20 @@ export function resemblingPropertyName(key: string, candidates: Iterable<string>
   return best.length === 1 ? best[0] : undefined;
 }
 
+/**
+ * The name NiFi keeps the value of `key` under, once it renamed the key on import: the name `key`
+ * resembles when it holds exactly `value`, or else the one name equal to `key` but for case and
+ * punctuation (its value may then differ: drift). Names the code sets itself are never taken. Undefined
+ * when NiFi dropped the key, as far as can be told.
+ */
+export function renamedPropertyName(key: string, value: string, live: Readonly<Record<string, string | null>>, setInCode: Readonly<Record<string, unknown>>): string | undefined {
+  const candidates = Object.keys(live).filter((candidate) => !Object.hasOwn(setInCode, candidate));
+  const resembling = resemblingPropertyName(key, candidates);
+  if (resembling !== undefined && live[resembling] === value) return resembling;
+  const equal = candidates.filter((candidate) => normalizedPropertyName(candidate) === normalizedPropertyName(key));
+  return equal.length === 1 ? equal[0] : undefined;
+}
+
 /** A property the code names by a key NiFi doesn't keep: it stores the value under `nifiName`, or drops the key. */
 export interface PropertyNameNote {
   flow: string;
