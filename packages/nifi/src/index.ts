@@ -6,6 +6,7 @@ export type { NifiSchemas } from './client/nifi-context.ts';
 export type { NifiApi, NifiMethod, NifiPath, NifiPaths, NifiRequestOptions, NifiResponse } from './api/typed-api.ts';
 export type { CheckedEntity, ComponentFields, ComponentKind, ComponentResource, Entity, WriteOptions } from './helpers/components.ts';
 export type { ComponentValidation, InvalidComponent, RunnableOptions } from './helpers/validation.ts';
+export { explainValidationErrors, propertyKeyMeaning } from './helpers/validation.ts';
 export { matchExtensionType, type ExtensionType, type PropertyDescriptor } from './helpers/extensions.ts';
 export type { DownloadOptions, FlowDefinition, UploadOptions } from './helpers/flow-definitions.ts';
 export type { Bulletin, BulletinQuery, ComponentState, ProvenanceEvent, ProvenanceSearch } from './helpers/observability.ts';

@@ -6,7 +6,7 @@
 // type has no descriptor for are imported the way apply imports them (a flow upload, where NiFi renames
 // older property names), to tell a renamed or dropped key from a dynamic property NiFi keeps or refuses.
 import { DataplatError, pollUntil } from '@dataplat/core';
-import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
+import { matchExtensionType, propertyKeyMeaning, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';
 import { triggerSource } from '../compile/expand-triggers.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -176,12 +176,10 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
  * `Directory`), a display name (`Search Value` for `Regular Expression`), or a look-alike spelling.
  */
 function namingHint(key: string, descriptors: Record<string, Descriptor>): { text: string; lookalike?: Descriptor } {
-  const candidates = Object.values(descriptors);
-  const otherCase = candidates.find((candidate) => candidate.name?.toLowerCase() === key.toLowerCase());
-  if (otherCase) return { text: `Property names are case-sensitive: write "${otherCase.name}".`, lookalike: otherCase };
-  const byDisplayName = candidates.find((candidate) => candidate.displayName?.toLowerCase() === key.toLowerCase());
-  if (byDisplayName) return { text: `"${key}" is the display name of property "${byDisplayName.name}": flows uses property names.`, lookalike: byDisplayName };
-  const lookalike = candidates.find((candidate) => normalizedPropertyName(candidate.name) === normalizedPropertyName(key) || normalizedPropertyName(candidate.displayName) === normalizedPropertyName(key));
+  const meaning = propertyKeyMeaning(key, descriptors);
+  if (meaning?.kind === 'other-case') return { text: `Property names are case-sensitive: write "${meaning.name}".`, lookalike: descriptors[meaning.name]! };
+  if (meaning?.kind === 'display-name') return { text: `"${key}" is the display name of property "${meaning.name}": flows uses property names.`, lookalike: descriptors[meaning.name]! };
+  const lookalike = Object.values(descriptors).find((candidate) => normalizedPropertyName(candidate.name) === normalizedPropertyName(key) || normalizedPropertyName(candidate.displayName) === normalizedPropertyName(key));
   if (lookalike) return { text: `Did you mean "${lookalike.name}"?`, lookalike };
   return { text: `Known properties: ${Object.keys(descriptors).join(', ')}.` };
 }

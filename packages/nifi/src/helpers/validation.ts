@@ -26,19 +26,30 @@ export interface InvalidComponent {
 }
 
 /**
+ * What a property key a component has no descriptor for most likely meant: the same name in another
+ * case (`directory` for `Directory`), or a display name (`Search Value` for `Regular Expression`).
+ * The one place that tells these apart, for NiFi's validation errors and for `flows validate --live`.
+ */
+export function propertyKeyMeaning(key: string, descriptors: Descriptors | undefined): { kind: 'other-case' | 'display-name'; name: string } | undefined {
+  const candidates = Object.values(descriptors ?? {});
+  const otherCase = candidates.find((descriptor) => descriptor.name !== key && descriptor.name?.toLowerCase() === key.toLowerCase());
+  if (otherCase?.name) return { kind: 'other-case', name: otherCase.name };
+  const byDisplayName = candidates.find((descriptor) => descriptor.displayName?.toLowerCase() === key.toLowerCase() && descriptor.name !== descriptor.displayName);
+  return byDisplayName?.name ? { kind: 'display-name', name: byDisplayName.name } : undefined;
+}
+
+/**
  * NiFi's validation errors, each followed by what a property key that NiFi does not support most likely
- * meant: a display name ("'Search Value' is the display name of property 'Regular Expression'") or
- * another case of a name.
+ * meant (see propertyKeyMeaning).
  */
 export function explainValidationErrors(errors: readonly string[], descriptors: Descriptors | undefined): string[] {
-  const candidates = Object.values(descriptors ?? {});
   return errors.map((error) => {
     const key = /^'([^']+)' validated against .* is not a supported property/s.exec(error)?.[1];
-    if (!key) return error;
-    const otherCase = candidates.find((descriptor) => descriptor.name !== key && descriptor.name?.toLowerCase() === key.toLowerCase());
-    if (otherCase) return `${error} (property names are case-sensitive: '${otherCase.name}')`;
-    const byDisplayName = candidates.find((descriptor) => descriptor.displayName?.toLowerCase() === key.toLowerCase() && descriptor.name !== descriptor.displayName);
-    return byDisplayName ? `${error} ('${key}' is the display name of property '${byDisplayName.name}': set '${byDisplayName.name}')` : error;
+    const meaning = key === undefined ? undefined : propertyKeyMeaning(key, descriptors);
+    if (!meaning) return error;
+    return meaning.kind === 'other-case'
+      ? `${error} (property names are case-sensitive: '${meaning.name}')`
+      : `${error} ('${key}' is the display name of property '${meaning.name}': set '${meaning.name}')`;
   });
 }
 
