@@ -61,14 +61,14 @@ describe('the cluster profile', () => {
     expect(() => resolveStackConfig({}, { DATAPLAT_STACK_PROFILE: 'ha' })).toThrowError(/Unknown profile "ha"/);
   });
 
-  it('gives every NiFi node its own web, management, protocol, load-balance and site-to-site port, none shared with another service or 8080', () => {
+  it('gives every NiFi node its own web, management, protocol and load-balance port, none shared with another service or 8080', () => {
     const config = resolveStackConfig({ profile: 'cluster' }, {});
     const nodes = nifiClusterNodePorts(config.ports);
     expect(nodes.map((node) => node.node)).toEqual(['node-1', 'node-2', 'node-3']);
     const nodePorts = nodes.flatMap(({ node: _node, ...ports }) => Object.values(ports));
     const { nifiClusterBase: _base, ...otherPorts } = config.ports;
     const everyPort = [...nodePorts, ...Object.values(otherPorts)];
-    expect(nodePorts).toHaveLength(15);
+    expect(nodePorts).toHaveLength(12);
     expect(new Set(everyPort).size).toBe(everyPort.length);
     expect(everyPort).not.toContain(8080);
     expect(everyPort).not.toContain(2181);
@@ -76,6 +76,6 @@ describe('the cluster profile', () => {
 
   it('refuses a base port that makes a node collide with another service, or run past 65535', () => {
     expect(() => resolveStackConfig({ ports: { nifiClusterBase: defaultPorts.trino - 21 } }, {})).toThrowError(/nifi-cluster node-1 clusterProtocol.*18081|trino.*18081/);
-    expect(() => resolveStackConfig({}, { DATAPLAT_NIFI_CLUSTER_BASE_PORT: '65500' })).toThrowError(/leaves no room for its nodes/);
+    expect(() => resolveStackConfig({}, { DATAPLAT_NIFI_CLUSTER_BASE_PORT: '65510' })).toThrowError(/leaves no room for its nodes/);
   });
 });

@@ -39,8 +39,8 @@ export interface StackPorts {
   /** Cluster profile: ZooKeeper's client port (loopback). */
   zookeeper: number;
   /**
-   * Cluster profile: the NiFi nodes' ports are laid out from this base, node n (1–3) taking base+n (web),
-   * base+10+n (management), base+20+n (cluster protocol), base+30+n (load balancing), base+40+n (site-to-site).
+   * Cluster profile: the NiFi nodes' ports are laid out from this base, node n (1–3) taking base+n (web, also
+   * HTTP site-to-site), base+10+n (management), base+20+n (cluster protocol), base+30+n (load balancing).
    */
   nifiClusterBase: number;
   /** Cluster profile: the Trino coordinator (HTTP) and its worker. */
@@ -72,14 +72,13 @@ export interface NifiClusterNodePorts {
   management: number;
   clusterProtocol: number;
   loadBalance: number;
-  siteToSite: number;
 }
 
 export function nifiClusterNodePorts(ports: Pick<StackPorts, 'nifiClusterBase'>): NifiClusterNodePorts[] {
   const base = ports.nifiClusterBase;
   return Array.from({ length: nifiClusterNodeCount }, (_, index) => {
     const n = index + 1;
-    return { node: `node-${n}`, web: base + n, management: base + 10 + n, clusterProtocol: base + 20 + n, loadBalance: base + 30 + n, siteToSite: base + 40 + n };
+    return { node: `node-${n}`, web: base + n, management: base + 10 + n, clusterProtocol: base + 20 + n, loadBalance: base + 30 + n };
   });
 }
 
@@ -281,7 +280,7 @@ function assertDistinctPorts(ports: StackPorts): void {
   const seen = new Map<number, string>();
   for (const [name, port] of listeningPorts(ports)) {
     if (port > 65_535) {
-      throw new StackError({ code: 'STACK_CONFIG_INVALID', message: `The ${name} port would be ${port}: the NiFi cluster's base port leaves no room for its nodes.`, hint: 'Choose a DATAPLAT_NIFI_CLUSTER_BASE_PORT of at most 65492.' });
+      throw new StackError({ code: 'STACK_CONFIG_INVALID', message: `The ${name} port would be ${port}: the NiFi cluster's base port leaves no room for its nodes.`, hint: 'Choose a DATAPLAT_NIFI_CLUSTER_BASE_PORT of at most 65502.' });
     }
     const other = seen.get(port);
     if (other) {

@@ -33,11 +33,14 @@ describe('renderNifiClusterNode', () => {
       expect(properties['nifi.cluster.load.balance.host']).toBe('127.0.0.1');
       expect(properties['nifi.remote.input.host']).toBe('127.0.0.1');
       expect(properties['nifi.state.management.embedded.zookeeper.start']).toBe('false');
+      // Site-to-site over HTTP only: NiFi binds a raw site-to-site socket on every interface.
+      expect(properties['nifi.remote.input.http.enabled']).toBe('true');
+      expect(properties['nifi.remote.input.socket.port']).toBe('');
     }
   });
 
-  it('gives no two nodes the same web, cluster-protocol, load-balance or site-to-site port', () => {
-    const keys = ['nifi.web.http.port', 'nifi.cluster.node.protocol.port', 'nifi.cluster.load.balance.port', 'nifi.remote.input.socket.port'];
+  it('gives no two nodes the same web (and HTTP site-to-site), cluster-protocol or load-balance port', () => {
+    const keys = ['nifi.web.http.port', 'nifi.cluster.node.protocol.port', 'nifi.cluster.load.balance.port'];
     const ports = rendered.flatMap(({ properties }) => keys.map((key) => properties[key]));
     expect(ports.every((port) => /^\d+$/.test(port ?? ''))).toBe(true);
     expect(new Set(ports).size).toBe(keys.length * nodes.length);

@@ -1,5 +1,5 @@
 // Configuration of the cluster profile's NiFi nodes: the single-node nifi.properties over plain HTTP with the
-// clustering keys changed per node (its own web, protocol, load-balance and site-to-site ports), one shared
+// clustering keys changed per node (its own web/site-to-site, protocol and load-balance ports), one shared
 // sensitive-properties key, ZooKeeper in both nifi.properties and state-management.xml.
 import { nifiClusterNodeCount, type NifiClusterNodePorts } from '../../config/stack-config.ts';
 import {
@@ -42,8 +42,9 @@ export function renderNifiClusterNode(
   const instanceSecrets: NifiInstanceSecrets = { sensitivePropertiesKey: secrets.sensitivePropertiesKey, keystorePassword: '', truststorePassword: '' };
   const properties = {
     ...nifiProperties('http', ports, layout, instanceSecrets),
-    // Site-to-site: raw sockets on a port of the node's own; HTTP site-to-site rides on the web port.
-    'nifi.remote.input.socket.port': String(node.siteToSite),
+    // Site-to-site over HTTP on each node's own web port (loopback). No raw-socket site-to-site: NiFi 2.3.0
+    // binds that listener on every interface (new ServerSocket(port)), whatever nifi.remote.input.host says.
+    'nifi.remote.input.socket.port': '',
     'nifi.cluster.is.node': 'true',
     'nifi.cluster.protocol.is.secure': 'false',
     // The address the other nodes replicate requests to and send heartbeats from; loopback only.

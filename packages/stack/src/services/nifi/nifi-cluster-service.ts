@@ -2,10 +2,11 @@
 // the stack's ZooKeeper over plain HTTP on loopback, started at a lower CPU priority; ready once all three are
 // CONNECTED and a primary node and a cluster coordinator are elected.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nifiClusterNodePorts, type NifiClusterNodePorts, type StackConfig } from '../../config/stack-config.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import type { NodeReadiness } from '../../stack-events.ts';
@@ -100,7 +101,7 @@ export const nifiClusterService: StackService = {
       await mkdir(layout.confDir, { recursive: true });
       await mkdir(layout.logsDir, { recursive: true });
       const files = { ...renderNifiClusterNode(node, layout, secrets, zookeeperConnectString(config)), 'logback.xml': renderLogback() };
-      for (const [file, content] of Object.entries(files)) await writeFile(join(layout.confDir, file), content, { mode: 0o600 });
+      for (const [file, content] of Object.entries(files)) await writePrivateFile(join(layout.confDir, file), content);
       await linkDrivers(layout);
       const nodeProcess = await startClusterNodeProcess({
         command: java.java,

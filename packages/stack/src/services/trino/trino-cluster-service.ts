@@ -1,10 +1,11 @@
 // The cluster profile's Trino: a coordinator (node-scheduler.include-coordinator=false) and one worker,
 // started at a lower CPU priority; ready once the worker is active and a query runs.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import type { NodeReadiness } from '../../stack-events.ts';
@@ -55,7 +56,7 @@ export const trinoClusterService: StackService = {
       for (const [relativePath, content] of Object.entries(renderTrinoClusterNode(config, role, layout, secrets))) {
         const file = join(layout.etcDir, relativePath);
         await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, content, { mode: 0o600 });
+        await writePrivateFile(file, content);
       }
       await mkdir(layout.dataDir, { recursive: true });
       await mkdir(layout.icebergWarehouseDir, { recursive: true });

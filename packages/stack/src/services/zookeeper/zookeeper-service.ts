@@ -1,10 +1,11 @@
 // The cluster profile's ZooKeeper: one standalone server on loopback, where the NiFi cluster elects its
 // coordinator and primary node and keeps cluster-wide component state.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { downloadVerified } from '../../download/verified-download.ts';
+import { writePrivateFile } from '../../install/private-files.ts';
 import { startProcess } from '../../process/managed-process.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import { logFile, pidFile, serviceDir, type StackService } from '../service.ts';
@@ -39,8 +40,8 @@ export const zookeeperService: StackService = {
     await mkdir(dataDir, { recursive: true });
     const configFile = join(directory, 'zoo.cfg');
     const logbackFile = join(directory, 'logback.xml');
-    await writeFile(configFile, renderZooConfig(config, dataDir), { mode: 0o600 });
-    await writeFile(logbackFile, renderZookeeperLogback(), { mode: 0o600 });
+    await writePrivateFile(configFile, renderZooConfig(config, dataDir));
+    await writePrivateFile(logbackFile, renderZookeeperLogback());
     const serverProcess = await startProcess({
       command: java.java,
       args: [
