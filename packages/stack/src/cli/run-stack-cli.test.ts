@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCaptured } from '../../test/run-captured.ts';
 
@@ -47,5 +50,26 @@ describe('dataplat-stack usage errors (exit code 2)', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Exit codes: 0 success, 1 failure, 2 usage error.');
     expect(result.stdout).toContain('--load-dags <folder>');
+  });
+});
+
+describe('dataplat-stack --profile', () => {
+  it('names an unknown profile and lists the known ones', async () => {
+    const result = await runCaptured(['status', '--profile', 'ha', '--json']);
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'STACK_CONFIG_INVALID', message: expect.stringContaining('Unknown profile "ha" in --profile.') } });
+  });
+
+  it('status --profile cluster lists the cluster services with one process per node; plain status only the default ones', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'dataplat-profile-'));
+    const cluster = await runCaptured(['status', '--profile', 'cluster', '--json', '--dir', directory]);
+    expect(cluster.exitCode).toBe(0);
+    const statuses = JSON.parse(cluster.stdout) as Array<{ service: string; state: string; processes: Array<{ name: string }> }>;
+    expect(statuses.map((status) => status.service)).toEqual(['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow', 'zookeeper', 'nifi-cluster', 'trino-cluster']);
+    expect(statuses.every((status) => status.state === 'stopped')).toBe(true);
+    expect(statuses.find((status) => status.service === 'nifi-cluster')?.processes.map((entry) => entry.name)).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(statuses.find((status) => status.service === 'trino-cluster')?.processes.map((entry) => entry.name)).toEqual(['coordinator', 'worker']);
+    const plain = JSON.parse((await runCaptured(['status', '--json', '--dir', directory])).stdout) as Array<{ service: string }>;
+    expect(plain.map((status) => status.service)).toEqual(['postgres', 's3', 'nifi', 'nifi-https', 'trino', 'airflow']);
   });
 });
