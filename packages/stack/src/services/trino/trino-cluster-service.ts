@@ -1,11 +1,9 @@
 // The cluster profile's Trino: a coordinator (node-scheduler.include-coordinator=false) and one worker,
 // started at a lower CPU priority; ready once the worker is active and a query runs.
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
-import { writePrivateFile } from '../../install/private-files.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import type { NodeReadiness } from '../../stack-events.ts';
@@ -21,7 +19,7 @@ import {
   type TrinoClusterSecrets,
 } from './trino-cluster-config.ts';
 import { trinoServerArguments } from './trino-config.ts';
-import { installTrino, runTrinoStatement, trinoJavaRequirement, trinoLayout } from './trino-service.ts';
+import { installTrino, runTrinoStatement, trinoJavaRequirement, trinoLayout, writeTrinoNodeFiles } from './trino-service.ts';
 
 const roles: readonly TrinoClusterRole[] = ['coordinator', 'worker'];
 
@@ -53,13 +51,7 @@ export const trinoClusterService: StackService = {
     const processes: RunningProcess[] = [];
     for (const role of roles) {
       const layout = nodeLayout(context, role);
-      for (const [relativePath, content] of Object.entries(renderTrinoClusterNode(config, role, layout, secrets))) {
-        const file = join(layout.etcDir, relativePath);
-        await mkdir(dirname(file), { recursive: true });
-        await writePrivateFile(file, content);
-      }
-      await mkdir(layout.dataDir, { recursive: true });
-      await mkdir(layout.icebergWarehouseDir, { recursive: true });
+      await writeTrinoNodeFiles(layout, renderTrinoClusterNode(config, role, layout, secrets));
       const nodeProcess = await startClusterNodeProcess({
         command: java.java,
         args: trinoServerArguments(java.major, trinoClusterMemory[role].heap, { id: trinoClusterNodeIds[role], dataDir: layout.dataDir }, layout.etcDir, layout.installDir),

@@ -13,7 +13,7 @@ import { startProcess } from '../../process/managed-process.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
 import { logFile, pidFile, serviceDir, type ServiceContext, type StackService } from '../service.ts';
-import { renderTrinoConfig, trinoServerArguments, type TrinoLayout } from './trino-config.ts';
+import { renderTrinoConfig, trinoServerArguments, type TrinoFiles, type TrinoLayout } from './trino-config.ts';
 import { trinoDistribution } from './trino-distribution.ts';
 
 export const trinoJavaRequirement: JavaRequirement = { minimumMajor: trinoDistribution.minimumJava, neededBy: `Trino ${trinoDistribution.version}` };
@@ -40,13 +40,7 @@ export const trinoService: StackService = {
       passwordSalt: randomBytes(16).toString('hex'),
     }));
     await ensureSelfSignedCertificate(java, { service: 'trino', alias: 'trino', keystore: layout.keystore, pem: trinoCaFile(config), keystorePassword: secrets.keystorePassword });
-    for (const [relativePath, content] of Object.entries(renderTrinoConfig(config, layout, secrets))) {
-      const file = join(layout.etcDir, relativePath);
-      await mkdir(dirname(file), { recursive: true });
-      await writePrivateFile(file, content);
-    }
-    await mkdir(layout.dataDir, { recursive: true });
-    await mkdir(layout.icebergWarehouseDir, { recursive: true });
+    await writeTrinoNodeFiles(layout, renderTrinoConfig(config, layout, secrets));
 
     const serverProcess = await startProcess({
       command: java.java,
@@ -79,6 +73,17 @@ export const trinoService: StackService = {
     }
   },
 };
+
+/** Writes a Trino node's etc folder (0600 files: passwords and keys are in them) and makes its data and warehouse folders. */
+export async function writeTrinoNodeFiles(layout: Pick<TrinoLayout, 'etcDir' | 'dataDir' | 'icebergWarehouseDir'>, files: TrinoFiles): Promise<void> {
+  for (const [relativePath, content] of Object.entries(files)) {
+    const file = join(layout.etcDir, relativePath);
+    await mkdir(dirname(file), { recursive: true });
+    await writePrivateFile(file, content);
+  }
+  await mkdir(layout.dataDir, { recursive: true });
+  await mkdir(layout.icebergWarehouseDir, { recursive: true });
+}
 
 /** The PEM of the HTTPS port's self-signed certificate, for clients to trust. */
 export function trinoCaFile(config: StackConfig): string {
