@@ -35,7 +35,9 @@ describe('lock settings of the flows CLI', () => {
     expect(lockSettings({}, io, view)).toMatchObject({ timeoutMs: 120_000, ttlMs: 3000 });
     expect(lockSettings({ 'lock-timeout': 0 }, io, view)).toMatchObject({ timeoutMs: 0 });
     expect(() => lockSettings({}, cli({ FLOWS_LOCK_TTL: 'soon' }, false).io, view)).toThrow(UsageError);
-    expect(() => lockSettings({}, cli({ FLOWS_LOCK_TTL: '500ms' }, false).io, view)).toThrow(/at least 1s/);
+    // A renewal gets a third of the TTL: below 3 s that is too little; above an hour a dead holder blocks too long.
+    for (const ttl of ['500ms', '2s', '61m']) expect(() => lockSettings({}, cli({ FLOWS_LOCK_TTL: ttl }, false).io, view)).toThrow(/FLOWS_LOCK_TTL must be between 3s and 60m/);
+    expect(lockSettings({}, cli({ FLOWS_LOCK_TTL: '1h' }, false).io, view)).toMatchObject({ ttlMs: 3_600_000 });
   });
 
   it('says once per holder who holds the lock (the countdown only on a terminal), and prints JSON lines with --json', () => {
@@ -48,6 +50,11 @@ describe('lock settings of the flows CLI', () => {
     ]);
     settings.onEvent!({ type: 'taken-over', lock, previous: lock });
     expect(human.printed.stderr).toContain(`warning: took over the apply lock of ci@runner-3`);
+
+    settings.onEvent!({ type: 'timeout-below-ttl', lock, timeoutMs: 10_000 });
+    expect(human.printed.stderr).toContain(`warning: --lock-timeout (10 s) is shorter than the lock's TTL (60 s): if its holder is gone, this command gives up before it could take the lock over`);
+    settings.onEvent!({ type: 'lapsed-after-work', lock, reason: 'not renewed within its TTL of 60 s' });
+    expect(human.printed.stderr).toContain(`warning: every step completed, but the apply lock ${lock.lockId} lapsed before it was released (not renewed within its TTL of 60 s)`);
 
     const machine = cli({}, true);
     lockSettings({}, machine.io, machine.view).onEvent!({ type: 'waiting', lock, takeoverInMs: 41_000, waitedMs: 19_000 });

@@ -5,9 +5,11 @@
 // description records the holder. Every later change is a compare-and-swap on the context's revision
 // (NiFi refuses a stale version with 400): renewal, release, and the takeover of a lease whose holder
 // died, which a waiter may do once it has seen the same revision for the lease's TTL on its own clock
-// (no clocks are compared between machines). docs/flows.md ("The apply lock") says why and what was measured.
+// (no clocks are compared between machines). The holder counts its lease from when it *sent* its last
+// confirmed write and stops before its next step a margin before a waiter could take over; there is no
+// fencing beyond that (a step already running finishes). docs/flows.md ("The apply lock") says why and what was measured.
 import { randomUUID } from 'node:crypto';
-import { HttpError, sleep } from '@dataplat/core';
+import { HttpError, isTransientError, sleep } from '@dataplat/core';
 import { DataplatError } from '@dataplat/core/errors';
 import type { NifiClient, ParameterContextEntity } from '@dataplat/nifi';
 import { registerHeldLock } from './held-locks.ts';
@@ -19,6 +21,28 @@ const leaseLine = 'dataplat-flows apply lock: remove only with flows unlock --fo
 
 export const defaultLockTimeoutMs = 5 * 60_000;
 export const defaultLockTtlMs = 60_000;
+/** Below 3 s a renewal (given a third of the TTL) has too little time even on a healthy NiFi. */
+export const minLockTtlMs = 3000;
+/** Above an hour a dead holder's lease blocks everyone for too long; unlock --force is the tool for that. */
+export const maxLockTtlMs = 60 * 60_000;
+
+/** The holder's timing, all from the TTL: renew every third, give a renewal a third, stop a tenth early. */
+export function leaseTiming(ttlMs: number) {
+  return {
+    renewEveryMs: ttlMs / 3,
+    /** A renewal not answered within this is abandoned (never repeated: the next tick sends a new one). */
+    renewalTimeoutMs: ttlMs / 3,
+    /** The holder treats the lease as lost once its last confirmed write was *sent* ttl - margin ago. */
+    marginMs: ttlMs / 10,
+    /** How often the holder looks whether a renewal is due (no request unless one is). */
+    tickMs: Math.max(100, ttlMs / 12),
+  };
+}
+
+/** How long `release` waits for a renewal in flight (to learn the newest revision) before deleting without it. */
+const releaseWaitsForRenewalMs = 500;
+/** Consecutive 409s on create with no lock context to be found before the 409 is reported (FLOWS_LOCK_REFUSED). */
+const unexplainedRefusalsAllowed = 3;
 
 /** A lease as NiFi holds it (in the lock context's description) and as errors and events report it. */
 export interface LockInfo {
@@ -41,12 +65,16 @@ export type LockEvent =
   | { type: 'taken-over'; lock: LockInfo; previous: LockInfo }
   | { type: 'released'; lock: LockInfo }
   | { type: 'release-failed'; lock: LockInfo; reason: string }
-  | { type: 'lost'; lock: LockInfo; reason: string };
+  | { type: 'lost'; lock: LockInfo; reason: string }
+  /** The work finished, but the lease lapsed or was lost before it was released: someone may have taken it after the last step. */
+  | { type: 'lapsed-after-work'; lock: LockInfo; reason: string }
+  /** Waiting with a timeout shorter than the holder's TTL: this waiter gives up before it could take over a dead holder's lease. */
+  | { type: 'timeout-below-ttl'; lock: LockInfo; timeoutMs: number };
 
 export interface LockOptions {
   /** How long to wait for a lease someone else holds before FLOWS_LOCKED. Default 5 minutes; 0 fails at once. */
   timeoutMs?: number | undefined;
-  /** How long the lease lives without renewal (renewed every third of it). Default 60 s. */
+  /** How long the lease lives without renewal (renewed every third of it). Default 60 s; 3 s to 1 h. */
   ttlMs?: number | undefined;
   /** For the holder's CI run (GITHUB_*, CI_*, …); default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
@@ -63,11 +91,13 @@ export interface HeldLock {
   readonly info: LockInfo;
   /** Throws FLOWS_LOCK_LOST when the lease was taken from this process (forced unlock, or not renewed within its TTL). */
   assertHeld(): void;
+  /** Why the lease is no longer this process's (lost, or not renewed in time), or undefined while it is held. */
+  lostReason(): string | undefined;
   /** Deletes the lease if it is still this process's (idempotent; never throws). */
   release(): Promise<void>;
 }
 
-export type LockErrorCode = 'FLOWS_LOCKED' | 'FLOWS_LOCK_LOST' | 'FLOWS_LOCK_NOT_FOUND' | 'FLOWS_LOCK_UNREADABLE';
+export type LockErrorCode = 'FLOWS_LOCKED' | 'FLOWS_LOCK_LOST' | 'FLOWS_LOCK_NOT_FOUND' | 'FLOWS_LOCK_UNREADABLE' | 'FLOWS_LOCK_REFUSED';
 
 /** A lock failure; `details.lock` is the lease concerned (the holder to talk to), printed with --json too. */
 export class FlowsLockError extends DataplatError {
@@ -86,12 +116,17 @@ export function lockName(parentGroupId: string): string {
   return `${lockNamePrefix}${parentGroupId}`;
 }
 
-/** Runs `work` holding the lease on `parentGroupId`, released afterwards whatever happens. */
+/**
+ * Runs `work` holding the lease on `parentGroupId`, released afterwards whatever happens. The work checks
+ * the lease itself before each step (assertHeld); a lease that lapsed after its last step doesn't undo
+ * what was done: the result is returned and a `lapsed-after-work` event says so.
+ */
 export async function withFlowsLock<Result>(nifi: NifiClient, parentGroupId: string, operation: string, options: LockOptions, work: (lock: HeldLock) => Promise<Result>): Promise<Result> {
   const lock = await acquireFlowsLock(nifi, parentGroupId, operation, options);
   try {
     const result = await work(lock);
-    lock.assertHeld();
+    const lapsed = lock.lostReason();
+    if (lapsed) options.onEvent?.({ type: 'lapsed-after-work', lock: lock.info, reason: lapsed });
     return result;
   } finally {
     await lock.release();
@@ -106,7 +141,10 @@ export async function withFlowsLock<Result>(nifi: NifiClient, parentGroupId: str
 export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, operation: string, options: LockOptions = {}): Promise<HeldLock> {
   const ttlMs = options.ttlMs ?? defaultLockTtlMs;
   const timeoutMs = options.timeoutMs ?? defaultLockTimeoutMs;
-  if (!(ttlMs >= 1000)) throw new DataplatError({ code: 'FLOWS_INVALID_OPTIONS', message: `The lock TTL must be at least 1 s, not ${ttlMs} ms.` });
+  if (!(ttlMs >= minLockTtlMs && ttlMs <= maxLockTtlMs)) {
+    throw new DataplatError({ code: 'FLOWS_INVALID_OPTIONS', message: `The lock TTL must be between ${minLockTtlMs / 1000} s and ${maxLockTtlMs / 60_000} min, not ${ttlMs} ms.` });
+  }
+  if (!(timeoutMs >= 0)) throw new DataplatError({ code: 'FLOWS_INVALID_OPTIONS', message: `The lock timeout must be 0 or more, not ${timeoutMs} ms.` });
   const parentId = (await nifi.processGroups.get(parentGroupId)).id!;
   const name = lockName(parentId);
   const now = new Date().toISOString();
@@ -114,20 +152,45 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
   const started = performance.now();
   let observed: { key: string; at: number } | undefined;
   let previous: LockInfo | undefined;
+  // When the first create that may have made our lease without us hearing back was sent: a lease found
+  // with our lock id is counted from there (it can't be older).
+  let unansweredSince: number | undefined;
+  let unexplainedRefusals = 0;
+  let misses = 0;
+  const warnedOf = new Set<string>();
+  const pollMs = (leaseTtlMs: number) => Math.min(options.pollIntervalMs ?? 1000, ttlMs / 4, leaseTtlMs / 4) + Math.random() * 250;
   for (;;) {
     options.signal?.throwIfAborted();
-    const created = await createLease(nifi, name, lease);
-    if (created) {
+    const sentAt = performance.now();
+    const attempt = await createLease(nifi, name, lease);
+    if ('created' in attempt) {
       options.onEvent?.(previous ? { type: 'taken-over', lock: lease, previous } : { type: 'acquired', lock: lease });
-      return holdLease(nifi, created, lease, ttlMs, options);
+      return holdLease(nifi, attempt.created, lease, ttlMs, sentAt, options);
     }
+    if ('unanswered' in attempt) unansweredSince ??= sentAt;
+    // Never repeated blindly: whoever made it, the lease (if any) is read back first.
     const current = await findLease(nifi, name);
-    if (!current) continue; // released in between: try again at once
-    if (current.lease.lockId === lease.lockId) return holdLease(nifi, current.entity, lease, ttlMs, options);
+    if (current?.lease.lockId === lease.lockId) {
+      options.onEvent?.(previous ? { type: 'taken-over', lock: lease, previous } : { type: 'acquired', lock: lease });
+      return holdLease(nifi, current.entity, lease, ttlMs, unansweredSince ?? sentAt, options);
+    }
+    if (!current) {
+      // Released in between (try again at once, the first time), our create lost on the way (try again),
+      // or a 409 that isn't a lease at all (a clustered NiFi refusing writes while a node connects).
+      if ('refused' in attempt && ++unexplainedRefusals >= unexplainedRefusalsAllowed) throw refusedError(name, attempt.refused);
+      if (misses++ === 0) continue;
+      const waitedMs = performance.now() - started;
+      if (waitedMs >= timeoutMs) throw 'refused' in attempt ? refusedError(name, attempt.refused) : attempt.unanswered;
+      await sleep(Math.max(50, Math.min(pollMs(ttlMs), timeoutMs - waitedMs)), options.signal);
+      continue;
+    }
+    unexplainedRefusals = 0;
+    misses = 0;
     const key = `${current.entity.id}@${current.entity.revision.version}`;
     const at = performance.now();
     if (observed?.key !== key) observed = { key, at };
-    const takeoverInMs = current.lease.ttlSeconds * 1000 - (at - observed.at);
+    const leaseTtlMs = current.lease.ttlSeconds * 1000;
+    const takeoverInMs = leaseTtlMs - (at - observed.at);
     if (takeoverInMs <= 0) {
       // Unrenewed for its whole TTL: delete exactly the revision we watched (a renewal in between wins).
       if (await deleteAt(nifi, current.entity.id, current.entity.revision.version, lease.lockId)) previous = current.lease;
@@ -135,9 +198,12 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
     }
     const waitedMs = at - started;
     if (waitedMs >= timeoutMs) throw lockedError(current.lease, timeoutMs);
+    if (timeoutMs > 0 && timeoutMs < leaseTtlMs && !warnedOf.has(current.lease.lockId)) {
+      warnedOf.add(current.lease.lockId);
+      options.onEvent?.({ type: 'timeout-below-ttl', lock: current.lease, timeoutMs });
+    }
     options.onEvent?.({ type: 'waiting', lock: current.lease, takeoverInMs, waitedMs });
-    const poll = Math.min(options.pollIntervalMs ?? 1000, ttlMs / 4, current.lease.ttlSeconds * 250) + Math.random() * 250;
-    await sleep(Math.max(50, Math.min(poll, takeoverInMs, timeoutMs - waitedMs)), options.signal);
+    await sleep(Math.max(50, Math.min(pollMs(leaseTtlMs), takeoverInMs, timeoutMs - waitedMs)), options.signal);
   }
 }
 
@@ -145,8 +211,9 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
 export async function listFlowsLocks(nifi: NifiClient): Promise<Array<LockInfo & { contextId: string }>> {
   const contexts = await nifi.parameterContexts.list();
   return contexts.flatMap((context) => {
-    if (!context.component.name?.startsWith(lockNamePrefix)) return [];
-    const lease = parseLease(context.component.description);
+    const component = readableComponent(context);
+    if (!component?.name?.startsWith(lockNamePrefix)) return [];
+    const lease = parseLease(component.description);
     return lease ? [{ ...lease, contextId: context.id }] : [];
   });
 }
@@ -158,9 +225,9 @@ export async function listFlowsLocks(nifi: NifiClient): Promise<Array<LockInfo &
 export async function forceUnlock(nifi: NifiClient, lockId: string): Promise<LockInfo> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const contexts = await nifi.parameterContexts.list();
-    const found = contexts.find((context) => context.component.name?.startsWith(lockNamePrefix) && parseLease(context.component.description)?.lockId === lockId);
+    const found = contexts.find((context) => readableComponent(context)?.name?.startsWith(lockNamePrefix) && parseLease(readableComponent(context)?.description)?.lockId === lockId);
     if (!found) break;
-    const lease = parseLease(found.component.description)!;
+    const lease = parseLease(readableComponent(found)?.description)!;
     if (await deleteAt(nifi, found.id, found.revision.version, `dataplat-unlock-${randomUUID()}`)) return lease;
     // Renewed in between (a new revision, same lease): read again and delete that.
   }
@@ -195,20 +262,33 @@ function parseLease(description: string | undefined): LockInfo | undefined {
 
 const statusOf = (error: unknown) => (HttpError.isInstance(error) ? error.status : undefined);
 
-/** The exclusive step: NiFi creates a context of a given name once; everyone else gets 409. */
-async function createLease(nifi: NifiClient, name: string, lease: LockInfo): Promise<ParameterContextEntity | undefined> {
+/** A context's component, or undefined when NiFi left it out (this user may not read that context). */
+function readableComponent(context: ParameterContextEntity): ParameterContextEntity['component'] | undefined {
+  return (context as { component?: ParameterContextEntity['component'] }).component;
+}
+
+type CreateAttempt = { created: ParameterContextEntity } | { refused: unknown } | { unanswered: unknown };
+
+/**
+ * The exclusive step: NiFi creates a context of a given name once; everyone else gets 409. A create
+ * whose answer was lost (timeout, reset) may or may not have made the lease: the caller reads it back.
+ */
+async function createLease(nifi: NifiClient, name: string, lease: LockInfo): Promise<CreateAttempt> {
   try {
-    return (await nifi.api.post('/parameter-contexts', {
+    const created = (await nifi.api.post('/parameter-contexts', {
       body: { revision: { version: 0, clientId: lease.lockId }, component: { name, description: renderLease(lease), parameters: [], inheritedParameterContexts: [] } },
     })) as ParameterContextEntity;
+    return { created };
   } catch (error) {
-    if (statusOf(error) === 409) return undefined;
+    if (statusOf(error) === 409) return { refused: error };
+    if (isTransientError(error)) return { unanswered: error };
     throw error;
   }
 }
 
 async function findLease(nifi: NifiClient, name: string): Promise<{ entity: ParameterContextEntity; lease: LockInfo } | undefined> {
-  const entity = (await nifi.parameterContexts.list()).find((context) => context.component.name === name);
+  // Contexts this user may not read come without their component: they can't be the lease we look for.
+  const entity = (await nifi.parameterContexts.list()).find((context) => readableComponent(context)?.name === name);
   if (!entity) return undefined;
   const lease = parseLease(entity.component.description);
   if (!lease) {
@@ -235,32 +315,59 @@ async function deleteAt(nifi: NifiClient, id: string, version: number, clientId:
 }
 
 function lockedError(lease: LockInfo, timeoutMs: number): FlowsLockError {
+  const ttlMs = lease.ttlSeconds * 1000;
+  const takeover =
+    timeoutMs > ttlMs
+      ? `it was renewed all along, so its holder is alive`
+      : `a lease its holder stopped renewing is taken over only by a waiter that has watched it unchanged for its TTL (${lease.ttlSeconds} s): run with --lock-timeout longer than that to let this command do it`;
   return new FlowsLockError({
     code: 'FLOWS_LOCKED',
     message: `Process group ${lease.parentGroupId} is locked by ${describeHolder(lease.holder)} since ${lease.since} (last renewed ${lease.renewedAt}; lock id ${lease.lockId}); waited ${Math.round(timeoutMs / 1000)} s.`,
-    hint: `Wait for it to finish and run again, or wait longer with --lock-timeout. Only if that process is gone: flows unlock --force ${lease.lockId} (a lease its holder stops renewing is taken over ${lease.ttlSeconds} s after its last renewal anyway).`,
+    hint: `Wait for it to finish and run again, or wait longer with --lock-timeout (${takeover}). Only if that process is gone: flows unlock --force ${lease.lockId}.`,
     lock: lease,
   });
 }
 
-/** The holder's side: renew every third of the TTL by compare-and-swap, notice a lost lease, release once. */
-function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: LockInfo, ttlMs: number, options: LockOptions): HeldLock {
+function refusedError(name: string, cause: unknown): FlowsLockError {
+  return new FlowsLockError({
+    code: 'FLOWS_LOCK_REFUSED',
+    message: `NiFi refused to create the apply lock "${name}" (409: ${(cause as Error).message}) ${unexplainedRefusalsAllowed} times, and no lock context of that name can be read.`,
+    hint: 'A clustered NiFi refuses changes while a node connects or disconnects: wait until the cluster is connected and run again. If a parameter context of that name exists that this user may not read, grant read access to it (or delete it).',
+    lock: undefined,
+    cause,
+  });
+}
+
+/**
+ * The holder's side. Renewals are compare-and-swap PUTs, one at a time (a tick is skipped while one is in
+ * flight), each given a third of the TTL and never repeated. The lease is counted from when the last
+ * write NiFi confirmed was *sent* — a waiter can't have started watching that revision earlier — and
+ * treated as lost a margin before a waiter could take it over. Release doesn't wait for a stuck renewal.
+ */
+function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: LockInfo, ttlMs: number, sentAt: number, options: LockOptions): HeldLock {
+  const { renewEveryMs, renewalTimeoutMs, marginMs, tickMs } = leaseTiming(ttlMs);
   const contextId = created.id;
   let version = created.revision.version;
-  let confirmedAt = performance.now();
+  let confirmedSentAt = sentAt;
+  let lastSentAt = sentAt;
+  let lastFailure: string | undefined;
   let lost: string | undefined;
-  let released = false;
-  let renewal: Promise<void> = Promise.resolve();
+  let inFlight: { settled: Promise<void>; abort: AbortController } | undefined;
+  let releasing: Promise<void> | undefined;
   const loseLease = (reason: string) => {
-    if (lost || released) return;
+    if (lost || releasing) return;
     lost = reason;
     options.onEvent?.({ type: 'lost', lock: lease, reason });
   };
-  /** After a refused write: is the lease still ours (our own write may have landed before a repeat)? */
+  const lapsed = () => performance.now() - confirmedSentAt > ttlMs - marginMs;
+  const checkLapse = () => {
+    if (!lost && lapsed()) loseLease(`not renewed within its TTL of ${ttlMs / 1000} s${lastFailure ? ` (${lastFailure})` : ''}`);
+  };
+  /** After a refused write: is the lease still ours (our own write may have landed without an answer)? */
   const rereadOwn = async (): Promise<boolean> => {
     try {
       const current = await nifi.parameterContexts.get(contextId);
-      if (parseLease(current.component.description)?.lockId !== lease.lockId) return false;
+      if (parseLease(readableComponent(current)?.description)?.lockId !== lease.lockId) return false;
       version = current.revision.version;
       return true;
     } catch (error) {
@@ -268,38 +375,56 @@ function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: Loc
       throw error;
     }
   };
-  const renew = async () => {
-    if (released || lost) return;
+  const renew = async (abort: AbortController) => {
+    const renewalSentAt = performance.now();
+    lastSentAt = renewalSentAt;
     const renewed: LockInfo = { ...lease, renewedAt: new Date().toISOString() };
     try {
       const answer = (await nifi.api.put('/parameter-contexts/{id}', {
         path: { id: contextId },
         body: { id: contextId, revision: { version, clientId: lease.lockId }, component: { id: contextId, name: lockName(lease.parentGroupId), description: renderLease(renewed), parameters: [], inheritedParameterContexts: [] } },
+        timeoutMs: renewalTimeoutMs,
+        // Never repeated after a timeout: a late answer is worthless, the next tick sends a fresh renewal.
+        idempotent: false,
+        signal: abort.signal,
       })) as ParameterContextEntity;
       version = answer.revision.version;
-      confirmedAt = performance.now();
+      confirmedSentAt = Math.max(confirmedSentAt, renewalSentAt);
+      lastFailure = undefined;
     } catch (error) {
+      if (releasing) return;
       const status = statusOf(error);
       if (status === 404) return loseLease('the lock was removed (flows unlock --force) or taken over');
       if (status === 400 || status === 409) {
+        // Still ours: only the revision is learned; the lease is extended by the next confirmed renewal.
         const own = await rereadOwn().catch(() => undefined);
-        if (own === true) confirmedAt = performance.now();
-        else if (own === false) loseLease('another process holds the lock now');
-        return;
+        if (own === false) return loseLease('another process holds the lock now');
       }
-      // Not answered (network, NiFi restarting): try again sooner; assertHeld fails once the TTL has passed.
-      if (performance.now() - confirmedAt > ttlMs) loseLease(`not renewed within its TTL (${(error as Error).message})`);
+      lastFailure = (error as Error).message;
+      checkLapse();
     }
   };
-  const timer = setInterval(() => (renewal = renewal.then(renew)), Math.max(250, ttlMs / 3));
+  const tick = () => {
+    if (releasing || lost) return;
+    checkLapse();
+    if (lost || inFlight) return;
+    if (!lastFailure && performance.now() - lastSentAt < renewEveryMs) return;
+    const abort = new AbortController();
+    const settled = renew(abort).finally(() => (inFlight = undefined));
+    inFlight = { settled, abort };
+  };
+  const timer = setInterval(tick, tickMs);
   timer.unref();
-  const release = async () => {
-    if (released) return;
-    released = true;
+  const releaseNow = async () => {
     clearInterval(timer);
-    unregister();
-    await renewal;
     try {
+      if (inFlight) {
+        // A renewal about to land tells us the newest revision; a stuck one is abandoned (a revision it
+        // makes later is deleted below: NiFi takes our own stale revision, or we read it again).
+        const { settled, abort } = inFlight;
+        await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, releaseWaitsForRenewalMs).unref())]);
+        abort.abort();
+      }
       for (let attempt = 0; attempt < 3; attempt++) {
         if (await deleteAt(nifi, contextId, version, lease.lockId)) {
           options.onEvent?.({ type: 'released', lock: lease });
@@ -310,13 +435,21 @@ function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: Loc
       options.onEvent?.({ type: 'release-failed', lock: lease, reason: 'it kept changing' });
     } catch (error) {
       options.onEvent?.({ type: 'release-failed', lock: lease, reason: (error as Error).message });
+    } finally {
+      unregister();
     }
   };
+  // Every caller (the work's end, a signal handler) gets the one release in progress.
+  const release = () => (releasing ??= releaseNow());
   const unregister = registerHeldLock(release);
   return {
     info: lease,
+    lostReason() {
+      checkLapse();
+      return lost;
+    },
     assertHeld() {
-      if (!lost && performance.now() - confirmedAt > ttlMs) loseLease('not renewed within its TTL');
+      checkLapse();
       if (lost) {
         throw new FlowsLockError({
           code: 'FLOWS_LOCK_LOST',

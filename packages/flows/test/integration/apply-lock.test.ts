@@ -1,7 +1,8 @@
 // The apply lock against the real NiFi: concurrent `flows apply` processes of the same new flows create
 // each flow once (the others wait, or fail with FLOWS_LOCKED naming the holder); a lock left by a
 // SIGKILLed apply is taken over after its TTL; `flows unlock --force` removes a lease (its holder then
-// finds it lost); locks on different parent groups don't block each other; SIGINT releases the lock;
+// finds it lost); locks on different parent groups don't block each other; SIGINT stops an apply part-way
+// (FLOWS_INTERRUPTED) and releases the lock;
 // duplicate groups made by hand are reported with what each holds and resolved by the hinted command.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
 import { createNifiClient } from '@dataplat/nifi';
 import { listManagedFlows, type Plan } from '@dataplat/flows';
+import { startFaultProxy } from '@dataplat/stack';
 import { acquireFlowsLock, listFlowsLocks, lockName } from '../../src/deploy/lock.ts';
 import { runCli } from '../run-cli.ts';
 import { scratchGroups } from '../scratch-groups.ts';
@@ -195,18 +197,32 @@ describe('the apply lock', () => {
     expect(await locksOn(lockedParent)).toEqual([]);
   });
 
-  it('releases the lock when an apply is interrupted with SIGINT', async () => {
+  it('stops an apply interrupted with SIGINT before its next step, with FLOWS_INTERRUPTED, and releases the lock', async () => {
     const parentGroupId = await parent('sigint');
-    const folder = await flowFolder('sigint', [`sigint-a-${suffix}`, `sigint-b-${suffix}`]);
-    // A long TTL: only the release on SIGINT can free the lock within this test.
-    const interrupted = spawnCli(['apply', '.', '--parent', parentGroupId], folder, { NIFI_URL: apiUrl, FLOWS_LOCK_TTL: '10m' });
-    await lockHeldBy(parentGroupId, interrupted.child.pid!);
-    interrupted.child.kill('SIGINT');
-    const finished = await interrupted.finished;
-    expect(finished.code).toBe(130);
+    const names = [`sigint-a-${suffix}`, `sigint-b-${suffix}`, `sigint-c-${suffix}`];
+    const folder = await flowFolder('sigint', names);
+    // Every NiFi request of the interrupted apply takes 250 ms longer (about 20 s for these flows), so
+    // the signal lands while it is applying, never after it ended.
+    const slowNifi = await startFaultProxy({ target: new URL(apiUrl).origin, latencyMs: 250, rules: [{ kind: 'latency' }] });
+    try {
+      // A long TTL: only the release on SIGINT can free the lock within this test.
+      const interrupted = spawnCli(['apply', '.', '--parent', parentGroupId, '--json'], folder, { NIFI_URL: `${slowNifi.url}${new URL(apiUrl).pathname}`, FLOWS_LOCK_TTL: '10m' });
+      await lockHeldBy(parentGroupId, interrupted.child.pid!);
+      interrupted.child.kill('SIGINT');
+      const finished = await interrupted.finished;
+      expect(finished.code).toBe(130);
+      // The apply itself said it was interrupted (an apply that had finished would print its result).
+      expect(JSON.parse(finished.stdout)).toMatchObject({ error: { code: 'FLOWS_INTERRUPTED' } });
+      expect(finished.stderr).toContain('{"event":"lock-released"');
+    } finally {
+      await slowNifi.close();
+    }
+    // Stopped part-way: not every flow was created.
+    expect((await listManagedFlows(nifi, parentGroupId)).length).toBeLessThan(names.length);
     expect(await locksOn(parentGroupId)).toEqual([]);
     // What was applied so far converges.
     expect((await runCli(['apply', '.', '--parent', parentGroupId, '--lock-timeout', '0'], { cwd: folder, env: lockEnv })).exitCode).toBe(0);
+    expect((await listManagedFlows(nifi, parentGroupId)).map((managed) => managed.flow).sort()).toEqual([...names].sort());
     expect((await runCli(['plan', '.', '--parent', parentGroupId, '--detailed-exitcode'], { cwd: folder, env: lockEnv })).exitCode).toBe(0);
   });
 

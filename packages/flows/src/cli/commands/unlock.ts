@@ -10,7 +10,7 @@ export const unlockCommand = defineCommand({
   positionals: { synopsis: '<lock-id>', min: 1, max: 1 },
   description:
     'apply, destroy and plan --out hold a lock per parent group in NiFi (a parameter context named "dataplat-flows lock <parent group id>"), renewed while they run and released when they end, also on Ctrl-C. ' +
-    'A lock whose holder died is taken over by the next apply once it has gone unrenewed for its TTL (FLOWS_LOCK_TTL, default 60s); unlock removes it at once. ' +
+    'A lock whose holder died is taken over by an apply that has waited and watched it unrenewed for its TTL (FLOWS_LOCK_TTL, default 60s; so only with a --lock-timeout longer than that); unlock removes it at once. ' +
     'Only the lease with this id is removed: if another process took the lock since, it is left alone. Removing the lock of a process that is still running lets another apply overlap with it.',
   options: { force: flag('required: confirms that the holder named in the FLOWS_LOCKED error is no longer running'), ...jsonOption, ...nifiOptions },
   examples: ['flows unlock --force 3f2b8c1e-5d4a-4b7e-9c0f-1a2b3c4d5e6f'],
