@@ -93,7 +93,8 @@ describe('pnpm flows in a subfolder of the repository', () => {
     expect(result.stderr).toContain(`flows validate: no such file or folder: ${join(subfolder, 'flows')}`);
     const inRoot = spawnSync('pnpm', ['--silent', 'flows', 'validate', 'flows/iot-sensors.yaml'], { cwd: repositoryRoot, encoding: 'utf8' });
     expect(inRoot.status).toBe(0);
-  });
+    // Two pnpm processes, each starting Node and the CLI: seconds on a busy 2-core machine, not the default 5 s.
+  }, 60_000);
 });
 
 describe('flows schema', () => {
