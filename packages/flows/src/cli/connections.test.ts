@@ -71,21 +71,22 @@ describe('commandDirectory', () => {
 
 describe('passwords from stdin (issue 14, finding 12: --nifi-password shows in ps)', () => {
   it('reads the NiFi or the Airflow password from stdin\'s one line, once per command', async () => {
-    const stdin = Readable.from(['s3cret-from-stdin\n']);
+    const stream = Readable.from(['s3cret-from-stdin\n']);
+    const stdin = () => stream;
     const first = await resolveConnections({ 'nifi-password-stdin': true }, { NIFI_PASSWORD: 'from-env' }, directory, stdin);
     expect(first.nifi.password).toBe('s3cret-from-stdin');
     expect((await resolveConnections({ 'nifi-password-stdin': true }, {}, directory, stdin)).nifi.password).toBe('s3cret-from-stdin');
-    const airflow = await resolveConnections({ 'airflow-password-stdin': true }, {}, directory, Readable.from(['airflow-pass\r\n']));
+    const airflow = await resolveConnections({ 'airflow-password-stdin': true }, {}, directory, () => Readable.from(['airflow-pass\r\n']));
     expect(airflow.airflow.password).toBe('airflow-pass');
     expect(airflow.nifi.password).toBeUndefined();
   });
 
   it('refuses both at once, with the flag, several lines or an empty stdin, never echoing the input', async () => {
     const attempts = [
-      resolveConnections({ 'nifi-password-stdin': true, 'airflow-password-stdin': true }, {}, directory, Readable.from(['a\n'])),
-      resolveConnections({ 'nifi-password-stdin': true, 'nifi-password': 'flag' }, {}, directory, Readable.from(['a\n'])),
-      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, Readable.from(['leaked-line-one\nleaked-line-two\n'])),
-      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, Readable.from([''])),
+      resolveConnections({ 'nifi-password-stdin': true, 'airflow-password-stdin': true }, {}, directory, () => Readable.from(['a\n'])),
+      resolveConnections({ 'nifi-password-stdin': true, 'nifi-password': 'flag' }, {}, directory, () => Readable.from(['a\n'])),
+      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, () => Readable.from(['leaked-line-one\nleaked-line-two\n'])),
+      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, () => Readable.from([''])),
       resolveConnections({ 'nifi-password-stdin': true }, {}, directory),
     ];
     for (const attempt of attempts) {

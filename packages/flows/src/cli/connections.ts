@@ -46,7 +46,7 @@ const configSchema = z.strictObject({
 });
 export const defaultConfigFile = 'flows.config.yaml';
 
-export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, stdin?: NodeJS.ReadableStream): Promise<Connections> {
+export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, stdin?: () => NodeJS.ReadableStream): Promise<Connections> {
   const config = await readConfig(flags.config, cwd);
   const fromStdin = await passwordFromStdin(flags, stdin);
   const pick = (service: 'nifi' | 'airflow'): Server => {
@@ -74,14 +74,14 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
  * The password of --nifi-password-stdin or --airflow-password-stdin: stdin's first line (a trailing
  * newline dropped). Unlike a flag, it never shows in `ps`. One of them at a time, and not with the flag.
  */
-async function passwordFromStdin(flags: ConnectionFlags, stdin: NodeJS.ReadableStream | undefined): Promise<{ service: 'nifi' | 'airflow'; password: string } | undefined> {
+async function passwordFromStdin(flags: ConnectionFlags, stdin: (() => NodeJS.ReadableStream) | undefined): Promise<{ service: 'nifi' | 'airflow'; password: string } | undefined> {
   const services = (['nifi', 'airflow'] as const).filter((service) => flags[`${service}-password-stdin`]);
   if (services.length === 0) return undefined;
   if (services.length > 1) throw new UsageError('--nifi-password-stdin and --airflow-password-stdin both read stdin: pass one of the passwords in its environment variable (NIFI_PASSWORD or AIRFLOW_PASSWORD).');
   const service = services[0]!;
   if (flags[`${service}-password`] !== undefined) throw new UsageError(`--${service}-password-stdin and --${service}-password both give the password: keep one (stdin or the environment variable: flags show in ps).`);
   if (!stdin) throw new UsageError(`--${service}-password-stdin needs a standard input to read the password from.`);
-  const password = (await readOnce(stdin)).replace(/\r?\n$/, '');
+  const password = (await readOnce(stdin())).replace(/\r?\n$/, '');
   if (password === '' || password.includes('\n')) throw new UsageError(`--${service}-password-stdin reads one line with the password; stdin had ${password === '' ? 'none' : 'several lines'}.`);
   return { service, password };
 }
@@ -123,7 +123,7 @@ async function readConfig(explicit: string | undefined, cwd: string): Promise<z.
 }
 
 /** Where to connect, with NiFi's URL known; a UsageError (exit 2) says what is missing or wrong. */
-export async function nifiTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, need: string, stdin?: NodeJS.ReadableStream): Promise<Connections & { nifi: Server & { url: string } }> {
+export async function nifiTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, need: string, stdin?: () => NodeJS.ReadableStream): Promise<Connections & { nifi: Server & { url: string } }> {
   let connections: Connections;
   try {
     connections = await resolveConnections(flags, env, cwd, stdin);

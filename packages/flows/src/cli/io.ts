@@ -7,8 +7,11 @@ export interface CliIo {
   /** Where the user typed the command: paths and the config file are resolved from here. */
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Read by --nifi-password-stdin / --airflow-password-stdin only. */
-  stdin?: NodeJS.ReadableStream | undefined;
+  /**
+   * Standard input, opened only by --nifi-password-stdin / --airflow-password-stdin (a function: touching
+   * process.stdin creates a handle that can keep the process from exiting when nothing reads it).
+   */
+  stdin?: (() => NodeJS.ReadableStream) | undefined;
   /** Aborted on SIGINT/SIGTERM: a command stops waiting for the lock, or stops between steps and releases it. */
   signal?: AbortSignal | undefined;
 }

@@ -30,7 +30,7 @@ const exitCode = await runFlowsCli(process.argv.slice(2), {
   isTTY: Boolean(process.stderr.isTTY),
   cwd: commandDirectory(process.env, process.cwd()),
   env: process.env,
-  stdin: process.stdin,
+  stdin: () => process.stdin,
   signal: interrupt.signal,
 });
 await releaseHeldLocks();
