@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConfigFile, resolveConnections } from './connections.ts';
+import { connectAirflow, connectNifi, findConfigFile, resolveConnections } from './connections.ts';
 import { commandDirectory } from './io.ts';
 
 let directory = '';
@@ -19,8 +19,8 @@ describe('resolveConnections', () => {
   it('reads flows.config.yaml, with the environment over it and flags over both', async () => {
     const fromFile = await resolveConnections({}, { NIFI_PASSWORD: 'from-env' }, directory);
     expect(fromFile).toEqual({
-      nifi: { url: 'https://nifi.internal:8443/nifi-api', username: 'ci', password: 'from-env', caFile: join(directory, 'certs', 'ca.pem') },
-      airflow: { url: undefined, username: undefined, password: undefined, caFile: undefined },
+      nifi: { url: 'https://nifi.internal:8443/nifi-api', username: 'ci', password: 'from-env', caFile: join(directory, 'certs', 'ca.pem'), allowInsecureAuth: false },
+      airflow: { url: undefined, username: undefined, password: undefined, caFile: undefined, allowInsecureAuth: false },
       parentGroupId: 'abc',
       project: undefined,
       flowsFolder: join(directory, 'flows'),
@@ -82,17 +82,37 @@ describe('passwords from stdin (issue 14, finding 12: --nifi-password shows in p
   });
 
   it('refuses both at once, with the flag, several lines or an empty stdin, never echoing the input', async () => {
+    // One at a time: started together, the later refusals would reject before anything awaits them.
     const attempts = [
-      resolveConnections({ 'nifi-password-stdin': true, 'airflow-password-stdin': true }, {}, directory, () => Readable.from(['a\n'])),
-      resolveConnections({ 'nifi-password-stdin': true, 'nifi-password': 'flag' }, {}, directory, () => Readable.from(['a\n'])),
-      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, () => Readable.from(['leaked-line-one\nleaked-line-two\n'])),
-      resolveConnections({ 'nifi-password-stdin': true }, {}, directory, () => Readable.from([''])),
-      resolveConnections({ 'nifi-password-stdin': true }, {}, directory),
+      () => resolveConnections({ 'nifi-password-stdin': true, 'airflow-password-stdin': true }, {}, directory, () => Readable.from(['a\n'])),
+      () => resolveConnections({ 'nifi-password-stdin': true, 'nifi-password': 'flag' }, {}, directory, () => Readable.from(['a\n'])),
+      () => resolveConnections({ 'nifi-password-stdin': true }, {}, directory, () => Readable.from(['leaked-line-one\nleaked-line-two\n'])),
+      () => resolveConnections({ 'nifi-password-stdin': true }, {}, directory, () => Readable.from([''])),
+      () => resolveConnections({ 'nifi-password-stdin': true }, {}, directory),
     ];
     for (const attempt of attempts) {
-      const error = (await attempt.catch((caught: unknown) => caught)) as Error;
+      const error = (await attempt().catch((caught: unknown) => caught)) as Error;
       expect(error.name).toBe('UsageError');
       expect(error.message).not.toContain('leaked-line');
     }
+  });
+});
+
+describe('credentials over plain http (issue 14, finding 7)', () => {
+  it('are refused for a host other than this machine unless --allow-insecure-auth or FLOWS_ALLOW_INSECURE_AUTH says so', async () => {
+    const env = { NIFI_URL: 'http://nifi.internal:8080/nifi-api', NIFI_USERNAME: 'ci', NIFI_PASSWORD: 'hunter2', AIRFLOW_URL: 'http://airflow.internal:8080', AIRFLOW_USERNAME: 'ci', AIRFLOW_PASSWORD: 'hunter2' };
+    // A folder of its own: no flows.config.yaml (the one above names a CA file that doesn't exist).
+    const elsewhere = await mkdtemp(join(tmpdir(), 'flows-insecure-'));
+    const refused = await resolveConnections({}, env, elsewhere);
+    await expect(connectNifi({ ...refused.nifi, url: refused.nifi.url! }, elsewhere)).rejects.toMatchObject({ code: 'INSECURE_AUTH' });
+    await expect(connectAirflow(refused.airflow, elsewhere)).rejects.toMatchObject({ code: 'INSECURE_AUTH' });
+    for (const allowed of [await resolveConnections({ 'allow-insecure-auth': true }, env, elsewhere), await resolveConnections({}, { ...env, FLOWS_ALLOW_INSECURE_AUTH: '1' }, elsewhere)]) {
+      const nifi = await connectNifi({ ...allowed.nifi, url: allowed.nifi.url! }, elsewhere);
+      const airflow = await connectAirflow(allowed.airflow, elsewhere);
+      expect(nifi.baseUrl).toBe('http://nifi.internal:8080/nifi-api');
+      await nifi.close();
+      await airflow?.close();
+    }
+    await rm(elsewhere, { recursive: true, force: true });
   });
 });

@@ -14,7 +14,7 @@ import { UsageError } from './arguments/options.ts';
 import type { CliIo } from './io.ts';
 
 export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config' | 'project']?: string | undefined } & {
-  [Name in 'nifi-password-stdin' | 'airflow-password-stdin']?: boolean | undefined;
+  [Name in 'nifi-password-stdin' | 'airflow-password-stdin' | 'allow-insecure-auth']?: boolean | undefined;
 };
 
 interface Server {
@@ -22,6 +22,8 @@ interface Server {
   username?: string | undefined;
   password?: string | undefined;
   caFile?: string | undefined;
+  /** Credentials may go over plain http to a non-loopback host (--allow-insecure-auth). */
+  allowInsecureAuth?: boolean | undefined;
 }
 
 export interface Connections {
@@ -56,6 +58,7 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
       username: flags[`${service}-username`] ?? env[`${prefix}_USERNAME`] ?? config[service]?.username,
       password: (fromStdin?.service === service ? fromStdin.password : undefined) ?? flags[`${service}-password`] ?? env[`${prefix}_PASSWORD`],
       caFile: flags[`${service}-ca-file`] ?? env[`${prefix}_CA_FILE`] ?? (config[service]?.caFile ? resolve(config.directory, config[service].caFile) : undefined),
+      allowInsecureAuth: flags['allow-insecure-auth'] === true || ['1', 'true'].includes(env['FLOWS_ALLOW_INSECURE_AUTH'] ?? ''),
     };
   };
   const project = flags.project ?? env['FLOWS_PROJECT'] ?? config.project;
@@ -189,6 +192,7 @@ export async function connectNifi(nifi: Server & { url: string }, cwd: string): 
     baseUrl: nifi.url,
     ...(nifi.username && nifi.password ? { auth: { username: nifi.username, password: nifi.password } } : {}),
     ...(nifi.caFile ? { tls: { ca: await readFile(resolve(cwd, nifi.caFile), 'utf8') } } : {}),
+    ...(nifi.allowInsecureAuth ? { allowInsecureAuth: true } : {}),
   });
 }
 
@@ -199,5 +203,6 @@ export async function connectAirflow(airflow: Server, cwd: string): Promise<Airf
     baseUrl: airflow.url,
     ...(airflow.username && airflow.password ? { auth: { username: airflow.username, password: airflow.password } } : {}),
     ...(airflow.caFile ? { tls: { ca: await readFile(resolve(cwd, airflow.caFile), 'utf8') } } : {}),
+    ...(airflow.allowInsecureAuth ? { allowInsecureAuth: true } : {}),
   });
 }

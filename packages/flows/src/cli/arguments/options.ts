@@ -94,6 +94,7 @@ export const nifiOptions = {
   'nifi-password': value('password', 'NiFi login password; prefer the environment variable or --nifi-password-stdin (other users see flags in ps)', { env: 'NIFI_PASSWORD' }),
   'nifi-password-stdin': flag('read the NiFi login password from stdin (one line), e.g. from a secret manager\'s CLI'),
   'nifi-ca-file': value('pem', 'CA certificate to trust for NiFi over HTTPS (verification is always on)', { env: 'NIFI_CA_FILE' }),
+  'allow-insecure-auth': flag('send NiFi and Airflow passwords and tokens over plain http to a host other than this machine (refused otherwise: anyone on the network can read them); also FLOWS_ALLOW_INSECURE_AUTH=1'),
   ...parentOption,
   ...configOption,
 } as const;
