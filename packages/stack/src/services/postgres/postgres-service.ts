@@ -44,6 +44,8 @@ export const postgresService: StackService = {
     const runAs = await postgresRunAs();
     await mkdir(socketDir, { recursive: true });
     await mkdir(join(directory, 'logs'), { recursive: true });
+    // The stack makes every service folder 0700 (its owner only): PostgreSQL's must belong to the user it runs as.
+    if (runAs) await chownTree(directory, runAs);
     if (runAs) await assertReachableBy(runAs, directory);
 
     const initialized = await stat(join(dataDir, 'PG_VERSION')).then(() => true, () => false);
