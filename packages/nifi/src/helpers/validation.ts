@@ -97,7 +97,11 @@ export async function findInvalidComponents(context: NifiContext, groupId: strin
   return pollUntil(
     async (signal) => {
       const tree = await getGroupTree(context, groupId, { ...call, signal });
-      const services = await context.api.get('/flow/process-groups/{id}/controller-services', { ...call, signal, path: { id: groupId }, query: { includeAncestorGroups: false, includeDescendantGroups: true, includeReferencingComponents: false } });
+      // `start` leaves services out: no need to read them on every check.
+      const services =
+        options.includeServices === false
+          ? undefined
+          : await context.api.get('/flow/process-groups/{id}/controller-services', { ...call, signal, path: { id: groupId }, query: { includeAncestorGroups: false, includeDescendantGroups: true, includeReferencingComponents: false } });
       const counts = (id: string, state: string | undefined) =>
         state !== 'DISABLED' && !options.skipIds?.includes(id) && (options.componentIds === undefined || options.componentIds.includes(id));
       const found: Array<InvalidComponent & { unsettled: boolean; validating: boolean }> = [];
@@ -114,9 +118,7 @@ export async function findInvalidComponents(context: NifiContext, groupId: strin
         for (const port of group.contents.inputPorts) if (counts(port.id, port.component.state)) consider('input port', port.id, group.id, port.component);
         for (const port of group.contents.outputPorts) if (counts(port.id, port.component.state)) consider('output port', port.id, group.id, port.component);
       }
-      if (options.includeServices !== false) {
-        for (const service of services.controllerServices ?? []) consider('controller service', service.id!, service.component?.parentGroupId ?? groupId, service.component);
-      }
+      for (const service of services?.controllerServices ?? []) consider('controller service', service.id!, service.component?.parentGroupId ?? groupId, service.component);
       const unsettled = found.filter((entry) => entry.unsettled);
       if (unsettled.length > 0 && Date.now() < settleBy) return { done: false, progress: `NiFi is validating ${unsettled.map((entry) => entry.name).join(', ')}` };
       return { done: true, value: found.filter((entry) => !entry.validating).map(({ unsettled: _unsettled, validating: _validating, ...entry }) => entry) };
