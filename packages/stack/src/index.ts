@@ -33,6 +33,14 @@ export type {
 } from './endpoints.ts';
 export { StackError, type StackErrorCode } from './errors.ts';
 export type { NodeReadiness, StackEvent } from './stack-events.ts';
+// For failover tests and scripts on the cluster profile: which NiFi node is primary and coordinator, each node's status.
+export {
+  assessNifiCluster,
+  nifiClusterNodeName,
+  readNifiClusterState,
+  type NifiClusterAssessment,
+  type NifiClusterNode,
+} from './services/nifi/nifi-cluster-service.ts';
 export {
   getStackStatus,
   killStackService,

@@ -11,8 +11,9 @@ export type StackEvent =
   | { type: 'service-install-start'; service: ServiceName }
   | { type: 'service-install-step'; service: ServiceName; step: string }
   | { type: 'service-install-end'; service: ServiceName; durationMs: number }
-  | { type: 'service-start'; service: ServiceName }
-  | { type: 'service-ready'; service: ServiceName; reused: boolean; startToReadyMs: number; totalMs: number; nodes?: NodeReadiness[] }
+  /** `processes`: a clustered service with nodes still running gets only these (its missing nodes) started. */
+  | { type: 'service-start'; service: ServiceName; processes?: string[] }
+  | { type: 'service-ready'; service: ServiceName; reused: boolean; startToReadyMs: number; totalMs: number; nodes?: NodeReadiness[]; startedProcesses?: string[] }
   /** A clustered service: one of its nodes is ready (a NiFi node CONNECTED, the Trino worker active). */
   | { type: 'service-node-ready'; service: ServiceName; node: string; startToReadyMs: number }
   | { type: 'service-failed'; service: ServiceName; message: string }

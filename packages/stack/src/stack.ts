@@ -22,7 +22,7 @@ import { nifiClusterService } from './services/nifi/nifi-cluster-service.ts';
 import { nifiHttpService, nifiHttpsService } from './services/nifi/nifi-service.ts';
 import { postgresService } from './services/postgres/postgres-service.ts';
 import { s3Service } from './services/s3/s3-service.ts';
-import { pidFile, serviceDir, type ServiceContext, type StackService } from './services/service.ts';
+import { missingNodesToStart, pidFile, serviceDir, type ServiceContext, type StackService } from './services/service.ts';
 import { trinoClusterService } from './services/trino/trino-cluster-service.ts';
 import { trinoService } from './services/trino/trino-service.ts';
 import { zookeeperService } from './services/zookeeper/zookeeper-service.ts';
@@ -59,8 +59,10 @@ export interface ServiceTiming {
   installMs: number;
   startToReadyMs: number;
   totalMs: number;
-  /** Clustered services started by this call: when each node became ready, counted from the start. */
+  /** Clustered services started by this call: when each node it started became ready, counted from the start. */
   nodes?: NodeReadiness[];
+  /** Set when only these processes of a clustered service were started, its other nodes kept running (see killStackService). */
+  startedProcesses?: string[];
 }
 
 export interface RunningStack {
@@ -142,24 +144,34 @@ async function bringUp(
     // A dependency that fails makes this service fail too, with the dependency's error.
     await Promise.all(dependenciesOf(service.name).map((dependency) => ready.get(dependency)));
 
-    if ((await allProcessesAlive(service, config)) && (await service.isReady(context))) {
+    const alive = await aliveProcessNames(service, config);
+    if (alive.length === service.processNames.length && (await service.isReady(context))) {
       const totalMs = performance.now() - startedAt;
       timings.push({ service: service.name, reused: true, installMs, startToReadyMs: 0, totalMs });
       context.report({ type: 'service-ready', service: service.name, reused: true, startToReadyMs: 0, totalMs });
       return;
     }
-    await stopService(service, config); // leftovers of a crashed or half-started run
-    await assertPortsFree(service, config);
-    context.report({ type: 'service-start', service: service.name });
+    // A clustered service with some nodes alive: start only the missing ones, the others keep serving.
+    const missing = missingNodesToStart(service, alive);
+    const onlyNodes = service.nodes && missing ? { nodes: service.nodes, names: missing } : undefined;
+    if (onlyNodes) {
+      for (const name of onlyNodes.names) await stopRecordedProcess(pidFile(config, service.name, name)); // its stale PID file
+      await assertPortsFree(service.name, onlyNodes.names.flatMap((name) => onlyNodes.nodes.ports(config, name)));
+    } else {
+      await stopService(service, config); // leftovers of a crashed or half-started run
+      await assertPortsFree(service.name, service.ports(config));
+    }
+    context.report({ type: 'service-start', service: service.name, ...(onlyNodes ? { processes: onlyNodes.names } : {}) });
     // Its data, logs, configuration and keystores: readable by the stack's user only.
     await privateDirectory(serviceDir(config, service.name));
     const startRequestedAt = performance.now();
-    const processes = await service.start(context);
+    const processes = onlyNodes ? await onlyNodes.nodes.start(context, onlyNodes.names) : await service.start(context);
     const nodes = (await service.waitUntilReady(context, processes)) ?? undefined;
     const startToReadyMs = performance.now() - startRequestedAt;
     const totalMs = performance.now() - startedAt;
-    timings.push({ service: service.name, reused: false, installMs, startToReadyMs, totalMs, ...(nodes ? { nodes } : {}) });
-    context.report({ type: 'service-ready', service: service.name, reused: false, startToReadyMs, totalMs, ...(nodes ? { nodes } : {}) });
+    const started = { ...(onlyNodes ? { startedProcesses: onlyNodes.names } : {}), ...(nodes ? { nodes } : {}) };
+    timings.push({ service: service.name, reused: false, installMs, startToReadyMs, totalMs, ...started });
+    context.report({ type: 'service-ready', service: service.name, reused: false, startToReadyMs, totalMs, ...started });
   } catch (error) {
     context.report({ type: 'service-failed', service: service.name, message: error instanceof Error ? error.message : String(error) });
     throw error;
@@ -195,8 +207,10 @@ export interface KillServiceOptions extends StackOptions {
 
 /**
  * For fault tests: ends a service's processes the way a crash does (SIGKILL, no shutdown), leaving its
- * data as it was at that moment. `startStack({ services: [name] })` brings it back (a service with any
- * process missing is restarted whole). Returns the processes that were running.
+ * data as it was at that moment. `startStack({ services: [name] })` brings it back: a clustered service
+ * (`nifi-cluster`, `trino-cluster`) with some nodes still alive gets only its missing nodes started and is
+ * waited for until complete again; any other service with a process missing is restarted whole. Returns the
+ * processes that were running.
  */
 export async function killStackService(name: ServiceName, options: KillServiceOptions = {}): Promise<string[]> {
   const config = resolveStackConfig({ ...options, services: [name] });
@@ -265,21 +279,26 @@ async function stopService(service: StackService, config: StackConfig): Promise<
   return wasRunning;
 }
 
-async function allProcessesAlive(service: StackService, config: StackConfig): Promise<boolean> {
+async function aliveProcessNames(service: StackService, config: StackConfig): Promise<string[]> {
+  const alive: string[] = [];
   for (const processName of service.processNames) {
-    if (!(await isRecordedProcessAlive(await readPidFile(pidFile(config, service.name, processName))))) return false;
+    if (await isRecordedProcessAlive(await readPidFile(pidFile(config, service.name, processName)))) alive.push(processName);
   }
-  return true;
+  return alive;
 }
 
-async function assertPortsFree(service: StackService, config: StackConfig): Promise<void> {
-  for (const port of service.ports(config)) {
+async function allProcessesAlive(service: StackService, config: StackConfig): Promise<boolean> {
+  return (await aliveProcessNames(service, config)).length === service.processNames.length;
+}
+
+async function assertPortsFree(name: ServiceName, ports: readonly number[]): Promise<void> {
+  for (const port of ports) {
     if (await isListening(port)) {
       throw new StackError({
         code: 'STACK_PORT_IN_USE',
-        service: service.name,
-        message: `${service.name} cannot start: something else already listens on 127.0.0.1:${port}.`,
-        hint: `Stop that process, or give ${service.name} another port (DATAPLAT_*_PORT variables or the ports option).`,
+        service: name,
+        message: `${name} cannot start: something else already listens on 127.0.0.1:${port}.`,
+        hint: `Stop that process, or give ${name} another port (DATAPLAT_*_PORT variables or the ports option).`,
       });
     }
   }

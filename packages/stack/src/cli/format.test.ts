@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { StackEndpoints } from '../endpoints.ts';
-import { formatEnvironment } from './format.ts';
+import { formatEnvironment, formatEvent } from './format.ts';
 
 const endpoints = {
   nifi: { apiUrl: 'http://127.0.0.1:18080/nifi-api', uiUrl: 'http://127.0.0.1:18080/nifi/' },
@@ -32,5 +32,12 @@ describe('formatEnvironment on the cluster profile', () => {
     expect(exports).toContain("export NIFI_CLUSTER_URLS='http://127.0.0.1:18101/nifi-api,http://127.0.0.1:18102/nifi-api,http://127.0.0.1:18103/nifi-api'\n");
     expect(exports).toContain("export TRINO_CLUSTER_URL='http://127.0.0.1:18085'\n");
     expect(exports).toContain("export ZOOKEEPER_CONNECT_STRING='127.0.0.1:18181'\n");
+  });
+});
+
+describe('formatEvent', () => {
+  it('says when only some nodes of a clustered service start', () => {
+    expect(formatEvent({ type: 'service-start', service: 'nifi-cluster' }, false)).toBe('nifi-cluster starting');
+    expect(formatEvent({ type: 'service-start', service: 'nifi-cluster', processes: ['node-2'] }, false)).toBe('nifi-cluster starting node-2 (the other nodes keep running)');
   });
 });

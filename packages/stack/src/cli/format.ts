@@ -14,7 +14,7 @@ export function formatEvent(event: StackEvent, isTTY: boolean): string | undefin
     case 'service-install-end':
       return event.durationMs > 1000 ? `${service} installed in ${formatDuration(event.durationMs)}` : undefined;
     case 'service-start':
-      return `${service} starting`;
+      return event.processes ? `${service} starting ${event.processes.join(', ')} (the other nodes keep running)` : `${service} starting`;
     case 'service-ready':
       return event.reused
         ? `${service} already running and ready`

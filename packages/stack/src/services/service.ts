@@ -30,10 +30,38 @@ export interface StackService {
   install(context: ServiceContext): Promise<void>;
   /** Writes configuration and starts the processes, returning without waiting for readiness. */
   start(context: ServiceContext): Promise<RunningProcess[]>;
-  /** Waits until the service really serves requests; a clustered service returns when each of its nodes became ready. */
+  /**
+   * Clustered services, whose nodes can start alone while the others keep serving: when some of the service's
+   * processes are alive and others are not (a node crashed or was killed), startStack starts only the missing
+   * ones with this, then waits with waitUntilReady. Services without it are restarted whole.
+   */
+  nodes?: ClusterNodes | undefined;
+  /**
+   * Waits until the service really serves requests. `processes` are the ones this start launched (all of
+   * them, or the missing nodes of a clustered service): a clustered service waits until it is complete
+   * again and returns when each of those nodes became ready.
+   */
   waitUntilReady(context: ServiceContext, processes: readonly RunningProcess[]): Promise<void | NodeReadiness[]>;
   /** One quick readiness probe, for `status` and to reuse an already-running stack. */
   isReady(context: ServiceContext): Promise<boolean>;
+}
+
+/** Starting single nodes of a clustered service (see StackService.nodes). */
+export interface ClusterNodes {
+  /** The TCP ports of one node (a process name), checked to be free before it starts. */
+  ports(config: StackConfig, processName: string): number[];
+  /** Writes the nodes' configuration and starts them (in processNames order), returning without waiting for readiness. */
+  start(context: ServiceContext, processNames: readonly string[]): Promise<RunningProcess[]>;
+}
+
+/**
+ * Which processes a start launches alone, given the ones alive: the missing nodes of a clustered service some of
+ * whose nodes still run; undefined when the service is to be (re)started whole — nothing alive, nothing missing
+ * (alive yet not ready), or a service without single-node starts.
+ */
+export function missingNodesToStart(service: Pick<StackService, 'processNames' | 'nodes'>, alive: readonly string[]): string[] | undefined {
+  const missing = service.processNames.filter((name) => !alive.includes(name));
+  return service.nodes && missing.length > 0 && missing.length < service.processNames.length ? missing : undefined;
 }
 
 export function serviceDir(config: StackConfig, service: ServiceName): string {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nifiClusterNodePorts, resolveStackConfig } from '../../config/stack-config.ts';
 import { zookeeperConnectString } from '../zookeeper/zookeeper-config.ts';
 import { nifiClusterZookeeperRootNode, renderNifiClusterNode } from './nifi-cluster-config.ts';
-import { assessNifiCluster, type NifiClusterNode } from './nifi-cluster-service.ts';
+import { assessNifiCluster, nifiClusterNodeName, nifiClusterService, type NifiClusterNode } from './nifi-cluster-service.ts';
 import { nifiJvmArguments } from './nifi-config.ts';
 
 const config = resolveStackConfig({ profile: 'cluster', stateDir: '/state' }, {});
@@ -71,18 +71,58 @@ describe('renderNifiClusterNode', () => {
   });
 });
 
+describe('nifiClusterNodeName', () => {
+  it("names the stack's node serving an API port, and no node for another port", () => {
+    expect(nodes.map((node) => nifiClusterNodeName(config.ports, node.web))).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(nifiClusterNodeName(config.ports, nodes[0]!.clusterProtocol)).toBeUndefined();
+  });
+});
+
 describe('assessNifiCluster', () => {
   const listed = (statuses: string[], roles: string[][]): NifiClusterNode[] =>
     nodes.map((node, index) => ({ nodeId: `id-${index}`, address: '127.0.0.1', apiPort: node.web, status: statuses[index] ?? 'CONNECTED', roles: roles[index] ?? [] }));
 
   it('is complete when the three nodes are CONNECTED with a primary and a coordinator', () => {
     const assessment = assessNifiCluster(listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Cluster Coordinator'], [], ['Primary Node']]), nodes);
-    expect(assessment).toEqual({ connected: ['node-1', 'node-2', 'node-3'], primary: 'node-3', coordinator: 'node-1', complete: true });
+    expect(assessment).toMatchObject({ connected: ['node-1', 'node-2', 'node-3'], primary: 'node-3', coordinator: 'node-1', complete: true });
+    expect(assessment.nodes.map((entry) => [entry.name, entry.nodeId, entry.status])).toEqual([
+      ['node-1', 'id-0', 'CONNECTED'],
+      ['node-2', 'id-1', 'CONNECTED'],
+      ['node-3', 'id-2', 'CONNECTED'],
+    ]);
+  });
+
+  it('names no primary while the node still listed with the role is not CONNECTED (a killed primary before failover)', () => {
+    const assessment = assessNifiCluster(listed(['CONNECTED', 'DISCONNECTED', 'CONNECTED'], [['Cluster Coordinator'], ['Primary Node'], []]), nodes);
+    expect(assessment).toMatchObject({ connected: ['node-1', 'node-3'], primary: undefined, coordinator: 'node-1', complete: false });
+    expect(assessment.nodes[1]).toMatchObject({ name: 'node-2', status: 'DISCONNECTED', roles: ['Primary Node'] });
+  });
+
+  it('leaves a node on a port that is none of the stack\'s unnamed, and the cluster incomplete', () => {
+    const foreign = { nodeId: 'stranger', address: '127.0.0.1', apiPort: 1, status: 'CONNECTED', roles: [] };
+    const assessment = assessNifiCluster([...listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Cluster Coordinator', 'Primary Node']]), foreign], nodes);
+    expect(assessment.nodes[3]?.name).toBeUndefined();
+    expect(assessment.connected).toEqual(['node-1', 'node-2', 'node-3', '127.0.0.1:1']);
+    expect(assessment.complete).toBe(false);
   });
 
   it('waits while a node is connecting or a role is not yet elected', () => {
     expect(assessNifiCluster(listed(['CONNECTED', 'CONNECTING', 'CONNECTED'], [['Cluster Coordinator', 'Primary Node']]), nodes)).toMatchObject({ connected: ['node-1', 'node-3'], complete: false });
     expect(assessNifiCluster(listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Cluster Coordinator']]), nodes)).toMatchObject({ primary: undefined, complete: false });
     expect(assessNifiCluster(listed(['CONNECTED', 'CONNECTED', 'CONNECTED'], [['Primary Node', 'Cluster Coordinator']]).slice(0, 2), nodes).complete).toBe(false);
+  });
+});
+
+describe('starting single NiFi nodes', () => {
+  it("checks exactly the named node's ports, and those of all nodes make the service's", () => {
+    const single = nifiClusterService.nodes!;
+    const [first, second] = nodes;
+    expect(single.ports(config, 'node-2')).toEqual([second!.web, second!.management, second!.clusterProtocol, second!.loadBalance]);
+    expect(nifiClusterService.ports(config)).toEqual(nodes.flatMap((node) => single.ports(config, node.node)));
+    expect(single.ports(config, 'node-1')).toContain(first!.web);
+  });
+
+  it('refuses a node the cluster does not have', () => {
+    expect(() => nifiClusterService.nodes!.ports(config, 'node-4')).toThrow(expect.objectContaining({ code: 'STACK_CONFIG_INVALID' }));
   });
 });

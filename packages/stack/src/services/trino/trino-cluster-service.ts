@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { StackConfig } from '../../config/stack-config.ts';
+import { StackError } from '../../errors.ts';
 import { loadOrCreateSecrets } from '../../install/persistent-secrets.ts';
 import { httpProbe } from '../../readiness/http-probe.ts';
 import { waitUntil } from '../../readiness/wait-until.ts';
@@ -34,44 +35,57 @@ export function trinoClusterUrl(config: StackConfig): string {
   return `http://127.0.0.1:${config.ports.trinoCluster}`;
 }
 
+function rolesNamed(processNames: readonly string[]): TrinoClusterRole[] {
+  const unknown = processNames.filter((name) => !(roles as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new StackError({ code: 'STACK_CONFIG_INVALID', service: 'trino-cluster', message: `trino-cluster has no process ${unknown.join(', ')}.`, hint: `Its processes: ${roles.join(', ')}.` });
+  }
+  return roles.filter((role) => processNames.includes(role));
+}
+
+async function startNodes(context: ServiceContext, processNames: readonly string[]): Promise<RunningProcess[]> {
+  const { config } = context;
+  const named = rolesNamed(processNames);
+  const java = await context.java();
+  const secrets = await loadOrCreateSecrets<TrinoClusterSecrets>(join(serviceDir(config, 'trino-cluster'), 'secrets.json'), () => ({
+    spoolingSharedSecretKey: randomBytes(32).toString('base64'),
+    internalSharedSecret: randomBytes(32).toString('base64'),
+  }));
+  const processes: RunningProcess[] = [];
+  for (const role of named) {
+    const layout = nodeLayout(context, role);
+    await writeTrinoNodeFiles(layout, renderTrinoClusterNode(config, role, layout, secrets));
+    const nodeProcess = await startClusterNodeProcess({
+      command: java.java,
+      args: trinoServerArguments(java.major, trinoClusterMemory[role].heap, { id: trinoClusterNodeIds[role], dataDir: layout.dataDir }, layout.etcDir, layout.installDir),
+      cwd: dirname(layout.etcDir),
+      env: { ...process.env, JAVA_HOME: java.home },
+      logFile: logFile(config, 'trino-cluster', role),
+      pidFile: pidFile(config, 'trino-cluster', role),
+      marker: layout.etcDir,
+    });
+    processes.push({ name: role, process: nodeProcess });
+  }
+  return processes;
+}
+
 export const trinoClusterService: StackService = {
   name: 'trino-cluster',
   processNames: roles,
   ports: (config) => roles.map((role) => trinoClusterPort(config, role)),
   javaRequirement: trinoJavaRequirement,
   install: installTrino,
-
-  async start(context) {
-    const { config } = context;
-    const java = await context.java();
-    const secrets = await loadOrCreateSecrets<TrinoClusterSecrets>(join(serviceDir(config, 'trino-cluster'), 'secrets.json'), () => ({
-      spoolingSharedSecretKey: randomBytes(32).toString('base64'),
-      internalSharedSecret: randomBytes(32).toString('base64'),
-    }));
-    const processes: RunningProcess[] = [];
-    for (const role of roles) {
-      const layout = nodeLayout(context, role);
-      await writeTrinoNodeFiles(layout, renderTrinoClusterNode(config, role, layout, secrets));
-      const nodeProcess = await startClusterNodeProcess({
-        command: java.java,
-        args: trinoServerArguments(java.major, trinoClusterMemory[role].heap, { id: trinoClusterNodeIds[role], dataDir: layout.dataDir }, layout.etcDir, layout.installDir),
-        cwd: dirname(layout.etcDir),
-        env: { ...process.env, JAVA_HOME: java.home },
-        logFile: logFile(config, 'trino-cluster', role),
-        pidFile: pidFile(config, 'trino-cluster', role),
-        marker: layout.etcDir,
-      });
-      processes.push({ name: role, process: nodeProcess });
-    }
-    return processes;
-  },
+  start: (context) => startNodes(context, roles),
+  nodes: { ports: (config, processName) => rolesNamed([processName]).map((role) => trinoClusterPort(config, role)), start: startNodes },
 
   async waitUntilReady(context, processes) {
     const { config } = context;
     const startedAt = performance.now();
     const readiness: NodeReadiness[] = [];
     const options = { service: 'trino-cluster', timeoutMs: config.readinessTimeoutMs, intervalMs: 1000, processes };
+    // A node this start launched is reported when ready; one that kept running is only waited for (it answers at once).
     const nodeReady = (node: TrinoClusterRole) => {
+      if (!processes.some((entry) => entry.name === node)) return;
       const startToReadyMs = performance.now() - startedAt;
       readiness.push({ node, startToReadyMs });
       context.report({ type: 'service-node-ready', service: 'trino-cluster', node, startToReadyMs });
@@ -82,6 +96,7 @@ export const trinoClusterService: StackService = {
       description: 'the coordinator\'s GET /v1/info reports starting=false',
     });
     nodeReady('coordinator');
+    // The worker's own /v1/info first: after a worker restart the coordinator may still list its predecessor active.
     await waitUntil(async () => ((await isStarted(config, 'worker')) && (await activeWorkers(config)).includes(trinoClusterNodeIds.worker) ? true : undefined), {
       ...options,
       logFile: logFile(config, 'trino-cluster', 'worker'),
