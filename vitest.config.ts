@@ -58,6 +58,33 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      {
+        resolve,
+        test: {
+          // Tests on the cluster profile (3 NiFi nodes with ZooKeeper, Trino coordinator + worker), booted beside the
+          // stack by the first file (packages/stack/test/cluster-stack.ts) once the single-node tests are done.
+          name: 'cluster',
+          include: ['packages/*/test/cluster/**/*.test.ts'],
+          globalSetup: ['packages/stack/test/global-setup.ts', 'packages/stack/test/cluster-teardown.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 1_200_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
+        },
+      },
+      {
+        resolve,
+        test: {
+          // Tests that kill, disconnect or remove cluster nodes: last, one file at a time; each leaves the cluster whole.
+          name: 'cluster-restarts',
+          include: ['packages/*/test/cluster-restarts/**/*.test.ts'],
+          globalSetup: ['packages/stack/test/global-setup.ts', 'packages/stack/test/cluster-teardown.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_200_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 4 },
+        },
+      },
     ],
   },
 });

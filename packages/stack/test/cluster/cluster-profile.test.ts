@@ -3,16 +3,15 @@
 // services without restarting any of them.
 import { request } from 'undici';
 import { Trino, BasicAuth } from 'trino-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   clusterServiceNames,
   getStackStatus,
   serviceNames,
-  startStack,
-  stopStack,
   type RunningStack,
   type ServiceStatus,
 } from '../../src/index.ts';
+import { useTestCluster } from '../cluster-stack.ts';
 import { testStackOptions } from '../global-setup.ts';
 
 interface ListedNode {
@@ -40,18 +39,8 @@ describe('the cluster profile', () => {
     defaultServicesBefore = await getStackStatus({ ...testStackOptions, services: serviceNames });
     // Only the cluster's services (and what they need, reused when running): a default service that happens
     // to be restarting in another test must not be restarted from here.
-    stack = await startStack({ ...testStackOptions, profile: 'cluster', services: clusterServiceNames });
-    for (const timing of stack.timings) {
-      const nodes = timing.nodes?.map((node) => `${node.node} ${(node.startToReadyMs / 1000).toFixed(1)} s`).join(', ');
-      console.log(`[cluster] ${timing.service}: ${timing.reused ? 'reused' : `${(timing.startToReadyMs / 1000).toFixed(1)} s start→ready`}${nodes ? ` (${nodes})` : ''}`);
-    }
+    stack = (await useTestCluster()).stack;
   }, 1_200_000);
-
-  afterAll(async () => {
-    // The cluster costs three NiFi JVMs and two Trino JVMs of CPU and memory that the other tests need:
-    // stopped after its checks even on a kept stack (DATAPLAT_KEEP_STACK=1), whose default services stay up.
-    await stopStack({ ...testStackOptions, services: clusterServiceNames });
-  }, 120_000);
 
   it('left the default services running as they were', async () => {
     const after = await getStackStatus({ ...testStackOptions, services: serviceNames });
