@@ -8,7 +8,8 @@ import { componentAddress, connectionAddresses } from './addresses.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { expandTriggers } from './expand-triggers.ts';
 import { ownEntry } from '../model/own-keys.ts';
-import { backoffMechanisms, loadBalanceCompressions, loadBalanceStrategies, prioritizers, schedulingStrategies } from '../model/nifi-vocabulary.ts';
+import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
+import { backoffMechanisms, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 
 export interface TypeCatalog {
   processorTypes: readonly ExtensionType[];
@@ -140,7 +141,8 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
       schedulingPeriod: processor.schedule.period,
       schedulingStrategy: schedulingStrategies[processor.schedule.strategy],
       concurrentlySchedulableTaskCount: processor.schedule.concurrency,
-      executionNode: 'ALL',
+      // A type NiFi pins to the primary node reads back as PRIMARY whatever is sent: compiled as that, so plans converge.
+      executionNode: isPrimaryNodeOnlyType(type.type) ? executionNodes.primary : executionNodes[processor.executionNode ?? 'all'],
       autoTerminatedRelationships: processor.autoTerminate,
       retriedRelationships: processor.retry?.relationships ?? [],
       retryCount: processor.retry?.count ?? 10,
@@ -213,7 +215,9 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
       flowFileExpiration: connection.expiration ?? '0 sec',
       prioritizers: connection.prioritizers.map((prioritizer) => prioritizers[prioritizer]),
       loadBalanceStrategy: loadBalanceStrategies[connection.loadBalance],
-      loadBalanceCompression: loadBalanceCompressions.none,
+      // Only when set: a flow without clustered queues compiles exactly as before (its definition hash stays).
+      ...(connection.partitionAttribute !== undefined ? { partitioningAttribute: connection.partitionAttribute } : {}),
+      loadBalanceCompression: loadBalanceCompressions[connection.compression],
       bends: [],
       labelIndex: 1,
       zIndex: 0,

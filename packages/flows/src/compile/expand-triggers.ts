@@ -163,7 +163,7 @@ function processor(type: string, properties: Record<string, string>): ProcessorM
 }
 
 function plainConnection(from: string, to: string, relationships: string[]): ConnectionModel {
-  return { from, to, relationships, prioritizers: [], loadBalance: 'none' };
+  return { from, to, relationships, prioritizers: [], loadBalance: 'none', compression: 'none' };
 }
 
 /** `{"a":"${'a':escapeJson()}"}`: a JSON object of attribute values, built by NiFi's Expression Language. */

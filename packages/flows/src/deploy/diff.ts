@@ -2,6 +2,7 @@
 // component by component, matched by their versioned identifiers. Positions are cosmetic and ignored;
 // properties are compared as far as the code sets them, under the names NiFi keeps them by.
 import type { FlowDefinition, NifiSchemas } from '@dataplat/nifi';
+import { executionNodes, loadBalanceCompressions } from '../model/nifi-vocabulary.ts';
 import { renamedPropertyName, type PropertyNameNote } from '../model/property-names.ts';
 
 export interface FieldChange {
@@ -151,6 +152,7 @@ const processorFields: FieldsOf<NifiSchemas['VersionedProcessor']> = (desired, l
   compare(changes, 'penaltyDuration', live.penaltyDuration, desired.penaltyDuration);
   compare(changes, 'yieldDuration', live.yieldDuration, desired.yieldDuration);
   compare(changes, 'disabled', live.scheduledState === 'DISABLED', desired.scheduledState === 'DISABLED');
+  compare(changes, 'executionNode', live.executionNode ?? executionNodes.all, desired.executionNode ?? executionNodes.all);
   return changes;
 };
 
@@ -174,5 +176,8 @@ function connectionFields(desired: NifiSchemas['VersionedConnection'], live: Nif
   compare(changes, 'flowFileExpiration', live.flowFileExpiration, desired.flowFileExpiration);
   compare(changes, 'prioritizers', live.prioritizers, desired.prioritizers);
   compare(changes, 'loadBalanceStrategy', live.loadBalanceStrategy, desired.loadBalanceStrategy);
+  // NiFi keeps no attribute (or an empty one) on a queue that is not partitioned.
+  compare(changes, 'partitioningAttribute', live.partitioningAttribute || undefined, desired.partitioningAttribute || undefined);
+  compare(changes, 'loadBalanceCompression', live.loadBalanceCompression ?? loadBalanceCompressions.none, desired.loadBalanceCompression ?? loadBalanceCompressions.none);
   return changes;
 }

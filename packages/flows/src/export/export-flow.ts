@@ -13,7 +13,8 @@ import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
 import { descriptionOf, readMarker } from '../deploy/inventory.ts';
 import type { FlowInput } from '../model/flow-schema.ts';
-import { backoffMechanisms, dslWordOf, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
+import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
+import { backoffMechanisms, dslWordOf, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 import { schemaReference } from './schema-reference.ts';
 
 export interface ExportResult {
@@ -161,6 +162,7 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
       ...(processor.penaltyDuration && processor.penaltyDuration !== '30 sec' ? { penalty: processor.penaltyDuration } : {}),
       ...(processor.yieldDuration && processor.yieldDuration !== '1 sec' ? { yield: processor.yieldDuration } : {}),
       ...exportRunState(processor.scheduledState === 'DISABLED' ? 'DISABLED' : state),
+      ...exportExecutionNode(processor, `${address}/processors/${name}`, warnings),
       ...(processor.comments ? { comments: processor.comments } : {}),
     };
   }
@@ -219,7 +221,7 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
           : {}),
         ...(connection.flowFileExpiration && connection.flowFileExpiration !== '0 sec' ? { expiration: connection.flowFileExpiration } : {}),
         ...nonEmpty('prioritizers', exportPrioritizers(connection.prioritizers ?? [], address, warnings)),
-        ...exportLoadBalance(connection.loadBalanceStrategy, address, warnings),
+        ...exportLoadBalance(connection, address, warnings),
       },
     }));
   const addresses = connectionAddresses(address, connections.map(({ model }) => model));
@@ -316,11 +318,33 @@ function exportRunState(nifiState: string | undefined): { state?: keyof typeof r
   return word === 'running' ? {} : { state: word };
 }
 
-/** `loadBalance` when it isn't NiFi's default. */
-function exportLoadBalance(strategy: string | undefined, address: string, warnings: string[]): { loadBalance?: keyof typeof loadBalanceStrategies } {
+/**
+ * `executionNode: primary` for a processor set to run on the primary node only. Not for a type NiFi pins there
+ * (@PrimaryNodeOnly): the compiler sets PRIMARY for it by itself.
+ */
+function exportExecutionNode(processor: NifiSchemas['VersionedProcessor'], where: string, warnings: string[]): { executionNode?: keyof typeof executionNodes } {
+  const word = dslWordOf(executionNodes, processor.executionNode);
+  if (processor.executionNode && !word) warnings.push(`${where}: execution node ${processor.executionNode} has no DSL name and was left out.`);
+  return word === 'primary' && !isPrimaryNodeOnlyType(processor.type ?? '') ? { executionNode: word } : {};
+}
+
+/** `loadBalance`, `partitionAttribute` and `compression` where they aren't NiFi's defaults. */
+function exportLoadBalance(
+  connection: NifiSchemas['VersionedConnection'],
+  address: string,
+  warnings: string[],
+): { loadBalance?: keyof typeof loadBalanceStrategies; partitionAttribute?: string; compression?: keyof typeof loadBalanceCompressions } {
+  const { loadBalanceStrategy: strategy, loadBalanceCompression: compression, partitioningAttribute: partitionAttribute } = connection;
   const word = dslWordOf(loadBalanceStrategies, strategy);
   if (strategy && !word) warnings.push(`${address}: load-balance strategy ${strategy} has no DSL name and was left out.`);
-  return word && word !== 'none' ? { loadBalance: word } : {};
+  const compressionWord = dslWordOf(loadBalanceCompressions, compression);
+  if (compression && !compressionWord) warnings.push(`${address}: load-balance compression ${compression} has no DSL name and was left out.`);
+  return {
+    ...(word && word !== 'none' ? { loadBalance: word } : {}),
+    // NiFi keeps the attribute when the strategy changes; the DSL names it only where it is used.
+    ...(word === 'partition-by-attribute' && partitionAttribute ? { partitionAttribute } : {}),
+    ...(compressionWord && compressionWord !== 'none' ? { compression: compressionWord } : {}),
+  };
 }
 
 function sortByName<Item extends { name?: string; identifier?: string }>(items: readonly Item[]): Item[] {

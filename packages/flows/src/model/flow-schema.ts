@@ -1,7 +1,7 @@
 // The one schema of the flows DSL: YAML files and defineFlow() are both checked against it, and it is
 // exported as JSON Schema for editor completion. Unknown keys are errors (a typo is never ignored).
 import * as z from 'zod';
-import { backoffMechanisms, dslWords, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from './nifi-vocabulary.ts';
+import { backoffMechanisms, dslWords, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from './nifi-vocabulary.ts';
 
 /**
  * Names are how components refer to each other: anything readable, except `/` (it addresses a port of
@@ -60,6 +60,12 @@ const processor = z.strictObject({
   penalty: duration.optional().describe('Penalty duration (NiFi default 30 sec).'),
   yield: duration.optional().describe('Yield duration (NiFi default 1 sec).'),
   state: z.enum(dslWords(runStates)).default('running').describe('What apply leaves it in; `flows run` triggers stopped sources once.'),
+  executionNode: z
+    .enum(dslWords(executionNodes))
+    .optional()
+    .describe(
+      'On a cluster: all nodes (NiFi\'s default) or the primary node only — for sources that list or poll one shared place (ListFile, QueryDatabaseTable…) and servers that bind a port. Types NiFi marks primary-node-only run there whatever this says. Unset on a listing source: a warning.',
+    ),
   comments: z.string().optional().describe('Comments shown in NiFi.'),
 });
 
@@ -77,6 +83,12 @@ const connection = z.strictObject({
   expiration: duration.optional().describe('Flowfiles older than this are dropped from the queue.'),
   prioritizers: z.array(z.enum(dslWords(prioritizers))).default([]).describe('Queue order.'),
   loadBalance: z.enum(dslWords(loadBalanceStrategies)).default('none').describe('How a cluster spreads the queue over nodes.'),
+  partitionAttribute: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The flowfile attribute whose value picks the node (flowfiles with one value go to one node): required with loadBalance partition-by-attribute, refused with the others.'),
+  compression: z.enum(dslWords(loadBalanceCompressions)).default('none').describe('What NiFi compresses when it moves flowfiles of this queue between nodes.'),
 });
 
 /** Names of flow parameters (not values), so Airflow's address and credentials stay out of the code. */

@@ -1,5 +1,5 @@
 // The one table of NiFi words the DSL spells its own way (scheduling strategies, run states, retry
-// backoff, load balancing, queue prioritizers). The schema's enums, the compiler's mapping to NiFi and the
+// backoff, execution node, load balancing and its compression, queue prioritizers). The schema's enums, the compiler's mapping to NiFi and the
 // export's mapping back are all derived from these tables, so a word added here reaches all three and
 // a NiFi value the tables don't know is caught by the compiler, not at run time.
 import type { NifiSchemas } from '@dataplat/nifi';
@@ -16,6 +16,9 @@ export const schedulingStrategies = { timer: 'TIMER_DRIVEN', cron: 'CRON_DRIVEN'
 /** A processor's `state` → NiFi's run state (what apply leaves it in). */
 export const runStates = { running: 'RUNNING', stopped: 'STOPPED', disabled: 'DISABLED' } as const satisfies Record<string, string>;
 
+/** A processor's `executionNode` → NiFi's execution node: every node of a cluster, or the primary node only. */
+export const executionNodes = { all: 'ALL', primary: 'PRIMARY' } as const satisfies Record<string, SpecEnum<NonNullable<Processor['executionNode']>>>;
+
 /** `retry.backoff` → NiFi's backoff mechanism between retries. */
 export const backoffMechanisms = { penalize: 'PENALIZE_FLOWFILE', yield: 'YIELD_PROCESSOR' } as const satisfies Record<string, SpecEnum<NonNullable<Processor['backoffMechanism']>>>;
 
@@ -27,7 +30,7 @@ export const loadBalanceStrategies = {
   'partition-by-attribute': 'PARTITION_BY_ATTRIBUTE',
 } as const satisfies Record<string, SpecEnum<NonNullable<Connection['loadBalanceStrategy']>>>;
 
-/** Load-balance compression (the DSL compiles `none` until clusters say otherwise). */
+/** A connection's `compression` → what NiFi compresses when it moves the queue's flowfiles between nodes. */
 export const loadBalanceCompressions = {
   none: 'DO_NOT_COMPRESS',
   attributes: 'COMPRESS_ATTRIBUTES_ONLY',

@@ -1,7 +1,9 @@
 // Checks that need the whole flow (the schema checks each value on its own): references by name,
-// duplicate names, parameters, triggers, and cycles that can never drain. All offline.
+// duplicate names, parameters, triggers, cycles that can never drain, and what a cluster needs (which node
+// runs a source, how a queue is load-balanced). All offline.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { triggerGroupName, triggerSource } from '../compile/expand-triggers.ts';
+import { listingSourceTraits } from '../model/cluster-sources.ts';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
 import { hasOwnKey, ownEntry } from '../model/own-keys.ts';
 
@@ -16,7 +18,7 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
   const warning = (code: string, message: string, path: ReadonlyArray<string | number>, hint?: string) =>
     diagnostics.push({ severity: 'warning', code, message, hint, ...place(path) });
 
-  checkGroup(flow, [], [], error);
+  checkGroup(flow, [], [], { error, warning });
 
   // Parameters: every #{reference} is declared; every declared parameter can get a value.
   const declared = new Set(Object.keys(flow.parameters));
@@ -83,7 +85,8 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
 
 type Report = (code: string, message: string, path: ReadonlyArray<string | number>, hint?: string, key?: boolean) => void;
 
-function checkGroup(group: GroupModel, path: Array<string | number>, ancestorServices: string[], error: Report): void {
+function checkGroup(group: GroupModel, path: Array<string | number>, ancestorServices: string[], report: { error: Report; warning: Report }): void {
+  const { error } = report;
   // One namespace per group: connections say `from: x` without saying what x is.
   const owners = new Map<string, string>();
   const claim = (name: string, kind: string, where: Array<string | number>, key: boolean) => {
@@ -131,7 +134,52 @@ function checkGroup(group: GroupModel, path: Array<string | number>, ancestorSer
     error('connection/cycle-cannot-drain', `The components ${cycle.join(' → ')} form a loop with no way out: flowfiles entering it can never leave.`, [...path, 'connections'], 'Give one of them an auto-terminated relationship or a connection leaving the loop.');
   }
 
-  group.groups.forEach((child, index) => checkGroup(child, [...path, 'groups', index], services, error));
+  checkClusterSettings(group, path, report);
+  group.groups.forEach((child, index) => checkGroup(child, [...path, 'groups', index], services, report));
+}
+
+/** What a cluster needs: primary-only processors are sources, listing sources run once, partitioned queues name their attribute. */
+function checkClusterSettings(group: GroupModel, path: Array<string | number>, { error, warning }: { error: Report; warning: Report }): void {
+  const fedProcessors = new Set(group.connections.map((connection) => connection.to));
+  for (const [name, processor] of Object.entries(group.processors)) {
+    const where = [...path, 'processors', name];
+    const listing = listingSourceTraits(processor.type);
+    if (processor.executionNode === 'primary' && fedProcessors.has(name)) {
+      error(
+        'processor/primary-with-incoming-connection',
+        `"${name}" runs on the primary node only but has an incoming connection: NiFi holds such a processor invalid (flowfiles queued on the other nodes would never be processed).`,
+        [...where, 'executionNode'],
+        'Only sources run on the primary node only: remove executionNode: primary, or the connection into it.',
+      );
+    } else if (listing?.primaryNodeOnly && processor.executionNode === 'all') {
+      warning(
+        'processor/primary-node-only-type',
+        `NiFi runs ${processor.type} on the primary node only (the type is @PrimaryNodeOnly): executionNode: all has no effect.`,
+        [...where, 'executionNode'],
+        'Remove executionNode, or write executionNode: primary.',
+      );
+    } else if (listing && !listing.primaryNodeOnly && processor.executionNode === undefined && !fedProcessors.has(name)) {
+      warning(
+        'processor/listing-on-all-nodes',
+        `"${name}" (${processor.type}) lists or polls one shared source and runs on all nodes: on a cluster every node would list the same source and emit the same data.`,
+        [...where, 'type'],
+        'Add executionNode: primary (NiFi standalone runs it as before); write executionNode: all if each node really reads its own source (e.g. its local disk).',
+      );
+    }
+  }
+  group.connections.forEach((connection, index) => {
+    const where = [...path, 'connections', index];
+    const partitioned = connection.loadBalance === 'partition-by-attribute';
+    if (partitioned && connection.partitionAttribute === undefined) {
+      error('connection/partition-attribute-missing', `The connection from "${connection.from}" is partitioned by attribute but names no attribute.`, [...where, 'loadBalance'], 'Add partitionAttribute: <attribute> (flowfiles with one value of it go to one node).');
+    }
+    if (!partitioned && connection.partitionAttribute !== undefined) {
+      error('connection/partition-attribute-not-used', `partitionAttribute only applies to loadBalance partition-by-attribute; this connection's is ${connection.loadBalance}.`, [...where, 'partitionAttribute'], 'Write loadBalance: partition-by-attribute, or remove partitionAttribute.', true);
+    }
+    if (connection.loadBalance === 'none' && connection.compression !== 'none') {
+      warning('connection/compression-without-load-balance', `compression ${connection.compression} has no effect: the connection from "${connection.from}" is not load-balanced, so its flowfiles never move between nodes.`, [...where, 'compression'], 'Set loadBalance, or remove compression.');
+    }
+  });
 }
 
 type Endpoint = { ok: true; kind: string } | { ok: false; reason: string };
