@@ -2,7 +2,7 @@
 // component by component, matched by their versioned identifiers. Positions are cosmetic and ignored;
 // properties are compared as far as the code sets them, under the names NiFi keeps them by.
 import type { FlowDefinition, NifiSchemas } from '@dataplat/nifi';
-import { executionNodes, loadBalanceCompressions } from '../model/nifi-vocabulary.ts';
+import { executionNodes, loadBalanceCompressions, loadBalanceStrategies } from '../model/nifi-vocabulary.ts';
 import { renamedPropertyName, type PropertyNameNote } from '../model/property-names.ts';
 
 export interface FieldChange {
@@ -176,8 +176,10 @@ function connectionFields(desired: NifiSchemas['VersionedConnection'], live: Nif
   compare(changes, 'flowFileExpiration', live.flowFileExpiration, desired.flowFileExpiration);
   compare(changes, 'prioritizers', live.prioritizers, desired.prioritizers);
   compare(changes, 'loadBalanceStrategy', live.loadBalanceStrategy, desired.loadBalanceStrategy);
-  // NiFi keeps no attribute (or an empty one) on a queue that is not partitioned.
-  compare(changes, 'partitioningAttribute', live.partitioningAttribute || undefined, desired.partitioningAttribute || undefined);
+  // The attribute counts only on a partitioned queue: NiFi keeps an earlier one when the strategy changes.
+  if (desired.loadBalanceStrategy === loadBalanceStrategies['partition-by-attribute']) {
+    compare(changes, 'partitioningAttribute', live.partitioningAttribute || undefined, desired.partitioningAttribute || undefined);
+  }
   compare(changes, 'loadBalanceCompression', live.loadBalanceCompression ?? loadBalanceCompressions.none, desired.loadBalanceCompression ?? loadBalanceCompressions.none);
   return changes;
 }

@@ -24,6 +24,9 @@ describe('the corpus of invalid flow files', () => {
     ['cycle.yaml', ['connection/cycle-cannot-drain@7:3']],
     ['secrets-and-triggers.yaml', ['parameter/sensitive-in-file@3:25', 'trigger/password-not-sensitive@6:21', 'trigger/action@13:5', 'trigger/unknown-source@16:11', 'trigger/undeclared-parameter@17:21']],
     ['duplicate-flows.yaml', ['name/duplicate-flow@4:11', 'name/duplicate@5:18']],
+    // What a cluster needs: primary-only processors are sources; partitionAttribute goes with partition-by-attribute only.
+    ['cluster.yaml', ['processor/primary-with-incoming-connection@4:50', 'connection/partition-attribute-missing@10:18', 'connection/partition-attribute-not-used@15:5']],
+    ['cluster-compression.yaml', ['schema/invalid_value@6:95']],
     // Object.prototype's keys name nothing here (issue 14, finding 11: `toString:success` passed and crashed plan).
     [
       'prototype-keys.yaml',

@@ -1,0 +1,142 @@
+// The DSL's cluster settings on the 3-node NiFi cluster, through the flows CLI: a source on the primary node only
+// and a queue partitioned by attribute with compression arrive as written (read back from NiFi's processor and
+// connection, through every node), `plan` is then a no-op, and changing one of them plans exactly that change,
+// applies it and converges again. (That flowfiles really spread over the nodes is proven elsewhere.)
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNifiClient, type NifiClient } from '@dataplat/nifi';
+import { useTestCluster } from '../../../stack/test/cluster-stack.ts';
+import { runCli } from '../run-cli.ts';
+import { scratchGroups, type ScratchGroups } from '../scratch-groups.ts';
+
+let nodeUrls: string[] = [];
+let nodes: NifiClient[] = [];
+let scratch: ScratchGroups;
+let workdir = '';
+
+beforeAll(async () => {
+  const { endpoints } = await useTestCluster();
+  nodeUrls = endpoints.nifiCluster.nodes.map((node) => node.apiUrl);
+  nodes = nodeUrls.map((baseUrl) => createNifiClient({ baseUrl }));
+  scratch = scratchGroups(nodes[0]!, 'cluster-settings');
+  workdir = await mkdtemp(join(tmpdir(), 'flows-cluster-settings-'));
+}, 1_200_000);
+
+afterAll(async () => {
+  await scratch?.cleanUp();
+  await Promise.all(nodes.map((node) => node.close()));
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+});
+
+interface Settings {
+  executionNode: 'all' | 'primary';
+  partitionAttribute: string;
+  compression: 'none' | 'attributes' | 'attributes-and-content';
+}
+
+/** Orders keyed by customer: generated on the primary node, their queue partitioned by customer. */
+function ordersFlow(name: string, settings: Settings): string {
+  return [
+    `name: ${name}`,
+    'processors:',
+    `  generate: { type: GenerateFlowFile, properties: { customer: "c-\${random():mod(10)}" }, schedule: { period: 1 hour }, state: stopped, executionNode: ${settings.executionNode} }`,
+    '  tag: { type: UpdateAttribute, properties: { kind: order }, autoTerminate: [success] }',
+    'connections:',
+    `  - { from: generate, to: tag, relationships: [success], loadBalance: partition-by-attribute, partitionAttribute: ${settings.partitionAttribute}, compression: ${settings.compression} }`,
+    '',
+  ].join('\n');
+}
+
+interface PlannedFlow {
+  flow: string;
+  action: string;
+  components: Array<{ address: string; action: string; changes: Array<{ field: string; before: unknown; after: unknown }> }>;
+}
+
+describe('cluster settings of the flows DSL on the NiFi cluster', () => {
+  it('applies executionNode, partitionAttribute and compression, reads them back from every node, and converges after each change', async () => {
+    const parentGroupId = await scratch.parent('apply');
+    const name = `clustered-orders-${scratch.suffix}`;
+    const file = join(workdir, 'orders.yaml');
+    const flows = (args: string[]) => runCli([...args, 'orders.yaml', '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: nodeUrls[0]! } });
+    const plan = async () => {
+      const planned = await flows(['plan', '--json', '--detailed-exitcode']);
+      expect([0, 2], planned.stderr).toContain(planned.exitCode);
+      return (JSON.parse(planned.stdout) as { flows: PlannedFlow[] }).flows[0]!;
+    };
+    const apply = async () => {
+      const applied = await flows(['apply', '--json']);
+      expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+      return JSON.parse(applied.stdout) as { applied: Array<{ flow: string; groupId: string }> };
+    };
+    /** What every node of the cluster says about the flow's source and its queue (GET processor, GET connection). */
+    const readBack = async () =>
+      Promise.all(
+        nodes.map(async (node) => {
+          const group = (await node.processGroups.findByName(name, { parentGroupId }))!;
+          const contents = (await node.processGroups.flow(group.id)).contents;
+          const generateId = contents.processors.find((processor) => processor.component?.name === 'generate')!.id!;
+          const processor = await node.processors.get(generateId);
+          const connection = await node.connections.get(contents.connections[0]!.id!);
+          return {
+            executionNode: processor.component?.config?.executionNode,
+            executionNodeRestricted: processor.component?.executionNodeRestricted,
+            loadBalanceStrategy: connection.component?.loadBalanceStrategy,
+            loadBalancePartitionAttribute: connection.component?.loadBalancePartitionAttribute,
+            loadBalanceCompression: connection.component?.loadBalanceCompression,
+          };
+        }),
+      );
+
+    await writeFile(file, ordersFlow(name, { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes-and-content' }));
+    const validated = await runCli(['validate', 'orders.yaml', '--json'], { cwd: workdir, env: {} });
+    expect(JSON.parse(validated.stdout)).toMatchObject({ valid: true, diagnostics: [] });
+
+    expect((await plan()).action).toBe('create');
+    await apply();
+    const arrived = { executionNode: 'PRIMARY', executionNodeRestricted: false, loadBalanceStrategy: 'PARTITION_BY_ATTRIBUTE', loadBalancePartitionAttribute: 'customer', loadBalanceCompression: 'COMPRESS_ATTRIBUTES_AND_CONTENT' };
+    expect(await readBack()).toEqual([arrived, arrived, arrived]);
+    expect(await plan()).toMatchObject({ flow: name, action: 'no-op', components: [] });
+
+    // One setting at a time: the plan names exactly that field, apply makes it so on every node, then no changes.
+    const steps: Array<{ settings: Settings; address: string; field: string; before: string; after: string; readBack: Partial<typeof arrived> }> = [
+      {
+        settings: { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes' },
+        address: `${name}/connections/generate->tag`,
+        field: 'loadBalanceCompression',
+        before: 'COMPRESS_ATTRIBUTES_AND_CONTENT',
+        after: 'COMPRESS_ATTRIBUTES_ONLY',
+        readBack: { loadBalanceCompression: 'COMPRESS_ATTRIBUTES_ONLY' },
+      },
+      {
+        settings: { executionNode: 'primary', partitionAttribute: 'region', compression: 'attributes' },
+        address: `${name}/connections/generate->tag`,
+        field: 'partitioningAttribute',
+        before: 'customer',
+        after: 'region',
+        readBack: { loadBalancePartitionAttribute: 'region' },
+      },
+      {
+        settings: { executionNode: 'all', partitionAttribute: 'region', compression: 'attributes' },
+        address: `${name}/processors/generate`,
+        field: 'executionNode',
+        before: 'PRIMARY',
+        after: 'ALL',
+        readBack: { executionNode: 'ALL' },
+      },
+    ];
+    let expected = arrived;
+    for (const step of steps) {
+      await writeFile(file, ordersFlow(name, step.settings));
+      const changed = await plan();
+      expect(changed.action).toBe('update');
+      expect(changed.components).toEqual([{ address: step.address, kind: expect.any(String), action: 'update', changes: [{ field: step.field, before: step.before, after: step.after }] }]);
+      await apply();
+      expected = { ...expected, ...step.readBack };
+      expect(await readBack()).toEqual([expected, expected, expected]);
+      expect(await plan()).toMatchObject({ action: 'no-op', components: [] });
+    }
+  });
+});
