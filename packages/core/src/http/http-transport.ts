@@ -100,6 +100,12 @@ export interface ErrorClassification {
   summary?: string | undefined;
   /** The server's structured error payload (already redacted), kept on the error as `detail`. */
   detail?: unknown;
+  /**
+   * The server's answer proves it refused the request before acting on it and says to send it again
+   * (e.g. NiFi's "a node is connecting, try again"): the transport repeats it whatever its method, like
+   * a 429, within the retry policy. Implies `isRetryable` unless that is given.
+   */
+  notPerformed?: boolean | undefined;
 }
 
 export interface RetryEvent {
@@ -341,10 +347,11 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           url: displayUrl,
           responseBody: bodyText,
           detail: classification?.detail,
-          isRetryable: classification?.isRetryable ?? retryableStatus,
+          isRetryable: classification?.isRetryable ?? (retryableStatus || classification?.notPerformed === true),
         });
-        // 429 means "not processed", so it is safe to repeat even a POST.
-        if (retryableStatus && (idempotent || httpRequest.retryUnavailable || response.statusCode === 429)) {
+        // 429 means "not processed", so it is safe to repeat even a POST; so is an answer the client classified as not performed.
+        const notPerformed = classification?.notPerformed === true;
+        if ((retryableStatus || notPerformed) && (idempotent || httpRequest.retryUnavailable || response.statusCode === 429 || notPerformed)) {
           const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']));
           if (retryAfterMs === undefined || retryAfterMs <= retryPolicy.maxRetryAfterMs) {
             retry = { delayMs: retryAfterMs ?? backoffDelay(retryPolicy, retryNumber + 1), reason: `HTTP ${response.statusCode}` };

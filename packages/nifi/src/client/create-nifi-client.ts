@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { bindHelpers, checkPasswordCredentials, createClientTransport, type ClientOptions, type HttpMethod } from '@dataplat/core';
 import { createNifiApi, type NifiApi } from '../api/typed-api.ts';
 import { componentResource, type ComponentResource } from '../helpers/components.ts';
+import * as cluster from '../helpers/cluster.ts';
 import * as extensions from '../helpers/extensions.ts';
 import * as flowDefinitions from '../helpers/flow-definitions.ts';
 import * as observability from '../helpers/observability.ts';
@@ -17,7 +18,7 @@ import * as status from '../helpers/status.ts';
 import * as validation from '../helpers/validation.ts';
 import { nifiAuthentication, type NifiAuth } from './nifi-authentication.ts';
 import type { NifiContext } from './nifi-context.ts';
-import { classifyNifiError } from './nifi-errors.ts';
+import { calledNodeOf, classifyNifiError } from './nifi-errors.ts';
 
 export interface NifiClientOptions extends ClientOptions {
   /** The REST API root, e.g. `https://nifi.example.com:8443/nifi-api` (for HTTPS use the certificate's host name, not an IP). */
@@ -35,15 +36,16 @@ export interface NifiClientOptions extends ClientOptions {
   onRequest?: ((event: { method: HttpMethod; url: string }) => void) | undefined;
 }
 
-export function createNifiClient(options: NifiClientOptions) {
+export function createNifiClient(options: NifiClientOptions): NifiClient {
   const auth = options.auth;
   checkPasswordCredentials(auth);
   const onRequest = options.onRequest;
+  const calledNode = calledNodeOf(options.baseUrl);
   const transport = createClientTransport(options, {
     baseUrl: options.baseUrl,
     serviceName: 'NiFi',
     defaultUserAgent: 'dataplat-nifi',
-    classifyError: classifyNifiError,
+    classifyError: (answer) => classifyNifiError(answer, { calledNode }),
     authentication: auth ? (self) => nifiAuthentication(auth, self) : undefined,
     leadingMiddleware: onRequest ? [{ onRequest: ({ method, url }) => void onRequest({ method, url }) }] : [],
   });
@@ -51,7 +53,23 @@ export function createNifiClient(options: NifiClientOptions) {
   return buildClient(context);
 }
 
-function buildClient(context: NifiContext) {
+type NifiClientHelpers = ReturnType<typeof buildHelpers>;
+
+/** The client: NiFi's typed API and the helpers, bound to one context. */
+export interface NifiClient extends NifiClientHelpers {
+  /**
+   * The same client (same connection, login and client id) whose every helper write carries
+   * `disconnectedNodeAcknowledged: true` — for changing the flow knowingly while a cluster node is disconnected.
+   * The raw `api` still sends exactly what you give it.
+   */
+  acknowledgingDisconnectedNodes(): NifiClient;
+}
+
+function buildClient(context: NifiContext): NifiClient {
+  return { ...buildHelpers(context), acknowledgingDisconnectedNodes: () => buildClient({ ...context, disconnectedNodeAcknowledged: true }) };
+}
+
+function buildHelpers(context: NifiContext) {
   const { delete: _unsafeGroupDelete, ...groupCrud } = componentResource(context, 'processGroup');
   const bound = bindHelpers(context);
   return {
@@ -78,6 +96,8 @@ function buildClient(context: NifiContext) {
       disableControllerServices: bound(scheduling.disableControllerServices),
       controllerServices: bound(scheduling.listControllerServices),
       status: bound(status.getGroupStatus),
+      /** The group's status (recursive) as the cluster totals it and each node's own (NiFi's nodewise=true). */
+      statusPerNode: bound(status.getGroupStatusPerNode),
       waitUntilIdle: bound(status.waitUntilIdle),
       emptyQueues: bound(queues.emptyGroupQueues),
       runOnce: bound(runProcessGroupOnce),
@@ -92,10 +112,11 @@ function buildClient(context: NifiContext) {
       ...componentResource(context, 'processor'),
       setRunState: bound(scheduling.setProcessorRunState),
       descriptors: bound(extensions.getProcessorDescriptors),
+      statusPerNode: bound(status.getProcessorStatusPerNode),
       state: bound(observability.getProcessorState),
       clearState: bound(observability.clearProcessorState),
     },
-    connections: { ...componentResource(context, 'connection'), emptyQueue: bound(queues.emptyConnectionQueue) },
+    connections: { ...componentResource(context, 'connection'), emptyQueue: bound(queues.emptyConnectionQueue), statusPerNode: bound(status.getConnectionStatusPerNode) },
     controllerServices: {
       ...componentResource(context, 'controllerService'),
       enable: (id: string, options?: scheduling.WaitOptions) => scheduling.setControllerServiceState(context, id, 'ENABLED', options),
@@ -125,9 +146,26 @@ function buildClient(context: NifiContext) {
       diagnostics: bound(observability.getSystemDiagnostics),
       clusterSummary: bound(observability.getClusterSummary),
     },
+    /**
+     * The cluster: its nodes (status, roles, heartbeat, threads, queued per node), the primary and the coordinator,
+     * and taking a node out or back in, each waiting until NiFi got there. A standalone NiFi: `summary()` says
+     * `clustered: false`, the others throw NIFI_NOT_CLUSTERED.
+     */
+    cluster: {
+      nodes: bound(cluster.listClusterNodes),
+      node: bound(cluster.getClusterNode),
+      summary: bound(cluster.getClusterSummary),
+      primary: bound(cluster.getPrimaryNode),
+      coordinator: bound(cluster.getCoordinatorNode),
+      disconnect: bound(cluster.disconnectNode),
+      connect: bound(cluster.connectNode),
+      offload: bound(cluster.offloadNode),
+      remove: bound(cluster.removeNode),
+    },
+    /** Whether this client's writes carry `disconnectedNodeAcknowledged` (see acknowledgingDisconnectedNodes). */
+    acknowledgesDisconnectedNodes: context.disconnectedNodeAcknowledged === true,
     /** Closes pooled connections. */
     close: () => context.transport.close(),
   };
 }
 
-export type NifiClient = ReturnType<typeof createNifiClient>;

@@ -16,6 +16,28 @@ export interface NifiContext {
   transport: HttpTransport;
   /** One stable client id per client: NiFi accepts a revision whose clientId made the last change. */
   clientId: string;
+  /**
+   * Send `disconnectedNodeAcknowledged` with every write (only on a client made by
+   * `acknowledgingDisconnectedNodes()`; off otherwise). A call's own option wins.
+   */
+  disconnectedNodeAcknowledged?: boolean | undefined;
+}
+
+/** The per-call option of every helper that changes the flow. */
+export interface AcknowledgeOption {
+  /**
+   * Change the flow although a cluster node is disconnected: NiFi requires it when the node this client calls
+   * is itself disconnected (else NIFI_NODE_DISCONNECTED). Off by default; never set behind your back.
+   */
+  disconnectedNodeAcknowledged?: boolean | undefined;
+}
+
+/**
+ * The one place that decides whether a write carries `disconnectedNodeAcknowledged` (the call's option, else the
+ * client's): spread into an entity body or a DELETE's query. Absent when off, so NiFi's default applies.
+ */
+export function acknowledgement(context: NifiContext, options?: AcknowledgeOption): { disconnectedNodeAcknowledged?: true } {
+  return (options?.disconnectedNodeAcknowledged ?? context.disconnectedNodeAcknowledged) === true ? { disconnectedNodeAcknowledged: true } : {};
 }
 
 export function revisionOf(context: NifiContext, entity: { revision?: { version?: number } | undefined }) {

@@ -15,6 +15,15 @@ import type { InvalidComponent } from '../helpers/validation.ts';
  * - NIFI_GROUP_CONNECTED: a group to delete has connections from outside it.
  * - NIFI_RUN_FAILED: a run-once did not drain in time.
  * - NIFI_UNKNOWN_COMPONENT: an id given to a helper names no component where it must be (e.g. a run-once source outside the group).
+ * - NIFI_NODE_DISCONNECTED: a cluster node is not connected, and NiFi refused because of it: the node you called is itself
+ *   disconnected (400, pass `disconnectedNodeAcknowledged` to change its flow anyway), or a component delete while some
+ *   node is not connected (409, reconnect or remove the node first). `detail.nodes` names the node(s) (address:port or id).
+ * - NIFI_CLUSTER_UNSTABLE: the cluster could not serve the request now — a node is connecting, no coordinator is elected
+ *   yet, the flow is still loading, or a node dropped out between NiFi's checks. Retryable; where NiFi's answer proves it
+ *   did nothing, the transport repeats the request itself (any method).
+ * - NIFI_NOT_CLUSTERED: a cluster operation on a standalone NiFi.
+ * - NIFI_NODE_STATE: a node operation the node's state forbids (offload or remove a connected node, disconnect the last
+ *   connected one); nothing was changed.
  */
 export type NifiErrorCode =
   | 'NIFI_STALE_REVISION'
@@ -27,7 +36,11 @@ export type NifiErrorCode =
   | 'NIFI_SERVICES_NOT_ENABLED'
   | 'NIFI_GROUP_CONNECTED'
   | 'NIFI_RUN_FAILED'
-  | 'NIFI_UNKNOWN_COMPONENT';
+  | 'NIFI_UNKNOWN_COMPONENT'
+  | 'NIFI_NODE_DISCONNECTED'
+  | 'NIFI_CLUSTER_UNSTABLE'
+  | 'NIFI_NOT_CLUSTERED'
+  | 'NIFI_NODE_STATE';
 
 const nifiErrorBrand = Symbol.for('dataplat.nifi-error');
 
@@ -38,10 +51,20 @@ export class NifiError extends DataplatError {
   declare readonly code: NifiErrorCode;
   /** For NIFI_INVALID_COMPONENT: each component NiFi won't run, with its validation errors. */
   readonly invalidComponents: InvalidComponent[] | undefined;
+  /** For the cluster codes: the node(s) concerned, as address:port (or NiFi's node id when that is all NiFi said). */
+  readonly nodes: string[] | undefined;
 
-  constructor(options: { code: NifiErrorCode; message: string; hint?: string | undefined; cause?: unknown; invalidComponents?: InvalidComponent[] | undefined }) {
+  constructor(options: {
+    code: NifiErrorCode;
+    message: string;
+    hint?: string | undefined;
+    cause?: unknown;
+    invalidComponents?: InvalidComponent[] | undefined;
+    nodes?: string[] | undefined;
+  }) {
     super(options);
     this.invalidComponents = options.invalidComponents;
+    this.nodes = options.nodes;
   }
 
   static override isInstance(error: unknown): error is NifiError {
@@ -49,8 +72,73 @@ export class NifiError extends DataplatError {
   }
 }
 
-/** Maps NiFi's plain-text error answers to precise codes (NiFi answers a stale revision with 400, not 409). */
-export function classifyNifiError({ status, body }: { status: number; body: string; method: HttpMethod; path: string }): ErrorClassification | undefined {
+/** How errors name the node a client calls: host:port of its base URL. */
+export function calledNodeOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return url.port ? `${url.hostname}:${url.port}` : url.host;
+}
+
+/** What the classifier knows besides the answer: the node the client talks to (NiFi's 400 for a disconnected node doesn't name it). */
+export interface NifiClassificationContext {
+  /** host:port of the client's base URL. */
+  calledNode: string;
+}
+
+// NiFi's cluster answers (text/plain), from its request replicator and exception mappers (2.x).
+const disconnectedCalledNode = /This node is disconnected from its configured cluster/i;
+const deleteWithNodesNotConnected = /Cannot delete component because the following Nodes are not connected: \[(.*)\]/is;
+/** NiFi refused before doing anything and says (or means) "try again once the cluster settles". */
+const refusedUntilStable = [
+  /at least one node is connecting/i,
+  /(is|are) currently connecting/i,
+  /while a node is trying to connect/i,
+  /No node has yet been elected Cluster Coordinator/i,
+  /The Flow Controller is initializing the Data Flow/i,
+  /Cannot replicate request to Node .* because the node is not connected/i,
+  /Cluster Coordinator is currently unknown/i,
+];
+/** Phase one of NiFi's two-phase commit: a node vetoed, so the change was not made anywhere. */
+const nodeVeto = /^Node (.+?) is unable to fulfill this request due to: ([\s\S]*)$/;
+
+/**
+ * Maps NiFi's plain-text error answers to precise codes (NiFi answers a stale revision with 400, not 409;
+ * in a cluster a node's veto of a change arrives as 409 "Node … is unable to fulfill this request due to: …",
+ * classified by the node's reason).
+ */
+export function classifyNifiError(
+  { status, body }: { status: number; body: string; method: HttpMethod; path: string },
+  context?: NifiClassificationContext,
+): ErrorClassification | undefined {
+  const calledNode = context?.calledNode ?? 'the node this client calls';
+  if (disconnectedCalledNode.test(body)) {
+    return {
+      code: 'NIFI_NODE_DISCONNECTED',
+      hint: `NiFi node ${calledNode} (the one this client calls) is disconnected from its cluster. Reconnect it (cluster.connect), call a connected node instead, or — to change this node's own flow anyway — pass disconnectedNodeAcknowledged: true.`,
+      detail: { nodes: [calledNode] },
+    };
+  }
+  const notConnected = deleteWithNodesNotConnected.exec(body);
+  if (notConnected) {
+    const nodes = notConnected[1]!.split(/,\s*/).filter(Boolean);
+    return {
+      code: 'NIFI_NODE_DISCONNECTED',
+      hint: `NiFi deletes components only while every node is connected; not connected: ${nodes.join(', ')}. Reconnect the node(s) (cluster.connect) or remove them from the cluster (cluster.remove), then delete again.`,
+      detail: { nodes },
+    };
+  }
+  if (refusedUntilStable.some((pattern) => pattern.test(body))) {
+    return {
+      code: 'NIFI_CLUSTER_UNSTABLE',
+      hint: 'The cluster is settling (a node connecting, a coordinator election, the flow loading) and refused before doing anything; the client retried. Try again in a few seconds, or wait until every node is CONNECTED (cluster.nodes()).',
+      notPerformed: true,
+    };
+  }
+  const veto = nodeVeto.exec(body.trim());
+  if (veto && status === 409) {
+    // The node's own reason decides the code; nothing was changed on any node.
+    const reason = classifyNifiError({ status: /revision/i.test(veto[2]!) ? 400 : 409, body: veto[2]!, method: 'PUT', path: '' }, context);
+    return reason ? { ...reason, detail: { nodes: [veto[1]!] } } : undefined;
+  }
   if (status === 400 && /revision/i.test(body)) {
     return {
       code: 'NIFI_STALE_REVISION',

@@ -1,7 +1,7 @@
 // Create/read/update/delete for every kind of canvas component, with revisions handled: creates send
 // version 0, updates and deletes send the revision you read (so a concurrent edit is reported as
 // NIFI_STALE_REVISION) or, when you pass only an id, the current one.
-import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { acknowledgement, callOptions, revisionOf, type AcknowledgeOption, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { resolveExtensionType } from './extensions.ts';
 import { validationOf, type ComponentValidation } from './validation.ts';
 
@@ -95,15 +95,8 @@ const endpoints: { [Kind in ComponentKind]: KindEndpoints<Kind> } = {
   },
 };
 
-/** `disconnectedNodeAcknowledged` only when given (NiFi's default applies otherwise). */
-export function acknowledgement(options: { disconnectedNodeAcknowledged?: boolean | undefined } | undefined): { disconnectedNodeAcknowledged?: boolean } {
-  return options?.disconnectedNodeAcknowledged === undefined ? {} : { disconnectedNodeAcknowledged: options.disconnectedNodeAcknowledged };
-}
-
-export interface WriteOptions extends CallOptions {
-  /** Required by NiFi while a cluster node is disconnected. */
-  disconnectedNodeAcknowledged?: boolean | undefined;
-}
+/** Options of a call that changes the flow: per-call options plus the acknowledgement of disconnected nodes. */
+export interface WriteOptions extends CallOptions, AcknowledgeOption {}
 
 export interface ComponentResource<Kind extends ComponentKind> {
   /** Creates the component in a process group (`parentGroupId` may be `root`). Missing positions default to 0,0. */
@@ -134,18 +127,18 @@ export function componentResource<Kind extends ComponentKind>(context: NifiConte
         fields['type'] = resolved.type;
         fields['bundle'] = resolved.bundle;
       }
-      const body = { revision: { version: 0, clientId: context.clientId }, ...acknowledgement(options), component: fields } as EntityOf<Kind>;
+      const body = { revision: { version: 0, clientId: context.clientId }, ...acknowledgement(context, options), component: fields } as EntityOf<Kind>;
       return checked(await endpoint.create(context, parentGroupId, body, callOptions(options)));
     },
     get,
     async update(target, changes, options) {
       const entity = await current(target, options);
-      const body = { revision: revisionOf(context, entity), ...acknowledgement(options), component: { ...changes, id: entity.id } } as EntityOf<Kind>;
+      const body = { revision: revisionOf(context, entity), ...acknowledgement(context, options), component: { ...changes, id: entity.id } } as EntityOf<Kind>;
       return checked(await endpoint.update(context, entity.id, body, callOptions(options)));
     },
     async delete(target, options) {
       const entity = await current(target, options);
-      await endpoint.remove(context, entity.id, { version: entity.revision.version, clientId: context.clientId, ...acknowledgement(options) }, callOptions(options));
+      await endpoint.remove(context, entity.id, { version: entity.revision.version, clientId: context.clientId, ...acknowledgement(context, options) }, callOptions(options));
     },
   };
 }

@@ -1,7 +1,7 @@
 // Flow definitions (NiFi's versioned-flow JSON): download a group, upload one as a new group, and
 // replace a group's contents in place through NiFi's asynchronous replace request.
 import { InvalidResponseError } from '@dataplat/core';
-import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { acknowledgement, callOptions, revisionOf, type AcknowledgeOption, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { runAsyncRequest, type AsyncRequestOptions } from './async-request.ts';
 import type { Entity } from './components.ts';
 
@@ -32,7 +32,7 @@ export async function downloadFlowDefinition(context: NifiContext, groupId: stri
   }
 }
 
-export interface UploadOptions extends CallOptions {
+export interface UploadOptions extends CallOptions, AcknowledgeOption {
   /** Name of the new group. Default: the definition's own name. */
   name?: string | undefined;
   position?: { x: number; y: number } | undefined;
@@ -51,6 +51,7 @@ export async function uploadFlowDefinition(
   form.set('positionX', String(options.position?.x ?? 0));
   form.set('positionY', String(options.position?.y ?? 0));
   form.set('clientId', context.clientId);
+  if (acknowledgement(context, options).disconnectedNodeAcknowledged) form.set('disconnectedNodeAcknowledged', 'true');
   form.set('file', new Blob([JSON.stringify(definition)], { type: 'application/json' }), `${name}.json`);
   // Multipart, as NiFi's spec says: the transport hands the FormData to undici, which sets the boundary.
   const group = await context.api.post('/process-groups/{id}/process-groups/upload', { ...callOptions(options), path: { id: parentGroupId }, body: form });

@@ -1,6 +1,6 @@
 // Parameter contexts: create, find by exact name, change values (sensitive ones included) through
 // NiFi's update requests (which stop and restart the components that use them), inheritance, binding.
-import { callOptions, revisionOf, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { acknowledgement, callOptions, revisionOf, type AcknowledgeOption, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import { runAsyncRequest, type AsyncRequestOptions } from './async-request.ts';
 
@@ -49,11 +49,12 @@ function toParameterEntity(parameter: ParameterValue): NifiSchemas['ParameterEnt
   };
 }
 
-export async function createParameterContext(context: NifiContext, definition: ParameterContextDefinition, options?: CallOptions): Promise<ParameterContextEntity> {
+export async function createParameterContext(context: NifiContext, definition: ParameterContextDefinition, options?: CallOptions & AcknowledgeOption): Promise<ParameterContextEntity> {
   const created = await context.api.post('/parameter-contexts', {
     ...callOptions(options),
     body: {
       revision: { version: 0, clientId: context.clientId },
+      ...acknowledgement(context, options),
       component: {
         name: definition.name,
         ...(definition.description !== undefined ? { description: definition.description } : {}),
@@ -88,7 +89,7 @@ export async function updateParameterContext(
   context: NifiContext,
   id: string,
   changes: ParameterContextChanges,
-  options: AsyncRequestOptions = {},
+  options: AsyncRequestOptions & AcknowledgeOption = {},
 ): Promise<ParameterContextEntity> {
   const call = callOptions(options);
   const current = await getParameterContext(context, id, options);
@@ -115,7 +116,7 @@ export async function updateParameterContext(
   await runAsyncRequest(
     {
       description: `updating parameter context "${current.component.name}"`,
-      submit: () => context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, current), component } }),
+      submit: () => context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, current), ...acknowledgement(context, options), component } }),
       poll: (submitted: UpdateRequest, signal) =>
         context.api.get('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, signal, path: { contextId: id, requestId: submitted.request!.requestId! } }),
       remove: (submitted) =>
@@ -130,12 +131,12 @@ export async function updateParameterContext(
 }
 
 /** Deletes a context (NiFi unbinds the groups using it; NIFI_CONFLICT when another context inherits it). */
-export async function deleteParameterContext(context: NifiContext, id: string, options?: CallOptions): Promise<void> {
+export async function deleteParameterContext(context: NifiContext, id: string, options?: CallOptions & AcknowledgeOption): Promise<void> {
   const current = await getParameterContext(context, id, options);
   await context.api.delete('/parameter-contexts/{id}', {
     ...callOptions(options),
     path: { id },
-    query: { version: current.revision.version, clientId: context.clientId },
+    query: { version: current.revision.version, clientId: context.clientId, ...acknowledgement(context, options) },
   });
 }
 
@@ -143,11 +144,11 @@ export async function deleteParameterContext(context: NifiContext, id: string, o
 const unbound = { id: null } as unknown as { id: string };
 
 /** Binds a context to a process group (or unbinds with null). */
-export async function bindParameterContext(context: NifiContext, groupId: string, parameterContextId: string | null, options?: CallOptions): Promise<void> {
+export async function bindParameterContext(context: NifiContext, groupId: string, parameterContextId: string | null, options?: CallOptions & AcknowledgeOption): Promise<void> {
   const group = await context.api.get('/process-groups/{id}', { ...callOptions(options), path: { id: groupId } });
   await context.api.put('/process-groups/{id}', {
     ...callOptions(options),
     path: { id: groupId },
-    body: { revision: revisionOf(context, group), component: { id: groupId, parameterContext: parameterContextId ? { id: parameterContextId } : unbound } },
+    body: { revision: revisionOf(context, group), ...acknowledgement(context, options), component: { id: groupId, parameterContext: parameterContextId ? { id: parameterContextId } : unbound } },
   });
 }

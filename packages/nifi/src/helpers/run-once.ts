@@ -1,15 +1,17 @@
 // Run a process group as a batch: trigger its sources once (or for a bounded time), let everything
 // downstream process what they produced, wait until the group has drained, stop it, and report.
-// NiFi has no such operation; this is what Airflow-style orchestration of NiFi needs.
+// NiFi has no such operation; this is what Airflow-style orchestration of NiFi needs. On a cluster the figures
+// are the cluster's totals, per node on request, and a node that drops out during the run is named.
 import { sleep } from '@dataplat/core';
-import { callOptions, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
+import { acknowledgement, callOptions, type AcknowledgeOption, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
+import { getClusterSummary, listClusterNodes, type ClusterNode } from './cluster.ts';
 import { flattenTree, getGroupTree, type GroupTree } from './process-group-flow.ts';
 import { enableControllerServices, setProcessorRunState, stopProcessGroup, waitForNoActiveThreads } from './scheduling.ts';
-import { waitUntilIdle } from './status.ts';
+import { nodeSnapshotsOf, readGroupStatus, waitUntilIdle } from './status.ts';
 import { assertRunnable } from './validation.ts';
 
-export interface RunOnceOptions extends CallOptions {
+export interface RunOnceOptions extends CallOptions, AcknowledgeOption {
   /** `once` (default): each source runs exactly one time (RUN_ONCE). `{ forMs }`: sources run for that long. */
   mode?: 'once' | { forMs: number } | undefined;
   /** Names of the processors to trigger; default: every processor without incoming connections. */
@@ -22,6 +24,8 @@ export interface RunOnceOptions extends CallOptions {
   waitTimeoutMs?: number | undefined;
   /** How long the group must stay idle to count as drained. Default 2 s. */
   settleMs?: number | undefined;
+  /** Also report each cluster node's own figures (`nodes`); on a standalone NiFi `nodes` is empty. */
+  perNode?: boolean | undefined;
 }
 
 export interface ProcessorRunReport {
@@ -32,6 +36,26 @@ export interface ProcessorRunReport {
   bytesRead: number;
   bytesWritten: number;
   tasks: number;
+}
+
+/** What one cluster node did during a run (with `perNode`). */
+export interface NodeRunReport {
+  nodeId: string;
+  address: string;
+  apiPort: number;
+  /** `address:apiPort`. */
+  name: string;
+  flowFilesIn: number;
+  bytesIn: number;
+  flowFilesOut: number;
+  bytesOut: number;
+  processors: ProcessorRunReport[];
+  /**
+   * The node was connected when the run started and was not at its end (killed, disconnected): its figures
+   * stop where NiFi last saw them (zero when it never reported after the start), and its share of the data may
+   * still sit on it. Also listed in the report's `lostNodes`.
+   */
+  lost: boolean;
 }
 
 export interface RunOnceReport {
@@ -55,6 +79,13 @@ export interface RunOnceReport {
    * (the run itself still drained). True when the run came close to that limit.
    */
   countsMayBeIncomplete: boolean;
+  /**
+   * Cluster nodes (address:port) connected when the run started and not connected at its end: the totals miss
+   * their share. Empty on a standalone NiFi and when every node stayed.
+   */
+  lostNodes: string[];
+  /** With `perNode`: each node's own figures, lost nodes included (sorted by name). */
+  nodes?: NodeRunReport[] | undefined;
 }
 
 const statusWindowMs = 5 * 60_000;
@@ -76,10 +107,12 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
     });
   }
 
-  await enableControllerServices(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs });
+  const write = { ...call, ...acknowledgement(context, options) };
+  await enableControllerServices(context, groupId, { ...write, waitTimeoutMs: options.waitTimeoutMs });
   // A component NiFi won't run would hold the data until the deadline: refuse now, naming it and why.
   await assertRunnable(context, groupId, `run process group ${groupId} once`, { ...call, skipIds: options.keepStopped, servicesJustEnabled: true });
-  const before = await processorCounters(context, groupId, call);
+  const nodesAtStart = await connectedNodes(context, call);
+  const before = await readCounters(context, groupId, options.perNode === true, call);
   const lastBulletinId = await latestBulletinId(context, call);
   const startedAt = new Date();
 
@@ -93,65 +126,110 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   }
   try {
     if (Object.keys(downstream).length > 0) {
-      await context.api.put('/flow/process-groups/{id}', { ...call, path: { id: groupId }, body: { id: groupId, state: 'RUNNING', components: downstream } });
+      await context.api.put('/flow/process-groups/{id}', { ...call, path: { id: groupId }, body: { id: groupId, state: 'RUNNING', components: downstream, ...acknowledgement(context, options) } });
     }
     const mode = options.mode ?? 'once';
     if (mode === 'once') {
-      for (const source of sources) await setProcessorRunState(context, source.id, 'RUN_ONCE', call);
+      for (const source of sources) await setProcessorRunState(context, source.id, 'RUN_ONCE', write);
     } else {
-      for (const source of sources) await setProcessorRunState(context, source.id, 'RUNNING', call);
+      for (const source of sources) await setProcessorRunState(context, source.id, 'RUNNING', write);
       await sleep(mode.forMs, options.signal);
-      for (const source of sources) await setProcessorRunState(context, source.id, 'STOPPED', call);
+      for (const source of sources) await setProcessorRunState(context, source.id, 'STOPPED', write);
     }
     await waitUntilIdle(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs ?? 600_000, settleMs: options.settleMs ?? 2000 });
   } catch (error) {
-    await stopProcessGroup(context, groupId, { timeoutMs: options.timeoutMs }).catch(() => undefined);
+    await stopProcessGroup(context, groupId, { timeoutMs: options.timeoutMs, ...acknowledgement(context, options) }).catch(() => undefined);
+    // A node that dropped out is the likeliest reason on a cluster: name it.
+    const lost = await lostSince(context, nodesAtStart, { timeoutMs: options.timeoutMs }).catch(() => []);
     throw new NifiError({
       code: 'NIFI_RUN_FAILED',
-      message: `Running process group ${groupId} once did not complete: ${(error as Error).message}`,
-      hint: 'The group was stopped; look at its queues and bulletins to see where data is stuck.',
+      message: `Running process group ${groupId} once did not complete${lost.length ? ` (cluster node(s) lost during the run: ${lost.join(', ')})` : ''}: ${(error as Error).message}`,
+      hint: lost.length
+        ? 'The group was stopped. Bring the lost node(s) back (restart, or cluster.connect) — their share of the data is still on them — and run again.'
+        : 'The group was stopped; look at its queues and bulletins to see where data is stuck.',
+      nodes: lost.length ? lost : undefined,
       cause: error,
     });
   }
-  await stopProcessGroup(context, groupId, { ...call, waitTimeoutMs: options.waitTimeoutMs });
+  await stopProcessGroup(context, groupId, { ...write, waitTimeoutMs: options.waitTimeoutMs });
   await waitForNoActiveThreads(context, groupId, call);
   const finishedAt = new Date();
 
-  const after = await processorCounters(context, groupId, call);
+  const after = await readCounters(context, groupId, options.perNode === true, call);
+  const lostNodes = await lostSince(context, nodesAtStart, call);
   const groupIds = new Set(groups.map((group) => group.id));
   const bulletins = await bulletinsSince(context, lastBulletinId, groupIds, call);
-  const processorReports = processors
-    .map((processor) => {
-    const start = before.processors.get(processor.id);
-    const end = after.processors.get(processor.id);
-    return {
-      id: processor.id,
-      name: processor.component.name ?? processor.id,
-      flowFilesIn: delta(start?.flowFilesIn, end?.flowFilesIn),
-      flowFilesOut: delta(start?.flowFilesOut, end?.flowFilesOut),
-      bytesRead: delta(start?.bytesRead, end?.bytesRead),
-      bytesWritten: delta(start?.bytesWritten, end?.bytesWritten),
-      tasks: delta(start?.taskCount, end?.taskCount),
-    };
-    })
-    .sort((left, right) => left.name.localeCompare(right.name) || left.id.localeCompare(right.id));
-  const sourceOutput = processorReports.filter((report) => sourceIds.has(report.id));
-  const sourceBytes = sources.map((source) => delta(before.processors.get(source.id)?.bytesOut, after.processors.get(source.id)?.bytesOut));
   const durationMs = finishedAt.getTime() - startedAt.getTime();
+  const nodes = options.perNode
+    ? [...before.nodes.entries()].map(([nodeId, start]): NodeRunReport => {
+        const end = after.nodes.get(nodeId);
+        const lost = end === undefined || lostNodes.includes(start.name);
+        return {
+          nodeId,
+          address: start.address,
+          apiPort: start.apiPort,
+          name: start.name,
+          ...runFigures(start.counters, end?.counters ?? start.counters, processors, sources),
+          lost,
+        };
+      })
+    : undefined;
   return {
     groupId,
     startedAt,
     finishedAt,
     durationMs,
     sources: sources.map((source) => source.component.name ?? source.id),
+    ...runFigures(before.aggregate, after.aggregate, processors, sources),
+    bulletins,
+    countsMayBeIncomplete: durationMs > statusWindowMs * 0.9,
+    lostNodes,
+    ...(nodes ? { nodes } : {}),
+  };
+}
+
+type Processor = GroupTree['contents']['processors'][number];
+
+/** In, out and per-processor deltas between two readings of the same counters (the cluster's, or one node's). */
+function runFigures(before: Counters, after: Counters, processors: readonly Processor[], sources: readonly Processor[]) {
+  const processorReports = processors
+    .map((processor) => {
+      const start = before.processors.get(processor.id);
+      const end = after.processors.get(processor.id);
+      return {
+        id: processor.id,
+        name: processor.component.name ?? processor.id,
+        flowFilesIn: delta(start?.flowFilesIn, end?.flowFilesIn),
+        flowFilesOut: delta(start?.flowFilesOut, end?.flowFilesOut),
+        bytesRead: delta(start?.bytesRead, end?.bytesRead),
+        bytesWritten: delta(start?.bytesWritten, end?.bytesWritten),
+        tasks: delta(start?.taskCount, end?.taskCount),
+      };
+    })
+    .sort((left, right) => left.name.localeCompare(right.name) || left.id.localeCompare(right.id));
+  const sourceIds = new Set(sources.map((source) => source.id));
+  const sourceOutput = processorReports.filter((report) => sourceIds.has(report.id));
+  const sourceBytes = sources.map((source) => delta(before.processors.get(source.id)?.bytesOut, after.processors.get(source.id)?.bytesOut));
+  return {
     flowFilesIn: sum(sourceOutput.map((report) => report.flowFilesOut)) + delta(before.group.flowFilesIn, after.group.flowFilesIn),
     bytesIn: sum(sourceBytes) + delta(before.group.bytesIn, after.group.bytesIn),
     flowFilesOut: delta(before.group.flowFilesOut, after.group.flowFilesOut) + delta(before.group.flowFilesSent, after.group.flowFilesSent),
     bytesOut: delta(before.group.bytesOut, after.group.bytesOut) + delta(before.group.bytesSent, after.group.bytesSent),
     processors: processorReports,
-    bulletins,
-    countsMayBeIncomplete: durationMs > statusWindowMs * 0.9,
   };
+}
+
+/** The cluster's connected nodes when clustered (one summary read on a standalone NiFi, which has none). */
+async function connectedNodes(context: NifiContext, call: CallOptions): Promise<ClusterNode[]> {
+  if (!(await getClusterSummary(context, call)).clustered) return [];
+  return (await listClusterNodes(context, call)).filter((node) => node.status === 'CONNECTED');
+}
+
+/** Names of the nodes connected at the start that are not connected now. */
+async function lostSince(context: NifiContext, atStart: readonly ClusterNode[], call: CallOptions): Promise<string[]> {
+  if (atStart.length === 0) return [];
+  const now = new Map((await listClusterNodes(context, call)).map((node) => [node.nodeId, node]));
+  return atStart.filter((node) => now.get(node.nodeId)?.status !== 'CONNECTED').map((node) => node.name);
 }
 
 /** Processors with no incoming connection inside the group tree (or the named ones, or those with the given ids). */
@@ -191,17 +269,27 @@ function pickSources(tree: GroupTree, names: string[] | undefined, ids: string[]
 }
 
 type ProcessorSnapshot = NifiSchemas['ProcessorStatusSnapshotDTO'];
+type GroupSnapshot = NifiSchemas['ProcessGroupStatusSnapshotDTO'];
+interface Counters {
+  group: GroupSnapshot;
+  processors: Map<string, ProcessorSnapshot>;
+}
 
-async function processorCounters(context: NifiContext, groupId: string, call: CallOptions) {
-  const answer = await context.api.get('/flow/process-groups/{id}/status', { ...call, path: { id: groupId }, query: { recursive: true } });
+/** The group's counters (recursive), the cluster's totals and, when `perNode`, each node's, keyed by node id. */
+async function readCounters(context: NifiContext, groupId: string, perNode: boolean, call: CallOptions) {
+  const status = await readGroupStatus(context, groupId, perNode, call);
+  const nodes = new Map(nodeSnapshotsOf<GroupSnapshot>(status.nodeSnapshots).map((node) => [node.nodeId, { ...node, counters: countersOf(node.snapshot) }]));
+  return { aggregate: countersOf(status.aggregateSnapshot ?? {}), nodes };
+}
+
+function countersOf(group: GroupSnapshot): Counters {
   const processors = new Map<string, ProcessorSnapshot>();
-  const visit = (snapshot: NifiSchemas['ProcessGroupStatusSnapshotDTO'] | undefined) => {
+  const visit = (snapshot: GroupSnapshot | undefined) => {
     for (const entity of snapshot?.processorStatusSnapshots ?? []) {
       if (entity.processorStatusSnapshot?.id) processors.set(entity.processorStatusSnapshot.id, entity.processorStatusSnapshot);
     }
     for (const child of snapshot?.processGroupStatusSnapshots ?? []) visit(child.processGroupStatusSnapshot);
   };
-  const group = answer.processGroupStatus?.aggregateSnapshot ?? {};
   visit(group);
   return { group, processors };
 }

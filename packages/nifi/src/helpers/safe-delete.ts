@@ -3,7 +3,7 @@
 // group is wired to components outside it. NiFi deletes a group atomically, so a failure at any
 // step leaves the whole group in place (stopped), never half-deleted.
 import { HttpError } from '@dataplat/core';
-import { callOptions, revisionOf, type NifiContext } from '../client/nifi-context.ts';
+import { acknowledgement, callOptions, revisionOf, type NifiContext } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import { getGroupFlow } from './process-group-flow.ts';
 import { emptyGroupQueues, type DropResult } from './queues.ts';
@@ -39,7 +39,7 @@ export async function deleteProcessGroup(context: NifiContext, groupId: string, 
   const current = await context.api.get('/process-groups/{id}', { ...call, path: { id: groupId } });
   const revision = revisionOf(context, current);
   try {
-    await context.api.delete('/process-groups/{id}', { ...call, path: { id: groupId }, query: { version: revision.version, clientId: revision.clientId } });
+    await context.api.delete('/process-groups/{id}', { ...call, path: { id: groupId }, query: { version: revision.version, clientId: revision.clientId, ...acknowledgement(context, options) } });
   } catch (error) {
     // The group existed just above: a 404 here is a repeated DELETE whose first attempt NiFi carried out
     // (its answer was lost), so the group is gone, as asked.

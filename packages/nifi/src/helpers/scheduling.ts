@@ -2,18 +2,18 @@
 // each waiting until NiFi really reached the state (NiFi's own calls return before that).
 import { randomUUID } from 'node:crypto';
 import { HttpError, isTransientError, pollUntil } from '@dataplat/core';
-import { callOptions, revisionOf, type CallOptions, type NifiContext } from '../client/nifi-context.ts';
+import { acknowledgement, callOptions, revisionOf, type AcknowledgeOption, type CallOptions, type NifiContext } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import type { Entity } from './components.ts';
 import { assertRunnable, explainValidationErrors } from './validation.ts';
 import { getGroupStatus } from './status.ts';
 
-export interface WaitOptions extends CallOptions {
+export interface WaitOptions extends CallOptions, AcknowledgeOption {
   /** How long to wait for the state change. Default 60 s. */
   waitTimeoutMs?: number | undefined;
 }
 
-export interface StartOptions extends CallOptions {
+export interface StartOptions extends CallOptions, AcknowledgeOption {
   /** Start only these processors and ports (of the group or its descendants), in one request. */
   components?: ReadonlyArray<{ id: string; revision?: { version?: number; clientId?: string } | undefined }> | undefined;
 }
@@ -29,12 +29,12 @@ export interface StartOptions extends CallOptions {
 export async function startProcessGroup(context: NifiContext, groupId: string, options?: StartOptions): Promise<void> {
   const components = options?.components ? Object.fromEntries(options.components.map((component) => [component.id, revisionOf(context, component)])) : undefined;
   await assertRunnable(context, groupId, `start process group ${groupId}`, { ...callOptions(options), includeServices: false, componentIds: options?.components?.map((component) => component.id) });
-  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING', ...(components ? { components } : {}) } });
+  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING', ...(components ? { components } : {}), ...acknowledgement(context, options) } });
 }
 
 /** Stops every processor and port in the group and its descendants, and waits until no thread is active. */
 export async function stopProcessGroup(context: NifiContext, groupId: string, options?: WaitOptions): Promise<void> {
-  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'STOPPED' } });
+  await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'STOPPED', ...acknowledgement(context, options) } });
   await waitForNoActiveThreads(context, groupId, options);
 }
 
@@ -53,7 +53,7 @@ export async function waitForNoActiveThreads(context: NifiContext, groupId: stri
 export type ProcessorRunState = 'RUNNING' | 'STOPPED' | 'DISABLED' | 'RUN_ONCE';
 
 /** Sets one processor's run state with its current revision. */
-export async function setProcessorRunState(context: NifiContext, processorId: string, state: ProcessorRunState, options?: CallOptions): Promise<Entity<'processor'>> {
+export async function setProcessorRunState(context: NifiContext, processorId: string, state: ProcessorRunState, options?: CallOptions & AcknowledgeOption): Promise<Entity<'processor'>> {
   const processor = await context.api.get('/processors/{id}', { ...callOptions(options), path: { id: processorId } });
   // NiFi answers 200 and leaves an invalid processor stopped; say so instead.
   if ((state === 'RUNNING' || state === 'RUN_ONCE') && processor.component?.validationStatus === 'INVALID') {
@@ -70,7 +70,7 @@ export async function setProcessorRunState(context: NifiContext, processorId: st
       // RUN_ONCE triggers the processor each time NiFi applies it: never repeated blindly (below).
       idempotent: state !== 'RUN_ONCE',
       path: { id: processorId },
-      body: { revision: { version: revision.version, clientId }, state },
+      body: { revision: { version: revision.version, clientId }, state, ...acknowledgement(context, options) },
     })) as Entity<'processor'>;
   if (state !== 'RUN_ONCE') return send(revision.clientId);
   // When a RUN_ONCE failed in a way that leaves open whether NiFi applied it (a reset, a timeout, a 503),
@@ -120,7 +120,7 @@ async function setControllerServicesState(context: NifiContext, groupId: string,
   const services = await listControllerServices(context, groupId, options);
   if (services.length === 0) return;
   if (state === 'ENABLED') failOnInvalidServices(services, groupId);
-  await context.api.put('/flow/process-groups/{id}/controller-services', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state } });
+  await context.api.put('/flow/process-groups/{id}/controller-services', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state, ...acknowledgement(context, options) } });
   await waitForServices((signal) => listControllerServices(context, groupId, { timeoutMs: options?.timeoutMs, signal }), state, `the controller services of group ${groupId}`, options);
 }
 
@@ -131,7 +131,7 @@ export async function setControllerServiceState(context: NifiContext, serviceId:
   await context.api.put('/controller-services/{id}/run-status', {
     ...callOptions(options),
     path: { id: serviceId },
-    body: { revision: revisionOf(context, service), state },
+    body: { revision: revisionOf(context, service), state, ...acknowledgement(context, options) },
   });
   const read = async (signal: AbortSignal) => [(await context.api.get('/controller-services/{id}', { ...callOptions(options), signal, path: { id: serviceId } })) as Entity<'controllerService'>];
   await waitForServices(read, state, `controller service ${service.component.name ?? serviceId}`, options);

@@ -1,17 +1,73 @@
-// Live counters of a group: what "idle" and "drained" are decided on.
+// Live counters of a group, a processor or a connection — aggregated across a cluster's nodes, or per node on
+// request (NiFi's nodewise=true) — and what "idle" and "drained" are decided on.
 import { pollUntil } from '@dataplat/core';
 import { callOptions, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 
 export type GroupStatusSnapshot = NifiSchemas['ProcessGroupStatusSnapshotDTO'] & { terminatedThreadCount?: number };
+export type ProcessorStatusSnapshot = NifiSchemas['ProcessorStatusSnapshotDTO'];
+export type ConnectionStatusSnapshot = NifiSchemas['ConnectionStatusSnapshotDTO'];
 
-/** The aggregate status of a group including all descendants (counters cover NiFi's last 5 minutes). */
+/** One node's share of a status: which node, and its own counters. */
+export interface NodeStatusSnapshot<Snapshot> {
+  nodeId: string;
+  address: string;
+  apiPort: number;
+  /** `address:apiPort`. */
+  name: string;
+  snapshot: Snapshot;
+}
+
+/** A status as the cluster totals it, and each connected node's own figures (empty on a standalone NiFi). */
+export interface PerNodeStatus<Snapshot> {
+  aggregate: Snapshot;
+  nodes: NodeStatusSnapshot<Snapshot>[];
+}
+
+/** NiFi's nodeSnapshots[] as NodeStatusSnapshot, sorted by node name. */
+export function nodeSnapshotsOf<Snapshot>(
+  nodeSnapshots: ReadonlyArray<{ nodeId?: string; address?: string; apiPort?: number; statusSnapshot?: Snapshot }> | undefined,
+): NodeStatusSnapshot<Snapshot>[] {
+  return (nodeSnapshots ?? [])
+    .map((node) => ({
+      nodeId: node.nodeId ?? '',
+      address: node.address ?? 'unknown',
+      apiPort: node.apiPort ?? 0,
+      name: `${node.address ?? 'unknown'}:${node.apiPort ?? 0}`,
+      snapshot: node.statusSnapshot ?? ({} as Snapshot),
+    }))
+    .sort((left, right) => left.name.localeCompare(right.name, 'en', { numeric: true }));
+}
+
+/** The status of a group including all descendants, aggregated across nodes (counters cover NiFi's last 5 minutes). */
 export async function getGroupStatus(context: NifiContext, groupId: string, options?: CallOptions): Promise<GroupStatusSnapshot> {
+  return (await readGroupStatus(context, groupId, false, options)).aggregateSnapshot ?? {};
+}
+
+/** The group's status (recursive) as the cluster totals it and per node. */
+export async function getGroupStatusPerNode(context: NifiContext, groupId: string, options?: CallOptions): Promise<PerNodeStatus<GroupStatusSnapshot>> {
+  const status = await readGroupStatus(context, groupId, true, options);
+  return { aggregate: status.aggregateSnapshot ?? {}, nodes: nodeSnapshotsOf<GroupStatusSnapshot>(status.nodeSnapshots) };
+}
+
+export async function readGroupStatus(context: NifiContext, groupId: string, nodewise: boolean, options?: CallOptions): Promise<NifiSchemas['ProcessGroupStatusDTO']> {
   const answer = await context.api.get('/flow/process-groups/{id}/status', {
     ...callOptions(options),
     path: { id: groupId },
-    query: { recursive: true },
+    query: { recursive: true, ...(nodewise ? { nodewise: true } : {}) },
   });
-  return answer.processGroupStatus?.aggregateSnapshot ?? {};
+  return answer.processGroupStatus ?? {};
+}
+
+/** A processor's status as the cluster totals it and per node. */
+export async function getProcessorStatusPerNode(context: NifiContext, processorId: string, options?: CallOptions): Promise<PerNodeStatus<ProcessorStatusSnapshot>> {
+  const answer = await context.api.get('/flow/processors/{id}/status', { ...callOptions(options), path: { id: processorId }, query: { nodewise: true } });
+  return { aggregate: answer.processorStatus?.aggregateSnapshot ?? {}, nodes: nodeSnapshotsOf<ProcessorStatusSnapshot>(answer.processorStatus?.nodeSnapshots) };
+}
+
+/** A connection's status (queued, in, out) as the cluster totals it and per node. */
+export async function getConnectionStatusPerNode(context: NifiContext, connectionId: string, options?: CallOptions): Promise<PerNodeStatus<ConnectionStatusSnapshot>> {
+  const answer = await context.api.get('/flow/connections/{id}/status', { ...callOptions(options), path: { id: connectionId }, query: { nodewise: true } });
+  return { aggregate: answer.connectionStatus?.aggregateSnapshot ?? {}, nodes: nodeSnapshotsOf<ConnectionStatusSnapshot>(answer.connectionStatus?.nodeSnapshots) };
 }
 
 export interface IdleOptions extends CallOptions {
