@@ -10,7 +10,7 @@ import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import { projectNamePattern } from '../deploy/inventory.ts';
-import { UsageError } from './arguments/options.ts';
+import { environmentSwitch, UsageError } from './arguments/options.ts';
 import type { CliIo } from './io.ts';
 
 export type ConnectionFlags = { [Name in 'nifi-url' | 'nifi-username' | 'nifi-password' | 'nifi-ca-file' | 'airflow-url' | 'airflow-username' | 'airflow-password' | 'airflow-ca-file' | 'parent' | 'config' | 'project']?: string | undefined } & {
@@ -58,7 +58,7 @@ export async function resolveConnections(flags: ConnectionFlags, env: NodeJS.Pro
       username: flags[`${service}-username`] ?? env[`${prefix}_USERNAME`] ?? config[service]?.username,
       password: (fromStdin?.service === service ? fromStdin.password : undefined) ?? flags[`${service}-password`] ?? env[`${prefix}_PASSWORD`],
       caFile: flags[`${service}-ca-file`] ?? env[`${prefix}_CA_FILE`] ?? (config[service]?.caFile ? resolve(config.directory, config[service].caFile) : undefined),
-      allowInsecureAuth: flags['allow-insecure-auth'] === true || ['1', 'true'].includes(env['FLOWS_ALLOW_INSECURE_AUTH'] ?? ''),
+      allowInsecureAuth: flags['allow-insecure-auth'] === true || environmentSwitch(env, 'FLOWS_ALLOW_INSECURE_AUTH'),
     };
   };
   const project = flags.project ?? env['FLOWS_PROJECT'] ?? config.project;

@@ -7,6 +7,7 @@
 import { DataplatError } from '@dataplat/core/errors';
 import { flattenTree, type NifiClient, type ParameterContextEntity } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
+import { clientForClusterState, type NotConnectedNode } from './cluster-nodes.ts';
 import { drainFlow } from './drain.ts';
 import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type ContextReference, type InventoryGroup } from './inventory.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
@@ -28,6 +29,14 @@ export interface ApplyOptions extends PlanOptions {
   lock?: LockOptions | undefined;
   /** Stops waiting for the lock at once, and the apply before its next step (the lock is released). */
   signal?: AbortSignal | undefined;
+  /**
+   * On a cluster with nodes not CONNECTED, apply anyway (to the connected nodes, sending NiFi's
+   * disconnectedNodeAcknowledged); without it such an apply is refused before anything is changed
+   * (NIFI_NODE_DISCONNECTED naming the nodes).
+   */
+  acknowledgeDisconnectedNodes?: boolean | undefined;
+  /** Told which nodes were acknowledged as not connected. */
+  onAcknowledgedDisconnectedNodes?: ((nodes: readonly NotConnectedNode[]) => void) | undefined;
 }
 
 export interface ApplyResult {
@@ -35,7 +44,13 @@ export interface ApplyResult {
   applied: Array<{ flow: string; action: FlowPlan['action']; groupId: string | undefined }>;
 }
 
-export async function applyFlows(nifi: NifiClient, flows: readonly Flow[], options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyFlows(client: NifiClient, flows: readonly Flow[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  // Before anything else: a cluster with nodes out is applied to only when that was acknowledged.
+  const nifi = await clientForClusterState(client, 'apply', {
+    acknowledgeDisconnectedNodes: options.acknowledgeDisconnectedNodes,
+    onAcknowledged: options.onAcknowledgedDisconnectedNodes,
+    signal: options.signal,
+  });
   // Read-only first: with nothing to change, no lock is taken and not a single mutating request is sent.
   const unlocked = await planFlows(nifi, flows, options);
   if (!hasChanges(unlocked.plan)) return applyPlanned(nifi, unlocked, options, undefined);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DataplatError } from '@dataplat/core/errors';
 import { flattenTree, type FlowDefinition, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
 import { deterministicId } from '../compile/deterministic-id.ts';
+import { clientForClusterState } from './cluster-nodes.ts';
 import { withFlowsLock, type HeldLock, type LockOptions } from './lock.ts';
 
 const markerLine = 'managed-by: dataplat-flows';
@@ -343,7 +344,7 @@ export async function destroyManagedFlow(nifi: NifiClient, managed: ManagedFlow)
  * must be a managed flow of the project — nothing is deleted otherwise — then each is destroyed.
  */
 export async function destroyFlows(
-  nifi: NifiClient,
+  client: NifiClient,
   references: readonly string[],
   options: {
     parentGroupId?: string | undefined;
@@ -353,9 +354,12 @@ export async function destroyFlows(
     lock?: LockOptions | undefined;
     /** Stops waiting for the lock, and the destroy before its next flow. */
     signal?: AbortSignal | undefined;
+    /** On a cluster with nodes not CONNECTED, go on (NiFi itself still refuses deletes until they are back or removed). */
+    acknowledgeDisconnectedNodes?: boolean | undefined;
   } = {},
 ): Promise<DestroyedFlow[]> {
   const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
+  const nifi = await clientForClusterState(client, 'destroy flows', { acknowledgeDisconnectedNodes: options.acknowledgeDisconnectedNodes, signal: options.signal });
   return withFlowsLock(nifi, options.parentGroupId ?? 'root', 'destroy', lockOptions, (lock) => destroyLocked(nifi, references, options, lock));
 }
 

@@ -308,6 +308,8 @@ async function deleteAt(nifi: NifiClient, id: string, version: number, clientId:
     await nifi.api.delete('/parameter-contexts/{id}', { path: { id }, query: { version, clientId } });
     return true;
   } catch (error) {
+    // NiFi deletes no component while a cluster node is disconnected: say so (release-failed names the nodes), not "it kept changing".
+    if (HttpError.isInstance(error) && error.code === 'NIFI_NODE_DISCONNECTED') throw error;
     const status = statusOf(error);
     if (status === 400 || status === 404 || status === 409) return false;
     throw error;

@@ -19,6 +19,7 @@ export interface FlowRunResult {
   report: RunOnceReport;
   /** ERROR bulletins raised during the run: a run with any counts as failed. */
   errors: RunOnceReport['bulletins'];
+  /** No ERROR bulletin and no cluster node lost during the run (`report.lostNodes`: their share of the data was not processed). */
   ok: boolean;
   /** Sources that listen for data (ListenHTTP, HandleHttpRequest, …): not triggered, paused during the run. */
   listening: string[];
@@ -57,7 +58,7 @@ export async function runFlow(nifi: NifiClient, flow: string, options: RunFlowOp
   }
   const restarted = await restoreRunStates(nifi, groupId, wasRunning, options.onProgress);
   const errors = report.bulletins.filter((bulletin) => bulletin.level === 'ERROR');
-  return { flow, report, errors, ok: errors.length === 0, listening: listening.map((source) => source.component?.name ?? source.id), restarted };
+  return { flow, report, errors, ok: errors.length === 0 && report.lostNodes.length === 0, listening: listening.map((source) => source.component?.name ?? source.id), restarted };
 }
 
 /** Starts again, in one request, what was running before the run (with the revisions it has now); returns how many. */

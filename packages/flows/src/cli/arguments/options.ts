@@ -99,6 +99,24 @@ export const nifiOptions = {
   ...configOption,
 } as const;
 
+/** A yes/no environment variable (FLOWS_ALLOW_INSECURE_AUTH=1): on for 1 or true. */
+export function environmentSwitch(env: NodeJS.ProcessEnv, name: string): boolean {
+  return ['1', 'true'].includes(env[name] ?? '');
+}
+
+export const acknowledgeOption = {
+  'acknowledge-disconnected-nodes': flag(
+    "go on although nodes of a NiFi cluster are not connected (refused otherwise, naming them): the connected nodes are changed, the others take the cluster's flow when they rejoin; also FLOWS_ACKNOWLEDGE_DISCONNECTED_NODES=1",
+  ),
+} as const;
+
+/** --acknowledge-disconnected-nodes or FLOWS_ACKNOWLEDGE_DISCONNECTED_NODES=1. */
+export function acknowledgesDisconnectedNodes(flags: { 'acknowledge-disconnected-nodes'?: boolean | undefined }, env: NodeJS.ProcessEnv): boolean {
+  return flags['acknowledge-disconnected-nodes'] === true || environmentSwitch(env, 'FLOWS_ACKNOWLEDGE_DISCONNECTED_NODES');
+}
+
+export const perNodeOption = { 'per-node': flag("also report each NiFi cluster node's own figures, and which node was lost during the run") } as const;
+
 export const airflowOptions = {
   'airflow-url': value('url', 'Airflow API server; plan/apply resolve asset-event triggers there', { env: 'AIRFLOW_URL' }),
   'airflow-username': value('user', 'Airflow login user', { env: 'AIRFLOW_USERNAME' }),

@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DataplatError } from '@dataplat/core/errors';
 import type { Plan } from '../../deploy/plan.ts';
-import { airflowOptions, convertedValue, environmentOption, flag, jsonOption, lockOptions, nifiOptions, projectOption, seconds, UsageError, value } from '../arguments/options.ts';
+import { acknowledgeOption, acknowledgesDisconnectedNodes, airflowOptions, convertedValue, environmentOption, flag, jsonOption, lockOptions, nifiOptions, projectOption, seconds, UsageError, value } from '../arguments/options.ts';
 import { partialPrune } from './plan.ts';
+import { acknowledgedText } from '../views/flows.ts';
 import { formatApplied } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
@@ -32,6 +33,7 @@ export const applyCommand = defineCommand({
     ),
     'drain-timeout': convertedValue('seconds', 'with --update-strategy drain: how long to wait for a flow to drain (default 300); then nothing is updated', seconds),
     ...lockOptions,
+    ...acknowledgeOption,
     ...jsonOption,
     ...projectOption,
     ...nifiOptions,
@@ -81,6 +83,8 @@ export const applyCommand = defineCommand({
         onProgress: ({ flow, step }) => view.progress(`${flow}: ${step}`),
         lock,
         signal: io.signal,
+        acknowledgeDisconnectedNodes: acknowledgesDisconnectedNodes(options, io.env),
+        onAcknowledgedDisconnectedNodes: (nodes) => view.event('disconnected-nodes-acknowledged', { nodes }, () => ({ warning: acknowledgedText(nodes) })),
       });
       reportPropertyNames(result.plan.propertyNames, loaded, io.stderr);
       view.result(result, () => formatApplied(result));

@@ -1,5 +1,6 @@
 // How the results of status, run, destroy and unlock read for people (with --json the objects themselves are printed).
 import type { RunOnceReport } from '@dataplat/nifi';
+import type { NotConnectedNode } from '../../deploy/cluster-nodes.ts';
 import type { DestroyedFlow } from '../../deploy/inventory.ts';
 import { describeHolder } from '../../deploy/lock-holder.ts';
 import type { LockInfo } from '../../deploy/lock.ts';
@@ -32,8 +33,15 @@ export function formatRunReport(flow: string, report: RunOnceReport, listening: 
     ...(listening.length ? [`  listening sources, not triggered (they wait for data): ${listening.join(', ')}`] : []),
     ...(restarted ? [`  ${restarted} component(s) that were running are running again`] : []),
     ...report.processors.map((processor) => `  ${processor.name}: in ${processor.flowFilesIn}, out ${processor.flowFilesOut}, tasks ${processor.tasks}`),
+    ...(report.lostNodes.length ? [`  cluster node(s) lost during the run: ${report.lostNodes.join(', ')} — the totals miss their share, which may still sit on them`] : []),
+    ...(report.nodes ?? []).map((node) => `  node ${node.name}${node.lost ? ' (lost)' : ''}: in ${node.flowFilesIn}, out ${node.flowFilesOut}, ${node.bytesIn} bytes in, ${node.bytesOut} bytes out`),
     ...report.bulletins.map((bulletin) => `  ${bulletin.level} ${bulletin.sourceName}: ${bulletin.message}`),
   ].join('\n');
+}
+
+/** The warning of an apply or destroy that goes on with cluster nodes not connected. */
+export function acknowledgedText(nodes: readonly NotConnectedNode[]): string {
+  return `going on although NiFi cluster node(s) are not connected (acknowledged): ${nodes.map((node) => `${node.name} (${node.status})`).join(', ')}; they take the cluster's flow when they rejoin`;
 }
 
 export function formatDestroyed(destroyed: readonly DestroyedFlow[]): string {
