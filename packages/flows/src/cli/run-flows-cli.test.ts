@@ -29,7 +29,7 @@ describe('flows validate', () => {
     const result = await run(['validate', 'packages/flows/src/parse/__fixtures__/invalid']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('packages/flows/src/parse/__fixtures__/invalid/references.yaml:12:9: error [connection/unknown-endpoint]');
-    expect(result.stderr).toMatch(/11 file\(s\): \d+ error\(s\)/);
+    expect(result.stderr).toMatch(/13 file\(s\): \d+ error\(s\)/);
   });
 
   it('prints JSON and GitHub annotations for CI', async () => {

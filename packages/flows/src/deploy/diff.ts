@@ -176,8 +176,8 @@ function connectionFields(desired: NifiSchemas['VersionedConnection'], live: Nif
   compare(changes, 'flowFileExpiration', live.flowFileExpiration, desired.flowFileExpiration);
   compare(changes, 'prioritizers', live.prioritizers, desired.prioritizers);
   compare(changes, 'loadBalanceStrategy', live.loadBalanceStrategy, desired.loadBalanceStrategy);
-  // The attribute counts only on a partitioned queue: NiFi keeps an earlier one when the strategy changes.
-  if (desired.loadBalanceStrategy === loadBalanceStrategies['partition-by-attribute']) {
+  // The attribute counts only on a partitioned queue (NiFi ignores it on the others, and a definition may still carry one).
+  if ((desired.loadBalanceStrategy as string | undefined) === loadBalanceStrategies['partition-by-attribute']) {
     compare(changes, 'partitioningAttribute', live.partitioningAttribute || undefined, desired.partitioningAttribute || undefined);
   }
   compare(changes, 'loadBalanceCompression', live.loadBalanceCompression ?? loadBalanceCompressions.none, desired.loadBalanceCompression ?? loadBalanceCompressions.none);

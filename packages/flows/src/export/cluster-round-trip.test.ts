@@ -77,8 +77,8 @@ describe('cluster settings in compile and the plan diff', () => {
 
 describe('flows export of a hand-built clustered canvas', () => {
   // As NiFi downloads a group built in its UI: random identifiers, a primary-only GenerateFlowFile, a ListSFTP
-  // (PRIMARY because NiFi pins it), a partitioned and compressed queue, and a round-robin one that still carries
-  // the attribute of an earlier partitioning (NiFi keeps it when the strategy changes).
+  // (PRIMARY because NiFi pins it), a partitioned and compressed queue, and a round-robin one that carries an
+  // attribute anyway (it has no effect there: neither exported nor compared).
   const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const processor = (identifier: string, name: string, type: string, executionNode: string, extra: Partial<NifiSchemas['VersionedProcessor']> = {}) =>
     ({

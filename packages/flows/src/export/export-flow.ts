@@ -341,7 +341,7 @@ function exportLoadBalance(
   if (compression && !compressionWord) warnings.push(`${address}: load-balance compression ${compression} has no DSL name and was left out.`);
   return {
     ...(word && word !== 'none' ? { loadBalance: word } : {}),
-    // NiFi keeps the attribute when the strategy changes; the DSL names it only where it is used.
+    // The attribute counts only for partition-by-attribute: the DSL names it only there.
     ...(word === 'partition-by-attribute' && partitionAttribute ? { partitionAttribute } : {}),
     ...(compressionWord && compressionWord !== 'none' ? { compression: compressionWord } : {}),
   };

@@ -1,8 +1,9 @@
 // The DSL's cluster settings on the 3-node NiFi cluster, through the flows CLI: a source on the primary node only
 // and a queue partitioned by attribute with compression arrive as written (read back from NiFi's processor and
 // connection, through every node), `plan` is then a no-op, and changing one of them plans exactly that change,
-// applies it and converges again. (That flowfiles really spread over the nodes is proven elsewhere.)
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// applies it and converges again; a canvas built by hand with these settings exports to YAML that says so and is
+// adopted with no component change. (That flowfiles really spread over the nodes is proven elsewhere.)
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +139,50 @@ describe('cluster settings of the flows DSL on the NiFi cluster', () => {
       expect(await readBack()).toEqual([expected, expected, expected]);
       expect(await plan()).toMatchObject({ action: 'no-op', components: [] });
     }
+  });
+
+  it('exports a hand-built canvas with a primary-only source and partitioned, compressed queues, and adopts it with no component change', async () => {
+    const nifi = nodes[0]!;
+    const parentGroupId = await scratch.parent('export');
+    const name = `hand-built-orders-${scratch.suffix}`;
+    const group = await nifi.processGroups.create(parentGroupId, { name });
+    const generate = await nifi.processors.create(group.id, { name: 'generate', type: 'GenerateFlowFile', config: { executionNode: 'PRIMARY', schedulingPeriod: '1 hour' } });
+    const listRemote = await nifi.processors.create(group.id, { name: 'list remote', type: 'ListSFTP', config: { schedulingPeriod: '1 min' } });
+    const tag = await nifi.processors.create(group.id, { name: 'tag', type: 'UpdateAttribute', config: { autoTerminatedRelationships: ['success'] } });
+    const endpoint = (id: string) => ({ id, groupId: group.id, type: 'PROCESSOR' as const });
+    await nifi.connections.create(group.id, {
+      source: endpoint(generate.id),
+      destination: endpoint(tag.id),
+      selectedRelationships: ['success'],
+      loadBalanceStrategy: 'PARTITION_BY_ATTRIBUTE',
+      loadBalancePartitionAttribute: 'customer',
+      loadBalanceCompression: 'COMPRESS_ATTRIBUTES_ONLY',
+    });
+    // Partitioned first, then switched to round robin, as in the UI.
+    const switched = await nifi.connections.create(group.id, { source: endpoint(listRemote.id), destination: endpoint(tag.id), selectedRelationships: ['success'], loadBalanceStrategy: 'PARTITION_BY_ATTRIBUTE', loadBalancePartitionAttribute: 'old' });
+    await nifi.connections.update(switched.id, { loadBalanceStrategy: 'ROUND_ROBIN', loadBalanceCompression: 'COMPRESS_ATTRIBUTES_AND_CONTENT' });
+    // ListSFTP is @PrimaryNodeOnly: NiFi says so and runs it on the primary node whatever was sent.
+    expect((await nifi.processors.get(listRemote.id)).component).toMatchObject({ executionNodeRestricted: true, config: { executionNode: 'PRIMARY' } });
+
+    const cli = (args: string[]) => runCli([...args, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: nodeUrls[1]! } });
+    const exported = await cli(['export', name, '--out', 'hand-built.yaml']);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    const yaml = await readFile(join(workdir, 'hand-built.yaml'), 'utf8');
+    expect(yaml).toMatch(/ {2}generate:\n(?: {4}.*\n)*? {4}executionNode: primary\n/);
+    expect(yaml).not.toMatch(/ {2}list remote:\n(?: {4}.*\n)*? {4}executionNode:/);
+    expect(yaml).toContain('    loadBalance: partition-by-attribute\n    partitionAttribute: customer\n    compression: attributes\n');
+    expect(yaml).toContain('    loadBalance: round-robin\n    compression: attributes-and-content\n');
+
+    const validated = await runCli(['validate', 'hand-built.yaml', '--json'], { cwd: workdir, env: {} });
+    expect(JSON.parse(validated.stdout)).toMatchObject({ valid: true, diagnostics: [] });
+    const adoption = await cli(['plan', 'hand-built.yaml', '--adopt', '--json']);
+    expect(adoption.exitCode, adoption.stderr).toBe(0);
+    expect((JSON.parse(adoption.stdout) as { flows: PlannedFlow[] }).flows).toEqual([expect.objectContaining({ flow: name, action: 'update', components: [] })]);
+    const adopted = await cli(['apply', 'hand-built.yaml', '--adopt', '--json']);
+    expect(adopted.exitCode, adopted.stdout + adopted.stderr).toBe(0);
+    const after = await cli(['plan', 'hand-built.yaml', '--json', '--detailed-exitcode']);
+    expect(after.exitCode, after.stdout).toBe(0);
+    expect((JSON.parse(after.stdout) as { flows: PlannedFlow[] }).flows[0]).toMatchObject({ action: 'no-op', components: [] });
+    expect((await nifi.processors.get(generate.id)).component?.config?.executionNode).toBe('PRIMARY');
   });
 });
