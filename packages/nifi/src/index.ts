@@ -15,6 +15,7 @@ export type { Bulletin, BulletinQuery, ComponentState, ProvenanceEvent, Provenan
 export type { ParameterContextChanges, ParameterContextDefinition, ParameterContextEntity, ParameterValue } from './helpers/parameter-contexts.ts';
 export { flattenTree, type FlowContents, type GroupFlow, type GroupTree } from './helpers/process-group-flow.ts';
 export type { DropResult } from './helpers/queues.ts';
+export type { QueuedFlowFile, QueueListing } from './helpers/queue-listing.ts';
 export type { NodeRunReport, ProcessorRunReport, RunOnceOptions, RunOnceReport } from './helpers/run-once.ts';
 export type { DeleteGroupResult } from './helpers/safe-delete.ts';
 export type { ProcessorRunState, StartOptions, WaitOptions } from './helpers/scheduling.ts';

@@ -10,6 +10,7 @@ import * as flowDefinitions from '../helpers/flow-definitions.ts';
 import * as observability from '../helpers/observability.ts';
 import * as parameterContexts from '../helpers/parameter-contexts.ts';
 import * as groupFlow from '../helpers/process-group-flow.ts';
+import * as queueListing from '../helpers/queue-listing.ts';
 import * as queues from '../helpers/queues.ts';
 import { runProcessGroupOnce } from '../helpers/run-once.ts';
 import { deleteProcessGroup } from '../helpers/safe-delete.ts';
@@ -116,7 +117,15 @@ function buildHelpers(context: NifiContext) {
       state: bound(observability.getProcessorState),
       clearState: bound(observability.clearProcessorState),
     },
-    connections: { ...componentResource(context, 'connection'), emptyQueue: bound(queues.emptyConnectionQueue), statusPerNode: bound(status.getConnectionStatusPerNode) },
+    connections: {
+      ...componentResource(context, 'connection'),
+      emptyQueue: bound(queues.emptyConnectionQueue),
+      statusPerNode: bound(status.getConnectionStatusPerNode),
+      /** The flowfiles waiting in the queue (NiFi lists at most 100 per node), with the node that holds each. */
+      listQueue: bound(queueListing.listQueue),
+      /** One queued flowfile's attributes (pass the listing's entry: a cluster needs the node that holds it). */
+      queuedAttributes: bound(queueListing.getQueuedFlowFileAttributes),
+    },
     controllerServices: {
       ...componentResource(context, 'controllerService'),
       enable: (id: string, options?: scheduling.WaitOptions) => scheduling.setControllerServiceState(context, id, 'ENABLED', options),
