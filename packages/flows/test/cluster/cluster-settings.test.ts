@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { useTestCluster } from '../../../stack/test/cluster-stack.ts';
+import { clusteredOrdersFlow, type ClusterSettings, type PlannedFlow } from '../clustered-orders.ts';
 import { runCli } from '../run-cli.ts';
 import { scratchGroups, type ScratchGroups } from '../scratch-groups.ts';
 
@@ -30,31 +31,6 @@ afterAll(async () => {
   await Promise.all(nodes.map((node) => node.close()));
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
-
-interface Settings {
-  executionNode: 'all' | 'primary';
-  partitionAttribute: string;
-  compression: 'none' | 'attributes' | 'attributes-and-content';
-}
-
-/** Orders keyed by customer: generated on the primary node, their queue partitioned by customer. */
-function ordersFlow(name: string, settings: Settings): string {
-  return [
-    `name: ${name}`,
-    'processors:',
-    `  generate: { type: GenerateFlowFile, properties: { customer: "c-\${random():mod(10)}" }, schedule: { period: 1 hour }, state: stopped, executionNode: ${settings.executionNode} }`,
-    '  tag: { type: UpdateAttribute, properties: { kind: order }, autoTerminate: [success] }',
-    'connections:',
-    `  - { from: generate, to: tag, relationships: [success], loadBalance: partition-by-attribute, partitionAttribute: ${settings.partitionAttribute}, compression: ${settings.compression} }`,
-    '',
-  ].join('\n');
-}
-
-interface PlannedFlow {
-  flow: string;
-  action: string;
-  components: Array<{ address: string; action: string; changes: Array<{ field: string; before: unknown; after: unknown }> }>;
-}
 
 describe('cluster settings of the flows DSL on the NiFi cluster', () => {
   it('applies executionNode, partitionAttribute and compression, reads them back from every node, and converges after each change', async () => {
@@ -91,7 +67,7 @@ describe('cluster settings of the flows DSL on the NiFi cluster', () => {
         }),
       );
 
-    await writeFile(file, ordersFlow(name, { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes-and-content' }));
+    await writeFile(file, clusteredOrdersFlow(name, { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes-and-content' }));
     const validated = await runCli(['validate', 'orders.yaml', '--json'], { cwd: workdir, env: {} });
     expect(JSON.parse(validated.stdout)).toMatchObject({ valid: true, diagnostics: [] });
 
@@ -102,7 +78,7 @@ describe('cluster settings of the flows DSL on the NiFi cluster', () => {
     expect(await plan()).toMatchObject({ flow: name, action: 'no-op', components: [] });
 
     // One setting at a time: the plan names exactly that field, apply makes it so on every node, then no changes.
-    const steps: Array<{ settings: Settings; address: string; field: string; before: string; after: string; readBack: Partial<typeof arrived> }> = [
+    const steps: Array<{ settings: ClusterSettings; address: string; field: string; before: string; after: string; readBack: Partial<typeof arrived> }> = [
       {
         settings: { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes' },
         address: `${name}/connections/generate->tag`,
@@ -130,7 +106,7 @@ describe('cluster settings of the flows DSL on the NiFi cluster', () => {
     ];
     let expected = arrived;
     for (const step of steps) {
-      await writeFile(file, ordersFlow(name, step.settings));
+      await writeFile(file, clusteredOrdersFlow(name, step.settings));
       const changed = await plan();
       expect(changed.action).toBe('update');
       expect(changed.components).toEqual([{ address: step.address, kind: expect.any(String), action: 'update', changes: [{ field: step.field, before: step.before, after: step.after }] }]);
