@@ -1,10 +1,11 @@
 // Trino's coordinator SIGKILLed while two queries stream their rows, one spooled and one direct: each
 // iteration ends with a typed error within seconds — no hang, and never a result that quietly stops short.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DataplatError, pollUntil } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core';
 import { createTrinoClient } from '@dataplat/trino';
 import { killStackService, startStack } from '@dataplat/stack';
 import { testStackOptions } from '../../../stack/test/global-setup.ts';
+import { readToEnd, untilAllStreaming } from '../query-to-end.ts';
 
 const trinoEndpoint = inject('stackEndpoints').trino!;
 const trino = createTrinoClient({ server: trinoEndpoint.url, user: trinoEndpoint.user });
@@ -14,20 +15,7 @@ afterAll(async () => {
   await trino.close();
 });
 
-/** Reads a query to its end; what it read, and how it ended. */
-function stream(encoding: false | undefined) {
-  const state = { rows: 0, failure: undefined as unknown, endedAt: 0 };
-  const result = trino.query('SELECT * FROM tpch.sf1.lineitem', encoding === false ? { encoding } : {});
-  const done = (async () => {
-    try {
-      for await (const _row of result) state.rows++;
-    } catch (error) {
-      state.failure = error;
-    }
-    state.endedAt = performance.now();
-  })();
-  return { state, done };
-}
+const stream = (encoding: false | undefined) => readToEnd(trino, 'SELECT * FROM tpch.sf1.lineitem', encoding);
 
 describe("Trino's coordinator killed during queries", () => {
   it('ends a spooled and a direct query with a typed error in seconds', async () => {
@@ -36,11 +24,7 @@ describe("Trino's coordinator killed during queries", () => {
       { mode: 'spooled (default)', ...stream(undefined) },
       { mode: 'direct', ...stream(false) },
     ];
-    await pollUntil(async () => (queries.every((query) => query.state.rows >= 1000) ? { done: true, value: true } : { done: false }), {
-      timeoutMs: 120_000,
-      initialIntervalMs: 20,
-      description: 'both queries to stream their first rows',
-    });
+    await untilAllStreaming(queries);
     expect(await killStackService('trino', testStackOptions)).toEqual(['trino']);
     const killedAt = performance.now();
     await Promise.all(queries.map((query) => query.done));

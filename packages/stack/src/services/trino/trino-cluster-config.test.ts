@@ -38,6 +38,11 @@ describe('renderTrinoClusterNode', () => {
     expect(config.ports.trinoCluster).not.toBe(config.ports.trino);
   });
 
+  it('has the coordinator fail a query 10 s after its requests to a dead worker started failing (not Trino\'s minute)', () => {
+    expect(parse(coordinator['config.properties'])).toMatchObject({ 'query.remote-task.max-error-duration': '10s', 'exchange.max-error-duration': '10s' });
+    expect(parse(worker['config.properties'])['query.remote-task.max-error-duration']).toBeUndefined();
+  });
+
   it('gives each node its own id and data folder, on loopback', () => {
     const nodes = [parse(coordinator['node.properties']), parse(worker['node.properties'])];
     expect(new Set(nodes.map((node) => node['node.id'])).size).toBe(2);

@@ -52,6 +52,12 @@ export function renderTrinoClusterNode(config: StackConfig, role: TrinoClusterRo
           'query.max-memory': '1GB',
           // Fail fast rather than wait Trino's 5-minute default when the worker is gone.
           'query-manager.required-workers-max-wait': '30s',
+          // A query whose worker died fails after its requests to that worker (task status, result pages) have
+          // failed for this long, not after Trino's default minute. Only failed requests count — a loaded worker that
+          // answers slowly fails none before the HTTP clients' own timeouts — so 10 s of refused connections means
+          // the worker is gone (measured: packages/trino/test/cluster-restarts/worker-killed.test.ts).
+          'query.remote-task.max-error-duration': '10s',
+          'exchange.max-error-duration': '10s',
         }
       : { coordinator: 'false' };
   return {
