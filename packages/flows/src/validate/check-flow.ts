@@ -147,7 +147,7 @@ function checkClusterSettings(group: GroupModel, path: Array<string | number>, {
     if (processor.executionNode === 'primary' && fedProcessors.has(name)) {
       error(
         'processor/primary-with-incoming-connection',
-        `"${name}" runs on the primary node only but has an incoming connection: NiFi holds such a processor invalid (flowfiles queued on the other nodes would never be processed).`,
+        `"${name}" runs on the primary node only but has an incoming connection: NiFi holds it invalid ("Processors with incoming connections cannot be scheduled for Primary Node Only").`,
         [...where, 'executionNode'],
         'Only sources run on the primary node only: remove executionNode: primary, or the connection into it.',
       );

@@ -67,7 +67,8 @@ describe('cluster settings of the flows DSL on the NiFi cluster', () => {
         }),
       );
 
-    await writeFile(file, clusteredOrdersFlow(name, { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes-and-content' }));
+    const initial: ClusterSettings = { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes-and-content' };
+    await writeFile(file, clusteredOrdersFlow(name, initial));
     const validated = await runCli(['validate', 'orders.yaml', '--json'], { cwd: workdir, env: {} });
     expect(JSON.parse(validated.stdout)).toMatchObject({ valid: true, diagnostics: [] });
 
@@ -78,40 +79,23 @@ describe('cluster settings of the flows DSL on the NiFi cluster', () => {
     expect(await plan()).toMatchObject({ flow: name, action: 'no-op', components: [] });
 
     // One setting at a time: the plan names exactly that field, apply makes it so on every node, then no changes.
-    const steps: Array<{ settings: ClusterSettings; address: string; field: string; before: string; after: string; readBack: Partial<typeof arrived> }> = [
-      {
-        settings: { executionNode: 'primary', partitionAttribute: 'customer', compression: 'attributes' },
-        address: `${name}/connections/generate->tag`,
-        field: 'loadBalanceCompression',
-        before: 'COMPRESS_ATTRIBUTES_AND_CONTENT',
-        after: 'COMPRESS_ATTRIBUTES_ONLY',
-        readBack: { loadBalanceCompression: 'COMPRESS_ATTRIBUTES_ONLY' },
-      },
-      {
-        settings: { executionNode: 'primary', partitionAttribute: 'region', compression: 'attributes' },
-        address: `${name}/connections/generate->tag`,
-        field: 'partitioningAttribute',
-        before: 'customer',
-        after: 'region',
-        readBack: { loadBalancePartitionAttribute: 'region' },
-      },
-      {
-        settings: { executionNode: 'all', partitionAttribute: 'region', compression: 'attributes' },
-        address: `${name}/processors/generate`,
-        field: 'executionNode',
-        before: 'PRIMARY',
-        after: 'ALL',
-        readBack: { executionNode: 'ALL' },
-      },
+    // Each row: the change to the code, where the plan shows it (component, NiFi field, before → after), and what every node reads back.
+    const connection = `${name}/connections/generate->tag`;
+    const steps: Array<[Partial<ClusterSettings>, string, string, string, string, Partial<typeof arrived>]> = [
+      [{ compression: 'attributes' }, connection, 'loadBalanceCompression', 'COMPRESS_ATTRIBUTES_AND_CONTENT', 'COMPRESS_ATTRIBUTES_ONLY', { loadBalanceCompression: 'COMPRESS_ATTRIBUTES_ONLY' }],
+      [{ partitionAttribute: 'region' }, connection, 'partitioningAttribute', 'customer', 'region', { loadBalancePartitionAttribute: 'region' }],
+      [{ executionNode: 'all' }, `${name}/processors/generate`, 'executionNode', 'PRIMARY', 'ALL', { executionNode: 'ALL' }],
     ];
+    let settings = initial;
     let expected = arrived;
-    for (const step of steps) {
-      await writeFile(file, clusteredOrdersFlow(name, step.settings));
+    for (const [change, address, field, before, after, readBackChange] of steps) {
+      settings = { ...settings, ...change };
+      await writeFile(file, clusteredOrdersFlow(name, settings));
       const changed = await plan();
       expect(changed.action).toBe('update');
-      expect(changed.components).toEqual([{ address: step.address, kind: expect.any(String), action: 'update', changes: [{ field: step.field, before: step.before, after: step.after }] }]);
+      expect(changed.components).toEqual([{ address, kind: expect.any(String), action: 'update', changes: [{ field, before, after }] }]);
       await apply();
-      expected = { ...expected, ...step.readBack };
+      expected = { ...expected, ...readBackChange };
       expect(await readBack()).toEqual([expected, expected, expected]);
       expect(await plan()).toMatchObject({ action: 'no-op', components: [] });
     }
