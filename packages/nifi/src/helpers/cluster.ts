@@ -118,10 +118,23 @@ function notClustered(context: NifiContext, cause?: unknown): NifiError {
   });
 }
 
-/** One node by id (NOT_FOUND when the cluster has no such node). */
+/**
+ * One node by id, from the cluster's list (NiFi 2.3.0 answers GET /controller/cluster/nodes/{id} of a removed
+ * node with a bare 500): NIFI_UNKNOWN_COMPONENT naming the nodes there are when the cluster has no such node.
+ */
 export async function getClusterNode(context: NifiContext, nodeId: string, options?: CallOptions): Promise<ClusterNode> {
-  const answer = await context.api.get('/controller/cluster/nodes/{id}', { ...callOptions(options), path: { id: nodeId } });
-  return toClusterNode(answer.node ?? {});
+  const nodes = await listClusterNodes(context, options);
+  const node = nodes.find((candidate) => candidate.nodeId === nodeId);
+  if (!node) throw unknownNode(nodeId, 'read', nodes);
+  return node;
+}
+
+function unknownNode(nodeId: string, action: string, nodes: readonly ClusterNode[]): NifiError {
+  return new NifiError({
+    code: 'NIFI_UNKNOWN_COMPONENT',
+    message: `The NiFi cluster has no node ${nodeId} to ${action} (a removed node is no longer listed).`,
+    hint: `Its nodes: ${nodes.map((entry) => `${entry.name} (${entry.nodeId})`).join(', ')}.`,
+  });
 }
 
 /** The node holding the given role, or undefined while none does (e.g. during an election). */
@@ -169,9 +182,7 @@ async function waitForNode(context: NifiContext, nodeId: string, wanted: NodeSta
 async function nodeIn(context: NifiContext, nodeId: string, allowed: readonly NodeStatus[], action: string, hint: string, options?: CallOptions): Promise<{ node: ClusterNode; nodes: ClusterNode[] }> {
   const nodes = await listClusterNodes(context, options);
   const node = nodes.find((candidate) => candidate.nodeId === nodeId);
-  if (!node) {
-    throw new NifiError({ code: 'NIFI_UNKNOWN_COMPONENT', message: `The NiFi cluster has no node ${nodeId} to ${action}.`, hint: `Its nodes: ${nodes.map((entry) => `${entry.name} (${entry.nodeId})`).join(', ')}.` });
-  }
+  if (!node) throw unknownNode(nodeId, action, nodes);
   if (!allowed.includes(node.status)) {
     throw new NifiError({ code: 'NIFI_NODE_STATE', message: `Cannot ${action} NiFi node ${node.name} (${nodeId}): it is ${node.status}; nothing was changed.`, hint, nodes: [node.name] });
   }
