@@ -7,6 +7,7 @@
 // /flow/runtime-manifest leaves that NAR out): a type that is `@TriggerSerially` and `@Stateful` and does not
 // require input keeps one cursor over a source every node would see — a listing. Those that are also
 // `@PrimaryNodeOnly` NiFi runs on the primary node whatever the flow says (`executionNodeRestricted`).
+// `tools/scan-listing-sources.ts <NiFi home>` re-derives this from a NiFi's NARs and says where the table disagrees.
 // Types of NARs the stack doesn't install carry the same annotations in apache/nifi's sources (ListHDFS,
 // ListS3: `@TriggerSerially`, `@Stateful(scopes = Scope.CLUSTER)`, `INPUT_FORBIDDEN`); they are listed as
 // plain listing sources, since whether 2.3.0 marks them `@PrimaryNodeOnly` was not checked on a server.
