@@ -10,6 +10,7 @@ import { matchExtensionType, propertyKeyMeaning, type ExtensionType, type NifiCl
 import { compileFlow } from '../compile/compile-flow.ts';
 import { triggerSource } from '../compile/expand-triggers.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
 import { flowSchema, type Flow, type GroupModel } from '../model/flow-schema.ts';
 import { normalizedPropertyName } from '../model/property-names.ts';
 import type { Place } from './check-flow.ts';
@@ -27,6 +28,8 @@ interface TypeFacts {
   relationships: string[];
   /** For services: the APIs the type implements. */
   apis: string[];
+  /** For processors: NiFi runs the type on the primary node only, whatever the flow says (@PrimaryNodeOnly). */
+  executionNodeRestricted: boolean;
 }
 
 interface Usage {
@@ -135,6 +138,17 @@ function checkGroupLive(flow: Flow, group: GroupModel, path: Array<string | numb
     if (!type) continue;
     checkProperties(componentPath, name, processor.properties, type);
     const typeFacts = facts.get(type)!;
+    // A type this NiFi pins to the primary node that the offline table doesn't know (another NAR or NiFi version):
+    // the compiler would send ALL, NiFi would keep PRIMARY, and every plan would show the difference.
+    if (typeFacts.executionNodeRestricted && !isPrimaryNodeOnlyType(type.type) && processor.executionNode !== 'primary') {
+      report(
+        'warning',
+        'live/primary-node-only-type',
+        `NiFi runs ${processor.type} on the primary node only (executionNodeRestricted: the type is @PrimaryNodeOnly)${processor.executionNode === 'all' ? ', whatever executionNode: all says' : ''}.`,
+        processor.executionNode === undefined ? [...componentPath, 'type'] : [...componentPath, 'executionNode'],
+        'Write executionNode: primary, so the code says what NiFi does and plans converge.',
+      );
+    }
     // Processors with dynamic properties may have dynamic relationships (RouteOnAttribute): trust their names.
     const dynamic = Object.keys(processor.properties).some((property) => !typeFacts.descriptors[property]);
     const known = new Set(typeFacts.relationships);
@@ -239,6 +253,7 @@ async function readTypeFacts(nifi: NifiClient, usages: Map<string, Usage>, flows
         dropped: new Set(),
         relationships: 'relationships' in bare ? ((bare as NifiSchemas['ProcessorDTO']).relationships ?? []).map((relationship) => relationship.name!) : [],
         apis: ((bare as NifiSchemas['ControllerServiceDTO']).controllerServiceApis ?? []).map((api) => api.type!),
+        executionNodeRestricted: (bare as NifiSchemas['ProcessorDTO']).executionNodeRestricted === true,
       };
       for (const [type] of sameType) byType.set(type, facts);
     }
