@@ -4,47 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getStackStatus, killStackService, readNifiClusterState, startStack, type NifiClusterAssessment } from '../../src/index.ts';
+import { killStackService, startStack } from '../../src/index.ts';
+import { clusterOptions, clusterState, millisecondsUntil, nodePids, restartMissingNodes, seconds } from '../cluster-failover.ts';
 import { useTestCluster } from '../cluster-stack.ts';
 import { testStackOptions } from '../global-setup.ts';
-
-const clusterOptions = { ...testStackOptions, profile: 'cluster' as const };
-
-/** The cluster as its nodes list it; undefined while no node answers (e.g. during a coordinator failover). */
-async function clusterState(): Promise<NifiClusterAssessment | undefined> {
-  try {
-    return await readNifiClusterState(testStackOptions);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Polls the cluster every 500 ms until `reached` holds; the milliseconds from `since` until it did. */
-async function millisecondsUntil(description: string, since: number, reached: (state: NifiClusterAssessment) => boolean, timeoutMs = 300_000): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const state = await clusterState();
-    if (state && reached(state)) return performance.now() - since;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`The NiFi cluster did not reach "${description}" within ${timeoutMs / 1000} s; last state: ${JSON.stringify(await clusterState())}`);
-}
-
-async function nodePids(): Promise<Record<string, number | undefined>> {
-  // The statuses of what nifi-cluster depends on (ZooKeeper) come along: pick the cluster's own.
-  const status = (await getStackStatus({ ...testStackOptions, services: ['nifi-cluster'] })).find((entry) => entry.service === 'nifi-cluster');
-  return Object.fromEntries(status!.processes.map((entry) => [entry.name, entry.alive ? entry.pid : undefined]));
-}
-
-/** Starts the missing node again the way a test does after a kill; what startStack reports for nifi-cluster. */
-async function restartMissingNodes() {
-  const restartedAt = performance.now();
-  const stack = await startStack({ ...clusterOptions, services: ['nifi-cluster'] });
-  const timing = stack.timings.find((entry) => entry.service === 'nifi-cluster')!;
-  return { timing, seconds: (performance.now() - restartedAt) / 1000 };
-}
-
-const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
 
 describe('a NiFi cluster node killed and restarted alone', () => {
   beforeAll(async () => {

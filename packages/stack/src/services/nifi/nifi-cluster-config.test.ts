@@ -2,7 +2,7 @@
 // ZooKeeper named in both nifi.properties and state-management.xml; and how a cluster listing is judged ready.
 import { describe, expect, it } from 'vitest';
 import { nifiClusterNodePorts, resolveStackConfig } from '../../config/stack-config.ts';
-import { zookeeperConnectString } from '../zookeeper/zookeeper-config.ts';
+import { renderZooConfig, zookeeperConnectString } from '../zookeeper/zookeeper-config.ts';
 import { nifiClusterZookeeperRootNode, renderNifiClusterNode } from './nifi-cluster-config.ts';
 import { assessNifiCluster, nifiClusterNodeName, nifiClusterService, type NifiClusterNode } from './nifi-cluster-service.ts';
 import { nifiJvmArguments } from './nifi-config.ts';
@@ -58,6 +58,9 @@ describe('renderNifiClusterNode', () => {
     for (const { properties, files } of rendered) {
       expect(properties['nifi.zookeeper.connect.string']).toBe(`127.0.0.1:${config.ports.zookeeper}`);
       expect(properties['nifi.zookeeper.root.node']).toBe(nifiClusterZookeeperRootNode);
+      // ZooKeeper grants sessions of 2 to 20 ticks (tickTime=2000): 10 s is granted as asked, not clamped.
+      expect(properties['nifi.zookeeper.session.timeout']).toBe('10 secs');
+      expect(renderZooConfig(config, '/data')).toContain('tickTime=2000\n');
       expect(properties['nifi.state.management.provider.cluster']).toBe('zk-provider');
       expect(files['state-management.xml']).toContain('<id>zk-provider</id>');
       expect(files['state-management.xml']).toContain(`<property name="Connect String">127.0.0.1:${config.ports.zookeeper}</property>`);

@@ -70,7 +70,10 @@ export function renderNifiClusterNode(
     'nifi.cluster.leader.election.implementation': 'CuratorLeaderElectionManager',
     'nifi.zookeeper.connect.string': zookeeperConnectString,
     'nifi.zookeeper.connect.timeout': '30 secs',
-    'nifi.zookeeper.session.timeout': '30 secs',
+    // How long ZooKeeper keeps a node's session after the node stops answering: a killed primary node or
+    // coordinator holds its role until then. NiFi's default 10 s; measured on 2 cores in
+    // packages/stack/test/cluster-restarts/node-restart.test.ts (30 s: the role moved after 29.3 s).
+    'nifi.zookeeper.session.timeout': '10 secs',
     'nifi.zookeeper.root.node': nifiClusterZookeeperRootNode,
     'nifi.zookeeper.client.secure': 'false',
     'nifi.state.management.provider.cluster': 'zk-provider',
