@@ -61,11 +61,12 @@ export default defineConfig({
       {
         resolve,
         test: {
-          // Tests on the cluster profile (3 NiFi nodes with ZooKeeper, Trino coordinator + worker), booted beside the
-          // stack by the first file (packages/stack/test/cluster-stack.ts) once the single-node tests are done.
+          // Tests on the cluster profile (3 NiFi nodes with ZooKeeper, Trino coordinator + worker) beside the stack, once
+          // the single-node tests are done; its boot runs meanwhile at a lower CPU priority (packages/stack/test/cluster-setup.ts).
           name: 'cluster',
           include: ['packages/*/test/cluster/**/*.test.ts'],
-          globalSetup: ['packages/stack/test/global-setup.ts', 'packages/stack/test/cluster-teardown.ts'],
+          // Starts the cluster's boot in the background as the run begins (the first cluster test waits for it).
+          globalSetup: ['packages/stack/test/global-setup.ts', 'packages/stack/test/cluster-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 1_200_000,
           maxWorkers: 1,

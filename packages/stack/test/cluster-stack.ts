@@ -1,9 +1,38 @@
-// The cluster profile for the `cluster` and `cluster-restarts` test projects: booted by the first test file that
-// asks (vitest runs every project's global setup before any test, so a global setup would have the cluster's five
-// JVMs compete with the single-node tests for the two cores), reused by the others, stopped once at the end
-// (cluster-teardown.ts).
+// The cluster profile for the `cluster` and `cluster-restarts` test projects: its boot starts in the background with
+// the test run (cluster-setup.ts) and the first cluster test waits for it; without that (a cluster-restarts file run
+// alone) the first test boots it. Reused by the others, stopped once at the end (cluster-teardown.ts).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { clusterServiceNames, startStack, type RunningStack, type StackEndpoints } from '../src/index.ts';
 import { testStackOptions } from './global-setup.ts';
+
+/** Where the background boot says how it is going (in the test stack's folder). */
+export const clusterBootFile = join(testStackOptions.stateDir!, 'test-cluster-boot.json');
+
+export interface ClusterBoot {
+  /** The vitest process that boots; a file left by an earlier run names another. */
+  pid: number;
+  state: 'booting' | 'ready' | 'failed';
+  error?: string;
+}
+
+/** Waits while this test run's background boot is under way (returns at once when there is none). */
+export async function waitForClusterBoot(): Promise<void> {
+  for (;;) {
+    const boot = await readFile(clusterBootFile, 'utf8').then((text) => JSON.parse(text) as ClusterBoot, () => undefined);
+    if (!boot || boot.state !== 'booting' || !isAlive(boot.pid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface TestCluster {
   /** Every running service's endpoints: the cluster's (nifiCluster, trinoCluster, zookeeper) and the default ones. */
@@ -13,6 +42,11 @@ export interface TestCluster {
 
 /** Starts ZooKeeper, the NiFi cluster and the Trino cluster beside the test stack, or reuses them when they run. */
 export async function useTestCluster(): Promise<TestCluster> {
+  const waitedAt = performance.now();
+  await waitForClusterBoot();
+  const waitedMs = performance.now() - waitedAt;
+  if (waitedMs > 1000) console.log(`[cluster] waited ${(waitedMs / 1000).toFixed(1)} s for the background boot`);
+  // Reuses what the background boot started; boots (or restarts) whatever is not running and ready.
   const stack = await startStack({ ...testStackOptions, profile: 'cluster', services: clusterServiceNames });
   for (const timing of stack.timings) {
     if (timing.reused) continue;
