@@ -5,6 +5,7 @@ import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
 import { describePropertyNameNote, type PropertyNameNote } from '../model/property-names.ts';
+import { isFlowTestFile } from '../flow-tests/test-file-names.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
 import type { Place } from '../validate/check-flow.ts';
 import { UsageError } from './arguments/options.ts';
@@ -56,7 +57,7 @@ async function flowFiles(path: string): Promise<string[]> {
   if (info.isFile()) return [path];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && ['.yaml', '.yml'].includes(extname(entry.name)))
+    .filter((entry) => entry.isFile() && ['.yaml', '.yml'].includes(extname(entry.name)) && !isFlowTestFile(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }

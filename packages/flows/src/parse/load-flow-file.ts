@@ -4,7 +4,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type * as z from 'zod';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.ts';
-import { sortDiagnostics, toJsonPointer } from '../diagnostics/diagnostic.ts';
+import { hasErrors, sortDiagnostics, toJsonPointer } from '../diagnostics/diagnostic.ts';
 import { flowSchema, type Flow } from '../model/flow-schema.ts';
 import { checkFlow, type Place } from '../validate/check-flow.ts';
 
@@ -24,20 +24,28 @@ export interface LoadedFlowFile {
 
 export type Locator = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'range' | 'pointer' | 'path'>;
 
-export function loadFlowFile(file: string, text: string): LoadedFlowFile {
+/** A YAML document read for a schema: its plain data, or the diagnostics that stopped the reading, and where its paths are. */
+export type ReadYamlDocument = { data: unknown; diagnostics: Diagnostic[]; locate: Locator } | { data?: undefined; diagnostics: Diagnostic[]; locate: Locator };
+
+/**
+ * The YAML machinery every file of this package is read with (flow files, flow test files): the size limit,
+ * YAML errors and warnings at file:line:col, unique keys, the alias limit, and a locator for later diagnostics.
+ * `data` is absent when an error stopped the reading.
+ */
+export function readYamlDocument(file: string, text: string, what = 'flow files'): ReadYamlDocument {
   const diagnostics: Diagnostic[] = [];
   const noLocation: Locator = (path) => ({ pointer: toJsonPointer(path), path: path.join('.') || '(file)' });
   if (Buffer.byteLength(text) > maxFlowFileBytes) {
     diagnostics.push({
       severity: 'error',
       code: 'file/too-large',
-      message: `The file has ${Buffer.byteLength(text)} bytes; flow files may have at most ${maxFlowFileBytes}.`,
+      message: `The file has ${Buffer.byteLength(text)} bytes; ${what} may have at most ${maxFlowFileBytes}.`,
       hint: 'Split it into several files.',
       file,
       pointer: '',
       path: '(file)',
     });
-    return { file, flows: [], diagnostics, locate: noLocation, places: [] };
+    return { diagnostics, locate: noLocation };
   }
 
   const lineCounter = new LineCounter();
@@ -58,11 +66,9 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
     });
   }
   const locate = locator(document, position);
-  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { file, flows: [], diagnostics, locate, places: [] };
-
-  let data: unknown;
+  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { diagnostics, locate };
   try {
-    data = document.toJS({ maxAliasCount });
+    return { data: document.toJS({ maxAliasCount }), diagnostics, locate };
   } catch (error) {
     diagnostics.push({
       severity: 'error',
@@ -73,8 +79,15 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
       pointer: '',
       path: '(yaml)',
     });
-    return { file, flows: [], diagnostics, locate, places: [] };
+    return { diagnostics, locate };
   }
+}
+
+export function loadFlowFile(file: string, text: string): LoadedFlowFile {
+  const read = readYamlDocument(file, text);
+  const { diagnostics, locate } = read;
+  if (read.data === undefined && hasErrors(diagnostics)) return { file, flows: [], diagnostics, locate, places: [] };
+  const data = read.data;
 
   // A file holds one flow, or several under `flows:`.
   const multiple = typeof data === 'object' && data !== null && !Array.isArray(data) && 'flows' in data;
@@ -114,7 +127,8 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
   return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate, places };
 }
 
-function issueDiagnostic(issue: z.core.$ZodIssue, rawFlow: unknown, base: Array<string | number>, file: string, locate: Locator): Diagnostic {
+/** A zod issue as a diagnostic at its place in the file (`base`: where the checked value is in the document). */
+export function issueDiagnostic(issue: z.core.$ZodIssue, rawFlow: unknown, base: Array<string | number>, file: string, locate: Locator): Diagnostic {
   const path = [...base, ...(issue.path as Array<string | number>)];
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;

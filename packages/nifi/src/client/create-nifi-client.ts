@@ -125,6 +125,8 @@ function buildHelpers(context: NifiContext) {
       listQueue: bound(queueListing.listQueue),
       /** One queued flowfile's attributes (pass the listing's entry: a cluster needs the node that holds it). */
       queuedAttributes: bound(queueListing.getQueuedFlowFileAttributes),
+      /** One queued flowfile's content as bytes (pass the listing's entry: its size and, on a cluster, its node). */
+      queuedContent: bound(queueListing.getQueuedFlowFileContent),
     },
     controllerServices: {
       ...componentResource(context, 'controllerService'),

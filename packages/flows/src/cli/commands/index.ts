@@ -9,7 +9,8 @@ import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { statusCommand } from './status.ts';
+import { testCommand } from './test.ts';
 import { unlockCommand } from './unlock.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: readonly Command[] = [validateCommand, planCommand, applyCommand, destroyCommand, unlockCommand, statusCommand, runCommand, dagCommand, exportCommand, schemaCommand];
+export const commands: readonly Command[] = [validateCommand, planCommand, applyCommand, destroyCommand, unlockCommand, statusCommand, runCommand, testCommand, dagCommand, exportCommand, schemaCommand];

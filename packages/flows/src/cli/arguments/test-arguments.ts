@@ -1,0 +1,38 @@
+// The options of `flows test`, declared as data (help, parsing and the reference read them), and the
+// typed struct the command works with.
+import { jsonOption, nifiOptions, projectOption, UsageError, value, type OptionValues } from './options.ts';
+
+export const testOptions = {
+  filter: value('pattern', 'run only the cases whose name contains this text (case-insensitive), or matches /regex/'),
+  junit: value('file', 'also write the results as JUnit XML to this file (for CI test reports)'),
+  ...jsonOption,
+  ...projectOption,
+  ...nifiOptions,
+} as const;
+
+export interface TestArguments {
+  /** Test files or folders holding them; empty: the project's flows folder. */
+  paths: string[];
+  /** Which cases run, by name; undefined: all. */
+  filter: ((caseName: string) => boolean) | undefined;
+  junitFile: string | undefined;
+  json: boolean;
+}
+
+export function parseTestArguments(options: OptionValues<typeof testOptions>, positionals: readonly string[]): TestArguments {
+  return { paths: [...positionals], filter: caseFilter(options.filter), junitFile: options.junit, json: options.json };
+}
+
+/** `/regex/flags` is a regular expression; anything else a case-insensitive part of the name. */
+export function caseFilter(pattern: string | undefined): ((caseName: string) => boolean) | undefined {
+  if (pattern === undefined) return undefined;
+  const regex = /^\/(.+)\/([a-z]*)$/s.exec(pattern);
+  if (!regex) return (caseName) => caseName.toLowerCase().includes(pattern.toLowerCase());
+  let compiled: RegExp;
+  try {
+    compiled = new RegExp(regex[1]!, regex[2]);
+  } catch (error) {
+    throw new UsageError(`--filter ${pattern} is not a regular expression: ${(error as Error).message}.`);
+  }
+  return (caseName) => compiled.test(caseName);
+}

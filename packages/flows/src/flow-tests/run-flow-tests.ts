@@ -1,0 +1,282 @@
+// Runs flow test cases against a real NiFi, each in its own temporary copy of the flow: compiled by the
+// flow compiler (same processors, properties and services as production), uploaded as a new group with
+// its own parameter context, services enabled, everything fed by a connection started (sources such as
+// a ListenHTTP stay stopped), each input's GenerateFlowFile run once; then, once nothing moves any more,
+// what waits at the captures is read back through NiFi's queue listing and content endpoints and checked.
+// The copy is deleted afterwards whatever happened (also on SIGINT/SIGTERM through the CLI's handler);
+// leftovers of runs that died are swept at the start of the next run. The deployment is never touched.
+import { pollUntil } from '@dataplat/core';
+import { DataplatError } from '@dataplat/core/errors';
+import type { GroupTree, NifiClient } from '@dataplat/nifi';
+import { flattenTree } from '@dataplat/nifi';
+import { compileFlow, type TypeCatalog } from '../compile/compile-flow.ts';
+import { registerHeldLock } from '../deploy/held-locks.ts';
+import { boundContext } from '../deploy/inventory.ts';
+import { newTestRun, sweepLeftovers, testCopyNames, type SweptLeftovers, type TestRun } from './isolation.ts';
+import type { FlowTestCase } from './load-test-file.ts';
+import { describeFlowFiles, matchExpectation, type ExpectationFailure, type ObservedFlowFile } from './match-expectations.ts';
+import { buildTestCopy, pointKey, type TestCopy } from './transform-flow.ts';
+
+export interface FlowTestRunOptions {
+  /** Where the copies are made (default root): the same parent as the deployment is fine, nothing of it is touched. */
+  parentGroupId?: string | undefined;
+  /** Where `fromEnv` parameters are read. Default process.env. */
+  env?: NodeJS.ProcessEnv | undefined;
+  signal?: AbortSignal | undefined;
+  /** Leftovers of runs on other hosts are swept once this old (default 1 hour). */
+  sweepAgeMs?: number | undefined;
+  onProgress?: ((text: string) => void) | undefined;
+  onCaseDone?: ((result: FlowTestCaseResult) => void) | undefined;
+}
+
+export interface FlowTestCaseResult {
+  file: string;
+  line: number | undefined;
+  name: string;
+  flow: string;
+  /** passed; failed (an expectation failed, or it timed out); error (it could not run: NiFi refused the copy, say). */
+  status: 'passed' | 'failed' | 'error';
+  durationMs: number;
+  failures: ExpectationFailure[];
+  error?: { code: string; message: string; hint?: string | undefined } | undefined;
+  /** What came out where (flowfile counts at each expectation's point). */
+  outputs: Array<{ at: string; count: number }>;
+  notes: string[];
+}
+
+export interface FlowTestRunResult {
+  runId: string;
+  results: FlowTestCaseResult[];
+  swept: SweptLeftovers;
+  durationMs: number;
+}
+
+/** Settled = nothing moved for this long (two status reads in a row that agree). */
+const settleIntervalMs = 400;
+
+export async function runFlowTests(nifi: NifiClient, cases: readonly FlowTestCase[], options: FlowTestRunOptions = {}): Promise<FlowTestRunResult> {
+  const started = Date.now();
+  const run = newTestRun();
+  const parentGroupId = options.parentGroupId ?? 'root';
+  options.onProgress?.('sweeping leftovers of earlier runs');
+  const swept = await sweepLeftovers(nifi, parentGroupId, run, options.sweepAgeMs);
+  const catalog: TypeCatalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
+  const results: FlowTestCaseResult[] = [];
+  for (const [index, testCase] of cases.entries()) {
+    options.signal?.throwIfAborted();
+    options.onProgress?.(`${testCase.name}: running`);
+    const result = await runCase(nifi, testCase, index, { run, catalog, parentGroupId, env: options.env ?? process.env, signal: options.signal });
+    results.push(result);
+    options.onCaseDone?.(result);
+  }
+  return { runId: run.runId, results, swept, durationMs: Date.now() - started };
+}
+
+interface CaseContext {
+  run: TestRun;
+  catalog: TypeCatalog;
+  parentGroupId: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal | undefined;
+}
+
+async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, context: CaseContext): Promise<FlowTestCaseResult> {
+  const started = Date.now();
+  const base = { file: testCase.file, line: testCase.line, name: testCase.name, flow: testCase.flow.name };
+  const names = testCopyNames(context.run, index, { flow: testCase.flow.name, case: testCase.name, file: testCase.file });
+  const copy = buildTestCopy(testCase, names, context.env);
+  const notes = copy.unsetParameters.length ? [`parameters without a value in the copy (their environment variable is not set): ${copy.unsetParameters.join(', ')}`] : [];
+  const created: { groupId: string | undefined; contextId: string | undefined } = { groupId: undefined, contextId: undefined };
+  const cleanUp = async () => {
+    if (created.groupId) await nifi.processGroups.delete(created.groupId).catch(() => undefined);
+    if (created.contextId) await nifi.parameterContexts.delete(created.contextId).catch(() => undefined);
+    created.groupId = undefined;
+    created.contextId = undefined;
+  };
+  // Registered like an apply lock: the CLI's signal handler runs it before the process exits.
+  const unregister = registerHeldLock(cleanUp);
+  try {
+    const compiled = compileFlow(copy.flow, context.catalog, { env: context.env });
+    const contextDefinition = compiled.definition.parameterContexts?.[names.contextName];
+    if (contextDefinition) contextDefinition.description = names.marker;
+    const group = await nifi.processGroups.upload(context.parentGroupId, compiled.definition, { name: names.groupName });
+    created.groupId = group.id;
+    created.contextId = boundContext(group)?.id;
+    if (Object.keys(compiled.sensitiveParameters).length > 0 && created.contextId) {
+      await nifi.parameterContexts.update(created.contextId, { set: Object.entries(compiled.sensitiveParameters).map(([name, value]) => ({ name, value, sensitive: true })) }, { signal: context.signal });
+    }
+    await nifi.processGroups.enableControllerServices(group.id, { signal: context.signal });
+    const tree = await nifi.processGroups.tree(group.id);
+    const live = describeCopy(tree, compiled.funnelNames);
+    const toStart = tree.contents.processors.filter((processor) => copy.started.includes(processor.component?.name ?? ''));
+    const childComponents = tree.children.flatMap((child) => flattenTree(child)).flatMap((child) => [...child.contents.processors, ...child.contents.inputPorts, ...child.contents.outputPorts]);
+    const components = [...toStart, ...childComponents];
+    if (components.length > 0) await nifi.processGroups.start(group.id, { components: components.map((entity) => ({ id: entity.id, revision: entity.revision })), signal: context.signal });
+    const generatorIds = copy.generators.map((name) => live.processorIds.get(name)!);
+    for (const id of generatorIds) await nifi.processors.setRunState(id, 'RUN_ONCE', { signal: context.signal });
+
+    const settled = await waitUntilSettled(nifi, group.id, live, generatorIds, new Set(toStart.map((processor) => processor.id)), testCase.timeoutMs, context.signal);
+    if (!settled.ok) {
+      return { ...base, status: 'failed', durationMs: Date.now() - started, failures: [{ at: '(timeout)', message: `Still moving after ${testCase.timeoutMs / 1000} s. ${settled.where}` }], outputs: [], notes };
+    }
+
+    const failures: ExpectationFailure[] = [];
+    const outputs: FlowTestCaseResult['outputs'] = [];
+    const read = new Set<string>();
+    for (const expectation of testCase.expectations) {
+      const funnel = copy.captures.get(pointKey(expectation.point))!;
+      const connections = live.connections.filter((connection) => connection.destinationFunnel === funnel);
+      const observed = await readQueues(nifi, connections.map((connection) => connection.id));
+      for (const connection of connections) read.add(connection.id);
+      outputs.push({ at: expectation.at, count: observed.flowFiles.length });
+      failures.push(...matchExpectation(expectation, observed.flowFiles, observed.truncated));
+    }
+    if (testCase.nothingElse) failures.push(...(await unexpectedOutputs(nifi, live, settled.queued, read, testCase, copy)));
+    return { ...base, status: failures.length ? 'failed' : 'passed', durationMs: Date.now() - started, failures, outputs, notes };
+  } catch (error) {
+    if (context.signal?.aborted) throw error;
+    const known = DataplatError.isInstance(error);
+    return {
+      ...base,
+      status: 'error',
+      durationMs: Date.now() - started,
+      failures: [],
+      outputs: [],
+      notes,
+      error: { code: known ? error.code : 'UNEXPECTED', message: known ? error.message : String((error as Error).stack ?? error), ...(known && error.hint ? { hint: error.hint } : {}) },
+    };
+  } finally {
+    await cleanUp();
+    unregister();
+  }
+}
+
+interface LiveConnection {
+  id: string;
+  /** `validate.invalid → explain`, `flag.failure → held`. */
+  label: string;
+  sourceName: string;
+  relationships: string[];
+  destinationId: string;
+  /** The funnel's name when the destination is a funnel of the copy. */
+  destinationFunnel: string | undefined;
+}
+
+interface LiveCopy {
+  processorIds: Map<string, string>;
+  connections: LiveConnection[];
+  /** Funnels with no connection out: data stays in the queues into them. */
+  sinkFunnelIds: Set<string>;
+}
+
+function describeCopy(tree: GroupTree, funnelNames: Record<string, string>): LiveCopy {
+  const groups = flattenTree(tree);
+  const funnelName = new Map(groups.flatMap((group) => group.contents.funnels).map((funnel) => [funnel.id, funnelNames[funnel.component?.versionedComponentId ?? ''] ?? 'funnel']));
+  const connectionEntities = groups.flatMap((group) => group.contents.connections);
+  const withOutgoing = new Set(connectionEntities.map((connection) => connection.component?.source?.id));
+  const name = (connectable: { id?: string; name?: string; type?: string } | undefined) => (connectable?.type === 'FUNNEL' ? (funnelName.get(connectable.id ?? '') ?? 'funnel') : (connectable?.name ?? '?'));
+  return {
+    processorIds: new Map(groups.flatMap((group) => group.contents.processors).map((processor) => [processor.component?.name ?? '', processor.id])),
+    connections: connectionEntities.map((connection) => {
+      const component = connection.component!;
+      const relationships = [...(component.selectedRelationships ?? [])].sort();
+      const sourceName = name(component.source);
+      return {
+        id: connection.id,
+        label: `${sourceName}${relationships.length ? `.${relationships.join('|')}` : ''} → ${name(component.destination)}`,
+        sourceName,
+        relationships,
+        destinationId: component.destination?.id ?? '',
+        destinationFunnel: component.destination?.type === 'FUNNEL' ? funnelName.get(component.destination.id ?? '') : undefined,
+      };
+    }),
+    sinkFunnelIds: new Set([...funnelName.keys()].filter((id) => !withOutgoing.has(id))),
+  };
+}
+
+type Settled = { ok: true; queued: Map<string, number> } | { ok: false; where: string };
+
+/**
+ * Waits until the generators have run, no thread is active, and every flowfile waits where nothing takes it any
+ * further (a funnel with no way out, or a processor that isn't running), unchanged over two reads.
+ */
+async function waitUntilSettled(nifi: NifiClient, groupId: string, live: LiveCopy, generatorIds: string[], running: Set<string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<Settled> {
+  let previous = '';
+  let last: Map<string, number> = new Map();
+  try {
+    const queued = await pollUntil(
+      async (pollSignal) => {
+        const status = await nifi.processGroups.status(groupId, { signal: pollSignal });
+        const snapshots = flattenStatus(status);
+        last = new Map(snapshots.connections.map((connection) => [connection.id, connection.queued]));
+        const generated = generatorIds.every((id) => (snapshots.processors.get(id)?.flowFilesOut ?? 0) >= 1);
+        const moving = live.connections.filter((connection) => (last.get(connection.id) ?? 0) > 0 && !live.sinkFunnelIds.has(connection.destinationId) && running.has(connection.destinationId));
+        const signature = JSON.stringify([...last].sort());
+        const settled = generated && snapshots.activeThreads === 0 && moving.length === 0 && signature === previous;
+        previous = generated && snapshots.activeThreads === 0 && moving.length === 0 ? signature : '';
+        return settled ? { done: true, value: last } : { done: false, progress: `${snapshots.activeThreads} active thread(s), ${moving.length} queue(s) still feeding a running processor` };
+      },
+      { description: 'the test copy to settle', timeoutMs, signal, initialIntervalMs: settleIntervalMs, maxIntervalMs: settleIntervalMs },
+    );
+    return { ok: true, queued };
+  } catch (error) {
+    if (signal?.aborted || !DataplatError.isInstance(error) || error.code !== 'TIMEOUT') throw error;
+    const waiting = live.connections.filter((connection) => (last.get(connection.id) ?? 0) > 0).map((connection) => `${connection.label}: ${last.get(connection.id)} queued`);
+    return { ok: false, where: waiting.length ? `Data stopped at: ${waiting.join('; ')}.` : 'Nothing is queued: a processor is still working (active threads), or an input was never generated.' };
+  }
+}
+
+interface StatusSnapshot {
+  connectionStatusSnapshots?: Array<{ connectionStatusSnapshot?: { id?: string; flowFilesQueued?: number } }>;
+  processorStatusSnapshots?: Array<{ processorStatusSnapshot?: { id?: string; flowFilesOut?: number; activeThreadCount?: number } }>;
+  processGroupStatusSnapshots?: Array<{ processGroupStatusSnapshot?: StatusSnapshot }>;
+  activeThreadCount?: number;
+}
+
+function flattenStatus(status: StatusSnapshot): { connections: Array<{ id: string; queued: number }>; processors: Map<string, { flowFilesOut: number }>; activeThreads: number } {
+  const connections = (status.connectionStatusSnapshots ?? []).map(({ connectionStatusSnapshot: snapshot }) => ({ id: snapshot?.id ?? '', queued: snapshot?.flowFilesQueued ?? 0 }));
+  const processors = new Map((status.processorStatusSnapshots ?? []).map(({ processorStatusSnapshot: snapshot }) => [snapshot?.id ?? '', { flowFilesOut: snapshot?.flowFilesOut ?? 0 }]));
+  const nested = (status.processGroupStatusSnapshots ?? []).map(({ processGroupStatusSnapshot }) => flattenStatus(processGroupStatusSnapshot ?? {}));
+  return {
+    connections: [...connections, ...nested.flatMap((child) => child.connections)],
+    processors: new Map([...processors, ...nested.flatMap((child) => [...child.processors])]),
+    activeThreads: status.activeThreadCount ?? 0,
+  };
+}
+
+/** The flowfiles waiting in these queues: attributes and content of each (NiFi lists at most 100 per queue). */
+async function readQueues(nifi: NifiClient, connectionIds: readonly string[], limit = Number.POSITIVE_INFINITY): Promise<{ flowFiles: ObservedFlowFile[]; truncated: boolean }> {
+  const flowFiles: ObservedFlowFile[] = [];
+  let truncated = false;
+  for (const connectionId of connectionIds) {
+    const listing = await nifi.connections.listQueue(connectionId);
+    truncated ||= listing.truncated;
+    for (const entry of listing.flowFiles.slice(0, Math.max(0, limit - flowFiles.length))) {
+      const [attributes, content] = await Promise.all([nifi.connections.queuedAttributes(connectionId, entry), nifi.connections.queuedContent(connectionId, entry)]);
+      flowFiles.push({ uuid: entry.uuid, size: entry.size, attributes, content: Buffer.from(content).toString('utf8') });
+    }
+  }
+  return { flowFiles, truncated };
+}
+
+/**
+ * Flowfiles waiting where no expectation looks: a stub's capture or a funnel nothing expects, a queue into a stopped
+ * processor. A queue that carries only relationships the case expects (a clone of what its capture holds) is fine.
+ */
+async function unexpectedOutputs(nifi: NifiClient, live: LiveCopy, queued: Map<string, number>, read: Set<string>, testCase: FlowTestCase, copy: TestCopy): Promise<ExpectationFailure[]> {
+  const expected = new Set(testCase.expectations.map((expectation) => pointKey(expectation.point)));
+  const failures: ExpectationFailure[] = [];
+  for (const connection of live.connections) {
+    const count = queued.get(connection.id) ?? 0;
+    if (count === 0 || read.has(connection.id)) continue;
+    if (connection.relationships.length > 0 && connection.relationships.every((relationship) => expected.has(`${connection.sourceName}.${relationship}`))) continue;
+    const sample = await readQueues(nifi, [connection.id], 3);
+    const stub = [...copy.captures].find(([key, funnel]) => funnel === connection.destinationFunnel && key in testCase.stubs)?.[0];
+    failures.push({
+      at: connection.label,
+      message: `${count} flowfile(s) came out at ${connection.label}${stub ? ` (the capture of stub ${stub})` : ''}, which no expectation names (nothingElse).`,
+      diff: describeFlowFiles(sample.flowFiles),
+    });
+  }
+  return failures;
+}

@@ -1,0 +1,162 @@
+// A flow under test → the flow model of one case's temporary copy, which the flow compiler then turns
+// into NiFi components exactly as for production. What changes: the names (so nothing is shared with the
+// deployment), a GenerateFlowFile per input queued before its processor, stubbed processors replaced by
+// capture funnels, expected relationships also routed into capture funnels, parameter overrides, no
+// Airflow triggers, and services nothing left uses removed (a stubbed database needs no connection pool).
+import type { ConnectionModel, Flow, ProcessorModel } from '../model/flow-schema.ts';
+import type { FlowTestCase, TestPoint } from './load-test-file.ts';
+
+/** NiFi 2.3.0's GenerateFlowFile property keys (read from the server: "Custom Text" is only the display name of `generate-ff-custom-text`). */
+export const generateFlowFileKeys = { customText: 'generate-ff-custom-text', batchSize: 'Batch Size', dataFormat: 'Data Format', uniqueFlowFiles: 'Unique FlowFiles', characterSet: 'character-set' } as const;
+
+export interface TestCopy {
+  /** The copy's flow model, ready for compileFlow. */
+  flow: Flow;
+  /** The generators feeding the inputs, in input order: each is run once. */
+  generators: string[];
+  /** The processors that run in the copy: everything fed by a connection, except disabled ones. Sources (a ListenHTTP) stay stopped. */
+  started: string[];
+  /** Each expectation's point (by `pointKey`) → the funnel of the copy holding what arrives there. */
+  captures: Map<string, string>;
+  /** Parameters read from an environment variable that is not set: left without a value in the copy. */
+  unsetParameters: string[];
+}
+
+export function pointKey(point: TestPoint): string {
+  return point.kind === 'relationship' ? `${point.processor}.${point.relationship}` : point.kind === 'capture' ? point.processor : point.funnel;
+}
+
+/** The names the copy's own components get: unlike any name a flow uses (spaces around a word no flow name starts with). */
+const copyNames = {
+  generator: (index: number) => `test input ${index + 1}`,
+  capture: (key: string) => `test capture ${key}`,
+};
+
+export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string; contextName: string; marker: string }, env: NodeJS.ProcessEnv): TestCopy {
+  const original = testCase.flow;
+  const processors: Record<string, ProcessorModel> = structuredClone(original.processors);
+  let connections: ConnectionModel[] = structuredClone(original.connections);
+  const funnels = [...original.funnels];
+  const captures = new Map<string, string>();
+
+  // Stubs: the processor goes, a funnel takes what was sent to it; its outgoing connections go with it.
+  for (const stubbed of Object.keys(testCase.stubs)) {
+    delete processors[stubbed];
+    const funnel = copyNames.capture(stubbed);
+    funnels.push(funnel);
+    captures.set(pointKey({ kind: 'capture', processor: stubbed }), funnel);
+    connections = connections.filter((connection) => connection.from !== stubbed).map((connection) => (connection.to === stubbed ? { ...connection, to: funnel } : connection));
+  }
+
+  for (const { point } of testCase.expectations) {
+    const key = pointKey(point);
+    if (captures.has(key)) continue;
+    if (point.kind === 'funnel') captures.set(key, point.funnel);
+    if (point.kind !== 'relationship') continue;
+    // One more connection of the relationship: NiFi sends each connection of a relationship its own copy,
+    // so the flow downstream runs as before. An auto-terminated relationship is routed instead of dropped.
+    const funnel = copyNames.capture(key);
+    funnels.push(funnel);
+    captures.set(key, funnel);
+    const processor = processors[point.processor]!;
+    processor.autoTerminate = processor.autoTerminate.filter((relationship) => relationship !== point.relationship);
+    connections.push(captureConnection(point.processor, point.relationship, funnel));
+  }
+
+  const generators = testCase.inputs.map((input, index) => {
+    const name = copyNames.generator(index);
+    processors[name] = generatorFor(input.content, input.attributes);
+    connections.push({ ...captureConnection(name, 'success', input.before) });
+    return name;
+  });
+
+  const unsetParameters: string[] = [];
+  const parameters = Object.fromEntries(
+    Object.entries(original.parameters).map(([name, parameter]) => {
+      const override = testCase.parameters[name];
+      if (override !== undefined) return [name, { value: override, ...(parameter.sensitive !== undefined ? { sensitive: parameter.sensitive } : {}), ...(parameter.description ? { description: parameter.description } : {}) }];
+      if (parameter.fromEnv !== undefined && env[parameter.fromEnv] === undefined) {
+        unsetParameters.push(name);
+        const { fromEnv: _unset, ...rest } = parameter;
+        return [name, rest];
+      }
+      return [name, parameter];
+    }),
+  );
+
+  const fed = new Set(connections.map((connection) => connection.to));
+  const started = Object.entries(processors)
+    .filter(([name, processor]) => fed.has(name) && processor.state !== 'disabled' && !generators.includes(name))
+    .map(([name]) => name);
+  for (const [name, processor] of Object.entries(processors)) processors[name] = { ...processor, state: processor.state === 'disabled' ? 'disabled' : 'stopped' };
+
+  const services = usedServices(original.services, [processors, ...nestedProcessors(original.groups)]);
+  const flow: Flow = {
+    ...structuredClone(original),
+    name: names.groupName,
+    description: names.marker,
+    parameterContext: names.contextName,
+    parameters,
+    processors,
+    connections,
+    funnels,
+    services,
+    // Triggers would call Airflow; environments and adopted identifiers belong to deployments.
+    triggers: [],
+    environments: {},
+    identifiers: {},
+  };
+  // Only the unset parameters something left in the copy refers to are worth a note.
+  const references = JSON.stringify([processors, services, original.groups]);
+  return { flow, generators, started, captures, unsetParameters: unsetParameters.filter((name) => references.includes(`#{${name}}`)) };
+}
+
+function captureConnection(from: string, relationship: string, to: string): ConnectionModel {
+  return { from, to, relationships: [relationship], prioritizers: [], loadBalance: 'none', compression: 'none' };
+}
+
+/**
+ * A GenerateFlowFile that makes exactly this flowfile when run once: the content as custom text, the attributes as
+ * dynamic properties. Both are Expression Language and parameter-reference positions, so `${` and `#{` are escaped.
+ */
+function generatorFor(content: string, attributes: Record<string, string>): ProcessorModel {
+  return {
+    type: 'GenerateFlowFile',
+    properties: {
+      [generateFlowFileKeys.customText]: escapeNifiValue(content),
+      [generateFlowFileKeys.batchSize]: '1',
+      [generateFlowFileKeys.dataFormat]: 'Text',
+      [generateFlowFileKeys.uniqueFlowFiles]: 'false',
+      [generateFlowFileKeys.characterSet]: 'UTF-8',
+      ...Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, escapeNifiValue(value)])),
+    },
+    schedule: { strategy: 'timer', period: '1 day', concurrency: 1 },
+    autoTerminate: [],
+    state: 'stopped',
+  };
+}
+
+/** A literal in a NiFi property that evaluates Expression Language and parameters: `$${` is a literal `${`, `##{` a literal `#{`. */
+export function escapeNifiValue(text: string): string {
+  return text.replaceAll('${', '$${').replaceAll('#{', '##{');
+}
+
+/** The services the remaining processors refer to (`service:<name>`), and the services those refer to. */
+function usedServices(services: Flow['services'], processorSets: ReadonlyArray<Record<string, ProcessorModel>>): Flow['services'] {
+  const used = new Set<string>();
+  const visit = (properties: Record<string, string | null>) => {
+    for (const value of Object.values(properties)) {
+      const name = value?.startsWith('service:') ? value.slice('service:'.length) : undefined;
+      if (name && !used.has(name) && services[name]) {
+        used.add(name);
+        visit(services[name].properties);
+      }
+    }
+  };
+  for (const processors of processorSets) for (const processor of Object.values(processors)) visit(processor.properties);
+  return Object.fromEntries(Object.entries(services).filter(([name]) => used.has(name)));
+}
+
+function nestedProcessors(groups: Flow['groups']): Array<Record<string, ProcessorModel>> {
+  return groups.flatMap((group) => [group.processors, ...nestedProcessors(group.groups)]);
+}
