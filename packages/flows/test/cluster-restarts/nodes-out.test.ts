@@ -99,7 +99,7 @@ describe('the flows CLI with a NiFi cluster node out', () => {
     const output = JSON.parse(run.stdout) as PerNodeRunOutput | { error: { code: string; message: string } };
     if ('error' in output) {
       // The run could not complete: the failure names the lost node.
-      expect(output.error).toMatchObject({ code: 'NIFI_RUN_FAILED', message: expect.stringContaining(node.name) });
+      expect(output.error).toMatchObject({ code: 'NIFI_RUN_FAILED', message: expect.stringContaining(`lost during the run: ${node.name}`) });
     } else {
       expect(output.ok).toBe(false);
       expect(output.lostNodes).toEqual([node.name]);

@@ -68,6 +68,15 @@ describe('classifying NiFi cluster answers', () => {
     expect(classify(409, 'Cannot delete processor: it is running')).toMatchObject({ code: 'NIFI_CONFLICT' });
     expect(classify(500, 'Action was performed, but no nodes are connected.')).toBeUndefined();
   });
+
+  it('names the node that did not answer a replicated request (killed, restarting) and lets waits ride it out, never repeating it', () => {
+    const silent =
+      'org.apache.nifi.web.client.api.WebClientServiceException: Request execution failed HTTP Method [GET] URI [http://127.0.0.1:18102/nifi-api/flow/process-groups/g/status?recursive=true]';
+    const classified = classify(500, silent);
+    expect(classified).toMatchObject({ code: 'NIFI_CLUSTER_UNSTABLE', isRetryable: true, detail: { nodes: ['127.0.0.1:18102'] } });
+    expect(classified?.notPerformed).toBeUndefined();
+    expect(classified?.hint).toContain('127.0.0.1:18102');
+  });
 });
 
 describe('repeating what NiFi refused before doing it', () => {

@@ -97,6 +97,8 @@ const refusedUntilStable = [
   /Cannot replicate request to Node .* because the node is not connected/i,
   /Cluster Coordinator is currently unknown/i,
 ];
+/** A node did not answer a request the coordinator replicated to it (killed, restarting, unreachable): 500 naming its URI. */
+const nodeDidNotAnswer = /Request execution failed HTTP Method \[\w+\] URI \[https?:\/\/([^/\]\s]+)/i;
 /** Phase one of NiFi's two-phase commit: a node vetoed, so the change was not made anywhere. */
 const nodeVeto = /^Node (.+?) is unable to fulfill this request due to: ([\s\S]*)$/;
 
@@ -131,6 +133,17 @@ export function classifyNifiError(
       code: 'NIFI_CLUSTER_UNSTABLE',
       hint: 'The cluster is settling (a node connecting, a coordinator election, the flow loading) and refused before doing anything; the client retried. Try again in a few seconds, or wait until every node is CONNECTED (cluster.nodes()).',
       notPerformed: true,
+    };
+  }
+  const silent = status >= 500 ? nodeDidNotAnswer.exec(body) : null;
+  if (silent) {
+    // Until the coordinator notices and disconnects the node, requests that reach it fail; waits ride this out.
+    // A change may have been made on the nodes that answered: never repeated by the transport.
+    return {
+      code: 'NIFI_CLUSTER_UNSTABLE',
+      hint: `NiFi node ${silent[1]} did not answer a request replicated to it (down, restarting or unreachable). Once the coordinator disconnects it the others serve alone; restart the node or look at its nifi-app.log.`,
+      isRetryable: true,
+      detail: { nodes: [silent[1]!] },
     };
   }
   const veto = nodeVeto.exec(body.trim());

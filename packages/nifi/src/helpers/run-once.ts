@@ -140,7 +140,7 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   } catch (error) {
     await stopProcessGroup(context, groupId, { timeoutMs: options.timeoutMs, ...acknowledgement(context, options) }).catch(() => undefined);
     // A node that dropped out is the likeliest reason on a cluster: name it.
-    const lost = await lostSince(context, nodesAtStart, { timeoutMs: options.timeoutMs }).catch(() => []);
+    const lost = [...new Set([...(await lostSince(context, nodesAtStart, { timeoutMs: options.timeoutMs }).catch(() => [])), ...nodesNamedBy(error)])];
     throw new NifiError({
       code: 'NIFI_RUN_FAILED',
       message: `Running process group ${groupId} once did not complete${lost.length ? ` (cluster node(s) lost during the run: ${lost.join(', ')})` : ''}: ${(error as Error).message}`,
@@ -223,6 +223,15 @@ function runFigures(before: Counters, after: Counters, processors: readonly Proc
 async function connectedNodes(context: NifiContext, call: CallOptions): Promise<ClusterNode[]> {
   if (!(await getClusterSummary(context, call)).clustered) return [];
   return (await listClusterNodes(context, call)).filter((node) => node.status === 'CONNECTED');
+}
+
+/** The nodes an error (or its causes) names: a cluster error's `nodes`, or a classified answer's `detail.nodes`. */
+function nodesNamedBy(error: unknown): string[] {
+  for (let current = error, depth = 0; current && depth < 5; depth++, current = (current as { cause?: unknown }).cause) {
+    const named = (current as { nodes?: unknown }).nodes ?? ((current as { detail?: { nodes?: unknown } }).detail?.nodes as unknown);
+    if (Array.isArray(named) && named.length > 0) return named.filter((node): node is string => typeof node === 'string');
+  }
+  return [];
 }
 
 /** Names of the nodes connected at the start that are not connected now. */
