@@ -43,12 +43,17 @@ export interface LoadedFlowTestFile {
   diagnostics: Diagnostic[];
 }
 
-/** The relationships a processor of the flow has, as far as the flow says (connections, autoTerminate, retry): for a valid flow, all of them. */
+/** The relationships a processor of the flow has, as far as the flow says (connections, triggers, autoTerminate, retry): for a valid flow, all of them. */
 export function knownRelationships(flow: Flow, processor: string): string[] {
   const model = flow.processors[processor];
   if (!model) return [];
   const connected = flow.connections.filter((connection) => connection.from === processor).flatMap((connection) => connection.relationships);
-  return [...new Set([...connected, ...model.autoTerminate, ...(model.retry?.relationships ?? [])])].sort();
+  return [...new Set([...connected, ...triggeredRelationships(flow, processor), ...model.autoTerminate, ...(model.retry?.relationships ?? [])])].sort();
+}
+
+/** The relationships of a processor that Airflow triggers fire on (`when: store:success`): the trigger's connection handles them. */
+export function triggeredRelationships(flow: Flow, processor: string): string[] {
+  return flow.triggers.filter((trigger) => trigger.when.startsWith(`${processor}:`)).map((trigger) => trigger.when.slice(processor.length + 1));
 }
 
 export function loadFlowTestFile(file: string, text: string, flows: readonly Flow[]): LoadedFlowTestFile {

@@ -221,8 +221,12 @@ async function waitUntilSettled(nifi: NifiClient, groupId: string, live: LiveCop
     return { ok: true, queued };
   } catch (error) {
     if (signal?.aborted || !DataplatError.isInstance(error) || error.code !== 'TIMEOUT') throw error;
-    const waiting = live.connections.filter((connection) => (last.get(connection.id) ?? 0) > 0).map((connection) => `${connection.label}: ${last.get(connection.id)} queued`);
-    return { ok: false, where: waiting.length ? `Data stopped at: ${waiting.join('; ')}.` : 'Nothing is queued: a processor is still working (active threads), or an input was never generated.' };
+    const queuedAt = (connection: LiveConnection) => `${connection.label}: ${last.get(connection.id)} queued`;
+    const holding = live.connections.filter((connection) => (last.get(connection.id) ?? 0) > 0);
+    const stuck = holding.filter((connection) => !live.sinkFunnelIds.has(connection.destinationId) && running.has(connection.destinationId));
+    const resting = holding.filter((connection) => !stuck.includes(connection));
+    const where = stuck.length ? `Data stopped before running processors at: ${stuck.map(queuedAt).join('; ')}.` : 'No queue into a running processor holds data: a processor is still working (active threads), or an input was never generated.';
+    return { ok: false, where: `${where}${resting.length ? ` Arrived so far: ${resting.map(queuedAt).join('; ')}.` : ''}` };
   }
 }
 

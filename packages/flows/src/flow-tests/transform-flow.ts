@@ -4,7 +4,7 @@
 // capture funnels, expected relationships also routed into capture funnels, parameter overrides, no
 // Airflow triggers, and services nothing left uses removed (a stubbed database needs no connection pool).
 import type { ConnectionModel, Flow, ProcessorModel } from '../model/flow-schema.ts';
-import type { FlowTestCase, TestPoint } from './load-test-file.ts';
+import { triggeredRelationships, type FlowTestCase, type TestPoint } from './load-test-file.ts';
 
 /** NiFi 2.3.0's GenerateFlowFile property keys (read from the server: "Custom Text" is only the display name of `generate-ff-custom-text`). */
 export const generateFlowFileKeys = { customText: 'generate-ff-custom-text', batchSize: 'Batch Size', dataFormat: 'Data Format', uniqueFlowFiles: 'Unique FlowFiles', characterSet: 'character-set' } as const;
@@ -46,6 +46,14 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
     funnels.push(funnel);
     captures.set(pointKey({ kind: 'capture', processor: stubbed }), funnel);
     connections = connections.filter((connection) => connection.from !== stubbed).map((connection) => (connection.to === stubbed ? { ...connection, to: funnel } : connection));
+  }
+
+  // Triggers are left out of copies (they would call Airflow): the relationships they fired on are dropped instead,
+  // as auto-terminated, so the processor stays valid; an expectation there routes them to its capture below.
+  for (const [name, processor] of Object.entries(processors)) {
+    const connected = new Set(connections.filter((connection) => connection.from === name).flatMap((connection) => connection.relationships));
+    const unhandled = triggeredRelationships(original, name).filter((relationship) => !connected.has(relationship) && !processor.autoTerminate.includes(relationship));
+    if (unhandled.length > 0) processors[name] = { ...processor, autoTerminate: [...processor.autoTerminate, ...unhandled] };
   }
 
   for (const { point } of testCase.expectations) {
@@ -136,9 +144,14 @@ function generatorFor(content: string, attributes: Record<string, string>): Proc
   };
 }
 
-/** A literal in a NiFi property that evaluates Expression Language and parameters: `$${` is a literal `${`, `##{` a literal `#{`. */
+/**
+ * A literal in a NiFi property that evaluates Expression Language and parameter references (GenerateFlowFile's custom
+ * text and dynamic properties). Each `$` or `#` of a run right before `{` becomes the expression `${literal('$')}` or
+ * `${literal('#')}`, so no `${` or `#{` is left. NiFi 2.3.0's own escapes can't be used for `#`: it drops the text
+ * before an escaped `##{` ("a ##{b}" → "##{b}", checked on the server); `$${` works but `$` before `#{` would pair up.
+ */
 export function escapeNifiValue(text: string): string {
-  return text.replaceAll('${', '$${').replaceAll('#{', '##{');
+  return text.replaceAll(/[$#]+\{/g, (match) => `${[...match.slice(0, -1)].map((character) => `\${literal('${character}')}`).join('')}{`);
 }
 
 /** The services the remaining processors refer to (`service:<name>`), and the services those refer to. */

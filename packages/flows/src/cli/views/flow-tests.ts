@@ -20,7 +20,7 @@ export function formatCaseResult(result: FlowTestCaseResult, options: { color?: 
     }
     for (const line of diffLines) lines.push(`      ${line.startsWith('- ') ? paint('32', line) : line.startsWith('+ ') ? paint('31', line) : line}`);
   }
-  if (result.error) lines.push(`    error [${result.error.code}] ${result.error.message}${result.error.hint ? `\n    hint: ${result.error.hint}` : ''}`);
+  if (result.error) lines.push(`    error [${result.error.code}] ${result.error.message}${result.error.hint && !result.error.message.endsWith(result.error.hint) ? `\n    hint: ${result.error.hint}` : ''}`);
   for (const note of result.notes) lines.push(`    note: ${note}`);
   return lines.join('\n');
 }

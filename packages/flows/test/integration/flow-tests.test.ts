@@ -1,0 +1,212 @@
+// `flows test` against the stack's real NiFi, through the CLI as a CI job runs it: the committed tests of
+// flows/iot-sensors.yaml pass, a deliberately wrong expectation fails with a readable diff (and valid JUnit
+// XML), a case that never settles times out saying where the data stopped, nothing is left behind in NiFi
+// (groups, parameter contexts), and the copy of a run killed with SIGKILL mid-case is removed by the next run.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pollUntil } from '@dataplat/core';
+import { createNifiClient } from '@dataplat/nifi';
+import { testCopyPrefix } from '../../src/flow-tests/isolation.ts';
+import { runCli } from '../run-cli.ts';
+import { scratchGroups } from '../scratch-groups.ts';
+
+const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
+const nifi = createNifiClient({ baseUrl: apiUrl });
+const scratch = scratchGroups(nifi, 'flows-test');
+const repositoryRoot = join(import.meta.dirname, '..', '..', '..', '..');
+const cliMain = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+let parentGroupId = '';
+let workdir = '';
+
+beforeAll(async () => {
+  parentGroupId = await scratch.parent('copies');
+  workdir = await mkdtemp(join(tmpdir(), 'dataplat-flow-tests-'));
+  // A flow that never settles: ControlRate lets one flowfile through per hour and holds the second in its queue.
+  await writeFile(
+    join(workdir, 'throttled.yaml'),
+    [
+      `name: throttled-${scratch.suffix}`,
+      'processors:',
+      '  limit: { type: ControlRate, properties: { Rate Control Criteria: flowfile count, Maximum Rate: "1", Time Duration: 1 hour }, autoTerminate: [failure] }',
+      '  done: { type: UpdateAttribute, autoTerminate: [success] }',
+      'connections:',
+      '  - { from: limit, to: done, relationships: [success] }',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await scratch.cleanUp();
+  await nifi.close();
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+});
+
+const flowsTest = (args: string[]) => runCli(['test', ...args, '--parent', parentGroupId], { cwd: repositoryRoot, env: { NIFI_URL: apiUrl } });
+
+interface JsonReport {
+  ok: boolean;
+  runId: string;
+  cases: Array<{ name: string; status: string; durationMs: number; failures: Array<{ at: string; message: string; diff?: string }> }>;
+  swept: { groups: string[]; parameterContexts: string[] };
+}
+
+/** What of a run is still in NiFi: copies under the test's parent, parameter contexts named with the run id. */
+async function leftovers(runId?: string): Promise<{ groups: string[]; contexts: string[] }> {
+  const parent = await nifi.processGroups.flow(parentGroupId);
+  const contexts = await nifi.parameterContexts.list();
+  const prefix = runId ? `${testCopyPrefix} ${runId} ` : `${testCopyPrefix} `;
+  return {
+    groups: parent.contents.processGroups.map((group) => group.component?.name ?? group.id),
+    contexts: contexts.map((context) => context.component.name ?? '').filter((name) => name.startsWith(prefix) && (runId !== undefined || name.includes(`throttled-${scratch.suffix}`))),
+  };
+}
+
+describe('flows test against the real NiFi', () => {
+  it('passes the committed tests of flows/iot-sensors.yaml (database stubbed) and leaves nothing behind', async () => {
+    const run = await flowsTest(['flows/iot-sensors.test.yaml', '--json']);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.cases.map((testCase) => [testCase.name, testCase.status, testCase.failures])).toEqual([
+      ['a valid reading is stored', 'passed', []],
+      ['a WHO PM2.5 exceedance is flagged', 'passed', []],
+      ["an invalid reading is quarantined with NiFi's reason", 'passed', []],
+      ['a body that is not JSON waits in the held funnel', 'passed', []],
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(report.ok).toBe(true);
+    console.info(`flows test flows/iot-sensors.test.yaml: ${report.cases.map((testCase) => `${testCase.name} ${(testCase.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
+    expect(await leftovers(report.runId)).toEqual({ groups: [], contexts: [] });
+
+    const human = await flowsTest(['flows/iot-sensors.test.yaml', '--filter', 'WHO']);
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toMatch(/^✓ flows\/iot-sensors\.test\.yaml › a WHO PM2\.5 exceedance is flagged \(\d+\.\d s\)$/m);
+    expect(human.stdout).toContain('1 case(s): 1 passed, 0 failed, 0 could not run');
+  });
+
+  it('fails a wrong expectation with a readable diff, exit 1 and valid JUnit XML', async () => {
+    const committed = await readFile(join(repositoryRoot, 'flows', 'iot-sensors.test.yaml'), 'utf8');
+    // The valid reading's case, expecting the reading above the WHO guideline (it is 12.5 µg/m³) and one more sensor row.
+    const wrong = committed
+      .slice(0, committed.indexOf('\n  - name: a WHO'))
+      .replace('pm25: 12.5, above_who_pm25: false', 'pm25: 12.5, above_who_pm25: true')
+      .replace('      - at: register\n        count: 1', '      - at: register\n        count: 2');
+    expect(wrong).not.toBe(committed.slice(0, committed.indexOf('\n  - name: a WHO')));
+    const file = join(workdir, 'wrong.test.yaml');
+    await writeFile(file, wrong);
+    const junit = join(workdir, 'reports', 'junit.xml');
+    const run = await flowsTest([file, '--junit', junit]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^✗ .*wrong\.test\.yaml › a valid reading is stored \(\d+\.\d s\)$/m);
+    expect(run.stdout).toContain('wrong.test.yaml:15: store: Records differ; fields not listed are not compared');
+    expect(run.stdout).toContain('      - expected  + actual');
+    expect(run.stdout).toContain('      -     "above_who_pm25": true,');
+    expect(run.stdout).toContain('      +     "above_who_pm25": false,');
+    expect(run.stdout).toContain('register: Expected 2 flowfile(s) at register, got 1.');
+    expect(run.stdout).toContain('1 case(s): 0 passed, 1 failed, 0 could not run');
+
+    const xml = await readFile(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as {
+      testsuites: { tests: string; failures: string; testsuite: { name: string; testcase: { name: string; time: string; failure: { message: string; '#text': string } } } };
+    };
+    expect(parsed.testsuites).toMatchObject({ tests: '1', failures: '1' });
+    expect(parsed.testsuites.testsuite.testcase).toMatchObject({ name: 'a valid reading is stored', failure: { message: 'Records differ; fields not listed are not compared' } });
+    expect(parsed.testsuites.testsuite.testcase.failure['#text']).toContain('-     "above_who_pm25": true,');
+    expect(Number(parsed.testsuites.testsuite.testcase.time)).toBeGreaterThan(0);
+  });
+
+  it('feeds content and attributes literally: NiFi evaluates neither Expression Language nor parameters in them', async () => {
+    await writeFile(
+      join(workdir, 'literal.test.yaml'),
+      [
+        `flow: throttled-${scratch.suffix}`,
+        'cases:',
+        '  - name: literal text',
+        '    inputs:',
+        '      - { before: done, text: "cost: ${price} #{secret} $${x} ##{y}", attributes: { batch: "b-${uuid}" } }',
+        '    expect:',
+        '      - { at: done.success, count: 1, content: { equals: "cost: ${price} #{secret} $${x} ##{y}" }, attributes: { batch: "b-${uuid}" } }',
+        '',
+      ].join('\n'),
+    );
+    const run = await flowsTest([join(workdir, 'literal.test.yaml')]);
+    expect(run.stdout).toContain('1 case(s): 1 passed');
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('says where the data stopped when a case does not settle in its timeout', async () => {
+    await writeFile(
+      join(workdir, 'throttled.test.yaml'),
+      [
+        `flow: throttled-${scratch.suffix}`,
+        'cases:',
+        '  - name: two flowfiles through a limit of one per hour',
+        '    timeout: 4s',
+        '    inputs:',
+        '      - { before: limit, text: first }',
+        '      - { before: limit, text: second }',
+        '    expect:',
+        '      - { at: limit.success, count: 2 }',
+        '',
+      ].join('\n'),
+    );
+    const run = await flowsTest([join(workdir, 'throttled.test.yaml'), '--json']);
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.cases[0]!.status).toBe('failed');
+    expect(report.cases[0]!.failures).toEqual([{ at: '(timeout)', message: expect.stringMatching(/^Still moving after 4 s\. Data stopped before running processors at: test input \d\.success → limit: 1 queued\. Arrived so far: limit\.success → test capture limit\.success: 1 queued\.$/) }]);
+    expect(await leftovers(report.runId)).toEqual({ groups: [], contexts: [] });
+  });
+
+  it('removes the copy of a run killed with SIGKILL mid-case on the next run', async () => {
+    await writeFile(
+      join(workdir, 'killed.test.yaml'),
+      [
+        `flow: throttled-${scratch.suffix}`,
+        'cases:',
+        '  - name: held long enough to be killed',
+        '    timeout: 2m',
+        '    inputs:',
+        '      - { before: limit, text: first }',
+        '      - { before: limit, text: second }',
+        '    expect:',
+        '      - { at: limit.success, count: 2 }',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, ['--conditions=@dataplat/source', cliMain, 'test', join(workdir, 'killed.test.yaml'), '--parent', parentGroupId], {
+      cwd: repositoryRoot,
+      env: { ...process.env, NIFI_URL: apiUrl },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    // Mid-case: the copy exists and its first flowfile went through (the second waits in the ControlRate's queue).
+    const copyName = await pollUntil(
+      async () => {
+        const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
+        const copy = groups.find((group) => group.component?.name?.startsWith(testCopyPrefix));
+        if (!copy) return { done: false };
+        const status = await nifi.processGroups.status(copy.id);
+        return (status.flowFilesQueued ?? 0) > 0 ? { done: true, value: copy.component!.name! } : { done: false };
+      },
+      { timeoutMs: 60_000, initialIntervalMs: 100, maxIntervalMs: 250, description: 'the test copy of the child run' },
+    );
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const left = await leftovers();
+    expect(left.groups).toEqual([copyName]);
+    expect(left.contexts).toEqual([copyName]);
+
+    // The next run (here: another case) removes it before its own cases.
+    const next = await flowsTest(['flows/iot-sensors.test.yaml', '--filter', 'valid reading', '--json']);
+    expect(next.exitCode).toBe(0);
+    const report = JSON.parse(next.stdout) as JsonReport;
+    expect(report.swept).toEqual({ groups: [copyName], parameterContexts: [copyName] });
+    expect(await leftovers()).toEqual({ groups: [], contexts: [] });
+  });
+});
