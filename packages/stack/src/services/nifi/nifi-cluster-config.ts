@@ -71,8 +71,8 @@ export function renderNifiClusterNode(
     'nifi.zookeeper.connect.string': zookeeperConnectString,
     'nifi.zookeeper.connect.timeout': '30 secs',
     // How long ZooKeeper keeps a node's session after the node stops answering: a killed primary node or
-    // coordinator holds its role until then. NiFi's default 10 s; measured on 2 cores in
-    // packages/stack/test/cluster-restarts/node-restart.test.ts (30 s: the role moved after 29.3 s).
+    // coordinator holds its role until then. NiFi's default 10 s; measured on 2 cores (docs/stack.md): with 30 s the
+    // role moved after 29.3 s, with 10 s after 9.5 s.
     'nifi.zookeeper.session.timeout': '10 secs',
     'nifi.zookeeper.root.node': nifiClusterZookeeperRootNode,
     'nifi.zookeeper.client.secure': 'false',
