@@ -165,6 +165,24 @@ describe('createHttpTransport', () => {
     expect(retries).toHaveLength(2);
   });
 
+  it('repeats any request whose answer the client classifies as not performed, within the retry budget, and only those', async () => {
+    const pool = mockAgent.get(origin);
+    pool.intercept({ path: '/api/things', method: 'POST' }).reply(409, 'busy, nothing done, try again');
+    pool.intercept({ path: '/api/things', method: 'POST' }).reply(201, { id: 't1' }, json);
+    const classifyError = ({ body }: { body: string }) => (body.includes('nothing done') ? { code: 'SERVICE_SETTLING', notPerformed: true } : undefined);
+    const { client, retries } = transport({ classifyError, retry: { retries: 2, initialDelayMs: 1 } });
+    await expect(client.request({ method: 'POST', path: '/things', body: { json: {} } })).resolves.toMatchObject({ status: 201 });
+    expect(retries.map((event) => [event.method, event.reason])).toEqual([['POST', 'HTTP 409']]);
+
+    pool.intercept({ path: '/api/things', method: 'POST' }).reply(409, 'busy, nothing done, try again').times(3);
+    const exhausted = await client.request({ method: 'POST', path: '/things', body: { json: {} } }).catch((error: unknown) => error);
+    expect(exhausted).toMatchObject({ code: 'SERVICE_SETTLING', status: 409, isRetryable: true });
+    // A 409 the client says nothing about stays a conflict, sent once.
+    pool.intercept({ path: '/api/things', method: 'POST' }).reply(409, 'already exists');
+    await expect(client.request({ method: 'POST', path: '/things', body: { json: {} } })).rejects.toMatchObject({ code: 'CONFLICT', isRetryable: false });
+    expect(retries).toHaveLength(3);
+  });
+
   it('stops at once when the caller aborts, with code ABORTED and the reason as cause', async () => {
     mockAgent.get(origin).intercept({ path: '/api/wait', method: 'GET' }).reply(200, 'late').delay(2000);
     const { client } = transport();
