@@ -64,6 +64,20 @@ describe('the flows CLI with a NiFi cluster node out', () => {
       // The environment variable acknowledges too (a no-op apply, still checked first).
       const again = await flows(['apply', '--json'], { FLOWS_ACKNOWLEDGE_DISCONNECTED_NODES: '1' });
       expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+
+      // destroy looks first too; acknowledged, NiFi itself refuses the delete while the node is out, naming it.
+      const destroy = (extra: string[]) => runCli(['destroy', name, '--parent', parentGroupId, ...extra], { cwd: workdir, env: { NIFI_URL: through.baseUrl } });
+      const destroyRefused = await destroy([]);
+      expect(destroyRefused.exitCode).toBe(1);
+      expect(destroyRefused.stderr).toContain(`Refusing to destroy flows: NiFi cluster node(s) not connected: ${node.name} (DISCONNECTED)`);
+      // The acknowledged apply could not release its lock (NiFi deleted no parameter context): it holds until its TTL.
+      const locked = await destroy(['--acknowledge-disconnected-nodes', '--json', '--lock-timeout', '0']);
+      expect(JSON.parse(locked.stdout)).toMatchObject({ error: { code: 'FLOWS_LOCKED' } });
+      const deleteRefused = await destroy(['--acknowledge-disconnected-nodes', '--json', '--lock-timeout', '90s']);
+      expect(deleteRefused.exitCode).toBe(1);
+      console.log(`[nodes-out] destroy acknowledged (took the stale lock over): ${deleteRefused.stdout}`);
+      expect(JSON.parse(deleteRefused.stdout)).toMatchObject({ error: { code: 'NIFI_NODE_DISCONNECTED', message: expect.stringContaining(node.name) } });
+      expect((await through.processGroups.findByName(name, { parentGroupId }))?.id).toBeDefined();
     } finally {
       await makeClusterWhole(cluster);
     }
