@@ -1,36 +1,16 @@
 // `flows run --per-node` on the 3-node NiFi cluster through the CLI, as the generated Airflow DAGs would call it:
 // the totals, and each node's own figures, in --json and in the human report.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNifiClient, type NifiClient } from '@dataplat/nifi';
-import { useTestCluster } from '../../../stack/test/cluster-stack.ts';
-import { pacedFlow, type PerNodeRunOutput } from '../cluster-flows.ts';
+import { describe, expect, it } from 'vitest';
+import { clusterWorkspace, pacedFlow, type PerNodeRunOutput } from '../cluster-flows.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups, type ScratchGroups } from '../scratch-groups.ts';
 
-let nodeUrls: string[] = [];
-let nifi: NifiClient;
-let scratch: ScratchGroups;
-let workdir = '';
-
-beforeAll(async () => {
-  const { endpoints } = await useTestCluster();
-  nodeUrls = endpoints.nifiCluster.nodes.map((node) => node.apiUrl);
-  nifi = createNifiClient({ baseUrl: nodeUrls[0]! });
-  scratch = scratchGroups(nifi, 'cluster-run');
-  workdir = await mkdtemp(join(tmpdir(), 'flows-cluster-run-'));
-}, 1_200_000);
-
-afterAll(async () => {
-  await scratch?.cleanUp();
-  await nifi?.close();
-  if (workdir) await rm(workdir, { recursive: true, force: true });
-});
+const workspace = clusterWorkspace('cluster-run');
 
 describe('flows run --per-node on the NiFi cluster', () => {
   it("reports the cluster's totals and each node's figures, in JSON and for people", async () => {
+    const { scratch, workdir, nodeUrls } = workspace;
     const parentGroupId = await scratch.parent('run');
     const name = `paced-${scratch.suffix}`;
     await writeFile(join(workdir, 'paced.yaml'), pacedFlow(name, { batchSize: 4, perSecond: 100 }));
