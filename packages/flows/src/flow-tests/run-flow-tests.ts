@@ -13,9 +13,9 @@ import { compileFlow, type TypeCatalog } from '../compile/compile-flow.ts';
 import { registerHeldLock } from '../deploy/held-locks.ts';
 import { boundContext } from '../deploy/inventory.ts';
 import { newTestRun, sweepLeftovers, testCopyNames, type SweptLeftovers, type TestRun } from './isolation.ts';
-import type { FlowTestCase } from './load-test-file.ts';
+import { knownRelationships, type FlowTestCase } from './load-test-file.ts';
 import { describeFlowFiles, matchExpectation, type ExpectationFailure, type ObservedFlowFile } from './match-expectations.ts';
-import { buildTestCopy, pointKey, type TestCopy } from './transform-flow.ts';
+import { buildTestCopy, captureName, pointKey, type TestCopy } from './transform-flow.ts';
 
 export interface FlowTestRunOptions {
   /** Where the copies are made (default root): the same parent as the deployment is fine, nothing of it is touched. */
@@ -41,12 +41,28 @@ export interface FlowTestCaseResult {
   error?: { code: string; message: string; hint?: string | undefined } | undefined;
   /** What came out where (flowfile counts at each expectation's point). */
   outputs: Array<{ at: string; count: number }>;
+  /** What the case exercised of its flow: processors that processed a flowfile, relationships a flowfile went through (connected ones: NiFi counts no auto-terminated ones). */
+  coverage: CaseCoverage;
   notes: string[];
+}
+
+/** Per flow, what all its cases together exercised, of what the flow has. */
+export interface FlowCoverage {
+  flow: string;
+  cases: number;
+  /** `stubbed`: replaced by a capture in the cases that reached them (their own work is not tested). */
+  processors: { exercised: string[]; stubbed: string[]; missed: string[] };
+  /**
+   * Relationships as processor.relationship. `unobservable`: auto-terminated ones no case expected (NiFi counts nothing
+   * there); `stubbed`: of processors stubbed in every case.
+   */
+  relationships: { exercised: string[]; missed: string[]; unobservable: string[]; stubbed: string[] };
 }
 
 export interface FlowTestRunResult {
   runId: string;
   results: FlowTestCaseResult[];
+  coverage: FlowCoverage[];
   swept: SweptLeftovers;
   durationMs: number;
 }
@@ -69,8 +85,45 @@ export async function runFlowTests(nifi: NifiClient, cases: readonly FlowTestCas
     results.push(result);
     options.onCaseDone?.(result);
   }
-  return { runId: run.runId, results, swept, durationMs: Date.now() - started };
+  return { runId: run.runId, results, coverage: flowCoverage(cases, results), swept, durationMs: Date.now() - started };
 }
+
+/** Each tested flow's coverage over the cases that ran without error. */
+export function flowCoverage(cases: readonly FlowTestCase[], results: readonly FlowTestCaseResult[]): FlowCoverage[] {
+  const flows = [...new Map(cases.map((testCase) => [testCase.flow.name, testCase.flow])).values()];
+  return flows.map((flow) => {
+    const ran = results.filter((result) => result.flow === flow.name);
+    const processorsSeen = new Set(ran.flatMap((result) => result.coverage.processors));
+    const relationshipsSeen = new Set(ran.flatMap((result) => result.coverage.relationships.flatMap((entry) => (entry.includes('|') ? [] : [entry]))));
+    const processors = Object.keys(flow.processors);
+    const stubbedSeen = new Set(ran.flatMap((result) => result.coverage.stubbed).filter((processor) => !processorsSeen.has(processor)));
+    const alwaysStubbed = new Set(processors.filter((processor) => ran.length > 0 && ran.every((result) => cases.find((testCase) => testCase.file === result.file && testCase.name === result.name)?.stubs[processor])));
+    const relationships = processors.flatMap((processor) => knownRelationships(flow, processor).map((relationship) => `${processor}.${relationship}`));
+    const autoTerminated = new Set(processors.flatMap((processor) => flow.processors[processor]!.autoTerminate.map((relationship) => `${processor}.${relationship}`)));
+    const ofStub = (relationship: string) => alwaysStubbed.has(relationship.slice(0, relationship.lastIndexOf('.')));
+    const missed = relationships.filter((relationship) => !relationshipsSeen.has(relationship) && !ofStub(relationship));
+    return {
+      flow: flow.name,
+      cases: ran.length,
+      processors: { exercised: processors.filter((processor) => processorsSeen.has(processor)), stubbed: processors.filter((processor) => stubbedSeen.has(processor)), missed: processors.filter((processor) => !processorsSeen.has(processor) && !stubbedSeen.has(processor)) },
+      relationships: {
+        exercised: relationships.filter((relationship) => relationshipsSeen.has(relationship)),
+        missed: missed.filter((relationship) => !autoTerminated.has(relationship)),
+        unobservable: missed.filter((relationship) => autoTerminated.has(relationship)),
+        stubbed: relationships.filter((relationship) => ofStub(relationship) && !relationshipsSeen.has(relationship)),
+      },
+    };
+  });
+}
+
+export interface CaseCoverage {
+  processors: string[];
+  /** Stubbed processors whose capture received flowfiles. */
+  stubbed: string[];
+  relationships: string[];
+}
+
+const noCoverage: CaseCoverage = { processors: [], stubbed: [], relationships: [] };
 
 interface CaseContext {
   run: TestRun;
@@ -117,7 +170,7 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
 
     const settled = await waitUntilSettled(nifi, group.id, live, generatorIds, new Set(toStart.map((processor) => processor.id)), testCase.timeoutMs, context.signal);
     if (!settled.ok) {
-      return { ...base, status: 'failed', durationMs: Date.now() - started, failures: [{ at: '(timeout)', message: `Still moving after ${testCase.timeoutMs / 1000} s. ${settled.where}` }], outputs: [], notes };
+      return { ...base, status: 'failed', durationMs: Date.now() - started, failures: [{ at: '(timeout)', message: `Still moving after ${testCase.timeoutMs / 1000} s. ${settled.where}` }], outputs: [], coverage: noCoverage, notes };
     }
 
     const failures: ExpectationFailure[] = [];
@@ -132,7 +185,8 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
       failures.push(...matchExpectation(expectation, observed.flowFiles, observed.truncated));
     }
     if (testCase.nothingElse) failures.push(...(await unexpectedOutputs(nifi, live, settled.queued, read, testCase, copy)));
-    return { ...base, status: failures.length ? 'failed' : 'passed', durationMs: Date.now() - started, failures, outputs, notes };
+    const coverage = caseCoverage(flattenStatus(await nifi.processGroups.status(group.id)), live, testCase);
+    return { ...base, status: failures.length ? 'failed' : 'passed', durationMs: Date.now() - started, failures, outputs, coverage, notes };
   } catch (error) {
     if (context.signal?.aborted) throw error;
     const known = DataplatError.isInstance(error);
@@ -142,6 +196,7 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
       durationMs: Date.now() - started,
       failures: [],
       outputs: [],
+      coverage: noCoverage,
       notes,
       error: { code: known ? error.code : 'UNEXPECTED', message: known ? error.message : String((error as Error).stack ?? error), ...(known && error.hint ? { hint: error.hint } : {}) },
     };
@@ -149,6 +204,19 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
     await cleanUp();
     unregister();
   }
+}
+
+/** The flow's own processors that processed a flowfile in the copy, and the relationships flowfiles went through. */
+function caseCoverage(status: ReturnType<typeof flattenStatus>, live: LiveCopy, testCase: FlowTestCase): CaseCoverage {
+  const own = (name: string) => name in testCase.flow.processors;
+  const processors = [...live.processorIds].filter(([name, id]) => own(name) && (status.processors.get(id)?.flowFilesIn ?? 0) > 0).map(([name]) => name);
+  const through = new Map(status.connections.map((connection) => [connection.id, connection.flowFilesIn]));
+  const relationships = live.connections
+    .filter((connection) => own(connection.sourceName) && (through.get(connection.id) ?? 0) > 0)
+    // A connection of several relationships doesn't say which one a flowfile took: `store.failure|retry`.
+    .map((connection) => `${connection.sourceName}.${connection.relationships.join('|')}`);
+  const stubbed = Object.keys(testCase.stubs).filter((stub) => live.connections.some((connection) => connection.destinationFunnel === captureName(stub) && (through.get(connection.id) ?? 0) > 0));
+  return { processors: [...new Set(processors)].sort(), stubbed: stubbed.sort(), relationships: [...new Set(relationships)].sort() };
 }
 
 interface LiveConnection {
@@ -231,15 +299,15 @@ async function waitUntilSettled(nifi: NifiClient, groupId: string, live: LiveCop
 }
 
 interface StatusSnapshot {
-  connectionStatusSnapshots?: Array<{ connectionStatusSnapshot?: { id?: string; flowFilesQueued?: number } }>;
-  processorStatusSnapshots?: Array<{ processorStatusSnapshot?: { id?: string; flowFilesOut?: number; activeThreadCount?: number } }>;
+  connectionStatusSnapshots?: Array<{ connectionStatusSnapshot?: { id?: string; flowFilesQueued?: number; flowFilesIn?: number } }>;
+  processorStatusSnapshots?: Array<{ processorStatusSnapshot?: { id?: string; flowFilesIn?: number; flowFilesOut?: number; activeThreadCount?: number } }>;
   processGroupStatusSnapshots?: Array<{ processGroupStatusSnapshot?: StatusSnapshot }>;
   activeThreadCount?: number;
 }
 
-function flattenStatus(status: StatusSnapshot): { connections: Array<{ id: string; queued: number }>; processors: Map<string, { flowFilesOut: number }>; activeThreads: number } {
-  const connections = (status.connectionStatusSnapshots ?? []).map(({ connectionStatusSnapshot: snapshot }) => ({ id: snapshot?.id ?? '', queued: snapshot?.flowFilesQueued ?? 0 }));
-  const processors = new Map((status.processorStatusSnapshots ?? []).map(({ processorStatusSnapshot: snapshot }) => [snapshot?.id ?? '', { flowFilesOut: snapshot?.flowFilesOut ?? 0 }]));
+function flattenStatus(status: StatusSnapshot): { connections: Array<{ id: string; queued: number; flowFilesIn: number }>; processors: Map<string, { flowFilesIn: number; flowFilesOut: number }>; activeThreads: number } {
+  const connections = (status.connectionStatusSnapshots ?? []).map(({ connectionStatusSnapshot: snapshot }) => ({ id: snapshot?.id ?? '', queued: snapshot?.flowFilesQueued ?? 0, flowFilesIn: snapshot?.flowFilesIn ?? 0 }));
+  const processors = new Map((status.processorStatusSnapshots ?? []).map(({ processorStatusSnapshot: snapshot }) => [snapshot?.id ?? '', { flowFilesIn: snapshot?.flowFilesIn ?? 0, flowFilesOut: snapshot?.flowFilesOut ?? 0 }]));
   const nested = (status.processGroupStatusSnapshots ?? []).map(({ processGroupStatusSnapshot }) => flattenStatus(processGroupStatusSnapshot ?? {}));
   return {
     connections: [...connections, ...nested.flatMap((child) => child.connections)],

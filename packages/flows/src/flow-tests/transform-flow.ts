@@ -26,10 +26,15 @@ export function pointKey(point: TestPoint): string {
   return point.kind === 'relationship' ? `${point.processor}.${point.relationship}` : point.kind === 'capture' ? point.processor : point.funnel;
 }
 
+/** The funnel of the copy that holds what reaches a point (a stub's name, `processor.relationship`). */
+export function captureName(key: string): string {
+  return `test capture ${key}`;
+}
+
 /** The names the copy's own components get: unlike any name a flow uses (spaces around a word no flow name starts with). */
 const copyNames = {
   generator: (index: number) => `test input ${index + 1}`,
-  capture: (key: string) => `test capture ${key}`,
+  capture: captureName,
 };
 
 export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string; contextName: string; marker: string }, env: NodeJS.ProcessEnv): TestCopy {

@@ -53,6 +53,7 @@ interface JsonReport {
   runId: string;
   cases: Array<{ name: string; status: string; durationMs: number; failures: Array<{ at: string; message: string; diff?: string }> }>;
   swept: { groups: string[]; parameterContexts: string[] };
+  coverage: Array<{ flow: string; cases: number; processors: Record<string, string[]>; relationships: Record<string, string[]> }>;
 }
 
 /** What of a run is still in NiFi: copies under the test's parent, parameter contexts named with the run id. */
@@ -79,6 +80,15 @@ describe('flows test against the real NiFi', () => {
     ]);
     expect(run.exitCode).toBe(0);
     expect(report.ok).toBe(true);
+    // What the four cases exercise of the flow: everything but the listener and the failure paths of flag and explain.
+    expect(report.coverage).toEqual([
+      {
+        flow: 'iot-sensors',
+        cases: 4,
+        processors: { exercised: ['validate', 'flag', 'explain'], stubbed: ['store', 'register', 'quarantine'], missed: ['receive'] },
+        relationships: expect.objectContaining({ exercised: ['validate.failure', 'validate.invalid', 'validate.valid', 'flag.measurements', 'flag.sensors', 'explain.success'], missed: ['receive.success', 'flag.failure', 'explain.failure'], unobservable: ['flag.original'] }),
+      },
+    ]);
     console.info(`flows test flows/iot-sensors.test.yaml: ${report.cases.map((testCase) => `${testCase.name} ${(testCase.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
     expect(await leftovers(report.runId)).toEqual({ groups: [], contexts: [] });
 

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { FlowTestCaseResult, FlowTestRunResult } from '../../flow-tests/run-flow-tests.ts';
 import { formatCaseResult, formatSummary, renderJunit, testReportJson } from './flow-tests.ts';
 
-const result = (fields: Partial<FlowTestCaseResult>): FlowTestCaseResult => ({ file: 'flows/iot.test.yaml', line: 7, name: 'stored', flow: 'iot', status: 'passed', durationMs: 1234, failures: [], outputs: [], notes: [], ...fields });
+const result = (fields: Partial<FlowTestCaseResult>): FlowTestCaseResult => ({ file: 'flows/iot.test.yaml', line: 7, name: 'stored', flow: 'iot', status: 'passed', durationMs: 1234, failures: [], outputs: [], coverage: { processors: [], stubbed: [], relationships: [] }, notes: [], ...fields });
 const run: FlowTestRunResult = {
   runId: 'abcd1234',
   durationMs: 5000,
   swept: { groups: ['dataplat-flows-test dead iot case 1'], parameterContexts: [] },
+  coverage: [{ flow: 'iot', cases: 2, processors: { exercised: ['validate', 'flag'], stubbed: ['store'], missed: ['receive'] }, relationships: { exercised: ['validate.valid'], missed: ['validate.failure'], unobservable: ['flag.original'], stubbed: ['store.failure'] } }],
   results: [
     result({}),
     result({ name: 'flagged <WHO> & "quoted"', status: 'failed', failures: [{ at: 'store', message: 'Content differs', diff: '- expected\n+ actual\u0007', line: 20 }] }),
@@ -24,7 +25,15 @@ describe('flows test views', () => {
       ['✗ flows/iot.test.yaml › flagged <WHO> & "quoted" (1.2 s)', '    flows/iot.test.yaml:20: store: Content differs', '      - expected  + actual', '      - expected', '      + actual\u0007'].join('\n'),
     );
     expect(formatCaseResult(run.results[2]!)).toBe(['! flows/shop.test.yaml › refused (1.2 s)', '    error [NIFI_INVALID_COMPONENT] Processor "x" is invalid', '    hint: Fix it.'].join('\n'));
-    expect(formatSummary(run)).toBe('Removed leftovers of earlier runs: dataplat-flows-test dead iot case 1.\n3 case(s): 1 passed, 1 failed, 1 could not run (5.0 s).');
+    expect(formatSummary(run)).toBe(
+      [
+        'coverage of iot (2 case(s)): processors 2/4 (not reached: receive; stubbed: store), relationships 1/2 (never taken: validate.failure)',
+        '  auto-terminated, seen only where a case expects them: flag.original',
+        '  of processors stubbed in every case: store.failure',
+        'Removed leftovers of earlier runs: dataplat-flows-test dead iot case 1.',
+        '3 case(s): 1 passed, 1 failed, 1 could not run (5.0 s).',
+      ].join('\n'),
+    );
     expect(testReportJson(run)).toMatchObject({ formatVersion: '1', ok: false, runId: 'abcd1234', cases: run.results });
   });
 

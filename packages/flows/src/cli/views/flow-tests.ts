@@ -28,15 +28,26 @@ export function formatCaseResult(result: FlowTestCaseResult, options: { color?: 
 export function formatSummary(run: FlowTestRunResult): string {
   const count = (status: FlowTestCaseResult['status']) => run.results.filter((result) => result.status === status).length;
   const swept = run.swept.groups.length + run.swept.parameterContexts.length;
+  const coverage = run.coverage.map((flow) => {
+    const processors = flow.processors.exercised.length + flow.processors.stubbed.length + flow.processors.missed.length;
+    const relationships = flow.relationships.exercised.length + flow.relationships.missed.length;
+    const notReached = [...(flow.processors.missed.length ? [`not reached: ${flow.processors.missed.join(', ')}`] : []), ...(flow.processors.stubbed.length ? [`stubbed: ${flow.processors.stubbed.join(', ')}`] : [])];
+    return [
+      `coverage of ${flow.flow} (${flow.cases} case(s)): processors ${flow.processors.exercised.length}/${processors}${notReached.length ? ` (${notReached.join('; ')})` : ''}, relationships ${flow.relationships.exercised.length}/${relationships}${flow.relationships.missed.length ? ` (never taken: ${flow.relationships.missed.join(', ')})` : ''}`,
+      ...(flow.relationships.unobservable.length ? [`  auto-terminated, seen only where a case expects them: ${flow.relationships.unobservable.join(', ')}`] : []),
+      ...(flow.relationships.stubbed.length ? [`  of processors stubbed in every case: ${flow.relationships.stubbed.join(', ')}`] : []),
+    ].join('\n');
+  });
   return [
+    ...coverage,
     ...(swept ? [`Removed leftovers of earlier runs: ${[...run.swept.groups, ...run.swept.parameterContexts.map((name) => `parameter context ${name}`)].join(', ')}.`] : []),
     `${run.results.length} case(s): ${count('passed')} passed, ${count('failed')} failed, ${count('error')} could not run (${seconds(run.durationMs)}).`,
   ].join('\n');
 }
 
-/** `--json`: `{ formatVersion, ok, runId, durationMs, cases, swept }`. */
+/** `--json`: `{ formatVersion, ok, runId, durationMs, cases, coverage, swept }`. */
 export function testReportJson(run: FlowTestRunResult): unknown {
-  return { formatVersion: '1', ok: run.results.every((result) => result.status === 'passed'), runId: run.runId, durationMs: run.durationMs, cases: run.results, swept: run.swept };
+  return { formatVersion: '1', ok: run.results.every((result) => result.status === 'passed'), runId: run.runId, durationMs: run.durationMs, cases: run.results, coverage: run.coverage, swept: run.swept };
 }
 
 /**
