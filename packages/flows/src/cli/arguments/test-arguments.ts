@@ -5,6 +5,7 @@ import { jsonOption, nifiOptions, projectOption, UsageError, value, type OptionV
 export const testOptions = {
   filter: value('pattern', 'run only the cases whose name contains this text (case-insensitive), or matches /regex/'),
   junit: value('file', 'also write the results as JUnit XML to this file (for CI test reports)'),
+  format: value('format', 'human (default), json, or github (human output plus GitHub Actions annotations at the failing lines of the test files)', { choices: ['human', 'json', 'github'] }),
   ...jsonOption,
   ...projectOption,
   ...nifiOptions,
@@ -16,11 +17,13 @@ export interface TestArguments {
   /** Which cases run, by name; undefined: all. */
   filter: ((caseName: string) => boolean) | undefined;
   junitFile: string | undefined;
-  json: boolean;
+  format: 'human' | 'json' | 'github';
 }
 
 export function parseTestArguments(options: OptionValues<typeof testOptions>, positionals: readonly string[]): TestArguments {
-  return { paths: [...positionals], filter: caseFilter(options.filter), junitFile: options.junit, json: options.json };
+  if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json and --format ${options.format} contradict each other.`);
+  const format = options.json ? 'json' : ((options.format ?? 'human') as TestArguments['format']);
+  return { paths: [...positionals], filter: caseFilter(options.filter), junitFile: options.junit, format };
 }
 
 /** `/regex/flags` is a regular expression; anything else a case-insensitive part of the name. */

@@ -3,7 +3,7 @@
 import { hasErrors } from '../../diagnostics/diagnostic.ts';
 import { parseTestArguments, testOptions } from '../arguments/test-arguments.ts';
 import { UsageError } from '../arguments/options.ts';
-import { formatHuman } from '../views/diagnostics.ts';
+import { formatGithub, formatHuman } from '../views/diagnostics.ts';
 import { defineCommand } from './command.ts';
 
 export const testCommand = defineCommand({
@@ -15,7 +15,7 @@ export const testCommand = defineCommand({
     'waits until nothing moves, and checks what came out where. The copy is deleted afterwards, also on Ctrl-C; leftovers of runs that were killed are removed by the next run. ' +
     'The deployed flows are never touched. Exit 0 when every case passed, 1 when one failed or could not run, 2 for bad test files or usage.',
   options: testOptions,
-  examples: ['flows test', 'flows test flows/iot-sensors.test.yaml --filter quarantined', 'flows test --junit reports/flows.xml', 'flows test --json'],
+  examples: ['flows test', 'flows test flows/iot-sensors.test.yaml --filter quarantined', 'flows test --junit reports/flows.xml --format github', 'flows test --json'],
   async run({ options, positionals }, { io, view }) {
     const testArguments = parseTestArguments(options, positionals);
     const [{ loadTestFiles }, { resolveConnections, withNifi }, { runFlowTests }, views] = await Promise.all([
@@ -27,8 +27,9 @@ export const testCommand = defineCommand({
     const { flowsFolder } = await resolveConnections(options, io.env, io.cwd, io.stdin);
     const loaded = await loadTestFiles(testArguments.paths, flowsFolder, io.cwd);
     if (hasErrors(loaded.diagnostics)) {
-      if (view.json) view.result({ formatVersion: '1', ok: false, diagnostics: loaded.diagnostics }, () => '');
+      if (testArguments.format === 'json') view.result({ formatVersion: '1', ok: false, diagnostics: loaded.diagnostics }, () => '');
       else io.stderr.write(`${formatHuman(loaded.diagnostics, loaded.sources, { color: view.color })}\n\nThe test or flow files have errors; no case ran.\n`);
+      if (testArguments.format === 'github') io.stdout.write(`${formatGithub(loaded.diagnostics)}\n`);
       return 2;
     }
     const cases = testArguments.filter ? loaded.cases.filter((testCase) => testArguments.filter!(testCase.name)) : loaded.cases;
@@ -40,7 +41,7 @@ export const testCommand = defineCommand({
         signal: io.signal,
         onProgress: (text) => view.progress(text),
         onCaseDone: (result) => {
-          if (!view.json) io.stdout.write(`${views.formatCaseResult(result, { color: view.color })}\n`);
+          if (testArguments.format !== 'json') io.stdout.write(`${views.formatCaseResult(result, { color: view.color })}\n`);
         },
       });
       if (testArguments.junitFile) {
@@ -50,7 +51,10 @@ export const testCommand = defineCommand({
         await writeFile(target, views.renderJunit(run));
         view.note(`wrote JUnit XML to ${testArguments.junitFile}`);
       }
-      view.result(views.testReportJson(run), () => views.formatSummary(run));
+      if (testArguments.format === 'json') io.stdout.write(`${JSON.stringify(views.testReportJson(run), null, 2)}\n`);
+      else io.stdout.write(`${views.formatSummary(run)}\n`);
+      const annotations = testArguments.format === 'github' ? views.formatGithubAnnotations(run) : '';
+      if (annotations) io.stdout.write(`${annotations}\n`);
       return run.results.every((result) => result.status === 'passed') ? 0 : 1;
     });
   },

@@ -3,7 +3,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { FlowTestCaseResult, FlowTestRunResult } from '../../flow-tests/run-flow-tests.ts';
-import { formatCaseResult, formatSummary, renderJunit, testReportJson } from './flow-tests.ts';
+import { formatCaseResult, formatGithubAnnotations, formatSummary, renderJunit, testReportJson } from './flow-tests.ts';
 
 const result = (fields: Partial<FlowTestCaseResult>): FlowTestCaseResult => ({ file: 'flows/iot.test.yaml', line: 7, name: 'stored', flow: 'iot', status: 'passed', durationMs: 1234, failures: [], outputs: [], coverage: { processors: [], stubbed: [], relationships: [] }, notes: [], ...fields });
 const run: FlowTestRunResult = {
@@ -35,6 +35,13 @@ describe('flows test views', () => {
       ].join('\n'),
     );
     expect(testReportJson(run)).toMatchObject({ formatVersion: '1', ok: false, runId: 'abcd1234', cases: run.results });
+  });
+
+  it('annotates each failure at its line of the test file for GitHub Actions, escaped', () => {
+    expect(formatGithubAnnotations(run).split('\n')).toEqual([
+      '::error file=flows/iot.test.yaml,line=20,title=flows test%3A flagged <WHO> & "quoted"::store: Content differs%0A- expected%0A+ actual\u0007',
+      '::error file=flows/shop.test.yaml,line=7,title=flows test%3A refused::[NIFI_INVALID_COMPONENT] Processor "x" is invalid',
+    ]);
   });
 
   it('writes JUnit XML a parser accepts: a testsuite per file, failure vs error, times in seconds, text escaped', () => {

@@ -50,6 +50,20 @@ export function testReportJson(run: FlowTestRunResult): unknown {
   return { formatVersion: '1', ok: run.results.every((result) => result.status === 'passed'), runId: run.runId, durationMs: run.durationMs, cases: run.results, coverage: run.coverage, swept: run.swept };
 }
 
+/** GitHub Actions annotations: each failure at its line of the test file (the case's line for a case that could not run). */
+export function formatGithubAnnotations(run: FlowTestRunResult): string {
+  const escapeData = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  const escapeProperty = (text: string) => escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+  const annotation = (result: FlowTestCaseResult, line: number | undefined, message: string) =>
+    `::error file=${escapeProperty(result.file)}${line !== undefined ? `,line=${line}` : ''},title=${escapeProperty(`flows test: ${result.name}`)}::${escapeData(message)}`;
+  return run.results
+    .flatMap((result) => [
+      ...result.failures.map((failure) => annotation(result, failure.line ?? result.line, `${failure.at}: ${failure.message}${failure.diff ? `\n${failure.diff}` : ''}`)),
+      ...(result.error ? [annotation(result, result.line, `[${result.error.code}] ${result.error.message}`)] : []),
+    ])
+    .join('\n');
+}
+
 /**
  * JUnit XML as CI servers read it (Jenkins, GitLab, GitHub test reporters): one testsuite per test file, one
  * testcase per case with its time in seconds; a failed expectation is a <failure>, a case that could not run an <error>.
