@@ -42,3 +42,9 @@ export { runFlow, type FlowRunResult, type RunFlowOptions } from './run/run-flow
 export { defaultDagId, generateAirflowDag, type DagOptions } from './airflow-dag/generate-dag.ts';
 export { expandTriggers, triggerGroupName } from './compile/expand-triggers.ts';
 export { exportFlow, type ExportOptions, type ExportResult } from './export/export-flow.ts';
+export { defineFlowTest, testFlow } from './flow-tests/define-flow-test.ts';
+export { flowTestFileSchema, flowTestJsonSchema, type FlowTestCaseInput, type FlowTestFile } from './flow-tests/test-schema.ts';
+export { loadFlowTestFile, type FlowTestCase, type FlowTestExpectation, type LoadedFlowTestFile, type TestPoint } from './flow-tests/load-test-file.ts';
+export { runFlowTests, type CaseCoverage, type FlowCoverage, type FlowTestCaseResult, type FlowTestRunOptions, type FlowTestRunResult } from './flow-tests/run-flow-tests.ts';
+export type { ExpectationFailure, ObservedFlowFile } from './flow-tests/match-expectations.ts';
+export { formatCaseResult, formatGithubAnnotations, formatSummary, renderJunit } from './cli/views/flow-tests.ts';

@@ -84,16 +84,17 @@ export function loadFlowTestFile(file: string, text: string, flows: readonly Flo
       diagnostics.push(error('test/unknown-flow', `No flow named "${flowName}" in the flow files.`, `Known flows: ${flows.map((candidate) => candidate.name).join(', ') || 'none'}.`, flowPath));
       return;
     }
-    const problems = checkCase(model, flow, path, error, read.locate);
+    const problems = checkFlowTestCase(model, flow, path, error, read.locate);
     diagnostics.push(...problems.diagnostics);
     if (problems.diagnostics.length === 0) cases.push(problems.testCase(file, read.locate(path).range?.start.line));
   });
   return { file, cases, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-type ErrorAt = (code: string, message: string, hint: string | undefined, path: ReadonlyArray<string | number>, key?: boolean) => Diagnostic;
+export type ErrorAt = (code: string, message: string, hint: string | undefined, path: ReadonlyArray<string | number>, key?: boolean) => Diagnostic;
 
-function checkCase(model: FlowTestCaseModel, flow: Flow, path: Array<string | number>, error: ErrorAt, locate: Locator): { diagnostics: Diagnostic[]; testCase: (file: string, line: number | undefined) => FlowTestCase } {
+/** A case's references into its flow checked (diagnostics), and the runnable case once there are none. */
+export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Array<string | number>, error: ErrorAt, locate: Locator): { diagnostics: Diagnostic[]; testCase: (file: string, line: number | undefined) => FlowTestCase } {
   const diagnostics: Diagnostic[] = [];
   const processors = Object.keys(flow.processors);
   const knownProcessors = `Processors of ${flow.name}: ${processors.join(', ') || 'none'}.`;

@@ -66,7 +66,7 @@ const expectation = z.strictObject({
   attributes: z.record(attributeName, attributeExpectation).default({}).describe('Attributes every flowfile there has.'),
 });
 
-const testCase = z.strictObject({
+export const flowTestCaseSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('Names the case in the output, JUnit and --filter.'),
   flow: componentName.optional().describe('The flow under test (by name, from the flow files); default: the file\'s flow.'),
   description: z.string().optional(),
@@ -86,11 +86,13 @@ const testCase = z.strictObject({
 
 export const flowTestFileSchema = z.strictObject({
   flow: componentName.optional().describe('The flow the cases test unless a case names another.'),
-  cases: z.array(testCase).min(1).describe('The test cases, run one after another, each in its own temporary copy of the flow.'),
+  cases: z.array(flowTestCaseSchema).min(1).describe('The test cases, run one after another, each in its own temporary copy of the flow.'),
 });
 
 export type FlowTestFile = z.output<typeof flowTestFileSchema>;
-export type FlowTestCaseModel = z.output<typeof testCase>;
+export type FlowTestCaseModel = z.output<typeof flowTestCaseSchema>;
+/** A case as written in TypeScript (defineFlowTest): the YAML keys, the flow given as the flow itself. */
+export type FlowTestCaseInput = Omit<z.input<typeof flowTestCaseSchema>, 'flow'>;
 export type FlowTestInput = z.output<typeof input>;
 export type ExpectationModel = z.output<typeof expectation>;
 export type ContentExpectation = z.output<typeof contentExpectation>;

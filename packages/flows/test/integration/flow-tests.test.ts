@@ -10,6 +10,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
 import { createNifiClient } from '@dataplat/nifi';
+import { defineFlowTest, loadFlowFile, testFlow } from '@dataplat/flows';
 import { testCopyPrefix } from '../../src/flow-tests/isolation.ts';
 import { runCli } from '../run-cli.ts';
 import { scratchGroups } from '../scratch-groups.ts';
@@ -128,6 +129,23 @@ describe('flows test against the real NiFi', () => {
     expect(parsed.testsuites.testsuite.testcase).toMatchObject({ name: 'a valid reading is stored', failure: { message: 'Records differ; fields not listed are not compared' } });
     expect(parsed.testsuites.testsuite.testcase.failure['#text']).toContain('-     "above_who_pm25": true,');
     expect(Number(parsed.testsuites.testsuite.testcase.time)).toBeGreaterThan(0);
+  });
+
+  it('runs a case written in TypeScript from vitest, with a parameter override in its own context (defineFlowTest, testFlow)', async () => {
+    const [iotSensors] = loadFlowFile('flows/iot-sensors.yaml', await readFile(join(repositoryRoot, 'flows', 'iot-sensors.yaml'), 'utf8')).flows;
+    const reading = { sensor_id: 's-010', location: 'Nantes', zone_type: 'urban', latitude: 47.2, longitude: -1.55, measured_at: 1767240000000, pm25: 12.5, temperature: 15, humidity: 70, co2: 450 };
+    const stricter = defineFlowTest(iotSensors!, {
+      name: '12.5 µg/m³ is above a limit of 10',
+      parameters: { who_pm25_limit: '10' },
+      stubs: { store: 'capture', register: 'capture', quarantine: 'capture' },
+      inputs: [{ before: 'validate', json: [reading], attributes: { batch: 'b-ts' } }],
+      expect: [{ at: 'store', count: 1, content: { fields: { '$[0].above_who_pm25': true } } }, { at: 'register', count: 1 }],
+    });
+    const run = await testFlow(nifi, stricter, { parentGroupId });
+    expect(run.results.map((result) => [result.status, result.failures])).toEqual([['passed', []]]);
+    expect(await leftovers(run.runId)).toEqual({ groups: [], contexts: [] });
+    // The deployed flow's own parameter context is never created or changed by a test.
+    expect((await nifi.parameterContexts.list()).filter((context) => context.component.name === 'iot-sensors' && context.component.description?.includes('dataplat-flows-test'))).toEqual([]);
   });
 
   it('feeds content and attributes literally: NiFi evaluates neither Expression Language nor parameters in them', async () => {
