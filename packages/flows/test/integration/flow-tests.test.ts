@@ -47,6 +47,12 @@ afterAll(async () => {
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
 
+/** A test file of one case that never settles: two flowfiles into the ControlRate that lets one through per hour. */
+async function writeThrottledCase(file: string, name: string, timeout: string): Promise<void> {
+  const lines = [`flow: throttled-${scratch.suffix}`, 'cases:', `  - name: ${name}`, `    timeout: ${timeout}`, '    inputs:', '      - { before: limit, text: first }', '      - { before: limit, text: second }', '    expect:', '      - { at: limit.success, count: 2 }', ''];
+  await writeFile(join(workdir, file), lines.join('\n'));
+}
+
 const flowsTest = (args: string[]) => runCli(['test', ...args, '--parent', parentGroupId], { cwd: repositoryRoot, env: { NIFI_URL: apiUrl } });
 
 interface JsonReport {
@@ -168,21 +174,7 @@ describe('flows test against the real NiFi', () => {
   });
 
   it('says where the data stopped when a case does not settle in its timeout', async () => {
-    await writeFile(
-      join(workdir, 'throttled.test.yaml'),
-      [
-        `flow: throttled-${scratch.suffix}`,
-        'cases:',
-        '  - name: two flowfiles through a limit of one per hour',
-        '    timeout: 4s',
-        '    inputs:',
-        '      - { before: limit, text: first }',
-        '      - { before: limit, text: second }',
-        '    expect:',
-        '      - { at: limit.success, count: 2 }',
-        '',
-      ].join('\n'),
-    );
+    await writeThrottledCase('throttled.test.yaml', 'two flowfiles through a limit of one per hour', '4s');
     const run = await flowsTest([join(workdir, 'throttled.test.yaml'), '--json']);
     expect(run.exitCode).toBe(1);
     const report = JSON.parse(run.stdout) as JsonReport;
@@ -192,21 +184,7 @@ describe('flows test against the real NiFi', () => {
   });
 
   it('removes the copy of a run killed with SIGKILL mid-case on the next run', async () => {
-    await writeFile(
-      join(workdir, 'killed.test.yaml'),
-      [
-        `flow: throttled-${scratch.suffix}`,
-        'cases:',
-        '  - name: held long enough to be killed',
-        '    timeout: 2m',
-        '    inputs:',
-        '      - { before: limit, text: first }',
-        '      - { before: limit, text: second }',
-        '    expect:',
-        '      - { at: limit.success, count: 2 }',
-        '',
-      ].join('\n'),
-    );
+    await writeThrottledCase('killed.test.yaml', 'held long enough to be killed', '2m');
     const child = spawn(process.execPath, ['--conditions=@dataplat/source', cliMain, 'test', join(workdir, 'killed.test.yaml'), '--parent', parentGroupId], {
       cwd: repositoryRoot,
       env: { ...process.env, NIFI_URL: apiUrl },

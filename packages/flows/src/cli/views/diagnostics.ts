@@ -32,10 +32,13 @@ function codeFrame(source: string, line: number, column: number, end: { line: nu
   return frame.join('\n');
 }
 
+/** A workflow command's message, escaped as GitHub Actions reads it. */
+export const escapeData = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+/** A workflow command's property value (file=, title=), escaped as GitHub Actions reads it. */
+export const escapeProperty = (text: string) => escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+
 /** GitHub Actions workflow commands: the errors appear as annotations on the pull request's diff. */
 export function formatGithub(diagnostics: readonly Diagnostic[]): string {
-  const escapeData = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-  const escapeProperty = (text: string) => escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
   return diagnostics
     .map((diagnostic) => {
       const properties = [`file=${escapeProperty(diagnostic.file)}`];

@@ -1,6 +1,7 @@
 // How `flows test` results read: a line per case with its time and, for a failure, where in the test file,
 // what differed and a diff of expected vs actual; a summary; JSON for tools; JUnit XML for CI test reports.
 import type { FlowTestCaseResult, FlowTestRunResult } from '../../flow-tests/run-flow-tests.ts';
+import { escapeData, escapeProperty } from './diagnostics.ts';
 
 const marks = { passed: '✓', failed: '✗', error: '!' } as const;
 
@@ -52,8 +53,6 @@ export function testReportJson(run: FlowTestRunResult): unknown {
 
 /** GitHub Actions annotations: each failure at its line of the test file (the case's line for a case that could not run). */
 export function formatGithubAnnotations(run: FlowTestRunResult): string {
-  const escapeData = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-  const escapeProperty = (text: string) => escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
   const annotation = (result: FlowTestCaseResult, line: number | undefined, message: string) =>
     `::error file=${escapeProperty(result.file)}${line !== undefined ? `,line=${line}` : ''},title=${escapeProperty(`flows test: ${result.name}`)}::${escapeData(message)}`;
   return run.results
