@@ -53,6 +53,27 @@ async function writeThrottledCase(file: string, name: string, timeout: string): 
   await writeFile(join(workdir, file), lines.join('\n'));
 }
 
+/** The real CLI running a never-settling case as a child process, once its copy exists mid-case (the second flowfile waits in the ControlRate's queue). */
+async function childRunWithCopy(file: string) {
+  const child = spawn(process.execPath, ['--conditions=@dataplat/source', cliMain, 'test', join(workdir, file), '--parent', parentGroupId], {
+    cwd: repositoryRoot,
+    env: { ...process.env, NIFI_URL: apiUrl },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const copyName = await pollUntil(
+    async () => {
+      const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
+      const copy = groups.find((group) => group.component?.name?.startsWith(testCopyPrefix));
+      if (!copy) return { done: false };
+      const status = await nifi.processGroups.status(copy.id);
+      return (status.flowFilesQueued ?? 0) > 0 ? { done: true, value: copy.component!.name! } : { done: false };
+    },
+    { timeoutMs: 60_000, initialIntervalMs: 100, maxIntervalMs: 250, description: 'the test copy of the child run' },
+  );
+  return { child, exited, copyName };
+}
+
 const flowsTest = (args: string[]) => runCli(['test', ...args, '--parent', parentGroupId], { cwd: repositoryRoot, env: { NIFI_URL: apiUrl } });
 
 interface JsonReport {
@@ -183,27 +204,19 @@ describe('flows test against the real NiFi', () => {
     expect(await leftovers(report.runId)).toEqual({ groups: [], contexts: [] });
   });
 
+  it('deletes the copy when the run is interrupted with Ctrl-C (SIGINT) mid-case, and exits 130', async () => {
+    await writeThrottledCase('interrupted.test.yaml', 'held long enough to be interrupted', '2m');
+    const { child, exited } = await childRunWithCopy('interrupted.test.yaml');
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: 130, signal: null });
+    expect(await leftovers()).toEqual({ groups: [], contexts: [] });
+  });
+
   it('removes the copy of a run killed with SIGKILL mid-case on the next run', async () => {
     await writeThrottledCase('killed.test.yaml', 'held long enough to be killed', '2m');
-    const child = spawn(process.execPath, ['--conditions=@dataplat/source', cliMain, 'test', join(workdir, 'killed.test.yaml'), '--parent', parentGroupId], {
-      cwd: repositoryRoot,
-      env: { ...process.env, NIFI_URL: apiUrl },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-    // Mid-case: the copy exists and its first flowfile went through (the second waits in the ControlRate's queue).
-    const copyName = await pollUntil(
-      async () => {
-        const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
-        const copy = groups.find((group) => group.component?.name?.startsWith(testCopyPrefix));
-        if (!copy) return { done: false };
-        const status = await nifi.processGroups.status(copy.id);
-        return (status.flowFilesQueued ?? 0) > 0 ? { done: true, value: copy.component!.name! } : { done: false };
-      },
-      { timeoutMs: 60_000, initialIntervalMs: 100, maxIntervalMs: 250, description: 'the test copy of the child run' },
-    );
+    const { child, exited, copyName } = await childRunWithCopy('killed.test.yaml');
     child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    expect((await exited).signal).toBe('SIGKILL');
     const left = await leftovers();
     expect(left.groups).toEqual([copyName]);
     expect(left.contexts).toEqual([copyName]);
