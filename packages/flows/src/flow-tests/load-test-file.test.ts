@@ -30,6 +30,8 @@ describe('loadFlowTestFile', () => {
       { kind: 'capture', processor: 'quarantine' },
     ]);
     expect(held!.expectations[0]).toMatchObject({ at: 'held', point: { kind: 'funnel', funnel: 'held' }, count: 1 });
+    expect(held!.bulletins).toEqual({ expect: [{ level: 'ERROR', source: 'validate', matches: 'MalformedRecordException: Failed to parse JSON', line: expect.any(Number) }], forbid: 'ERROR' });
+    expect(valid!.bulletins).toEqual({ expect: [], forbid: 'ERROR' });
   });
 
   it('names unknown flows, processors, relationships, points and parameters where they are written, with what exists', () => {
@@ -76,6 +78,7 @@ describe('loadFlowTestFile', () => {
       '      - { before: validate }',
       '    expect:',
       '      - { at: validate.valid, content: { matches: "(" }, attributes: { batch: { matches: "[" } } }',
+      '    bulletins: { expect: [{ source: valdate, matches: ")" }] }',
       '',
     ].join('\n');
     const found = problems(text);
@@ -88,6 +91,8 @@ describe('loadFlowTestFile', () => {
       ['test/input-content', '8:9'],
       ['test/invalid-regex', '10:51'],
       ['test/invalid-regex', '10:90'],
+      ['test/unknown-processor', '11:37'],
+      ['test/invalid-regex', '11:55'],
     ]);
     expect(withoutTimeout[0]!.message).toMatch(/^The inline JSON doesn't parse: Unexpected token '}', .*"pm25": }]" is not valid JSON\.$/);
     expect(withoutTimeout[0]!.hint).toBe('Fix the JSON text, or write the value as YAML (json: { key: value }).');

@@ -7,7 +7,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { duration } from '../cli/arguments/options.ts';
 import type { Flow } from '../model/flow-schema.ts';
 import { issueDiagnostic, readYamlDocument, type Locator } from '../parse/load-flow-file.ts';
-import { defaultCaseTimeout, flowTestFileSchema, type AttributeExpectation, type ContentExpectation, type FlowTestCaseModel, type StubKind } from './test-schema.ts';
+import { defaultCaseTimeout, flowTestFileSchema, type AttributeExpectation, type BulletinExpectation, type BulletinLevel, type ContentExpectation, type FlowTestCaseModel, type StubKind } from './test-schema.ts';
 
 /** Where flowfiles are read back after a case: a stub's capture, a funnel of the flow, or a processor's relationship. */
 export type TestPoint = { kind: 'capture'; processor: string } | { kind: 'funnel'; funnel: string } | { kind: 'relationship'; processor: string; relationship: string };
@@ -33,6 +33,8 @@ export interface FlowTestCase {
   stubs: Record<string, StubKind>;
   inputs: Array<{ before: string; content: string; attributes: Record<string, string> }>;
   expectations: FlowTestExpectation[];
+  /** Bulletins that must appear (each with its line), and the level from which others fail the case. */
+  bulletins: { expect: Array<BulletinExpectation & { line: number | undefined }>; forbid: BulletinLevel | 'none' };
   nothingElse: boolean;
   timeoutMs: number;
 }
@@ -98,6 +100,14 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
   const diagnostics: Diagnostic[] = [];
   const processors = Object.keys(flow.processors);
   const knownProcessors = `Processors of ${flow.name}: ${processors.join(', ') || 'none'}.`;
+  const checkPattern = (pattern: string | undefined, patternPath: Array<string | number>) => {
+    if (pattern === undefined) return;
+    try {
+      new RegExp(pattern, 'u');
+    } catch (caught) {
+      diagnostics.push(error('test/invalid-regex', `Not a regular expression: ${(caught as Error).message}.`, 'JavaScript regular expression syntax (with the u flag).', patternPath));
+    }
+  };
 
   for (const name of Object.keys(model.parameters)) {
     if (!(name in flow.parameters)) diagnostics.push(error('test/unknown-parameter', `Flow "${flow.name}" has no parameter "${name}".`, `Its parameters: ${Object.keys(flow.parameters).join(', ') || 'none'}.`, [...path, 'parameters', name], true));
@@ -124,22 +134,19 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
       diagnostics.push(error(point.code, point.problem, point.hint, [...expectationPath, 'at']));
       return;
     }
-    const patterns: Array<{ pattern: string | undefined; path: Array<string | number> }> = [
-      { pattern: expectation.content?.matches, path: [...expectationPath, 'content', 'matches'] },
-      ...Object.entries(expectation.attributes).map(([name, value]) => ({ pattern: typeof value === 'object' ? value.matches : undefined, path: [...expectationPath, 'attributes', name, 'matches'] })),
-    ];
-    for (const { pattern, path: patternPath } of patterns) {
-      if (pattern === undefined) continue;
-      try {
-        new RegExp(pattern, 'u');
-      } catch (caught) {
-        diagnostics.push(error('test/invalid-regex', `Not a regular expression: ${(caught as Error).message}.`, 'JavaScript regular expression syntax (with the u flag).', patternPath));
-      }
-    }
+    checkPattern(expectation.content?.matches, [...expectationPath, 'content', 'matches']);
+    for (const [name, value] of Object.entries(expectation.attributes)) checkPattern(typeof value === 'object' ? value.matches : undefined, [...expectationPath, 'attributes', name, 'matches']);
     if (expectation.count === 0 && (expectation.content || Object.keys(expectation.attributes).length > 0)) {
       diagnostics.push(error('test/count-zero-with-checks', 'count: 0 says nothing comes out here, so there is no content or attribute to check.', 'Drop content/attributes, or expect a count above 0.', [...expectationPath, 'count']));
     }
     expectations.push({ at: expectation.at, point: point.point, count: expectation.count, content: expectation.content, attributes: expectation.attributes, path: expectationPath });
+  });
+  model.bulletins.expect.forEach((bulletin, index) => {
+    const bulletinPath = [...path, 'bulletins', 'expect', index];
+    if (bulletin.source !== undefined && !(bulletin.source in flow.processors) && !(bulletin.source in flow.services)) {
+      diagnostics.push(error('test/unknown-processor', `Flow "${flow.name}" has no processor or service "${bulletin.source}" to raise a bulletin.`, knownProcessors, [...bulletinPath, 'source']));
+    }
+    checkPattern(bulletin.matches, [...bulletinPath, 'matches']);
   });
   const timeoutMs = duration(model.timeout ?? defaultCaseTimeout);
   return {
@@ -153,6 +160,7 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
       stubs: model.stubs,
       inputs,
       expectations: expectations.map(({ path: expectationPath, ...expectation }) => ({ ...expectation, line: locate(expectationPath).range?.start.line })),
+      bulletins: { expect: model.bulletins.expect.map((bulletin, index) => ({ ...bulletin, line: locate([...path, 'bulletins', 'expect', index]).range?.start.line })), forbid: model.bulletins.forbid },
       nothingElse: model.nothingElse,
       timeoutMs,
     }),

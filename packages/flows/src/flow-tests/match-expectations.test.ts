@@ -2,7 +2,7 @@
 // saying what differed with a line diff where there is something to compare.
 import { describe, expect, it } from 'vitest';
 import type { FlowTestExpectation } from './load-test-file.ts';
-import { lineDiff, matchExpectation, parseJsonContent, readJsonPath, type ObservedFlowFile } from './match-expectations.ts';
+import { lineDiff, matchBulletins, matchExpectation, parseJsonContent, readJsonPath, type ObservedFlowFile } from './match-expectations.ts';
 
 const expectation = (fields: Partial<FlowTestExpectation>): FlowTestExpectation => ({ at: 'store', point: { kind: 'capture', processor: 'store' }, count: undefined, content: undefined, attributes: {}, line: 12, ...fields });
 const flowFile = (content: string, attributes: Record<string, string> = {}): ObservedFlowFile => ({ uuid: 'u', size: Buffer.byteLength(content), content, attributes: { uuid: 'u', filename: 'f', path: './', ...attributes } });
@@ -50,6 +50,25 @@ describe('matchExpectation', () => {
     expect(failures[0]!.diff).toContain('-   "batch": "b-1",\n');
     expect(failures[0]!.diff).toContain('+   "batch": "b-2",\n');
     expect(matchExpectation(expectation({ attributes: { batch: 'b-1' } }), [flowFile('x', { batch: 'b-1' }), flowFile('y')], false)[0]!.message).toBe('Attributes differ (flowfile 2 of 2): batch is absent, expected "b-1".');
+  });
+});
+
+describe('matchBulletins', () => {
+  const raised = [
+    { level: 'ERROR', source: 'validate', message: 'ValidateRecord[id=1] Failed to process FlowFile; will route to failure:\n  MalformedRecordException: Failed to parse JSON' },
+    { level: 'WARN', source: 'flag', message: 'slow' },
+  ];
+
+  it('needs each expected bulletin, and fails on ERRORs nothing expects (by default; forbid moves the bar)', () => {
+    expect(matchBulletins([{ level: 'ERROR', source: 'validate', matches: 'Failed to parse JSON' }], 'ERROR', raised)).toEqual([]);
+    expect(matchBulletins([], 'none', raised)).toEqual([]);
+    expect(matchBulletins([], 'ERROR', raised)).toEqual([
+      { at: 'bulletins', message: 'Unexpected bulletin: ERROR validate: ValidateRecord[id=1] Failed to process FlowFile; will route to failure: | MalformedRecordException: Failed to parse JSON', line: undefined },
+    ]);
+    expect(matchBulletins([{ source: 'validate' }], 'WARN', raised).map((failure) => failure.message)).toEqual(['Unexpected bulletin: WARN flag: slow']);
+    expect(matchBulletins([{ level: 'ERROR', source: 'explain', line: 9 }], 'none', raised)).toEqual([
+      { at: 'bulletins', message: 'No bulletin (ERROR from explain) was raised.', diff: 'ERROR validate: ValidateRecord[id=1] Failed to process FlowFile; will route to failure: | MalformedRecordException: Failed to parse JSON\nWARN flag: slow', line: 9 },
+    ]);
   });
 });
 

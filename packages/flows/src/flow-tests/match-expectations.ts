@@ -4,7 +4,7 @@
 import { diffLines } from 'diff';
 import { isDeepStrictEqual } from 'node:util';
 import type { FlowTestExpectation } from './load-test-file.ts';
-import type { AttributeExpectation, ContentExpectation } from './test-schema.ts';
+import { bulletinLevels, type AttributeExpectation, type BulletinExpectation, type BulletinLevel, type ContentExpectation } from './test-schema.ts';
 
 /** A flowfile read back from a queue of the test copy. */
 export interface ObservedFlowFile {
@@ -114,6 +114,38 @@ function attributeProblem(name: string, expected: AttributeExpectation, attribut
     problems.push(`${name} is ${actual === undefined ? 'absent' : JSON.stringify(truncate(actual, 100))}, expected to match /${rule.matches}/`);
   }
   return problems;
+}
+
+/** A bulletin NiFi raised in the copy. */
+export interface ObservedBulletin {
+  level: string;
+  /** The processor's or service's name. */
+  source: string;
+  message: string;
+}
+
+/**
+ * Each expected bulletin must match one NiFi raised; a bulletin at or above `forbid` that no expectation matches fails
+ * the case too (an ERROR from a processor is a failure unless the test says it is meant).
+ */
+export function matchBulletins(expected: ReadonlyArray<BulletinExpectation & { line?: number | undefined }>, forbid: BulletinLevel | 'none', bulletins: readonly ObservedBulletin[]): ExpectationFailure[] {
+  const matches = (rule: BulletinExpectation, bulletin: ObservedBulletin) =>
+    (rule.level === undefined || rule.level === bulletin.level) && (rule.source === undefined || rule.source === bulletin.source) && (rule.matches === undefined || new RegExp(rule.matches, 'u').test(bulletin.message));
+  const describe = (bulletin: ObservedBulletin) => `${bulletin.level} ${bulletin.source}: ${truncate(bulletin.message.replaceAll(/\s*\n\s*/g, ' | '), 300)}`;
+  const failures: ExpectationFailure[] = [];
+  for (const rule of expected) {
+    if (bulletins.some((bulletin) => matches(rule, bulletin))) continue;
+    const wanted = [rule.level ?? 'any level', rule.source ? `from ${rule.source}` : undefined, rule.matches !== undefined ? `matching /${rule.matches}/` : undefined].filter(Boolean).join(' ');
+    failures.push({ at: 'bulletins', message: `No bulletin (${wanted}) was raised.`, ...(bulletins.length ? { diff: bulletins.map(describe).join('\n') } : {}), line: rule.line });
+  }
+  if (forbid !== 'none') {
+    const threshold = bulletinLevels.indexOf(forbid);
+    for (const bulletin of bulletins) {
+      if (bulletinLevels.indexOf(bulletin.level as BulletinLevel) < threshold || expected.some((rule) => matches(rule, bulletin))) continue;
+      failures.push({ at: 'bulletins', message: `Unexpected bulletin: ${describe(bulletin)}`, line: undefined });
+    }
+  }
+  return failures;
 }
 
 function describeAttributeExpectation(expected: AttributeExpectation): string {

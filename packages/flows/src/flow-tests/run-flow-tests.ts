@@ -14,7 +14,7 @@ import { registerHeldLock } from '../deploy/held-locks.ts';
 import { boundContext } from '../deploy/inventory.ts';
 import { newTestRun, sweepLeftovers, testCopyNames, type SweptLeftovers, type TestRun } from './isolation.ts';
 import { knownRelationships, type FlowTestCase } from './load-test-file.ts';
-import { describeFlowFiles, matchExpectation, type ExpectationFailure, type ObservedFlowFile } from './match-expectations.ts';
+import { describeFlowFiles, matchBulletins, matchExpectation, type ExpectationFailure, type ObservedFlowFile } from './match-expectations.ts';
 import { buildTestCopy, captureName, pointKey, type TestCopy } from './transform-flow.ts';
 
 export interface FlowTestRunOptions {
@@ -185,6 +185,8 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
       failures.push(...matchExpectation(expectation, observed.flowFiles, observed.truncated));
     }
     if (testCase.nothingElse) failures.push(...(await unexpectedOutputs(nifi, live, settled.queued, read, testCase, copy)));
+    const bulletins = (await nifi.bulletins({ groupId: group.id })).map(({ bulletin }) => ({ level: bulletin?.level ?? '', source: bulletin?.sourceName ?? '', message: bulletin?.message ?? '' }));
+    failures.push(...matchBulletins(testCase.bulletins.expect, testCase.bulletins.forbid, bulletins));
     const coverage = caseCoverage(flattenStatus(await nifi.processGroups.status(group.id)), live, testCase);
     return { ...base, status: failures.length ? 'failed' : 'passed', durationMs: Date.now() - started, failures, outputs, coverage, notes };
   } catch (error) {

@@ -66,6 +66,27 @@ const expectation = z.strictObject({
   attributes: z.record(attributeName, attributeExpectation).default({}).describe('Attributes every flowfile there has.'),
 });
 
+/** NiFi's bulletin levels, lowest first. */
+export const bulletinLevels = ['INFO', 'WARN', 'ERROR'] as const;
+export type BulletinLevel = (typeof bulletinLevels)[number];
+
+const bulletinExpectation = z.strictObject({
+  level: z.enum(bulletinLevels).optional().describe('Its level (any when unset).'),
+  source: componentName.optional().describe('The processor or service that raised it.'),
+  matches: z.string().optional().describe('A regular expression (JavaScript syntax) that matches somewhere in its message.'),
+});
+
+const bulletins = z
+  .strictObject({
+    expect: z.array(bulletinExpectation).default([]).describe('Bulletins the case must raise: each matches at least one.'),
+    forbid: z
+      .enum([...bulletinLevels, 'none'])
+      .default('ERROR')
+      .describe('Bulletins at this level or above that no expectation matches fail the case (default ERROR; none allows every bulletin).'),
+  })
+  .default({ expect: [], forbid: 'ERROR' })
+  .describe('What NiFi\'s bulletins (errors and warnings of the copy\'s processors and services) must and must not say.');
+
 export const flowTestCaseSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('Names the case in the output, JUnit and --filter.'),
   flow: componentName.optional().describe('The flow under test (by name, from the flow files); default: the file\'s flow.'),
@@ -77,6 +98,7 @@ export const flowTestCaseSchema = z.strictObject({
     .describe('Processors replaced for the test: `capture` holds the flowfiles that reach it (no database or remote service needed); expect them at the processor\'s name.'),
   inputs: z.array(input).min(1).describe('The flowfiles fed into the flow, each once.'),
   expect: z.array(expectation).default([]).describe('What must come out where.'),
+  bulletins,
   nothingElse: z
     .boolean()
     .default(true)
@@ -97,6 +119,7 @@ export type FlowTestInput = z.output<typeof input>;
 export type ExpectationModel = z.output<typeof expectation>;
 export type ContentExpectation = z.output<typeof contentExpectation>;
 export type AttributeExpectation = z.output<typeof attributeExpectation>;
+export type BulletinExpectation = z.output<typeof bulletinExpectation>;
 
 /** The schema of flow test files as JSON Schema, for editors (`# yaml-language-server: $schema=…`). */
 export function flowTestJsonSchema(): unknown {
