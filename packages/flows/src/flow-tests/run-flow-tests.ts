@@ -23,6 +23,8 @@ export interface FlowTestRunOptions {
   /** Where `fromEnv` parameters are read. Default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
   signal?: AbortSignal | undefined;
+  /** How many cases run at once, each in its own copy (default 1). */
+  parallelism?: number | undefined;
   /** Leftovers of runs on other hosts are swept once this old (default 1 hour). */
   sweepAgeMs?: number | undefined;
   onProgress?: ((text: string) => void) | undefined;
@@ -77,14 +79,20 @@ export async function runFlowTests(nifi: NifiClient, cases: readonly FlowTestCas
   options.onProgress?.('sweeping leftovers of earlier runs');
   const swept = await sweepLeftovers(nifi, parentGroupId, run, options.sweepAgeMs);
   const catalog: TypeCatalog = { processorTypes: await nifi.extensions.processorTypes(), controllerServiceTypes: await nifi.extensions.controllerServiceTypes() };
+  // Cases run in a bounded pool: each has its own copy, so they share nothing but NiFi's threads.
   const results: FlowTestCaseResult[] = [];
-  for (const [index, testCase] of cases.entries()) {
-    options.signal?.throwIfAborted();
-    options.onProgress?.(`${testCase.name}: running`);
-    const result = await runCase(nifi, testCase, index, { run, catalog, parentGroupId, env: options.env ?? process.env, signal: options.signal });
-    results.push(result);
-    options.onCaseDone?.(result);
-  }
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < cases.length; index = next++) {
+      options.signal?.throwIfAborted();
+      const testCase = cases[index]!;
+      options.onProgress?.(`${testCase.name}: running`);
+      const result = await runCase(nifi, testCase, index, { run, catalog, parentGroupId, env: options.env ?? process.env, signal: options.signal });
+      results[index] = result;
+      options.onCaseDone?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallelism ?? 1, cases.length)) }, worker));
   return { runId: run.runId, results, coverage: flowCoverage(cases, results), swept, durationMs: Date.now() - started };
 }
 

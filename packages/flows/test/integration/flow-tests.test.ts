@@ -126,6 +126,22 @@ describe('flows test against the real NiFi', () => {
     expect(human.stdout).toContain('1 case(s): 1 passed, 0 failed, 0 could not run');
   });
 
+  it('runs the cases side by side with --parallel, each in its own copy, reported in file order', async () => {
+    const run = await flowsTest(['flows/iot-sensors.test.yaml', '--parallel', '4', '--json']);
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as JsonReport & { durationMs: number };
+    expect(report.cases.map((testCase) => [testCase.name, testCase.status])).toEqual([
+      ['a valid reading is stored', 'passed'],
+      ['a WHO PM2.5 exceedance is flagged', 'passed'],
+      ["an invalid reading is quarantined with NiFi's reason", 'passed'],
+      ['a body that is not JSON waits in the held funnel', 'passed'],
+    ]);
+    const sequential = report.cases.reduce((total, testCase) => total + testCase.durationMs, 0);
+    console.info(`flows test --parallel 4: ${(report.durationMs / 1000).toFixed(1)} s for cases that took ${(sequential / 1000).toFixed(1)} s together`);
+    expect(report.durationMs).toBeLessThan(sequential);
+    expect(await leftovers(report.runId)).toEqual({ groups: [], contexts: [] });
+  });
+
   it('fails a wrong expectation with a readable diff, exit 1 and valid JUnit XML', async () => {
     const committed = await readFile(join(repositoryRoot, 'flows', 'iot-sensors.test.yaml'), 'utf8');
     // The valid reading's case, expecting the reading above the WHO guideline (it is 12.5 µg/m³) and one more sensor row.

@@ -1,9 +1,10 @@
 // The options of `flows test`, declared as data (help, parsing and the reference read them), and the
 // typed struct the command works with.
-import { jsonOption, nifiOptions, projectOption, UsageError, value, type OptionValues } from './options.ts';
+import { convertedValue, jsonOption, nifiOptions, projectOption, UsageError, value, type OptionValues } from './options.ts';
 
 export const testOptions = {
   filter: value('pattern', 'run only the cases whose name contains this text (case-insensitive), or matches /regex/'),
+  parallel: convertedValue('n', 'run up to n cases at once, each in its own copy (default 1; at most 16)', parallelism),
   junit: value('file', 'also write the results as JUnit XML to this file (for CI test reports)'),
   format: value('format', 'human (default), json, or github (human output plus GitHub Actions annotations at the failing lines of the test files)', { choices: ['human', 'json', 'github'] }),
   ...jsonOption,
@@ -18,12 +19,20 @@ export interface TestArguments {
   filter: ((caseName: string) => boolean) | undefined;
   junitFile: string | undefined;
   format: 'human' | 'json' | 'github';
+  parallelism: number;
+}
+
+/** A whole number of cases from 1 to 16. */
+function parallelism(raw: string): number {
+  const parsed = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || parsed < 1 || parsed > 16) throw new Error(`expects a number of cases from 1 to 16, not "${raw}"`);
+  return parsed;
 }
 
 export function parseTestArguments(options: OptionValues<typeof testOptions>, positionals: readonly string[]): TestArguments {
   if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json and --format ${options.format} contradict each other.`);
   const format = options.json ? 'json' : ((options.format ?? 'human') as TestArguments['format']);
-  return { paths: [...positionals], filter: caseFilter(options.filter), junitFile: options.junit, format };
+  return { paths: [...positionals], filter: caseFilter(options.filter), junitFile: options.junit, format, parallelism: options.parallel ?? 1 };
 }
 
 /** `/regex/flags` is a regular expression; anything else a case-insensitive part of the name. */

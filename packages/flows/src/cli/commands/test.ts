@@ -37,6 +37,7 @@ export const testCommand = defineCommand({
     return withNifi(options, io, 'No NiFi to run the flow tests in', async (nifi, { parentGroupId }) => {
       const run = await runFlowTests(nifi, cases, {
         parentGroupId,
+        parallelism: testArguments.parallelism,
         env: io.env,
         signal: io.signal,
         onProgress: (text) => view.progress(text),
