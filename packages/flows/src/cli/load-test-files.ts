@@ -44,7 +44,7 @@ export async function loadTestFiles(paths: readonly string[], flowsFolder: strin
     const display = relative(cwd, file) || file;
     const text = await readFile(file, 'utf8');
     sources.set(display, text);
-    const loaded = loadFlowTestFile(display, text, flows.flows);
+    const loaded = loadFlowTestFile(display, text, flows.flows, { baseDirectory: dirname(file) });
     cases.push(...loaded.cases);
     diagnostics.push(...loaded.diagnostics);
   }

@@ -9,8 +9,8 @@ import { checkFlowTestCase, type ErrorAt, type FlowTestCase } from './load-test-
 import { runFlowTests, type FlowTestRunOptions, type FlowTestRunResult } from './run-flow-tests.ts';
 import { flowTestCaseSchema, type FlowTestCaseInput } from './test-schema.ts';
 
-/** A test case of `flow`, checked like a case of a test file; `file` names it in reports (default defineFlowTest()). */
-export function defineFlowTest(flow: Flow, input: FlowTestCaseInput, options: { file?: string } = {}): FlowTestCase {
+/** A test case of `flow`, checked like a case of a test file; `file` names it in reports (default defineFlowTest()), `file:` inputs are read from `baseDirectory` (default the process's directory). */
+export function defineFlowTest(flow: Flow, input: FlowTestCaseInput, options: { file?: string; baseDirectory?: string } = {}): FlowTestCase {
   const file = options.file ?? 'defineFlowTest()';
   const parsed = flowTestCaseSchema.safeParse({ ...input, flow: flow.name });
   const problems: string[] = [];
@@ -20,7 +20,7 @@ export function defineFlowTest(flow: Flow, input: FlowTestCaseInput, options: { 
   }
   const place = (path: ReadonlyArray<string | number>) => ({ pointer: '', path: path.join('.') || '(case)' });
   const error: ErrorAt = (code, message, hint, path): Diagnostic => ({ severity: 'error', code, message, ...(hint ? { hint } : {}), file, ...place(path) });
-  const checked = checkFlowTestCase(parsed.data, flow, [], error, place);
+  const checked = checkFlowTestCase(parsed.data, flow, [], error, place, options.baseDirectory ?? process.cwd());
   if (checked.diagnostics.length > 0) throw invalid(input.name, checked.diagnostics.map((diagnostic) => `${diagnostic.path}: ${diagnostic.message}${diagnostic.hint ? ` ${diagnostic.hint}` : ''}`));
   return checked.testCase(file, undefined);
 }

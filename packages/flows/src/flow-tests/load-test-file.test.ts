@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
-import { loadFlowTestFile } from './load-test-file.ts';
+import { csvText, loadFlowTestFile } from './load-test-file.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..', '..');
 const iotSensors = loadFlowFile('flows/iot-sensors.yaml', readFileSync(join(repositoryRoot, 'flows', 'iot-sensors.yaml'), 'utf8')).flows;
@@ -96,6 +96,15 @@ describe('loadFlowTestFile', () => {
     ]);
     expect(withoutTimeout[0]!.message).toMatch(/^The inline JSON doesn't parse: Unexpected token '}', .*"pm25": }]" is not valid JSON\.$/);
     expect(withoutTimeout[0]!.hint).toBe('Fix the JSON text, or write the value as YAML (json: { key: value }).');
+  });
+
+  it('reads inputs written as CSV records or from a file beside the test file', () => {
+    const text = ['flow: iot-sensors', 'cases:', '  - name: inputs', '    inputs:', '      - { before: validate, csv: [{ id: 1, name: "a, b" }, { id: 2, note: null }] }', '      - { before: validate, file: iot-sensors.yaml }', '      - { before: validate, file: missing.json }', ''].join('\n');
+    const loaded = loadFlowTestFile('flows/inputs.test.yaml', text, iotSensors, { baseDirectory: join(repositoryRoot, 'flows') });
+    expect(loaded.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message])).toEqual([['test/input-file', 'Cannot read missing.json: ENOENT.']]);
+    const withoutMissing = loadFlowTestFile('flows/inputs.test.yaml', text.replace('      - { before: validate, file: missing.json }\n', ''), iotSensors, { baseDirectory: join(repositoryRoot, 'flows') });
+    expect(withoutMissing.cases[0]!.inputs.map((input) => input.content)).toEqual(['id,name,note\n1,"a, b",\n2,,\n', readFileSync(join(repositoryRoot, 'flows', 'iot-sensors.yaml'), 'utf8')]);
+    expect(csvText([{ quote: 'say "hi"', space: ' lead', line: 'a\nb', flag: true }])).toBe('quote,space,line,flag\n"say ""hi"""," lead","a\nb",true\n');
   });
 
   it('reports schema problems and YAML errors with the flows machinery: unknown keys, missing keys, duplicate keys, duplicate cases', () => {

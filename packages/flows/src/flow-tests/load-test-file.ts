@@ -2,6 +2,8 @@
 // runs: the schema (read with the flows' own YAML machinery), then the references into the flow under
 // test — unknown flow, processor, relationship, funnel or parameter names, malformed inline JSON, bad
 // regular expressions.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.ts';
 import { duration } from '../cli/arguments/options.ts';
@@ -58,7 +60,8 @@ export function triggeredRelationships(flow: Flow, processor: string): string[] 
   return flow.triggers.filter((trigger) => trigger.when.startsWith(`${processor}:`)).map((trigger) => trigger.when.slice(processor.length + 1));
 }
 
-export function loadFlowTestFile(file: string, text: string, flows: readonly Flow[]): LoadedFlowTestFile {
+/** `baseDirectory`: where `file:` inputs are read from (the test file's folder; default the process's directory). */
+export function loadFlowTestFile(file: string, text: string, flows: readonly Flow[], options: { baseDirectory?: string } = {}): LoadedFlowTestFile {
   const read = readYamlDocument(file, text, 'flow test files');
   const diagnostics = [...read.diagnostics];
   if (read.data === undefined && hasErrors(diagnostics)) return { file, cases: [], diagnostics };
@@ -86,7 +89,7 @@ export function loadFlowTestFile(file: string, text: string, flows: readonly Flo
       diagnostics.push(error('test/unknown-flow', `No flow named "${flowName}" in the flow files.`, `Known flows: ${flows.map((candidate) => candidate.name).join(', ') || 'none'}.`, flowPath));
       return;
     }
-    const problems = checkFlowTestCase(model, flow, path, error, read.locate);
+    const problems = checkFlowTestCase(model, flow, path, error, read.locate, options.baseDirectory ?? process.cwd());
     diagnostics.push(...problems.diagnostics);
     if (problems.diagnostics.length === 0) cases.push(problems.testCase(file, read.locate(path).range?.start.line));
   });
@@ -96,7 +99,7 @@ export function loadFlowTestFile(file: string, text: string, flows: readonly Flo
 export type ErrorAt = (code: string, message: string, hint: string | undefined, path: ReadonlyArray<string | number>, key?: boolean) => Diagnostic;
 
 /** A case's references into its flow checked (diagnostics), and the runnable case once there are none. */
-export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Array<string | number>, error: ErrorAt, locate: Locator): { diagnostics: Diagnostic[]; testCase: (file: string, line: number | undefined) => FlowTestCase } {
+export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Array<string | number>, error: ErrorAt, locate: Locator, baseDirectory: string): { diagnostics: Diagnostic[]; testCase: (file: string, line: number | undefined) => FlowTestCase } {
   const diagnostics: Diagnostic[] = [];
   const processors = Object.keys(flow.processors);
   const knownProcessors = `Processors of ${flow.name}: ${processors.join(', ') || 'none'}.`;
@@ -121,7 +124,7 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
     const inputPath = [...path, 'inputs', index];
     if (!(input.before in flow.processors)) diagnostics.push(error('test/unknown-processor', `Flow "${flow.name}" has no processor "${input.before}" to feed.`, knownProcessors, [...inputPath, 'before']));
     else if (input.before in model.stubs) diagnostics.push(error('test/input-into-stub', `"${input.before}" is stubbed in this case: nothing would process the input.`, 'Feed the processor before it, or don\'t stub it.', [...inputPath, 'before']));
-    const content = inputContent(input, inputPath, error);
+    const content = inputContent(input, inputPath, error, baseDirectory);
     if (typeof content === 'string') inputs.push({ before: input.before, content, attributes: input.attributes });
     else diagnostics.push(content);
   });
@@ -167,12 +170,21 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
   };
 }
 
-/** The input's content as text: `text` as it is, `json` serialized (a string of JSON text must parse). */
-function inputContent(input: FlowTestCaseModel['inputs'][number], path: Array<string | number>, error: ErrorAt): string | Diagnostic {
-  if ((input.text === undefined) === (input.json === undefined)) {
-    return error('test/input-content', 'An input has its content as `text` or as `json`: exactly one of them.', 'text: "…" for any text, json: for JSON written as YAML or as a JSON string.', path);
+/** The input's content as text: `text` as it is, `json` serialized (a string of JSON text must parse), `csv` records written as CSV, a `file` read. */
+function inputContent(input: FlowTestCaseModel['inputs'][number], path: Array<string | number>, error: ErrorAt, baseDirectory: string): string | Diagnostic {
+  const given = (['text', 'json', 'csv', 'file'] as const).filter((key) => input[key] !== undefined);
+  if (given.length !== 1) {
+    return error('test/input-content', `An input has its content in exactly one of text, json, csv or file${given.length ? ` (here: ${given.join(', ')})` : ''}.`, 'text: "…" for any text, json: for JSON (YAML or a JSON string), csv: for records, file: for a file beside the test.', path);
   }
   if (input.text !== undefined) return input.text;
+  if (input.csv !== undefined) return csvText(input.csv);
+  if (input.file !== undefined) {
+    try {
+      return readFileSync(resolve(baseDirectory, input.file), 'utf8');
+    } catch (caught) {
+      return error('test/input-file', `Cannot read ${input.file}: ${(caught as NodeJS.ErrnoException).code ?? (caught as Error).message}.`, 'The path is relative to the test file.', [...path, 'file']);
+    }
+  }
   if (typeof input.json !== 'string') return JSON.stringify(input.json);
   try {
     JSON.parse(input.json);
@@ -180,6 +192,16 @@ function inputContent(input: FlowTestCaseModel['inputs'][number], path: Array<st
   } catch (caught) {
     return error('test/invalid-json', `The inline JSON doesn't parse: ${(caught as Error).message}.`, 'Fix the JSON text, or write the value as YAML (json: { key: value }).', [...path, 'json']);
   }
+}
+
+/** Records as CSV: a header of the fields in order of first appearance, RFC 4180 quoting, empty for null or absent. */
+export function csvText(records: ReadonlyArray<Record<string, string | number | boolean | null>>): string {
+  const fields = [...new Set(records.flatMap((record) => Object.keys(record)))];
+  const cell = (value: string | number | boolean | null | undefined) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [fields.map(cell).join(','), ...records.map((record) => fields.map((field) => cell(record[field])).join(','))].join('\n') + '\n';
 }
 
 /** What `at` names: a stubbed processor's capture, a funnel, or processor.relationship (names may contain dots: the processor is matched first). */

@@ -29,6 +29,12 @@ const input = z.strictObject({
   before: componentName.describe('The processor the flowfile is queued to, as if it came from upstream (e.g. the processor after a ListenHTTP).'),
   text: z.string().optional().describe('The content as text (UTF-8).'),
   json: z.unknown().optional().describe('The content as JSON: written as YAML (objects, lists) or as a string of JSON text, which must parse.'),
+  csv: z
+    .array(z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()])))
+    .min(1)
+    .optional()
+    .describe('The content as CSV: records written as YAML, a header line of their fields (in order of first appearance) and a line per record (RFC 4180 quoting, empty for null or a missing field).'),
+  file: z.string().min(1).optional().describe('The content of this file (UTF-8 text), relative to the test file.'),
   attributes: z.record(attributeName, z.string()).default({}).describe('FlowFile attributes, e.g. what ListenHTTP would have read from headers.'),
 });
 

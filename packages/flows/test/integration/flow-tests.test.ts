@@ -202,12 +202,20 @@ describe('flows test against the real NiFi', () => {
         '      - { before: done, text: "cost: ${price} #{secret} $${x} ##{y}", attributes: { batch: "b-${uuid}" } }',
         '    expect:',
         '      - { at: done.success, count: 1, content: { equals: "cost: ${price} #{secret} $${x} ##{y}" }, attributes: { batch: "b-${uuid}" } }',
+        '  - name: records as CSV and a file',
+        '    inputs:',
+        '      - { before: done, csv: [{ id: 1, name: "a, b" }, { id: 2, name: "${c}" }] }',
+        '      - { before: done, file: literal.test.yaml }',
+        '    expect:',
+        '      - { at: done.success, count: 2, content: { contains: "literal" } }',
         '',
       ].join('\n'),
     );
     const run = await flowsTest([join(workdir, 'literal.test.yaml')]);
-    expect(run.stdout).toContain('1 case(s): 1 passed');
-    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('2 case(s): 1 passed, 1 failed');
+    // The second case's failure shows both flowfiles came through intact: the CSV text and the file.
+    expect(run.stdout).toContain('done.success: Content does not contain "literal": "id,name\\n1,\\"a, b\\"\\n2,${c}\\n" (flowfile ');
+    expect(run.exitCode).toBe(1);
   });
 
   it('says where the data stopped when a case does not settle in its timeout', async () => {
