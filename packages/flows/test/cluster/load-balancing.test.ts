@@ -2,38 +2,18 @@
 // primary node emits one batch per run (on every node it would emit three), a round-robin queue spreads that batch
 // over all three nodes, and a queue partitioned by attribute keeps every key on one node. Counted per node from
 // NiFi's nodewise connection status and its queue listing (the holding processors stay stopped, so the data waits).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pollUntil } from '@dataplat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNifiClient, type NifiClient } from '@dataplat/nifi';
-import { useTestCluster } from '../../../stack/test/cluster-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { clusterWorkspace } from '../cluster-flows.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups, type ScratchGroups } from '../scratch-groups.ts';
 
 const batchSize = 36;
 // 12 keys hashed over 3 nodes: the chance that all land on one node (nothing to see) is 3 × (1/3)^12.
 const keyCount = 12;
 
-let nodeUrls: string[] = [];
-let nifi: NifiClient;
-let scratch: ScratchGroups;
-let workdir = '';
-
-beforeAll(async () => {
-  const { endpoints } = await useTestCluster();
-  nodeUrls = endpoints.nifiCluster.nodes.map((node) => node.apiUrl);
-  nifi = createNifiClient({ baseUrl: nodeUrls[1]! });
-  scratch = scratchGroups(nifi, 'cluster-spread');
-  workdir = await mkdtemp(join(tmpdir(), 'flows-cluster-spread-'));
-}, 1_200_000);
-
-afterAll(async () => {
-  await scratch?.cleanUp();
-  await nifi?.close();
-  if (workdir) await rm(workdir, { recursive: true, force: true });
-});
+const workspace = clusterWorkspace('cluster-spread', 1);
 
 function spreadFlow(name: string, executionNode: 'primary' | 'all'): string {
   return [
@@ -59,11 +39,11 @@ interface Deployed {
 
 /** Applies the flow through the CLI and finds its components by name in NiFi. */
 async function applySpreadFlow(parentGroupId: string, name: string, executionNode: 'primary' | 'all'): Promise<Deployed> {
-  await writeFile(join(workdir, `${name}.yaml`), spreadFlow(name, executionNode));
-  const applied = await runCli(['apply', `${name}.yaml`, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: nodeUrls[0]! } });
+  await writeFile(join(workspace.workdir, `${name}.yaml`), spreadFlow(name, executionNode));
+  const applied = await runCli(['apply', `${name}.yaml`, '--parent', parentGroupId], { cwd: workspace.workdir, env: { NIFI_URL: workspace.nodeUrls[0]! } });
   expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
-  const [group] = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups.filter((entry) => entry.component?.name === name);
-  const { processors, connections } = (await nifi.processGroups.flow(group!.id)).contents;
+  const [group] = (await workspace.nifi.processGroups.flow(parentGroupId)).contents.processGroups.filter((entry) => entry.component?.name === name);
+  const { processors, connections } = (await workspace.nifi.processGroups.flow(group!.id)).contents;
   const processorId = (processorName: string) => processors.find((processor) => processor.component?.name === processorName)!.id;
   const queueInto = (processorName: string) => connections.find((connection) => connection.component?.destination?.id === processorId(processorName))!.id;
   return { generate: processorId('generate'), spreadQueue: queueInto('spread-hold'), partitionQueue: queueInto('partition-hold') };
@@ -74,7 +54,7 @@ async function queuedPerNode(connectionId: string, total: number): Promise<Map<s
   let reachedAt: number | undefined;
   return pollUntil(
     async () => {
-      const status = await nifi.connections.statusPerNode(connectionId);
+      const status = await workspace.nifi.connections.statusPerNode(connectionId);
       const queued = status.aggregate.flowFilesQueued ?? 0;
       if (queued > total) throw new Error(`connection ${connectionId} holds ${queued} flowfiles, more than the ${total} expected`);
       if (queued < total) return { done: false, progress: `${queued} of ${total} queued` };
@@ -88,9 +68,9 @@ async function queuedPerNode(connectionId: string, total: number): Promise<Map<s
 
 describe('data on the NiFi cluster', () => {
   it('a primary-only source emits once per run, a round-robin queue spreads over every node, a partitioned queue keeps each key on one node', async () => {
-    const parentGroupId = await scratch.parent('primary');
-    const deployed = await applySpreadFlow(parentGroupId, `spread-${scratch.suffix}`, 'primary');
-    await nifi.processors.setRunState(deployed.generate, 'RUN_ONCE');
+    const parentGroupId = await workspace.scratch.parent('primary');
+    const deployed = await applySpreadFlow(parentGroupId, `spread-${workspace.scratch.suffix}`, 'primary');
+    await workspace.nifi.processors.setRunState(deployed.generate, 'RUN_ONCE');
 
     // Once, on the primary node: one batch, not one per node.
     const spread = await queuedPerNode(deployed.spreadQueue, batchSize);
@@ -99,11 +79,11 @@ describe('data on the NiFi cluster', () => {
     for (const [node, count] of spread) expect(count, `flowfiles queued on ${node}`).toBeGreaterThan(0);
 
     await queuedPerNode(deployed.partitionQueue, batchSize);
-    const listing = await nifi.connections.listQueue(deployed.partitionQueue);
+    const listing = await workspace.nifi.connections.listQueue(deployed.partitionQueue);
     expect(listing).toMatchObject({ queuedCount: batchSize, truncated: false });
     const nodesOfKey = new Map<string, Set<string>>();
     for (const flowFile of listing.flowFiles) {
-      const { key } = await nifi.connections.queuedAttributes(deployed.partitionQueue, flowFile);
+      const { key } = await workspace.nifi.connections.queuedAttributes(deployed.partitionQueue, flowFile);
       expect(key).toMatch(/^k\d+$/);
       nodesOfKey.set(key!, (nodesOfKey.get(key!) ?? new Set()).add(flowFile.clusterNodeAddress!));
     }
@@ -114,9 +94,9 @@ describe('data on the NiFi cluster', () => {
   });
 
   it('the same source on all nodes emits one batch per node: what executionNode primary prevents', async () => {
-    const parentGroupId = await scratch.parent('all');
-    const deployed = await applySpreadFlow(parentGroupId, `spread-all-${scratch.suffix}`, 'all');
-    await nifi.processors.setRunState(deployed.generate, 'RUN_ONCE');
+    const parentGroupId = await workspace.scratch.parent('all');
+    const deployed = await applySpreadFlow(parentGroupId, `spread-all-${workspace.scratch.suffix}`, 'all');
+    await workspace.nifi.processors.setRunState(deployed.generate, 'RUN_ONCE');
     const spread = await queuedPerNode(deployed.spreadQueue, 3 * batchSize);
     expect([...spread.values()].reduce((sum, count) => sum + count, 0)).toBe(3 * batchSize);
   });
