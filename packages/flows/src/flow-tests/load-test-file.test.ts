@@ -59,7 +59,7 @@ describe('loadFlowTestFile', () => {
       { code: 'test/unknown-processor', at: '7:19', message: 'Flow "iot-sensors" has no processor "validat" to feed.', hint: expect.stringContaining('receive, validate,') },
       { code: 'test/input-into-stub', at: '8:19', message: '"store" is stubbed in this case: nothing would process the input.', hint: expect.any(String) },
       { code: 'test/unknown-relationship', at: '10:15', message: 'Processor "validate" of flow "iot-sensors" has no relationship "valdi".', hint: 'Its relationships: failure, invalid, valid.' },
-      { code: 'test/unknown-point', at: '11:15', message: '"nowhere" is not a processor.relationship, a stubbed processor or a funnel of flow "iot-sensors".', hint: expect.stringContaining('a stub (stroe, store) or a funnel (held)') },
+      { code: 'test/unknown-point', at: '11:15', message: '"nowhere" is not a processor.relationship, a stubbed processor, a funnel or an output port of flow "iot-sensors".', hint: expect.stringContaining('a stub (stroe, store), a funnel (held).') },
       { code: 'test/stubbed-processor', at: '12:15', message: '"store" is stubbed in this case: it has no relationships, its capture holds what reached it.', hint: 'Expect at: store.' },
       { code: 'test/unknown-flow', at: '14:11', message: 'No flow named "iot-sensor" in the flow files.', hint: 'Known flows: iot-sensors.' },
     ]);
@@ -96,6 +96,29 @@ describe('loadFlowTestFile', () => {
     ]);
     expect(withoutTimeout[0]!.message).toMatch(/^The inline JSON doesn't parse: Unexpected token '}', .*"pm25": }]" is not valid JSON\.$/);
     expect(withoutTimeout[0]!.hint).toBe('Fix the JSON text, or write the value as YAML (json: { key: value }).');
+  });
+
+  it('triggers sources instead of feeding them, and expects output ports', () => {
+    const text = [
+      'flow: iot-sensors',
+      'cases:',
+      '  - name: targets',
+      '    inputs:',
+      '      - { trigger: receive }',
+      '      - { trigger: receive, text: x }',
+      '      - { text: x }',
+      '      - { trigger: nobody }',
+      '    expect:',
+      '      - { at: held }',
+      '',
+    ].join('\n');
+    expect(problems(text).map(({ code, at, message }) => [code, at, message])).toEqual([
+      ['test/input-content', '6:9', 'A triggered source makes its own flowfiles: it takes no text.'],
+      ['test/input-target', '7:9', 'An input is queued `before` a processor or `trigger`s a source processor: exactly one of them.'],
+      ['test/unknown-processor', '8:20', 'Flow "iot-sensors" has no processor "nobody" to trigger.'],
+    ]);
+    const loaded = loadFlowTestFile('t.test.yaml', ['flow: iot-sensors', 'cases:', '  - name: t', '    inputs: [{ trigger: receive }]', ''].join('\n'), iotSensors);
+    expect(loaded.cases[0]).toMatchObject({ inputs: [], triggers: ['receive'] });
   });
 
   it('reads inputs written as CSV records or from a file beside the test file', () => {

@@ -12,7 +12,11 @@ import { issueDiagnostic, readYamlDocument, type Locator } from '../parse/load-f
 import { defaultCaseTimeout, flowTestFileSchema, type AttributeExpectation, type BulletinExpectation, type BulletinLevel, type ContentExpectation, type FlowTestCaseModel, type StubKind } from './test-schema.ts';
 
 /** Where flowfiles are read back after a case: a stub's capture, a funnel of the flow, or a processor's relationship. */
-export type TestPoint = { kind: 'capture'; processor: string } | { kind: 'funnel'; funnel: string } | { kind: 'relationship'; processor: string; relationship: string };
+export type TestPoint =
+  | { kind: 'capture'; processor: string }
+  | { kind: 'funnel'; funnel: string }
+  | { kind: 'output-port'; port: string }
+  | { kind: 'relationship'; processor: string; relationship: string };
 
 export interface FlowTestExpectation {
   /** As written (`validate.invalid`, `store`, `held`). */
@@ -34,6 +38,8 @@ export interface FlowTestCase {
   parameters: Record<string, string>;
   stubs: Record<string, StubKind>;
   inputs: Array<{ before: string; content: string; attributes: Record<string, string> }>;
+  /** Source processors run once as they are. */
+  triggers: string[];
   expectations: FlowTestExpectation[];
   /** Bulletins that must appear (each with its line), and the level from which others fail the case. */
   bulletins: { expect: Array<BulletinExpectation & { line: number | undefined }>; forbid: BulletinLevel | 'none' };
@@ -120,12 +126,27 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
   }
 
   const inputs: FlowTestCase['inputs'] = [];
+  const triggers: string[] = [];
   model.inputs.forEach((input, index) => {
     const inputPath = [...path, 'inputs', index];
-    if (!(input.before in flow.processors)) diagnostics.push(error('test/unknown-processor', `Flow "${flow.name}" has no processor "${input.before}" to feed.`, knownProcessors, [...inputPath, 'before']));
-    else if (input.before in model.stubs) diagnostics.push(error('test/input-into-stub', `"${input.before}" is stubbed in this case: nothing would process the input.`, 'Feed the processor before it, or don\'t stub it.', [...inputPath, 'before']));
+    const target = input.before ?? input.trigger;
+    const key = input.before !== undefined ? 'before' : 'trigger';
+    if ((input.before === undefined) === (input.trigger === undefined)) {
+      diagnostics.push(error('test/input-target', 'An input is queued `before` a processor or `trigger`s a source processor: exactly one of them.', 'before: <processor> with content, or trigger: <source processor> alone.', inputPath));
+      return;
+    }
+    if (!(target! in flow.processors)) diagnostics.push(error('test/unknown-processor', `Flow "${flow.name}" has no processor "${target}" to ${key === 'before' ? 'feed' : 'trigger'}.`, knownProcessors, [...inputPath, key]));
+    else if (target! in model.stubs) diagnostics.push(error('test/input-into-stub', `"${target}" is stubbed in this case: nothing would process the input.`, 'Feed the processor before it, or don\'t stub it.', [...inputPath, key]));
+    if (input.trigger !== undefined) {
+      const content = (['text', 'json', 'csv', 'file'] as const).filter((field) => input[field] !== undefined);
+      if (content.length > 0 || Object.keys(input.attributes).length > 0) {
+        diagnostics.push(error('test/input-content', `A triggered source makes its own flowfiles: it takes no ${[...content, ...(Object.keys(input.attributes).length ? ['attributes'] : [])].join(', ')}.`, 'Drop them, or feed a flowfile with before: <processor>.', inputPath));
+      }
+      triggers.push(input.trigger);
+      return;
+    }
     const content = inputContent(input, inputPath, error, baseDirectory);
-    if (typeof content === 'string') inputs.push({ before: input.before, content, attributes: input.attributes });
+    if (typeof content === 'string') inputs.push({ before: input.before!, content, attributes: input.attributes });
     else diagnostics.push(content);
   });
 
@@ -162,6 +183,7 @@ export function checkFlowTestCase(model: FlowTestCaseModel, flow: Flow, path: Ar
       parameters: model.parameters,
       stubs: model.stubs,
       inputs,
+      triggers,
       expectations: expectations.map(({ path: expectationPath, ...expectation }) => ({ ...expectation, line: locate(expectationPath).range?.start.line })),
       bulletins: { expect: model.bulletins.expect.map((bulletin, index) => ({ ...bulletin, line: locate([...path, 'bulletins', 'expect', index]).range?.start.line })), forbid: model.bulletins.forbid },
       nothingElse: model.nothingElse,
@@ -208,6 +230,7 @@ export function csvText(records: ReadonlyArray<Record<string, string | number | 
 export function resolvePoint(at: string, flow: Flow, stubs: Readonly<Record<string, StubKind>>): { point: TestPoint } | { code: string; problem: string; hint: string } {
   if (at in stubs) return { point: { kind: 'capture', processor: at } };
   if (flow.funnels.includes(at)) return { point: { kind: 'funnel', funnel: at } };
+  if (flow.outputPorts.includes(at)) return { point: { kind: 'output-port', port: at } };
   const owners = Object.keys(flow.processors).filter((processor) => at.startsWith(`${processor}.`));
   for (const processor of owners) {
     const relationship = at.slice(processor.length + 1);
@@ -223,7 +246,7 @@ export function resolvePoint(at: string, flow: Flow, stubs: Readonly<Record<stri
   const stubbed = Object.keys(stubs);
   return {
     code: 'test/unknown-point',
-    problem: `"${at}" is not a processor.relationship, a stubbed processor or a funnel of flow "${flow.name}".`,
-    hint: `Write processor.relationship (processors: ${Object.keys(flow.processors).join(', ') || 'none'})${stubbed.length ? `, a stub (${stubbed.join(', ')})` : ''}${flow.funnels.length ? ` or a funnel (${flow.funnels.join(', ')})` : ''}.`,
+    problem: `"${at}" is not a processor.relationship, a stubbed processor, a funnel or an output port of flow "${flow.name}".`,
+    hint: `Write processor.relationship (processors: ${Object.keys(flow.processors).join(', ') || 'none'})${stubbed.length ? `, a stub (${stubbed.join(', ')})` : ''}${flow.funnels.length ? `, a funnel (${flow.funnels.join(', ')})` : ''}${flow.outputPorts.length ? `, an output port (${flow.outputPorts.join(', ')})` : ''}.`,
   };
 }

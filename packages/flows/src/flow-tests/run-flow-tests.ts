@@ -173,7 +173,7 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
     const childComponents = tree.children.flatMap((child) => flattenTree(child)).flatMap((child) => [...child.contents.processors, ...child.contents.inputPorts, ...child.contents.outputPorts]);
     const components = [...toStart, ...childComponents];
     if (components.length > 0) await nifi.processGroups.start(group.id, { components: components.map((entity) => ({ id: entity.id, revision: entity.revision })), signal: context.signal });
-    const generatorIds = copy.generators.map((name) => live.processorIds.get(name)!);
+    const generatorIds = [...copy.generators, ...copy.triggered].map((name) => live.processorIds.get(name)!);
     for (const id of generatorIds) await nifi.processors.setRunState(id, 'RUN_ONCE', { signal: context.signal });
 
     const settled = await waitUntilSettled(nifi, group.id, live, generatorIds, new Set(toStart.map((processor) => processor.id)), testCase.timeoutMs, context.signal);
@@ -185,8 +185,8 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
     const outputs: FlowTestCaseResult['outputs'] = [];
     const read = new Set<string>();
     for (const expectation of testCase.expectations) {
-      const funnel = copy.captures.get(pointKey(expectation.point))!;
-      const connections = live.connections.filter((connection) => connection.destinationFunnel === funnel);
+      const capture = copy.captures.get(pointKey(expectation.point))!;
+      const connections = live.connections.filter((connection) => connection.destinationName === capture);
       const observed = await readQueues(nifi, connections.map((connection) => connection.id));
       for (const connection of connections) read.add(connection.id);
       outputs.push({ at: expectation.at, count: observed.flowFiles.length });
@@ -216,16 +216,18 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
   }
 }
 
-/** The flow's own processors that processed a flowfile in the copy, and the relationships flowfiles went through. */
+/** The flow's own processors that ran in the copy, and the relationships flowfiles went through. */
 function caseCoverage(status: ReturnType<typeof flattenStatus>, live: LiveCopy, testCase: FlowTestCase): CaseCoverage {
   const own = (name: string) => name in testCase.flow.processors;
-  const processors = [...live.processorIds].filter(([name, id]) => own(name) && (status.processors.get(id)?.flowFilesIn ?? 0) > 0).map(([name]) => name);
+  // A processor counts once it processed a flowfile, or ran at all (a triggered source takes none).
+  const ran = (id: string) => (status.processors.get(id)?.flowFilesIn ?? 0) > 0 || (status.processors.get(id)?.taskCount ?? 0) > 0;
+  const processors = [...live.processorIds].filter(([name, id]) => own(name) && ran(id)).map(([name]) => name);
   const through = new Map(status.connections.map((connection) => [connection.id, connection.flowFilesIn]));
   const relationships = live.connections
     .filter((connection) => own(connection.sourceName) && (through.get(connection.id) ?? 0) > 0)
     // A connection of several relationships doesn't say which one a flowfile took: `store.failure|retry`.
     .map((connection) => `${connection.sourceName}.${connection.relationships.join('|')}`);
-  const stubbed = Object.keys(testCase.stubs).filter((stub) => live.connections.some((connection) => connection.destinationFunnel === captureName(stub) && (through.get(connection.id) ?? 0) > 0));
+  const stubbed = Object.keys(testCase.stubs).filter((stub) => live.connections.some((connection) => connection.destinationName === captureName(stub) && (through.get(connection.id) ?? 0) > 0));
   return { processors: [...new Set(processors)].sort(), stubbed: stubbed.sort(), relationships: [...new Set(relationships)].sort() };
 }
 
@@ -236,8 +238,8 @@ interface LiveConnection {
   sourceName: string;
   relationships: string[];
   destinationId: string;
-  /** The funnel's name when the destination is a funnel of the copy. */
-  destinationFunnel: string | undefined;
+  /** The destination's name: a funnel's from the compiled flow (NiFi keeps none), a port's or processor's own. */
+  destinationName: string | undefined;
 }
 
 interface LiveCopy {
@@ -265,7 +267,7 @@ function describeCopy(tree: GroupTree, funnelNames: Record<string, string>): Liv
         sourceName,
         relationships,
         destinationId: component.destination?.id ?? '',
-        destinationFunnel: component.destination?.type === 'FUNNEL' ? funnelName.get(component.destination.id ?? '') : undefined,
+        destinationName: component.destination?.type === 'FUNNEL' ? funnelName.get(component.destination.id ?? '') : component.destination?.name,
       };
     }),
     sinkFunnelIds: new Set([...funnelName.keys()].filter((id) => !withOutgoing.has(id))),
@@ -287,7 +289,8 @@ async function waitUntilSettled(nifi: NifiClient, groupId: string, live: LiveCop
         const status = await nifi.processGroups.status(groupId, { signal: pollSignal });
         const snapshots = flattenStatus(status);
         last = new Map(snapshots.connections.map((connection) => [connection.id, connection.queued]));
-        const generated = generatorIds.every((id) => (snapshots.processors.get(id)?.flowFilesOut ?? 0) >= 1);
+        // Each input's generator and each triggered source has run its one task (a source may emit nothing).
+        const generated = generatorIds.every((id) => (snapshots.processors.get(id)?.taskCount ?? 0) >= 1);
         const moving = live.connections.filter((connection) => (last.get(connection.id) ?? 0) > 0 && !live.sinkFunnelIds.has(connection.destinationId) && running.has(connection.destinationId));
         const signature = JSON.stringify([...last].sort());
         const settled = generated && snapshots.activeThreads === 0 && moving.length === 0 && signature === previous;
@@ -310,14 +313,14 @@ async function waitUntilSettled(nifi: NifiClient, groupId: string, live: LiveCop
 
 interface StatusSnapshot {
   connectionStatusSnapshots?: Array<{ connectionStatusSnapshot?: { id?: string; flowFilesQueued?: number; flowFilesIn?: number } }>;
-  processorStatusSnapshots?: Array<{ processorStatusSnapshot?: { id?: string; flowFilesIn?: number; flowFilesOut?: number; activeThreadCount?: number } }>;
+  processorStatusSnapshots?: Array<{ processorStatusSnapshot?: { id?: string; flowFilesIn?: number; flowFilesOut?: number; taskCount?: number; activeThreadCount?: number } }>;
   processGroupStatusSnapshots?: Array<{ processGroupStatusSnapshot?: StatusSnapshot }>;
   activeThreadCount?: number;
 }
 
-function flattenStatus(status: StatusSnapshot): { connections: Array<{ id: string; queued: number; flowFilesIn: number }>; processors: Map<string, { flowFilesIn: number; flowFilesOut: number }>; activeThreads: number } {
+function flattenStatus(status: StatusSnapshot): { connections: Array<{ id: string; queued: number; flowFilesIn: number }>; processors: Map<string, { flowFilesIn: number; flowFilesOut: number; taskCount: number }>; activeThreads: number } {
   const connections = (status.connectionStatusSnapshots ?? []).map(({ connectionStatusSnapshot: snapshot }) => ({ id: snapshot?.id ?? '', queued: snapshot?.flowFilesQueued ?? 0, flowFilesIn: snapshot?.flowFilesIn ?? 0 }));
-  const processors = new Map((status.processorStatusSnapshots ?? []).map(({ processorStatusSnapshot: snapshot }) => [snapshot?.id ?? '', { flowFilesIn: snapshot?.flowFilesIn ?? 0, flowFilesOut: snapshot?.flowFilesOut ?? 0 }]));
+  const processors = new Map((status.processorStatusSnapshots ?? []).map(({ processorStatusSnapshot: snapshot }) => [snapshot?.id ?? '', { flowFilesIn: snapshot?.flowFilesIn ?? 0, flowFilesOut: snapshot?.flowFilesOut ?? 0, taskCount: snapshot?.taskCount ?? 0 }]));
   const nested = (status.processGroupStatusSnapshots ?? []).map(({ processGroupStatusSnapshot }) => flattenStatus(processGroupStatusSnapshot ?? {}));
   return {
     connections: [...connections, ...nested.flatMap((child) => child.connections)],
@@ -353,7 +356,7 @@ async function unexpectedOutputs(nifi: NifiClient, live: LiveCopy, queued: Map<s
     if (count === 0 || read.has(connection.id)) continue;
     if (connection.relationships.length > 0 && connection.relationships.every((relationship) => expected.has(`${connection.sourceName}.${relationship}`))) continue;
     const sample = await readQueues(nifi, [connection.id], 3);
-    const stub = [...copy.captures].find(([key, funnel]) => funnel === connection.destinationFunnel && key in testCase.stubs)?.[0];
+    const stub = [...copy.captures].find(([key, funnel]) => funnel === connection.destinationName && key in testCase.stubs)?.[0];
     failures.push({
       at: connection.label,
       message: `${count} flowfile(s) came out at ${connection.label}${stub ? ` (the capture of stub ${stub})` : ''}, which no expectation names (nothingElse).`,

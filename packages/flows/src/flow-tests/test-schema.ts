@@ -26,7 +26,10 @@ const caseTimeout = z
   .describe('How long the case may run before it fails, saying where the data stopped (queue counts per connection). Default 60s.');
 
 const input = z.strictObject({
-  before: componentName.describe('The processor the flowfile is queued to, as if it came from upstream (e.g. the processor after a ListenHTTP).'),
+  before: componentName.optional().describe('The processor the flowfile is queued to, as if it came from upstream (e.g. the processor after a ListenHTTP).'),
+  trigger: componentName
+    .optional()
+    .describe('Instead of a flowfile: a source processor of the flow (a GenerateFlowFile, a QueryDatabaseTableRecord…) run once as it is, like flows run does.'),
   text: z.string().optional().describe('The content as text (UTF-8).'),
   json: z.unknown().optional().describe('The content as JSON: written as YAML (objects, lists) or as a string of JSON text, which must parse.'),
   csv: z
@@ -66,7 +69,7 @@ const expectation = z.strictObject({
   at: z
     .string()
     .min(1)
-    .describe('Where flowfiles come out: processor.relationship (e.g. validate.invalid), a stubbed processor (its capture) or a funnel of the flow.'),
+    .describe('Where flowfiles come out: processor.relationship (e.g. validate.invalid), a stubbed processor (its capture), a funnel or an output port of the flow.'),
   count: z.number().int().min(0).optional().describe('Exactly this many flowfiles (default: at least one).'),
   content: contentExpectation.optional().describe('What every flowfile there contains.'),
   attributes: z.record(attributeName, attributeExpectation).default({}).describe('Attributes every flowfile there has.'),
@@ -102,7 +105,7 @@ export const flowTestCaseSchema = z.strictObject({
     .record(componentName, z.enum(stubKinds))
     .default({})
     .describe('Processors replaced for the test: `capture` holds the flowfiles that reach it (no database or remote service needed); expect them at the processor\'s name.'),
-  inputs: z.array(input).min(1).describe('The flowfiles fed into the flow, each once.'),
+  inputs: z.array(input).min(1).describe('The flowfiles fed into the flow, each once, or the sources triggered once.'),
   expect: z.array(expectation).default([]).describe('What must come out where.'),
   bulletins,
   nothingElse: z

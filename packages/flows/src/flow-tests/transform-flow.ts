@@ -14,16 +14,19 @@ export interface TestCopy {
   flow: Flow;
   /** The generators feeding the inputs, in input order: each is run once. */
   generators: string[];
+  /** The flow's own sources the case triggers: each is run once too. */
+  triggered: string[];
   /** The processors that run in the copy: everything fed by a connection, except disabled ones. Sources (a ListenHTTP) stay stopped. */
   started: string[];
-  /** Each expectation's point (by `pointKey`) → the funnel of the copy holding what arrives there. */
+  /** Each expectation's point (by `pointKey`) → the funnel (or output port) of the copy holding what arrives there. */
   captures: Map<string, string>;
   /** Parameters read from an environment variable that is not set: left without a value in the copy. */
   unsetParameters: string[];
 }
 
 export function pointKey(point: TestPoint): string {
-  return point.kind === 'relationship' ? `${point.processor}.${point.relationship}` : point.kind === 'capture' ? point.processor : point.funnel;
+  if (point.kind === 'relationship') return `${point.processor}.${point.relationship}`;
+  return point.kind === 'capture' ? point.processor : point.kind === 'funnel' ? point.funnel : point.port;
 }
 
 /** The funnel of the copy that holds what reaches a point (a stub's name, `processor.relationship`). */
@@ -65,6 +68,8 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
     const key = pointKey(point);
     if (captures.has(key)) continue;
     if (point.kind === 'funnel') captures.set(key, point.funnel);
+    // The copy's own output ports are never started: what reaches one waits in the queue into it.
+    if (point.kind === 'output-port') captures.set(key, point.port);
     if (point.kind !== 'relationship') continue;
     // One more connection of the relationship: NiFi sends each connection of a relationship its own copy,
     // so the flow downstream runs as before. An auto-terminated relationship is routed instead of dropped.
@@ -99,7 +104,7 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
 
   const fed = new Set(connections.map((connection) => connection.to));
   const started = Object.entries(processors)
-    .filter(([name, processor]) => fed.has(name) && processor.state !== 'disabled' && !generators.includes(name))
+    .filter(([name, processor]) => fed.has(name) && processor.state !== 'disabled' && !generators.includes(name) && !testCase.triggers.includes(name))
     .map(([name]) => name);
   for (const [name, processor] of Object.entries(processors)) processors[name] = { ...processor, state: processor.state === 'disabled' ? 'disabled' : 'stopped' };
 
@@ -121,7 +126,7 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
   };
   // Only the unset parameters something left in the copy refers to are worth a note.
   const references = JSON.stringify([processors, services, original.groups]);
-  return { flow, generators, started, captures, unsetParameters: unsetParameters.filter((name) => references.includes(`#{${name}}`)) };
+  return { flow, generators, triggered: [...new Set(testCase.triggers)], started, captures, unsetParameters: unsetParameters.filter((name) => references.includes(`#{${name}}`)) };
 }
 
 function captureConnection(from: string, relationship: string, to: string): ConnectionModel {

@@ -218,6 +218,32 @@ describe('flows test against the real NiFi', () => {
     expect(run.exitCode).toBe(1);
   });
 
+  it('triggers a source of the flow once as it is and expects what reaches an output port', async () => {
+    await writeFile(
+      join(workdir, 'emitter.yaml'),
+      [
+        `name: emitter-${scratch.suffix}`,
+        'processors:',
+        '  make: { type: GenerateFlowFile, properties: { generate-ff-custom-text: hello, Batch Size: "2" }, schedule: { period: 1 hour }, state: stopped }',
+        '  tag: { type: UpdateAttribute, properties: { tagged: "yes" } }',
+        'outputPorts: [out]',
+        'connections:',
+        '  - { from: make, to: tag, relationships: [success] }',
+        '  - { from: tag, to: out, relationships: [success] }',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(workdir, 'emitter.test.yaml'),
+      [`flow: emitter-${scratch.suffix}`, 'cases:', '  - name: one run of the source', '    inputs: [{ trigger: make }]', '    expect:', '      - { at: out, count: 2, content: { equals: hello }, attributes: { tagged: "yes" } }', ''].join('\n'),
+    );
+    const run = await flowsTest([join(workdir, 'emitter.test.yaml'), '--json']);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.cases.map((testCase) => [testCase.status, testCase.failures])).toEqual([['passed', []]]);
+    expect(run.exitCode).toBe(0);
+    expect(report.coverage[0]!.processors).toEqual({ exercised: ['make', 'tag'], stubbed: [], missed: [] });
+  });
+
   it('says where the data stopped when a case does not settle in its timeout', async () => {
     await writeThrottledCase('throttled.test.yaml', 'two flowfiles through a limit of one per hour', '4s');
     const run = await flowsTest([join(workdir, 'throttled.test.yaml'), '--json']);
