@@ -53,6 +53,10 @@ export async function applyFlows(client: NifiClient, flows: readonly Flow[], opt
   });
   // Read-only first: with nothing to change, no lock is taken and not a single mutating request is sent.
   const unlocked = await planFlows(nifi, flows, options);
+  // A prune deletes flows, which NiFi refuses while nodes are out: refused before any change, acknowledged or not.
+  if (nifi !== client && unlocked.plan.flows.some((flowPlan) => flowPlan.action === 'delete')) {
+    await clientForClusterState(client, 'apply with --prune', { acknowledgeDisconnectedNodes: true, signal: options.signal, deletes: true });
+  }
   if (!hasChanges(unlocked.plan)) return applyPlanned(nifi, unlocked, options, undefined);
   // Then again under the lock: what another apply changed meanwhile is planned with, never over.
   const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };

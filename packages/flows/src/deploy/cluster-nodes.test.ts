@@ -59,6 +59,18 @@ describe('clientForClusterState', () => {
     expect((error as Error).message).toContain('FLOWS_ACKNOWLEDGE_DISCONNECTED_NODES=1');
   });
 
+  it('refuses a command that deletes (destroy, a prune) while nodes are out, acknowledged or not: NiFi deletes nothing then', async () => {
+    answer(true, ['CONNECTED', 'DISCONNECTED', 'CONNECTED']);
+    const error = await clientForClusterState(nifi(), 'destroy flows', { acknowledgeDisconnectedNodes: true, deletes: true }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'NIFI_NODE_DISCONNECTED', nodes: ['127.0.0.1:18102'] });
+    expect((error as Error).message).toContain('Refusing to destroy flows: NiFi deletes nothing while cluster node(s) are not connected: 127.0.0.1:18102 (DISCONNECTED); nothing was changed.');
+    expect((error as Error).message).toContain('remove them from the cluster');
+    answer(true, ['CONNECTED', 'CONNECTED', 'CONNECTED']);
+    const client = nifi();
+    expect(await clientForClusterState(client, 'destroy flows', { deletes: true })).toBe(client);
+    await client.close();
+  });
+
   it('goes on when acknowledged, with a client whose writes carry the acknowledgement, and says which nodes', async () => {
     answer(true, ['CONNECTED', 'DISCONNECTED', 'CONNECTED']);
     const acknowledged: unknown[] = [];

@@ -354,12 +354,12 @@ export async function destroyFlows(
     lock?: LockOptions | undefined;
     /** Stops waiting for the lock, and the destroy before its next flow. */
     signal?: AbortSignal | undefined;
-    /** On a cluster with nodes not CONNECTED, go on (NiFi itself still refuses deletes until they are back or removed). */
+    /** Accepted for symmetry with apply; a destroy is refused while cluster nodes are not CONNECTED all the same (NiFi deletes nothing then). */
     acknowledgeDisconnectedNodes?: boolean | undefined;
   } = {},
 ): Promise<DestroyedFlow[]> {
   const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
-  const nifi = await clientForClusterState(client, 'destroy flows', { acknowledgeDisconnectedNodes: options.acknowledgeDisconnectedNodes, signal: options.signal });
+  const nifi = await clientForClusterState(client, 'destroy flows', { acknowledgeDisconnectedNodes: options.acknowledgeDisconnectedNodes, signal: options.signal, deletes: true });
   return withFlowsLock(nifi, options.parentGroupId ?? 'root', 'destroy', lockOptions, (lock) => destroyLocked(nifi, references, options, lock));
 }
 

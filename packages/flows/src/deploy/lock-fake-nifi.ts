@@ -25,6 +25,8 @@ export interface FakeRule {
   /** Matches the path (without the /nifi-api prefix and the query). */
   path: RegExp;
   behaviour: FakeBehaviour;
+  /** Only requests sent with this client id (a write's revision, or a DELETE's query): one holder's, e.g. */
+  clientId?: string | undefined;
   /** How many matching requests it applies to (default: all). */
   times?: number | undefined;
 }
@@ -125,7 +127,14 @@ export async function startFakeLockNifi(): Promise<FakeLockNifi> {
       requests.push({ method, path, at: performance.now() });
       const raw = Buffer.concat(chunks).toString();
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
-      const rule = rules.find((candidate) => candidate.method === method && candidate.path.test(path) && (candidate.times === undefined || candidate.times > 0));
+      const clientId = (body?.['revision'] as { clientId?: string } | undefined)?.clientId ?? url.searchParams.get('clientId') ?? undefined;
+      const rule = rules.find(
+        (candidate) =>
+          candidate.method === method &&
+          candidate.path.test(path) &&
+          (candidate.clientId === undefined || candidate.clientId === clientId) &&
+          (candidate.times === undefined || candidate.times > 0),
+      );
       if (rule?.times !== undefined) rule.times -= 1;
       const behaviour = rule?.behaviour;
       if (!behaviour) return send(response, act(method, path, url.searchParams, body));

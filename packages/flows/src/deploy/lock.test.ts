@@ -162,6 +162,37 @@ describe('the apply lock against a misbehaving NiFi', () => {
     expect([...fake.contexts.values()].filter((entry) => entry.name === lockName(fake.rootId))).toEqual([]);
   });
 
+  it('while a cluster node is out (NiFi deletes nothing), marks a released lease free and claims it (or a dead holder\'s) in place', async () => {
+    const nodeOut = { kind: 'status', status: 409, message: 'Cannot delete component because the following Nodes are not connected: [127.0.0.1:18101]' } as const;
+    fake.addRule({ method: 'DELETE', path: renewals, behaviour: nodeOut });
+    const events: LockEvent[] = [];
+    const first = await acquireFlowsLock(nifi, 'root', 'first', { ttlMs, onEvent: (event) => events.push(event) });
+    await within(3000, first.release(), 'release while a node is out');
+    expect(events.map((event) => event.type)).toEqual(['acquired', 'released']);
+    const [context] = fake.contexts.values();
+    expect(fake.contexts.size).toBe(1);
+    expect(context!.description).toContain('"releasedAt"');
+    expect((await listFlowsLocks(nifi))[0]).toMatchObject({ lockId: first.info.lockId, releasedAt: expect.any(String) });
+
+    // The next acquirer doesn't wait for a TTL: the released lease is claimed in place (same context, new lease).
+    const second = await within(2000, acquireFlowsLock(nifi, 'root', 'second', { ttlMs, timeoutMs: 0 }), 'acquire a released lease');
+    expect([...fake.contexts.keys()]).toEqual([context!.id]);
+    expect(await listFlowsLocks(nifi)).toEqual([expect.objectContaining({ lockId: second.info.lockId, contextId: context!.id })]);
+    expect((await listFlowsLocks(nifi))[0]!.releasedAt).toBeUndefined();
+
+    // Its holder dies (renewals never arrive): a waiter takes the lease over in place after watching it for the TTL.
+    fake.addRule({ method: 'PUT', path: renewals, behaviour: { kind: 'black-hole' }, clientId: second.info.lockId });
+    const waiterEvents: LockEvent[] = [];
+    const third = await within(10_000, acquireFlowsLock(nifi, 'root', 'third', { ttlMs, timeoutMs: 8000, onEvent: (event) => waiterEvents.push(event) }), 'take over a dead holder');
+    expect(waiterEvents.at(-1)).toMatchObject({ type: 'taken-over', previous: { lockId: second.info.lockId } });
+    expect(await listFlowsLocks(nifi)).toEqual([expect.objectContaining({ lockId: third.info.lockId, contextId: context!.id })]);
+    expect(second.lostReason()).toBeDefined();
+    fake.clearRules();
+    await third.release();
+    await second.release();
+    expect(fake.contexts.size).toBe(0);
+  }, 20_000);
+
   it('refuses TTLs outside 3 s to 1 h', async () => {
     await expect(acquireFlowsLock(nifi, 'root', 'apply', { ttlMs: 1000 })).rejects.toMatchObject({ code: 'FLOWS_INVALID_OPTIONS' });
     await expect(acquireFlowsLock(nifi, 'root', 'apply', { ttlMs: 2 * 60 * 60_000 })).rejects.toMatchObject({ code: 'FLOWS_INVALID_OPTIONS' });

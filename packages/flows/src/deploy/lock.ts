@@ -57,6 +57,11 @@ export interface LockInfo {
   renewedAt: string;
   /** A lease not renewed for this long (as a waiter measures it) may be taken over. */
   ttlSeconds: number;
+  /**
+   * Set when the holder released the lease but NiFi kept its context: a cluster deletes nothing while a node is
+   * disconnected. A released lease is free: the next acquirer claims it in place at once.
+   */
+  releasedAt?: string | undefined;
 }
 
 export type LockEvent =
@@ -186,14 +191,36 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
     }
     unexplainedRefusals = 0;
     misses = 0;
+    if (current.lease.releasedAt) {
+      // Released by its holder, kept by NiFi (no deletes while a cluster node is out): free, claimed in place.
+      const claimSentAt = performance.now();
+      const claimed = await claimAt(nifi, current.entity.id, current.entity.revision.version, lease);
+      if (claimed) {
+        options.onEvent?.({ type: 'acquired', lock: lease });
+        return holdLease(nifi, claimed, lease, ttlMs, claimSentAt, options);
+      }
+      continue;
+    }
     const key = `${current.entity.id}@${current.entity.revision.version}`;
     const at = performance.now();
     if (observed?.key !== key) observed = { key, at };
     const leaseTtlMs = current.lease.ttlSeconds * 1000;
     const takeoverInMs = leaseTtlMs - (at - observed.at);
     if (takeoverInMs <= 0) {
-      // Unrenewed for its whole TTL: delete exactly the revision we watched (a renewal in between wins).
-      if (await deleteAt(nifi, current.entity.id, current.entity.revision.version, lease.lockId)) previous = current.lease;
+      // Unrenewed for its whole TTL: delete exactly the revision we watched (a renewal in between wins), then
+      // create ours. A cluster with a node out deletes nothing: the lease is then claimed in place, as exactly.
+      const claimSentAt = performance.now();
+      const deleted = await deleteAt(nifi, current.entity.id, current.entity.revision.version, lease.lockId).catch((error: unknown) => {
+        if (isNodeDisconnected(error)) return 'kept' as const;
+        throw error;
+      });
+      if (deleted === 'kept') {
+        const claimed = await claimAt(nifi, current.entity.id, current.entity.revision.version, lease);
+        if (claimed) {
+          options.onEvent?.({ type: 'taken-over', lock: lease, previous: current.lease });
+          return holdLease(nifi, claimed, lease, ttlMs, claimSentAt, options);
+        }
+      } else if (deleted) previous = current.lease;
       continue;
     }
     const waitedMs = at - started;
@@ -243,8 +270,8 @@ export async function forceUnlock(nifi: NifiClient, lockId: string): Promise<Loc
 // ---- the lease in NiFi ------------------------------------------------------------------------------
 
 function renderLease(lease: LockInfo): string {
-  const { lockId, parentGroupId, holder, since, renewedAt, ttlSeconds } = lease;
-  return `${leaseLine}\n${JSON.stringify({ formatVersion: 1, lockId, parentGroupId, holder, since, renewedAt, ttlSeconds })}`;
+  const { lockId, parentGroupId, holder, since, renewedAt, ttlSeconds, releasedAt } = lease;
+  return `${leaseLine}\n${JSON.stringify({ formatVersion: 1, lockId, parentGroupId, holder, since, renewedAt, ttlSeconds, ...(releasedAt ? { releasedAt } : {}) })}`;
 }
 
 function parseLease(description: string | undefined): LockInfo | undefined {
@@ -253,8 +280,8 @@ function parseLease(description: string | undefined): LockInfo | undefined {
   try {
     const parsed = JSON.parse(lines[1]!) as LockInfo & { formatVersion: number };
     if (parsed.formatVersion !== 1 || typeof parsed.lockId !== 'string' || typeof parsed.ttlSeconds !== 'number' || typeof parsed.holder?.user !== 'string') return undefined;
-    const { lockId, parentGroupId, holder, since, renewedAt, ttlSeconds } = parsed;
-    return { lockId, parentGroupId, holder, since, renewedAt, ttlSeconds };
+    const { lockId, parentGroupId, holder, since, renewedAt, ttlSeconds, releasedAt } = parsed;
+    return { lockId, parentGroupId, holder, since, renewedAt, ttlSeconds, ...(typeof releasedAt === 'string' ? { releasedAt } : {}) };
   } catch {
     return undefined;
   }
@@ -302,14 +329,41 @@ async function findLease(nifi: NifiClient, name: string): Promise<{ entity: Para
   return { entity, lease };
 }
 
+/** NiFi refused a delete because a cluster node is not connected (it deletes nothing then, anywhere). */
+function isNodeDisconnected(error: unknown): boolean {
+  return HttpError.isInstance(error) && error.code === 'NIFI_NODE_DISCONNECTED';
+}
+
+/** Writes `lease` into the lock context at exactly `version` (NiFi refuses a stale one); the context as written. */
+async function putLease(nifi: NifiClient, contextId: string, version: number, lease: LockInfo, request: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ParameterContextEntity> {
+  return (await nifi.api.put('/parameter-contexts/{id}', {
+    path: { id: contextId },
+    body: { id: contextId, revision: { version, clientId: lease.lockId }, component: { id: contextId, name: lockName(lease.parentGroupId), description: renderLease(lease), parameters: [], inheritedParameterContexts: [] } },
+    ...request,
+    // Never repeated after a timeout: whether it landed is read back, never guessed.
+    idempotent: false,
+  })) as ParameterContextEntity;
+}
+
+/** Puts `lease` into the context at exactly `version`: the context when this write won, undefined when the revision moved on. */
+async function claimAt(nifi: NifiClient, contextId: string, version: number, lease: LockInfo): Promise<ParameterContextEntity | undefined> {
+  try {
+    return await putLease(nifi, contextId, version, lease);
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 400 || status === 404 || status === 409) return undefined;
+    throw error;
+  }
+}
+
 /** DELETE at exactly `version`: true when it was deleted, false when it changed or is gone. */
 async function deleteAt(nifi: NifiClient, id: string, version: number, clientId: string): Promise<boolean> {
   try {
     await nifi.api.delete('/parameter-contexts/{id}', { path: { id }, query: { version, clientId } });
     return true;
   } catch (error) {
-    // NiFi deletes no component while a cluster node is disconnected: say so (release-failed names the nodes), not "it kept changing".
-    if (HttpError.isInstance(error) && error.code === 'NIFI_NODE_DISCONNECTED') throw error;
+    // NiFi deletes no component while a cluster node is disconnected: the callers claim or mark the lease in place instead.
+    if (isNodeDisconnected(error)) throw error;
     const status = statusOf(error);
     if (status === 400 || status === 404 || status === 409) return false;
     throw error;
@@ -382,14 +436,8 @@ function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: Loc
     lastSentAt = renewalSentAt;
     const renewed: LockInfo = { ...lease, renewedAt: new Date().toISOString() };
     try {
-      const answer = (await nifi.api.put('/parameter-contexts/{id}', {
-        path: { id: contextId },
-        body: { id: contextId, revision: { version, clientId: lease.lockId }, component: { id: contextId, name: lockName(lease.parentGroupId), description: renderLease(renewed), parameters: [], inheritedParameterContexts: [] } },
-        timeoutMs: renewalTimeoutMs,
-        // Never repeated after a timeout: a late answer is worthless, the next tick sends a fresh renewal.
-        idempotent: false,
-        signal: abort.signal,
-      })) as ParameterContextEntity;
+      // A late answer is worthless: the next tick sends a fresh renewal.
+      const answer = await putLease(nifi, contextId, version, renewed, { timeoutMs: renewalTimeoutMs, signal: abort.signal });
       version = answer.revision.version;
       confirmedSentAt = Math.max(confirmedSentAt, renewalSentAt);
       lastFailure = undefined;
@@ -428,7 +476,13 @@ function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: Loc
         abort.abort();
       }
       for (let attempt = 0; attempt < 3; attempt++) {
-        if (await deleteAt(nifi, contextId, version, lease.lockId)) {
+        const deleted = await deleteAt(nifi, contextId, version, lease.lockId).catch((error: unknown) => {
+          if (isNodeDisconnected(error)) return 'kept' as const;
+          throw error;
+        });
+        // NiFi deletes nothing while a cluster node is out: the lease is marked released instead, free at once.
+        const released = deleted === 'kept' ? (await claimAt(nifi, contextId, version, { ...lease, releasedAt: new Date().toISOString() })) !== undefined : deleted;
+        if (released) {
           options.onEvent?.({ type: 'released', lock: lease });
           return;
         }
