@@ -15,13 +15,18 @@ export interface ApplyExampleOptions {
   httpPort?: number | undefined;
 }
 
-/** `flows apply flows/<file>`; returns the flow as applied. Invalid files throw with their diagnostics. */
-export async function applyExampleFlow(nifi: NifiClient, file: string, options: ApplyExampleOptions): Promise<Flow> {
+/** The flow of `flows/<file>`, as the code declares it. Invalid files throw with their diagnostics. */
+export async function loadExampleFlow(file: string): Promise<Flow> {
   const loaded = loadFlowFile(`flows/${file}`, await readFile(join(flowsDir, file), 'utf8'));
   const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) throw new Error(`flows/${file} is invalid: ${errors.map((diagnostic) => diagnostic.message).join('; ')}`);
-  const [declared] = loaded.flows;
-  const flow = options.httpPort ? { ...declared!, parameters: { ...declared!.parameters, http_port: { value: String(options.httpPort), sensitive: false } } } : declared!;
+  return loaded.flows[0]!;
+}
+
+/** `flows apply flows/<file>`; returns the flow as applied. Invalid files throw with their diagnostics. */
+export async function applyExampleFlow(nifi: NifiClient, file: string, options: ApplyExampleOptions): Promise<Flow> {
+  const declared = await loadExampleFlow(file);
+  const flow = options.httpPort ? { ...declared, parameters: { ...declared.parameters, http_port: { value: String(options.httpPort), sensitive: false } } } : declared;
   await applyFlows(nifi, [flow], { parentGroupId: options.parentGroupId, env: options.env, airflow: options.airflow });
   return flow;
 }
