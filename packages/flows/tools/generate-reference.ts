@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCommandHelp, renderOverview } from '../src/cli/arguments/help.ts';
 import { commands } from '../src/cli/commands/index.ts';
+import { flowTestJsonSchema } from '../src/flow-tests/test-schema.ts';
 import { flowJsonSchema } from '../src/model/flow-schema.ts';
 
 interface JsonSchema {
@@ -29,19 +30,8 @@ export const referenceFile = join(import.meta.dirname, '..', '..', '..', 'docs',
 
 export function renderReference(): string {
   const root = flowJsonSchema() as JsonSchema;
-  const flow = root.anyOf![1]!;
-  const sections: string[] = [];
-  const visit = (title: string, schema: JsonSchema) => {
-    const properties = Object.entries(schema.properties ?? {});
-    if (properties.length === 0) return;
-    const rows = properties.map(([key, property]) => `| \`${key}\` | ${typeOf(property)} | ${schema.required?.includes(key) && property.default === undefined ? 'yes' : ''} | ${property.default === undefined || isEmpty(property.default) ? '' : `\`${JSON.stringify(property.default)}\``} | ${(property.description ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ').replaceAll('<', '&lt;').replaceAll('>', '&gt;')} |`);
-    sections.push(`### \`${title}\`\n\n| key | type | required | default | description |\n|---|---|---|---|---|\n${rows.join('\n')}`);
-    for (const [key, property] of properties) {
-      const nested = objectOf(property);
-      if (nested) visit(`${title === 'flow' ? '' : `${title}.`}${key}${nested.suffix}`, nested.schema);
-    }
-  };
-  visit('flow', flow);
+  const sections = keySections('flow', root.anyOf![1]!);
+  const testSections = keySections('test file', flowTestJsonSchema() as JsonSchema);
   return `# Flow file reference
 
 Generated from the flow schema by \`packages/flows/tools/generate-reference.ts\` — do not edit by hand.
@@ -56,6 +46,13 @@ ${sections.join('\n\n')}
 Child groups (\`groups[]\`) take the same keys as the flow itself except \`parameters\`, \`parameterContext\`,
 \`triggers\`, \`identifiers\` and \`environments\`, which belong to the flow.
 
+## Flow test files
+
+\`flows/<name>.test.yaml\`, run by \`flows test\` (guide: [testing-flows.md](testing-flows.md)); the same schema checks
+\`defineFlowTest()\` and is published as \`@dataplat/flows/flow-test-file.schema.json\`.
+
+${testSections.join('\n\n')}
+
 ## The \`flows\` CLI
 
 \`\`\`
@@ -64,6 +61,23 @@ ${renderOverview(commands)}
 
 ${commands.map((command) => `### \`flows ${command.name}\`\n\n\`\`\`\n${renderCommandHelp(command)}\n\`\`\``).join('\n\n')}
 `;
+}
+
+/** A table of keys per object of the schema, the root first (titled `root`), nested ones by their path. */
+function keySections(root: string, schema: JsonSchema): string[] {
+  const sections: string[] = [];
+  const visit = (title: string, object: JsonSchema) => {
+    const properties = Object.entries(object.properties ?? {});
+    if (properties.length === 0) return;
+    const rows = properties.map(([key, property]) => `| \`${key}\` | ${typeOf(property)} | ${object.required?.includes(key) && property.default === undefined ? 'yes' : ''} | ${property.default === undefined || isEmpty(property.default) ? '' : `\`${JSON.stringify(property.default)}\``} | ${(property.description ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ').replaceAll('<', '&lt;').replaceAll('>', '&gt;')} |`);
+    sections.push(`### \`${title}\`\n\n| key | type | required | default | description |\n|---|---|---|---|---|\n${rows.join('\n')}`);
+    for (const [key, property] of properties) {
+      const nested = objectOf(property);
+      if (nested) visit(`${title === root ? '' : `${title}.`}${key}${nested.suffix}`, nested.schema);
+    }
+  };
+  visit(root, schema);
+  return sections;
 }
 
 /** The object a property holds: directly, per name (`<name>`), or per list item (`[]`). */

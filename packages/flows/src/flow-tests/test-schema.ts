@@ -99,7 +99,7 @@ const bulletins = z
 export const flowTestCaseSchema = z.strictObject({
   name: z.string().min(1).max(200).describe('Names the case in the output, JUnit and --filter.'),
   flow: componentName.optional().describe('The flow under test (by name, from the flow files); default: the file\'s flow.'),
-  description: z.string().optional(),
+  description: z.string().optional().describe('What the case checks, for readers.'),
   parameters: z.record(z.string(), z.string()).default({}).describe('Parameter values for this case (only in its own copy of the parameter context): test databases, local endpoints, thresholds.'),
   stubs: z
     .record(componentName, z.enum(stubKinds))
@@ -117,7 +117,7 @@ export const flowTestCaseSchema = z.strictObject({
 
 export const flowTestFileSchema = z.strictObject({
   flow: componentName.optional().describe('The flow the cases test unless a case names another.'),
-  cases: z.array(flowTestCaseSchema).min(1).describe('The test cases, run one after another, each in its own temporary copy of the flow.'),
+  cases: z.array(flowTestCaseSchema).min(1).describe('The test cases, each in its own temporary copy of its flow (one after another, or several at once with --parallel).'),
 });
 
 export type FlowTestFile = z.output<typeof flowTestFileSchema>;
