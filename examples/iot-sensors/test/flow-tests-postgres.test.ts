@@ -21,8 +21,12 @@ describe('flows test of iot-sensors with the real PostgreSQL', () => {
         name: 'a valid reading lands in iot.measurements and iot.sensors',
         parameters,
         inputs: [{ before: 'validate', json: [valid], attributes: { batch: 'b-pg' } }],
-        // store.success fired the Airflow trigger in production: the copy has no trigger, so a test can expect it.
-        expect: [{ at: 'store.success', count: 1, attributes: { batch: 'b-pg' } }, { at: 'register.success', count: 1 }],
+        expect: [
+          { at: 'store.success', count: 1, attributes: { batch: 'b-pg' } },
+          { at: 'register.success', count: 1 },
+          // What the flow's Airflow trigger would post to /api/v2/assets/events (asset id 0: tests don't ask Airflow).
+          { at: 'trigger:measurements-landed', count: 1, content: { json: { asset_id: 0, extra: { batch: 'b-pg' } } } },
+        ],
       }),
       defineFlowTest(iotSensors, {
         name: 'an invalid reading lands in iot.quarantine with the reason',

@@ -16,6 +16,7 @@ export type TestPoint =
   | { kind: 'capture'; processor: string }
   | { kind: 'funnel'; funnel: string }
   | { kind: 'output-port'; port: string }
+  | { kind: 'trigger'; trigger: string }
   | { kind: 'relationship'; processor: string; relationship: string };
 
 export interface FlowTestExpectation {
@@ -226,11 +227,19 @@ export function csvText(records: ReadonlyArray<Record<string, string | number | 
   return [fields.map(cell).join(','), ...records.map((record) => fields.map((field) => cell(record[field])).join(','))].join('\n') + '\n';
 }
 
+/** `trigger:<name>`: what a compiled Airflow trigger would send (its request body, captured before the call). */
+export const triggerPointPrefix = 'trigger:';
+
 /** What `at` names: a stubbed processor's capture, a funnel, or processor.relationship (names may contain dots: the processor is matched first). */
 export function resolvePoint(at: string, flow: Flow, stubs: Readonly<Record<string, StubKind>>): { point: TestPoint } | { code: string; problem: string; hint: string } {
   if (at in stubs) return { point: { kind: 'capture', processor: at } };
   if (flow.funnels.includes(at)) return { point: { kind: 'funnel', funnel: at } };
   if (flow.outputPorts.includes(at)) return { point: { kind: 'output-port', port: at } };
+  if (at.startsWith(triggerPointPrefix)) {
+    const name = at.slice(triggerPointPrefix.length);
+    if (flow.triggers.some((trigger) => trigger.name === name)) return { point: { kind: 'trigger', trigger: name } };
+    return { code: 'test/unknown-trigger', problem: `Flow "${flow.name}" has no Airflow trigger "${name}".`, hint: `Its triggers: ${flow.triggers.map((trigger) => trigger.name).join(', ') || 'none'}.` };
+  }
   const owners = Object.keys(flow.processors).filter((processor) => at.startsWith(`${processor}.`));
   for (const processor of owners) {
     const relationship = at.slice(processor.length + 1);

@@ -69,7 +69,9 @@ const expectation = z.strictObject({
   at: z
     .string()
     .min(1)
-    .describe('Where flowfiles come out: processor.relationship (e.g. validate.invalid), a stubbed processor (its capture), a funnel or an output port of the flow.'),
+    .describe(
+      'Where flowfiles come out: processor.relationship (e.g. validate.invalid), a stubbed processor (its capture), a funnel or an output port of the flow, or trigger:<name> — the request body an Airflow trigger would send (captured instead of sent).',
+    ),
   count: z.number().int().min(0).optional().describe('Exactly this many flowfiles (default: at least one).'),
   content: contentExpectation.optional().describe('What every flowfile there contains.'),
   attributes: z.record(attributeName, attributeExpectation).default({}).describe('Attributes every flowfile there has.'),

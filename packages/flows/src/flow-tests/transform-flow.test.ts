@@ -89,6 +89,24 @@ describe('buildTestCopy', () => {
     expect(withoutPassword.unsetParameters).toEqual(['db_password']);
   });
 
+  it('keeps an expected Airflow trigger compiled up to the call, which a capture replaces', () => {
+    const withTrigger = buildTestCopy(caseOf(['  - name: trigger', '    inputs: [{ before: validate, text: x }]', '    expect: [{ at: "trigger:measurements-landed" }]']), names, {});
+    expect(withTrigger.flow.triggers).toEqual([]);
+    const group = withTrigger.flow.groups.find((candidate) => candidate.name === 'trigger: measurements-landed')!;
+    expect(Object.keys(group.processors)).toEqual(['request body']);
+    expect(group.services).toEqual({});
+    expect(group.funnels).toEqual(['failed', 'test capture trigger:measurements-landed']);
+    expect(group.connections.map(({ from, to, relationships }) => `${from}.${relationships.join('|')} → ${to}`)).toEqual(['in. → request body', 'request body.success → test capture trigger:measurements-landed', 'request body.failure → failed']);
+    expect(group.processors['request body']!.properties['Replacement Value']).toBe('{"asset_id":0,"extra":{"batch":"${\'batch\':escapeJson()}"}}');
+    expect(withTrigger.flow.connections.filter((connection) => connection.to === 'trigger: measurements-landed/in').map((connection) => [connection.from, connection.relationships])).toEqual([['store', ['success']]]);
+    expect(withTrigger.flow.processors['store']!.autoTerminate).toEqual([]);
+    expect(withTrigger.captures.get('trigger:measurements-landed')).toBe('test capture trigger:measurements-landed');
+    expect(() => loadFlowTestFile('t.test.yaml', ['flow: iot-sensors', 'cases:', '  - name: t', '    inputs: [{ before: validate, text: x }]', '    expect: [{ at: "trigger:landed" }]', ''].join('\n'), flows)).not.toThrow();
+    expect(loadFlowTestFile('t.test.yaml', ['flow: iot-sensors', 'cases:', '  - name: t', '    inputs: [{ before: validate, text: x }]', '    expect: [{ at: "trigger:landed" }]', ''].join('\n'), flows).diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message, diagnostic.hint])).toEqual([
+      ['test/unknown-trigger', 'Flow "iot-sensors" has no Airflow trigger "landed".', 'Its triggers: measurements-landed.'],
+    ]);
+  });
+
   it('compiles like any flow: the copy is a NiFi flow definition with its own context', () => {
     const bundle = { group: 'org.apache.nifi', artifact: 'nifi-standard-nar', version: '2.3.0' };
     const catalog: TypeCatalog = {

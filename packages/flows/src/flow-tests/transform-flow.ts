@@ -4,7 +4,8 @@
 // capture funnels, expected relationships also routed into capture funnels, parameter overrides, no
 // Airflow triggers, and services nothing left uses removed (a stubbed database needs no connection pool).
 import type { ConnectionModel, Flow, ProcessorModel } from '../model/flow-schema.ts';
-import { triggeredRelationships, type FlowTestCase, type TestPoint } from './load-test-file.ts';
+import { expandTriggers, triggerGroupName } from '../compile/expand-triggers.ts';
+import { triggeredRelationships, triggerPointPrefix, type FlowTestCase, type TestPoint } from './load-test-file.ts';
 
 /** NiFi 2.3.0's GenerateFlowFile property keys (read from the server: "Custom Text" is only the display name of `generate-ff-custom-text`). */
 export const generateFlowFileKeys = { customText: 'generate-ff-custom-text', batchSize: 'Batch Size', dataFormat: 'Data Format', uniqueFlowFiles: 'Unique FlowFiles', characterSet: 'character-set' } as const;
@@ -26,6 +27,7 @@ export interface TestCopy {
 
 export function pointKey(point: TestPoint): string {
   if (point.kind === 'relationship') return `${point.processor}.${point.relationship}`;
+  if (point.kind === 'trigger') return `${triggerPointPrefix}${point.trigger}`;
   return point.kind === 'capture' ? point.processor : point.kind === 'funnel' ? point.funnel : point.port;
 }
 
@@ -58,9 +60,12 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
 
   // Triggers are left out of copies (they would call Airflow): the relationships they fired on are dropped instead,
   // as auto-terminated, so the processor stays valid; an expectation there routes them to its capture below.
+  // Triggers a case expects stay, compiled as in production up to the call to Airflow, which a capture replaces.
+  const expectedTriggers = original.triggers.filter((trigger) => testCase.expectations.some(({ point }) => point.kind === 'trigger' && point.trigger === trigger.name));
+  const keptTriggerSources = new Set(expectedTriggers.map((trigger) => trigger.when));
   for (const [name, processor] of Object.entries(processors)) {
     const connected = new Set(connections.filter((connection) => connection.from === name).flatMap((connection) => connection.relationships));
-    const unhandled = triggeredRelationships(original, name).filter((relationship) => !connected.has(relationship) && !processor.autoTerminate.includes(relationship));
+    const unhandled = triggeredRelationships(original, name).filter((relationship) => !connected.has(relationship) && !processor.autoTerminate.includes(relationship) && !keptTriggerSources.has(`${name}:${relationship}`));
     if (unhandled.length > 0) processors[name] = { ...processor, autoTerminate: [...processor.autoTerminate, ...unhandled] };
   }
 
@@ -70,6 +75,7 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
     if (point.kind === 'funnel') captures.set(key, point.funnel);
     // The copy's own output ports are never started: what reaches one waits in the queue into it.
     if (point.kind === 'output-port') captures.set(key, point.port);
+    if (point.kind === 'trigger') captures.set(key, captureName(key));
     if (point.kind !== 'relationship') continue;
     // One more connection of the relationship: NiFi sends each connection of a relationship its own copy,
     // so the flow downstream runs as before. An auto-terminated relationship is routed instead of dropped.
@@ -109,7 +115,7 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
   for (const [name, processor] of Object.entries(processors)) processors[name] = { ...processor, state: processor.state === 'disabled' ? 'disabled' : 'stopped' };
 
   const services = usedServices(original.services, [processors, ...nestedProcessors(original.groups)]);
-  const flow: Flow = {
+  const copied: Flow = {
     ...structuredClone(original),
     name: names.groupName,
     description: names.marker,
@@ -119,14 +125,40 @@ export function buildTestCopy(testCase: FlowTestCase, names: { groupName: string
     connections,
     funnels,
     services,
-    // Triggers would call Airflow; environments and adopted identifiers belong to deployments.
-    triggers: [],
+    // Triggers would call Airflow: only the expected ones stay, without the call. Environments and adopted identifiers belong to deployments.
+    triggers: expectedTriggers,
     environments: {},
     identifiers: {},
   };
+  const flow = withCapturedTriggers(copied, expectedTriggers);
   // Only the unset parameters something left in the copy refers to are worth a note.
   const references = JSON.stringify([processors, services, original.groups]);
   return { flow, generators, triggered: [...new Set(testCase.triggers)], started, captures, unsetParameters: unsetParameters.filter((name) => references.includes(`#{${name}}`)) };
+}
+
+/**
+ * The expected triggers compiled into their groups (as compileFlow would), each with its call to Airflow replaced by a
+ * capture funnel, so what reaches it is the request body Airflow would get. The token service and what only followed
+ * the call go too. Asset-event triggers get asset id 0 (plan looks Airflow's up; a test doesn't talk to Airflow).
+ */
+function withCapturedTriggers(flow: Flow, triggers: Flow['triggers']): Flow {
+  if (triggers.length === 0) return flow;
+  const assetIds = Object.fromEntries(triggers.flatMap((trigger) => (trigger.assetEvent ? [[trigger.assetEvent.uri, 0]] : [])));
+  const expanded = expandTriggers(flow, assetIds);
+  const groups = expanded.groups.map((group) => {
+    const trigger = triggers.find((candidate) => triggerGroupName(candidate) === group.name);
+    if (!trigger) return group;
+    const capture = captureName(`${triggerPointPrefix}${trigger.name}`);
+    const afterCall = new Set(['call airflow', ...group.connections.filter((connection) => connection.from === 'call airflow').map((connection) => connection.to).filter((name) => name in group.processors)]);
+    return {
+      ...group,
+      services: {},
+      processors: Object.fromEntries(Object.entries(group.processors).filter(([name]) => !afterCall.has(name))),
+      funnels: [...group.funnels, capture],
+      connections: group.connections.filter((connection) => !afterCall.has(connection.from)).map((connection) => (connection.to === 'call airflow' ? { ...connection, to: capture } : connection)),
+    };
+  });
+  return { ...expanded, groups, triggers: [] };
 }
 
 function captureConnection(from: string, relationship: string, to: string): ConnectionModel {
