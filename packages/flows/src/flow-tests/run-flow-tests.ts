@@ -176,7 +176,8 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
     const generatorIds = [...copy.generators, ...copy.triggered].map((name) => live.processorIds.get(name)!);
     for (const id of generatorIds) await nifi.processors.setRunState(id, 'RUN_ONCE', { signal: context.signal });
 
-    const settled = await waitUntilSettled(nifi, group.id, live, generatorIds, new Set(toStart.map((processor) => processor.id)), testCase.timeoutMs, context.signal);
+    // Everything started may still move data: the flow's processors and those of nested groups (a trigger's, say).
+    const settled = await waitUntilSettled(nifi, group.id, live, generatorIds, new Set(components.map((component) => component.id)), testCase.timeoutMs, context.signal);
     if (!settled.ok) {
       return { ...base, status: 'failed', durationMs: Date.now() - started, failures: [{ at: '(timeout)', message: `Still moving after ${testCase.timeoutMs / 1000} s. ${settled.where}` }], outputs: [], coverage: noCoverage, notes };
     }
@@ -243,6 +244,7 @@ interface LiveConnection {
 }
 
 interface LiveCopy {
+  /** The copy's top-level processors by name. */
   processorIds: Map<string, string>;
   connections: LiveConnection[];
   /** Funnels with no connection out: data stays in the queues into them. */
@@ -256,7 +258,8 @@ function describeCopy(tree: GroupTree, funnelNames: Record<string, string>): Liv
   const withOutgoing = new Set(connectionEntities.map((connection) => connection.component?.source?.id));
   const name = (connectable: { id?: string; name?: string; type?: string } | undefined) => (connectable?.type === 'FUNNEL' ? (funnelName.get(connectable.id ?? '') ?? 'funnel') : (connectable?.name ?? '?'));
   return {
-    processorIds: new Map(groups.flatMap((group) => group.contents.processors).map((processor) => [processor.component?.name ?? '', processor.id])),
+    // The flow's own level: where inputs, stubs and coverage are named (names repeat across nested groups).
+    processorIds: new Map(tree.contents.processors.map((processor) => [processor.component?.name ?? '', processor.id])),
     connections: connectionEntities.map((connection) => {
       const component = connection.component!;
       const relationships = [...(component.selectedRelationships ?? [])].sort();
