@@ -27,18 +27,14 @@ beforeAll(async () => {
   parentGroupId = await scratch.parent('copies');
   workdir = await mkdtemp(join(tmpdir(), 'dataplat-flow-tests-'));
   // A flow that never settles: ControlRate lets one flowfile through per hour and holds the second in its queue.
-  await writeFile(
-    join(workdir, 'throttled.yaml'),
-    [
-      `name: throttled-${scratch.suffix}`,
-      'processors:',
-      '  limit: { type: ControlRate, properties: { Rate Control Criteria: flowfile count, Maximum Rate: "1", Time Duration: 1 hour }, autoTerminate: [failure] }',
-      '  done: { type: UpdateAttribute, autoTerminate: [success] }',
-      'connections:',
-      '  - { from: limit, to: done, relationships: [success] }',
-      '',
-    ].join('\n'),
-  );
+  await writeLines('throttled.yaml', [
+    `name: throttled-${scratch.suffix}`,
+    'processors:',
+    '  limit: { type: ControlRate, properties: { Rate Control Criteria: flowfile count, Maximum Rate: "1", Time Duration: 1 hour }, autoTerminate: [failure] }',
+    '  done: { type: UpdateAttribute, autoTerminate: [success] }',
+    'connections:',
+    '  - { from: limit, to: done, relationships: [success] }',
+  ]);
 });
 
 afterAll(async () => {
@@ -47,10 +43,14 @@ afterAll(async () => {
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
 
+/** A file of these lines in the test's folder. */
+async function writeLines(file: string, lines: readonly string[]): Promise<void> {
+  await writeFile(join(workdir, file), [...lines, ''].join('\n'));
+}
+
 /** A test file of one case that never settles: two flowfiles into the ControlRate that lets one through per hour. */
 async function writeThrottledCase(file: string, name: string, timeout: string): Promise<void> {
-  const lines = [`flow: throttled-${scratch.suffix}`, 'cases:', `  - name: ${name}`, `    timeout: ${timeout}`, '    inputs:', '      - { before: limit, text: first }', '      - { before: limit, text: second }', '    expect:', '      - { at: limit.success, count: 2 }', ''];
-  await writeFile(join(workdir, file), lines.join('\n'));
+  await writeLines(file, [`flow: throttled-${scratch.suffix}`, 'cases:', `  - name: ${name}`, `    timeout: ${timeout}`, '    inputs:', '      - { before: limit, text: first }', '      - { before: limit, text: second }', '    expect:', '      - { at: limit.success, count: 2 }']);
 }
 
 /** The real CLI running a never-settling case as a child process, once its copy exists mid-case (the second flowfile waits in the ControlRate's queue). */
@@ -192,25 +192,21 @@ describe('flows test against the real NiFi', () => {
   });
 
   it('feeds content and attributes literally: NiFi evaluates neither Expression Language nor parameters in them', async () => {
-    await writeFile(
-      join(workdir, 'literal.test.yaml'),
-      [
-        `flow: throttled-${scratch.suffix}`,
-        'cases:',
-        '  - name: literal text',
-        '    inputs:',
-        '      - { before: done, text: "cost: ${price} #{secret} $${x} ##{y}", attributes: { batch: "b-${uuid}" } }',
-        '    expect:',
-        '      - { at: done.success, count: 1, content: { equals: "cost: ${price} #{secret} $${x} ##{y}" }, attributes: { batch: "b-${uuid}" } }',
-        '  - name: records as CSV and a file',
-        '    inputs:',
-        '      - { before: done, csv: [{ id: 1, name: "a, b" }, { id: 2, name: "${c}" }] }',
-        '      - { before: done, file: literal.test.yaml }',
-        '    expect:',
-        '      - { at: done.success, count: 2, content: { contains: "literal" } }',
-        '',
-      ].join('\n'),
-    );
+    await writeLines('literal.test.yaml', [
+      `flow: throttled-${scratch.suffix}`,
+      'cases:',
+      '  - name: literal text',
+      '    inputs:',
+      '      - { before: done, text: "cost: ${price} #{secret} $${x} ##{y}", attributes: { batch: "b-${uuid}" } }',
+      '    expect:',
+      '      - { at: done.success, count: 1, content: { equals: "cost: ${price} #{secret} $${x} ##{y}" }, attributes: { batch: "b-${uuid}" } }',
+      '  - name: records as CSV and a file',
+      '    inputs:',
+      '      - { before: done, csv: [{ id: 1, name: "a, b" }, { id: 2, name: "${c}" }] }',
+      '      - { before: done, file: literal.test.yaml }',
+      '    expect:',
+      '      - { at: done.success, count: 2, content: { contains: "literal" } }',
+    ]);
     const run = await flowsTest([join(workdir, 'literal.test.yaml')]);
     expect(run.stdout).toContain('2 case(s): 1 passed, 1 failed');
     // The second case's failure shows both flowfiles came through intact: the CSV text and the file.
@@ -219,24 +215,17 @@ describe('flows test against the real NiFi', () => {
   });
 
   it('triggers a source of the flow once as it is and expects what reaches an output port', async () => {
-    await writeFile(
-      join(workdir, 'emitter.yaml'),
-      [
-        `name: emitter-${scratch.suffix}`,
-        'processors:',
-        '  make: { type: GenerateFlowFile, properties: { generate-ff-custom-text: hello, Batch Size: "2" }, schedule: { period: 1 hour }, state: stopped }',
-        '  tag: { type: UpdateAttribute, properties: { tagged: "yes" } }',
-        'outputPorts: [out]',
-        'connections:',
-        '  - { from: make, to: tag, relationships: [success] }',
-        '  - { from: tag, to: out, relationships: [success] }',
-        '',
-      ].join('\n'),
-    );
-    await writeFile(
-      join(workdir, 'emitter.test.yaml'),
-      [`flow: emitter-${scratch.suffix}`, 'cases:', '  - name: one run of the source', '    inputs: [{ trigger: make }]', '    expect:', '      - { at: out, count: 2, content: { equals: hello }, attributes: { tagged: "yes" } }', ''].join('\n'),
-    );
+    await writeLines('emitter.yaml', [
+      `name: emitter-${scratch.suffix}`,
+      'processors:',
+      '  make: { type: GenerateFlowFile, properties: { generate-ff-custom-text: hello, Batch Size: "2" }, schedule: { period: 1 hour }, state: stopped }',
+      '  tag: { type: UpdateAttribute, properties: { tagged: "yes" } }',
+      'outputPorts: [out]',
+      'connections:',
+      '  - { from: make, to: tag, relationships: [success] }',
+      '  - { from: tag, to: out, relationships: [success] }',
+    ]);
+    await writeLines('emitter.test.yaml', [`flow: emitter-${scratch.suffix}`, 'cases:', '  - name: one run of the source', '    inputs: [{ trigger: make }]', '    expect:', '      - { at: out, count: 2, content: { equals: hello }, attributes: { tagged: "yes" } }']);
     const run = await flowsTest([join(workdir, 'emitter.test.yaml'), '--json']);
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.cases.map((testCase) => [testCase.status, testCase.failures])).toEqual([['passed', []]]);
