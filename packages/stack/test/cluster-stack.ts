@@ -16,11 +16,16 @@ export interface ClusterBoot {
   error?: string;
 }
 
+/** How long a background boot may take before the waiters give up (a cold boot on 2 cores took ~4 minutes). */
+const clusterBootDeadlineMs = 20 * 60_000;
+
 /** Waits while this test run's background boot is under way (returns at once when there is none). */
 export async function waitForClusterBoot(): Promise<void> {
+  const deadline = performance.now() + clusterBootDeadlineMs;
   for (;;) {
     const boot = await readFile(clusterBootFile, 'utf8').then((text) => JSON.parse(text) as ClusterBoot, () => undefined);
     if (!boot || boot.state !== 'booting' || !isAlive(boot.pid)) return;
+    if (performance.now() > deadline) throw new Error(`The cluster's background boot (process ${boot.pid}, ${clusterBootFile}) did not end within ${clusterBootDeadlineMs / 60_000} minutes.`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }

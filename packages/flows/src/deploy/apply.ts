@@ -54,13 +54,19 @@ export async function applyFlows(client: NifiClient, flows: readonly Flow[], opt
   // Read-only first: with nothing to change, no lock is taken and not a single mutating request is sent.
   const unlocked = await planFlows(nifi, flows, options);
   // A prune deletes flows, which NiFi refuses while nodes are out: refused before any change, acknowledged or not.
-  if (nifi !== client && unlocked.plan.flows.some((flowPlan) => flowPlan.action === 'delete')) {
-    await clientForClusterState(client, 'apply with --prune', { acknowledgeDisconnectedNodes: true, signal: options.signal, deletes: true });
-  }
+  const refuseDeletesWhileNodesOut = async (plan: Plan) => {
+    if (plan.flows.some((flowPlan) => flowPlan.action === 'delete')) await clientForClusterState(client, 'apply with --prune', { signal: options.signal, deletes: true });
+  };
+  if (nifi !== client) await refuseDeletesWhileNodesOut(unlocked.plan);
   if (!hasChanges(unlocked.plan)) return applyPlanned(nifi, unlocked, options, undefined);
   // Then again under the lock: what another apply changed meanwhile is planned with, never over.
   const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
-  return withFlowsLock(nifi, options.parentGroupId ?? 'root', options.adopt ? 'apply --adopt' : 'apply', lockOptions, async (lock) => applyPlanned(nifi, await planFlows(nifi, flows, options), options, lock));
+  return withFlowsLock(nifi, options.parentGroupId ?? 'root', options.adopt ? 'apply --adopt' : 'apply', lockOptions, async (lock) => {
+    const planned = await planFlows(nifi, flows, options);
+    // Again under the lock, before any change: a node may have dropped out while this waited for it.
+    await refuseDeletesWhileNodesOut(planned.plan);
+    return applyPlanned(nifi, planned, options, lock);
+  });
 }
 
 async function applyPlanned(nifi: NifiClient, { plan, planned, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {

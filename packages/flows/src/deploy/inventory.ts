@@ -360,7 +360,11 @@ export async function destroyFlows(
 ): Promise<DestroyedFlow[]> {
   const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
   const nifi = await clientForClusterState(client, 'destroy flows', { acknowledgeDisconnectedNodes: options.acknowledgeDisconnectedNodes, signal: options.signal, deletes: true });
-  return withFlowsLock(nifi, options.parentGroupId ?? 'root', 'destroy', lockOptions, (lock) => destroyLocked(nifi, references, options, lock));
+  return withFlowsLock(nifi, options.parentGroupId ?? 'root', 'destroy', lockOptions, async (lock) => {
+    // Again under the lock, right before anything is stopped: a node may have dropped out while this waited for it.
+    await clientForClusterState(client, 'destroy flows', { signal: options.signal, deletes: true });
+    return destroyLocked(nifi, references, options, lock);
+  });
 }
 
 async function destroyLocked(nifi: NifiClient, references: readonly string[], options: { parentGroupId?: string | undefined; project?: string | undefined; onProgress?: ((flow: string) => void) | undefined; signal?: AbortSignal | undefined }, lock: HeldLock): Promise<DestroyedFlow[]> {

@@ -187,9 +187,23 @@ describe('the apply lock against a misbehaving NiFi', () => {
     expect(waiterEvents.at(-1)).toMatchObject({ type: 'taken-over', previous: { lockId: second.info.lockId } });
     expect(await listFlowsLocks(nifi)).toEqual([expect.objectContaining({ lockId: third.info.lockId, contextId: context!.id })]);
     expect(second.lostReason()).toBeDefined();
+    // The dead holder, back, releases: its stale revision can neither delete nor mark the new holder's lease.
     fake.clearRules();
+    fake.addRule({ method: 'DELETE', path: renewals, behaviour: nodeOut });
+    await within(3000, second.release(), 'release of a lease taken over');
+    expect(await listFlowsLocks(nifi)).toEqual([expect.objectContaining({ lockId: third.info.lockId, contextId: context!.id })]);
+    expect((await listFlowsLocks(nifi))[0]!.releasedAt).toBeUndefined();
+    expect(third.lostReason()).toBeUndefined();
+
+    // Two acquirers at once for a released lease: exactly one claims it, the other is told who holds it.
     await third.release();
-    await second.release();
+    const racers = await Promise.allSettled([acquireFlowsLock(nifi, 'root', 'left', { ttlMs, timeoutMs: 0 }), acquireFlowsLock(nifi, 'root', 'right', { ttlMs, timeoutMs: 0 })]);
+    const winners = racers.flatMap((racer) => (racer.status === 'fulfilled' ? [racer.value] : []));
+    expect(winners).toHaveLength(1);
+    expect(racers.find((racer) => racer.status === 'rejected')).toMatchObject({ reason: { code: 'FLOWS_LOCKED', details: { lock: { lockId: winners[0]!.info.lockId } } } });
+    expect(await listFlowsLocks(nifi)).toEqual([expect.objectContaining({ lockId: winners[0]!.info.lockId })]);
+    fake.clearRules();
+    await winners[0]!.release();
     expect(fake.contexts.size).toBe(0);
   }, 20_000);
 

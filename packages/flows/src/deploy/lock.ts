@@ -164,6 +164,13 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
   let misses = 0;
   const warnedOf = new Set<string>();
   const pollMs = (leaseTtlMs: number) => Math.min(options.pollIntervalMs ?? 1000, ttlMs / 4, leaseTtlMs / 4) + Math.random() * 250;
+  /** After a claim in place that didn't win: within the timeout, a pause before the next round (never a spin). */
+  const pauseAfterLostClaim = async (claimed: LockInfo) => {
+    const waitedMs = performance.now() - started;
+    // Out of time: name whoever holds it now (the winner of the claim), not the lease that was up for grabs.
+    if (waitedMs >= timeoutMs) throw lockedError((await findLease(nifi, name).catch(() => undefined))?.lease ?? claimed, timeoutMs);
+    await sleep(Math.max(50, Math.min(pollMs(ttlMs), timeoutMs - waitedMs)), options.signal);
+  };
   for (;;) {
     options.signal?.throwIfAborted();
     const sentAt = performance.now();
@@ -194,11 +201,14 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
     if (current.lease.releasedAt) {
       // Released by its holder, kept by NiFi (no deletes while a cluster node is out): free, claimed in place.
       const claimSentAt = performance.now();
-      const claimed = await claimAt(nifi, current.entity.id, current.entity.revision.version, lease);
-      if (claimed) {
+      const claim = await claimAt(nifi, current.entity.id, current.entity.revision.version, lease);
+      if ('claimed' in claim) {
         options.onEvent?.({ type: 'acquired', lock: lease });
-        return holdLease(nifi, claimed, lease, ttlMs, claimSentAt, options);
+        return holdLease(nifi, claim.claimed, lease, ttlMs, claimSentAt, options);
       }
+      // Someone else's claim won, or ours went unanswered (the next round reads back whose lease it is).
+      if ('unanswered' in claim) unansweredSince ??= claimSentAt;
+      await pauseAfterLostClaim(current.lease);
       continue;
     }
     const key = `${current.entity.id}@${current.entity.revision.version}`;
@@ -215,11 +225,14 @@ export async function acquireFlowsLock(nifi: NifiClient, parentGroupId: string, 
         throw error;
       });
       if (deleted === 'kept') {
-        const claimed = await claimAt(nifi, current.entity.id, current.entity.revision.version, lease);
-        if (claimed) {
+        const claim = await claimAt(nifi, current.entity.id, current.entity.revision.version, lease);
+        if ('claimed' in claim) {
           options.onEvent?.({ type: 'taken-over', lock: lease, previous: current.lease });
-          return holdLease(nifi, claimed, lease, ttlMs, claimSentAt, options);
+          return holdLease(nifi, claim.claimed, lease, ttlMs, claimSentAt, options);
         }
+        if ('unanswered' in claim) unansweredSince ??= claimSentAt;
+        previous = current.lease;
+        await pauseAfterLostClaim(current.lease);
       } else if (deleted) previous = current.lease;
       continue;
     }
@@ -258,7 +271,7 @@ export async function forceUnlock(nifi: NifiClient, lockId: string): Promise<Loc
     if (await deleteAt(nifi, found.id, found.revision.version, `dataplat-unlock-${randomUUID()}`)) return lease;
     // Renewed in between (a new revision, same lease): read again and delete that.
   }
-  const held = await listFlowsLocks(nifi);
+  const held = (await listFlowsLocks(nifi)).filter((lock) => !lock.releasedAt);
   throw new FlowsLockError({
     code: 'FLOWS_LOCK_NOT_FOUND',
     message: `No apply lock with id ${lockId}: it was released, taken over or is renewed faster than it can be removed.`,
@@ -303,7 +316,7 @@ type CreateAttempt = { created: ParameterContextEntity } | { refused: unknown } 
 async function createLease(nifi: NifiClient, name: string, lease: LockInfo): Promise<CreateAttempt> {
   try {
     const created = (await nifi.api.post('/parameter-contexts', {
-      body: { revision: { version: 0, clientId: lease.lockId }, component: { name, description: renderLease(lease), parameters: [], inheritedParameterContexts: [] } },
+      body: { revision: { version: 0, clientId: lease.lockId }, ...acknowledgement(nifi), component: { name, description: renderLease(lease), parameters: [], inheritedParameterContexts: [] } },
     })) as ParameterContextEntity;
     return { created };
   } catch (error) {
@@ -329,6 +342,15 @@ async function findLease(nifi: NifiClient, name: string): Promise<{ entity: Para
   return { entity, lease };
 }
 
+/**
+ * The lock's requests go through the raw API, which sends only what it is given: a client made to acknowledge
+ * disconnected nodes (an acknowledged apply or destroy) must say so here too, or the node it talks to, if itself
+ * disconnected, refuses the lease.
+ */
+function acknowledgement(nifi: NifiClient): { disconnectedNodeAcknowledged?: true } {
+  return nifi.acknowledgesDisconnectedNodes ? { disconnectedNodeAcknowledged: true } : {};
+}
+
 /** NiFi refused a delete because a cluster node is not connected (it deletes nothing then, anywhere). */
 function isNodeDisconnected(error: unknown): boolean {
   return HttpError.isInstance(error) && error.code === 'NIFI_NODE_DISCONNECTED';
@@ -338,20 +360,25 @@ function isNodeDisconnected(error: unknown): boolean {
 async function putLease(nifi: NifiClient, contextId: string, version: number, lease: LockInfo, request: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ParameterContextEntity> {
   return (await nifi.api.put('/parameter-contexts/{id}', {
     path: { id: contextId },
-    body: { id: contextId, revision: { version, clientId: lease.lockId }, component: { id: contextId, name: lockName(lease.parentGroupId), description: renderLease(lease), parameters: [], inheritedParameterContexts: [] } },
+    body: { id: contextId, revision: { version, clientId: lease.lockId }, ...acknowledgement(nifi), component: { id: contextId, name: lockName(lease.parentGroupId), description: renderLease(lease), parameters: [], inheritedParameterContexts: [] } },
     ...request,
     // Never repeated after a timeout: whether it landed is read back, never guessed.
     idempotent: false,
   })) as ParameterContextEntity;
 }
 
-/** Puts `lease` into the context at exactly `version`: the context when this write won, undefined when the revision moved on. */
-async function claimAt(nifi: NifiClient, contextId: string, version: number, lease: LockInfo): Promise<ParameterContextEntity | undefined> {
+type ClaimAttempt = { claimed: ParameterContextEntity } | { movedOn: true } | { unanswered: unknown };
+
+/**
+ * Puts `lease` into the context at exactly `version` (a compare-and-swap): claimed when this write won; moved on
+ * when NiFi holds a newer revision or no context; unanswered when it may or may not have landed (read it back).
+ */
+async function claimAt(nifi: NifiClient, contextId: string, version: number, lease: LockInfo): Promise<ClaimAttempt> {
   try {
-    return await putLease(nifi, contextId, version, lease);
+    return { claimed: await putLease(nifi, contextId, version, lease) };
   } catch (error) {
-    const status = statusOf(error);
-    if (status === 400 || status === 404 || status === 409) return undefined;
+    if (statusOf(error) === 404 || (HttpError.isInstance(error) && error.code === 'NIFI_STALE_REVISION')) return { movedOn: true };
+    if (isTransientError(error)) return { unanswered: error };
     throw error;
   }
 }
@@ -359,7 +386,7 @@ async function claimAt(nifi: NifiClient, contextId: string, version: number, lea
 /** DELETE at exactly `version`: true when it was deleted, false when it changed or is gone. */
 async function deleteAt(nifi: NifiClient, id: string, version: number, clientId: string): Promise<boolean> {
   try {
-    await nifi.api.delete('/parameter-contexts/{id}', { path: { id }, query: { version, clientId } });
+    await nifi.api.delete('/parameter-contexts/{id}', { path: { id }, query: { version, clientId, ...acknowledgement(nifi) } });
     return true;
   } catch (error) {
     // NiFi deletes no component while a cluster node is disconnected: the callers claim or mark the lease in place instead.
@@ -481,7 +508,7 @@ function holdLease(nifi: NifiClient, created: ParameterContextEntity, lease: Loc
           throw error;
         });
         // NiFi deletes nothing while a cluster node is out: the lease is marked released instead, free at once.
-        const released = deleted === 'kept' ? (await claimAt(nifi, contextId, version, { ...lease, releasedAt: new Date().toISOString() })) !== undefined : deleted;
+        const released = deleted === 'kept' ? 'claimed' in (await claimAt(nifi, contextId, version, { ...lease, releasedAt: new Date().toISOString() })) : deleted;
         if (released) {
           options.onEvent?.({ type: 'released', lock: lease });
           return;

@@ -70,7 +70,7 @@ function spawnCli(args: string[], cwd: string, env: Record<string, string> = loc
   child.stdout.on('data', (chunk: Buffer) => (printed.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (printed.stderr += chunk.toString()));
   const finished = new Promise<Finished>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, ...printed })));
-  return { child, finished };
+  return { child, finished, printed };
 }
 
 /** Waits until a lease on `parentGroupId` held by process `pid` exists (the child is inside its locked section). */
@@ -91,7 +91,18 @@ describe('the apply lock', () => {
     const parentGroupId = await parent('race');
     const names = [`race-a-${suffix}`, `race-b-${suffix}`];
     const folder = await flowFolder('race', names);
+    // The test holds the lock while the five start, so they really overlap however slowly each process starts on a
+    // loaded machine (started free, the first could finish before the others plan, leaving them nothing to wait for).
+    const gate = await acquireFlowsLock(nifi, parentGroupId, 'test gate', { ttlMs: 3000 });
     const runs = Array.from({ length: 5 }, () => spawnCli(['apply', '.', '--parent', parentGroupId, '--lock-timeout', '45s', '--json'], folder));
+    await pollUntil(
+      async () => {
+        const waiting = runs.filter((run) => run.printed.stderr.includes('{"event":"lock-waiting"')).length;
+        return waiting === runs.length ? { done: true, value: undefined } : { done: false, progress: `${waiting} of ${runs.length} waiting` };
+      },
+      { timeoutMs: 30_000, initialIntervalMs: 100, maxIntervalMs: 250, description: 'the five applies to wait for the lock' },
+    );
+    await gate.release();
     const results = await Promise.all(runs.map((run) => run.finished));
 
     for (const result of results) {
@@ -109,7 +120,7 @@ describe('the apply lock', () => {
     // The waiters said who they waited for, as JSON lines on stderr (stdout holds only the result).
     const waitEvents = results.flatMap((result) => result.stderr.split('\n').filter((line) => line.startsWith('{"event":"lock-waiting"')));
     expect(waitEvents.length).toBeGreaterThan(0);
-    expect(JSON.parse(waitEvents[0]!)).toMatchObject({ event: 'lock-waiting', lock: { parentGroupId, holder: { operation: 'apply' } } });
+    expect(JSON.parse(waitEvents[0]!)).toMatchObject({ event: 'lock-waiting', lock: { parentGroupId, holder: { operation: 'test gate', pid: process.pid } } });
 
     const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
     expect(groups.map((group) => group.component?.name).sort()).toEqual([...names].sort());

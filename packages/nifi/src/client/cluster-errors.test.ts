@@ -63,6 +63,15 @@ describe('classifying NiFi cluster answers', () => {
     expect(classify(409, running)).toMatchObject({ code: 'NIFI_CONFLICT', detail: { nodes: ['127.0.0.1:18101'] } });
     const connectingOnNode = `Node 127.0.0.1:18101 is unable to fulfill this request due to: ${connecting}`;
     expect(classify(409, connectingOnNode)).toMatchObject({ code: 'NIFI_CLUSTER_UNSTABLE', notPerformed: true });
+    // A node killed and not yet disconnected fails phase one: no verdict, nothing done anywhere, repeated.
+    const silentOnNode = 'Node 127.0.0.1:18102 is unable to fulfill this request due to: Unexpected Response Code 500';
+    expect(classify(409, silentOnNode)).toMatchObject({ code: 'NIFI_CLUSTER_UNSTABLE', notPerformed: true, detail: { nodes: ['127.0.0.1:18102'] } });
+    // The vetoing node is the one named, also when the reason is that it is itself disconnected.
+    const disconnectedOnNode = 'Node 127.0.0.1:18103 is unable to fulfill this request due to: This node is disconnected from its configured cluster.';
+    const vetoed = classify(409, disconnectedOnNode);
+    expect(vetoed).toMatchObject({ code: 'NIFI_NODE_DISCONNECTED', detail: { nodes: ['127.0.0.1:18103'] } });
+    expect(vetoed?.hint).toContain('127.0.0.1:18103');
+    expect(classify(409, 'Node 127.0.0.1:18101 is unable to fulfill this request due to: something unheard of')).toMatchObject({ code: 'NIFI_CONFLICT', detail: { nodes: ['127.0.0.1:18101'] } });
     // Outside a cluster, the answers of before.
     expect(classify(400, 'Error: [0, null, x] is not the most up-to-date revision.')).toMatchObject({ code: 'NIFI_STALE_REVISION' });
     expect(classify(409, 'Cannot delete processor: it is running')).toMatchObject({ code: 'NIFI_CONFLICT' });

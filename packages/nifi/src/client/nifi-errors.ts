@@ -101,6 +101,8 @@ const refusedUntilStable = [
 const nodeDidNotAnswer = /Request execution failed HTTP Method \[\w+\] URI \[https?:\/\/([^/\]\s]+)/i;
 /** Phase one of NiFi's two-phase commit: a node vetoed, so the change was not made anywhere. */
 const nodeVeto = /^Node (.+?) is unable to fulfill this request due to: ([\s\S]*)$/;
+/** A veto that is no verdict: the node failed to answer phase one (killed, not yet disconnected by the coordinator). */
+const vetoWithoutAnswer = /Unexpected Response Code 5\d\d|timed out|Connection refused|No route to host|Request execution failed/i;
 
 /**
  * Maps NiFi's plain-text error answers to precise codes (NiFi answers a stale revision with 400, not 409;
@@ -112,6 +114,22 @@ export function classifyNifiError(
   context?: NifiClassificationContext,
 ): ErrorClassification | undefined {
   const calledNode = context?.calledNode ?? 'the node this client calls';
+  // A node's veto first: its reason may read like an answer of the called node ("This node is disconnected…").
+  const veto = nodeVeto.exec(body.trim());
+  if (veto && status === 409) {
+    const [, vetoingNode, reasonText] = veto as unknown as [string, string, string];
+    if (vetoWithoutAnswer.test(reasonText)) {
+      return {
+        code: 'NIFI_CLUSTER_UNSTABLE',
+        hint: `NiFi node ${vetoingNode} did not answer the first phase of a replicated change (down, restarting or unreachable), so no node made it; the client repeated it. Once the coordinator disconnects that node the others serve alone.`,
+        notPerformed: true,
+        detail: { nodes: [vetoingNode] },
+      };
+    }
+    // The node's own reason decides the code (named after the node that vetoed); nothing was changed on any node.
+    const reason = classifyNifiError({ status: /revision/i.test(reasonText) ? 400 : 409, body: reasonText, method: 'PUT', path: '' }, { ...context, calledNode: vetoingNode });
+    return reason ? { ...reason, detail: { nodes: [vetoingNode] } } : undefined;
+  }
   if (disconnectedCalledNode.test(body)) {
     return {
       code: 'NIFI_NODE_DISCONNECTED',
@@ -145,12 +163,6 @@ export function classifyNifiError(
       isRetryable: true,
       detail: { nodes: [silent[1]!] },
     };
-  }
-  const veto = nodeVeto.exec(body.trim());
-  if (veto && status === 409) {
-    // The node's own reason decides the code; nothing was changed on any node.
-    const reason = classifyNifiError({ status: /revision/i.test(veto[2]!) ? 400 : 409, body: veto[2]!, method: 'PUT', path: '' }, context);
-    return reason ? { ...reason, detail: { nodes: [veto[1]!] } } : undefined;
   }
   if (status === 400 && /revision/i.test(body)) {
     return {

@@ -112,7 +112,10 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   // A component NiFi won't run would hold the data until the deadline: refuse now, naming it and why.
   await assertRunnable(context, groupId, `run process group ${groupId} once`, { ...call, skipIds: options.keepStopped, servicesJustEnabled: true });
   const nodesAtStart = await connectedNodes(context, call);
-  const before = await readCounters(context, groupId, options.perNode === true, call);
+  // On a cluster always per node: the totals are summed over the nodes connected from start to end, since the
+  // cluster's own aggregate at the start counts a node that may be gone at the end (and the other way round).
+  const clustered = nodesAtStart.length > 0;
+  const before = await readCounters(context, groupId, options.perNode === true || clustered, call);
   const lastBulletinId = await latestBulletinId(context, call);
   const startedAt = new Date();
 
@@ -155,7 +158,7 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
   await waitForNoActiveThreads(context, groupId, call);
   const finishedAt = new Date();
 
-  const after = await readCounters(context, groupId, options.perNode === true, call);
+  const after = await readCounters(context, groupId, options.perNode === true || clustered, call);
   const lostNodes = await lostSince(context, nodesAtStart, call);
   const groupIds = new Set(groups.map((group) => group.id));
   const bulletins = await bulletinsSince(context, lastBulletinId, groupIds, call);
@@ -180,7 +183,14 @@ export async function runProcessGroupOnce(context: NifiContext, groupId: string,
     finishedAt,
     durationMs,
     sources: sources.map((source) => source.component.name ?? source.id),
-    ...runFigures(before.aggregate, after.aggregate, processors, sources),
+    ...(clustered
+      ? sumRunFigures(
+          [...before.nodes.entries()].flatMap(([nodeId, start]) => {
+            const end = after.nodes.get(nodeId);
+            return end && !lostNodes.includes(start.name) ? [runFigures(start.counters, end.counters, processors, sources)] : [];
+          }),
+        )
+      : runFigures(before.aggregate, after.aggregate, processors, sources)),
     bulletins,
     countsMayBeIncomplete: durationMs > statusWindowMs * 0.9,
     lostNodes,
@@ -216,6 +226,27 @@ function runFigures(before: Counters, after: Counters, processors: readonly Proc
     flowFilesOut: delta(before.group.flowFilesOut, after.group.flowFilesOut) + delta(before.group.flowFilesSent, after.group.flowFilesSent),
     bytesOut: delta(before.group.bytesOut, after.group.bytesOut) + delta(before.group.bytesSent, after.group.bytesSent),
     processors: processorReports,
+  };
+}
+
+/** Several nodes' figures of one run as one: in and out added up, each processor's figures added up. */
+function sumRunFigures(figures: ReadonlyArray<ReturnType<typeof runFigures>>): ReturnType<typeof runFigures> {
+  const processors = new Map<string, ProcessorRunReport>();
+  for (const report of figures.flatMap((figure) => figure.processors)) {
+    const total = processors.get(report.id);
+    processors.set(
+      report.id,
+      total
+        ? { ...total, flowFilesIn: total.flowFilesIn + report.flowFilesIn, flowFilesOut: total.flowFilesOut + report.flowFilesOut, bytesRead: total.bytesRead + report.bytesRead, bytesWritten: total.bytesWritten + report.bytesWritten, tasks: total.tasks + report.tasks }
+        : { ...report },
+    );
+  }
+  return {
+    flowFilesIn: sum(figures.map((figure) => figure.flowFilesIn)),
+    bytesIn: sum(figures.map((figure) => figure.bytesIn)),
+    flowFilesOut: sum(figures.map((figure) => figure.flowFilesOut)),
+    bytesOut: sum(figures.map((figure) => figure.bytesOut)),
+    processors: [...processors.values()].sort((left, right) => left.name.localeCompare(right.name) || left.id.localeCompare(right.id)),
   };
 }
 
