@@ -103,13 +103,15 @@ describe('pollUntil', () => {
           if (calls === 1) return { done: false, progress: 'state running' };
           throw calls % 2 === 0 ? requestFailed('TIMEOUT') : lastError;
         },
-        { description: 'run "r1" of DAG "d" to finish', timeoutMs: 150, initialIntervalMs: 5, maxIntervalMs: 5 },
+        // A deadline of 1 s with 5-ms intervals: room for several failed checks even on a loaded machine (with 150 ms,
+        // a busy CI sometimes ran only the first check before the deadline, leaving no error to name).
+        { description: 'run "r1" of DAG "d" to finish', timeoutMs: 1000, initialIntervalMs: 5, maxIntervalMs: 5 },
       ),
     );
     expect(PollingError.isInstance(error)).toBe(true);
     const timeout = error as PollingError;
     expect(timeout.code).toBe('TIMEOUT');
-    expect(timeout.message).toMatch(/^Timed out after 150 ms waiting for run "r1" of DAG "d" to finish \(last seen: state running; last error: .*(HTTP 503|timed out)/);
+    expect(timeout.message).toMatch(/^Timed out after 1000 ms waiting for run "r1" of DAG "d" to finish \(last seen: state running; last error: .*(HTTP 503|timed out)/);
     expect([lastError.message, requestFailed('TIMEOUT').message]).toContain((timeout.cause as Error).message);
     expect(timeout.transientFailures).toBe(calls - 1);
   });
