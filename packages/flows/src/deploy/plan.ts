@@ -128,7 +128,8 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     });
   }
   const inventory = await readInventory(nifi, parentGroupId, options.project);
-  const { claimed, blocked, unmanagedNamed } = claimedGroups(inventory, flows, options);
+  const leftByUpload = await leftByInterruptedUploads(nifi, inventory, flows, options);
+  const { claimed, blocked, unmanagedNamed } = claimedGroups(inventory, flows, { ...options, leftByUpload });
   for (const entry of blocked) {
     if (entry.code !== 'FLOWS_AMBIGUOUS_GROUP') continue;
     // Only when duplicates exist: read what each holds, so people can tell which one to keep.
@@ -175,7 +176,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
       plans.push({ flow: flow.name, action: 'create', components: [], parameters: [], runState: [], markerChanged: true });
       continue;
     }
-    if (!existing.marker && !options.adopt) {
+    if (!existing.marker && !options.adopt && !leftByUpload.has(existing.groupId)) {
       throw new DataplatError({
         code: 'FLOWS_UNMANAGED_GROUP',
         message: `A process group named "${flow.name}" exists under ${parentGroupId} but is not managed by flows.`,
@@ -277,7 +278,7 @@ function parameterChanges(
  * the code or a flow to prune that several groups claim, or whose name another project's group carries,
  * is blocked — named with the group ids — while every other flow is planned as usual.
  */
-function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { adopt?: boolean | undefined; prune?: boolean | undefined }) {
+function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { adopt?: boolean | undefined; prune?: boolean | undefined; leftByUpload: ReadonlySet<string> }) {
   const inCode = new Set(flows.map((flow) => flow.name));
   const claims = new Map<string, InventoryGroup[]>();
   const unmanagedNamed = new Map<string, InventoryGroup>();
@@ -286,7 +287,7 @@ function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { 
     const ours = marker !== undefined && marker.project === inventory.project;
     const projectless = marker !== undefined && marker.project === undefined && inventory.project !== undefined && inCode.has(marker.flow);
     if (!marker && inCode.has(group.name)) unmanagedNamed.set(group.name, group);
-    const adoptable = options.adopt && ((!marker && inCode.has(group.name)) || projectless);
+    const adoptable = (options.adopt && ((!marker && inCode.has(group.name)) || projectless)) || options.leftByUpload.has(group.groupId);
     const name = marker ? marker.flow : group.name;
     if (ours || adoptable) claims.set(name, [...(claims.get(name) ?? []), group]);
   }
@@ -312,6 +313,37 @@ function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { 
   }
   const claimed = new Map([...claims].filter(([, groups]) => groups.length === 1).map(([name, [group]]) => [name, group!]));
   return { claimed, blocked, unmanagedNamed };
+}
+
+/**
+ * Unmarked groups named like a flow of the code that hold nothing at all: no comments, no parameter context, no
+ * component. NiFi makes an uploaded group in two steps — the empty group, then its contents and comments (where the
+ * ownership marker is) — and saves its flow between them; killed in between, it comes back with just the empty group.
+ * Such a group is what an apply cut short left behind: the next apply takes it over (nothing in it can be lost)
+ * instead of refusing it as someone else's. A group with anything in it is still refused without --adopt.
+ */
+async function leftByInterruptedUploads(nifi: NifiClient, inventory: Inventory, flows: readonly Flow[], options: { adopt?: boolean | undefined }): Promise<Set<string>> {
+  const inCode = new Set(flows.map((flow) => flow.name));
+  const candidates = options.adopt
+    ? []
+    : inventory.groups.filter(({ marker, group, name }) => !marker && inCode.has(name) && !group.component?.comments && !group.component?.parameterContext);
+  const empty = new Set<string>();
+  for (const candidate of candidates) {
+    const { flowContents } = await nifi.processGroups.download(candidate.groupId);
+    const holdings = [
+      flowContents?.processors,
+      flowContents?.connections,
+      flowContents?.processGroups,
+      flowContents?.inputPorts,
+      flowContents?.outputPorts,
+      flowContents?.funnels,
+      flowContents?.labels,
+      flowContents?.controllerServices,
+      flowContents?.remoteProcessGroups,
+    ];
+    if (holdings.every((components) => (components ?? []).length === 0)) empty.add(candidate.groupId);
+  }
+  return empty;
 }
 
 async function runStateChanges(nifi: NifiClient, flow: Flow, groupId: string): Promise<FieldChange[]> {

@@ -14,13 +14,14 @@ const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
 const suffix = Date.now().toString(36);
 const names = ['a', 'b', 'c'].map((letter) => `crash-${letter}-${suffix}`);
+const leftoverNames = ['empty', 'held'].map((word) => `crash-${word}-${suffix}`);
 const env = { SHOP_TOKEN: 'token-for-the-shop' };
 let parentGroupId = '';
 let workdir = '';
 
 afterAll(async () => {
   if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
-  for (const name of names) {
+  for (const name of [...names, ...leftoverNames]) {
     const context = await nifi.parameterContexts.findByName(name);
     if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
   }
@@ -69,5 +70,29 @@ describe('flows apply killed mid-way', () => {
     }
     const { plan } = await planFlows(nifi, loaded.flows, { parentGroupId, env });
     expect(plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op', 'no-op', 'no-op']);
+  });
+
+  it('takes over the empty group an upload cut short by a NiFi crash leaves, and still refuses a group with anything in it', async () => {
+    // NiFi makes an uploaded group empty first, then fills it and writes its comments (the ownership marker); killed
+    // in between (a restart test once caught it there), it comes back with an empty, unmarked group of the flow's name.
+    const leftoverParent = (await nifi.processGroups.create(parentGroupId, { name: 'leftovers' })).id;
+    const [emptyName, heldName] = leftoverNames as [string, string];
+    const empty = await nifi.processGroups.create(leftoverParent, { name: emptyName });
+    const loaded = loadFlowFile('leftovers.yaml', shopFlowsFile([emptyName]));
+    const { plan } = await planFlows(nifi, loaded.flows, { parentGroupId: leftoverParent, env });
+    expect(plan.flows).toMatchObject([{ flow: emptyName, action: 'update', groupId: empty.id, markerChanged: true }]);
+    await applyFlows(nifi, loaded.flows, { parentGroupId: leftoverParent, env });
+    const [managed] = await listManagedFlows(nifi, leftoverParent);
+    expect(managed).toMatchObject({ flow: emptyName, groupId: empty.id });
+    const tree = await nifi.processGroups.tree(empty.id);
+    expect(Object.fromEntries(tree.contents.processors.map((processor) => [processor.component?.name, processor.component?.state]))).toEqual({ generate: 'STOPPED', tag: 'RUNNING' });
+    expect((await planFlows(nifi, loaded.flows, { parentGroupId: leftoverParent, env })).plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op']);
+
+    // Someone's group of that name with a funnel in it is not a leftover: refused, untouched.
+    const held = await nifi.processGroups.create(leftoverParent, { name: heldName });
+    await nifi.funnels.create(held.id, {});
+    const other = loadFlowFile('held.yaml', shopFlowsFile([heldName]));
+    await expect(planFlows(nifi, other.flows, { parentGroupId: leftoverParent, env })).rejects.toMatchObject({ code: 'FLOWS_UNMANAGED_GROUP' });
+    expect((await nifi.processGroups.flow(held.id)).contents.funnels).toHaveLength(1);
   });
 });
