@@ -13,6 +13,7 @@ export { matchExtensionType, type ExtensionType, type PropertyDescriptor } from 
 export type { DownloadOptions, FlowDefinition, UploadOptions } from './helpers/flow-definitions.ts';
 export type { Bulletin, BulletinQuery, ComponentState, ProvenanceEvent, ProvenanceSearch } from './helpers/observability.ts';
 export type { ParameterContextChanges, ParameterContextDefinition, ParameterContextEntity, ParameterValue } from './helpers/parameter-contexts.ts';
+export { assetNameProblem, maxAssetBytes, type AssetUpload, type ParameterContextAsset } from './helpers/parameter-context-assets.ts';
 export { flattenTree, type FlowContents, type GroupFlow, type GroupTree } from './helpers/process-group-flow.ts';
 export type { DropResult } from './helpers/queues.ts';
 export type { QueuedFlowFile, QueueListing } from './helpers/queue-listing.ts';

@@ -8,6 +8,7 @@ import * as cluster from '../helpers/cluster.ts';
 import * as extensions from '../helpers/extensions.ts';
 import * as flowDefinitions from '../helpers/flow-definitions.ts';
 import * as observability from '../helpers/observability.ts';
+import * as assets from '../helpers/parameter-context-assets.ts';
 import * as parameterContexts from '../helpers/parameter-contexts.ts';
 import * as groupFlow from '../helpers/process-group-flow.ts';
 import * as queueListing from '../helpers/queue-listing.ts';
@@ -144,6 +145,13 @@ function buildHelpers(context: NifiContext) {
       findByName: bound(parameterContexts.findParameterContextByName),
       update: bound(parameterContexts.updateParameterContext),
       delete: bound(parameterContexts.deleteParameterContext),
+      /** Files uploaded into a context (JDBC drivers, certificates) that its parameters reference (ParameterValue.assets). */
+      assets: {
+        list: bound(assets.listParameterContextAssets),
+        upload: bound(assets.uploadParameterContextAsset),
+        content: bound(assets.getParameterContextAssetContent),
+        delete: bound(assets.deleteParameterContextAsset),
+      },
     },
     extensions: {
       processorTypes: bound(extensions.listProcessorTypes),

@@ -24,6 +24,8 @@ import type { InvalidComponent } from '../helpers/validation.ts';
  * - NIFI_NOT_CLUSTERED: a cluster operation on a standalone NiFi.
  * - NIFI_NODE_STATE: a node operation the node's state forbids (offload or remove a connected node, disconnect the last
  *   connected one); nothing was changed.
+ * - NIFI_ASSET_IN_USE: 409 — a parameter context asset to delete is still referenced by parameters; `detail.parameters`
+ *   names them. (An asset upload while a node is not connected is NIFI_NODE_DISCONNECTED.)
  */
 export type NifiErrorCode =
   | 'NIFI_STALE_REVISION'
@@ -40,7 +42,8 @@ export type NifiErrorCode =
   | 'NIFI_NODE_DISCONNECTED'
   | 'NIFI_CLUSTER_UNSTABLE'
   | 'NIFI_NOT_CLUSTERED'
-  | 'NIFI_NODE_STATE';
+  | 'NIFI_NODE_STATE'
+  | 'NIFI_ASSET_IN_USE';
 
 const nifiErrorBrand = Symbol.for('dataplat.nifi-error');
 
@@ -87,6 +90,10 @@ export interface NifiClassificationContext {
 // NiFi's cluster answers (text/plain), from its request replicator and exception mappers (2.x).
 const disconnectedCalledNode = /This node is disconnected from its configured cluster/i;
 const deleteWithNodesNotConnected = /Cannot delete component because the following Nodes are not connected: \[(.*)\]/is;
+/** An asset upload on a cluster with a node out (NiFi copies assets to every node; no acknowledgement overrides it). */
+const assetUploadWithNodesNotConnected = /Cannot create an Asset because the following \d+ nodes are not currently connected: \[(.*)\]/is;
+/** NiFi 2.3.0's words (sic: "references by"): "Unable to delete Asset [<id>] because it is currently references by Parameters [a, b]". */
+const assetStillReferenced = /Unable to delete Asset \[([^\]]*)\] because it is currently referenc\w* by Parameters \[(.*)\]/is;
 /** NiFi refused before doing anything and says (or means) "try again once the cluster settles". */
 const refusedUntilStable = [
   /at least one node is connecting/i,
@@ -128,7 +135,8 @@ export function classifyNifiError(
     }
     // The node's own reason decides the code (named after the node that vetoed); nothing was changed on any node.
     const reason = classifyNifiError({ status: /revision/i.test(reasonText) ? 400 : 409, body: reasonText, method: 'PUT', path: '' }, { ...context, calledNode: vetoingNode });
-    return reason ? { ...reason, detail: { nodes: [vetoingNode] } } : undefined;
+    // The reason's own detail (an asset's referencing parameters, say) stays beside the vetoing node.
+    return reason ? { ...reason, detail: { ...(reason.detail as object | undefined), nodes: [vetoingNode] } } : undefined;
   }
   if (disconnectedCalledNode.test(body)) {
     return {
@@ -144,6 +152,25 @@ export function classifyNifiError(
       code: 'NIFI_NODE_DISCONNECTED',
       hint: `NiFi deletes components only while every node is connected; not connected: ${nodes.join(', ')}. Reconnect the node(s) (cluster.connect) or remove them from the cluster (cluster.remove), then delete again.`,
       detail: { nodes },
+    };
+  }
+  const uploadRefused = assetUploadWithNodesNotConnected.exec(body);
+  if (uploadRefused) {
+    const nodes = uploadRefused[1]!.split(/,\s*/).filter(Boolean);
+    return {
+      code: 'NIFI_NODE_DISCONNECTED',
+      hint: `NiFi takes an asset only while every node is connected (it copies the file to each; disconnectedNodeAcknowledged does not apply); not connected: ${nodes.join(', ')}. Reconnect the node(s) (cluster.connect) or remove them (cluster.remove), then upload again.`,
+      detail: { nodes },
+    };
+  }
+  const referenced = assetStillReferenced.exec(body);
+  if (referenced && status === 409) {
+    const [, assetId, names] = referenced as unknown as [string, string, string];
+    const parameters = names.split(/,\s*/).filter(Boolean);
+    return {
+      code: 'NIFI_ASSET_IN_USE',
+      hint: `Asset ${assetId} is still referenced by parameter(s) ${parameters.map((name) => `"${name}"`).join(', ')}, so NiFi kept it. Unbind them first — parameterContexts.update(contextId, { set: [{ name, value: null }] }) or remove them — then delete the asset again.`,
+      detail: { parameters },
     };
   }
   if (refusedUntilStable.some((pattern) => pattern.test(body))) {

@@ -1,5 +1,6 @@
 // Parameter contexts: create, find by exact name, change values (sensitive ones included) through
 // NiFi's update requests (which stop and restart the components that use them), inheritance, binding.
+import { InvalidOptionsError } from '@dataplat/core';
 import { acknowledgement, callOptions, revisionOf, type AcknowledgeOption, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
 import { NifiError } from '../client/nifi-errors.ts';
 import { runAsyncRequest, type AsyncRequestOptions } from './async-request.ts';
@@ -16,6 +17,13 @@ export interface ParameterValue {
   value: string | null;
   sensitive?: boolean | undefined;
   description?: string | undefined;
+  /**
+   * Assets of this context (`parameterContexts.assets.upload`) the parameter references (NiFi's referencedAssets):
+   * processors see their absolute file paths, comma-joined, and reading the context back shows the parameter's
+   * `referencedAssets` and that path as its `value`. Then `value` must be null and the parameter not sensitive.
+   * Setting a parameter without `assets` drops its references.
+   */
+  assets?: Array<{ id: string }> | undefined;
 }
 
 export interface ParameterContextDefinition {
@@ -37,6 +45,20 @@ export interface ParameterContextChanges {
 }
 
 function toParameterEntity(parameter: ParameterValue): NifiSchemas['ParameterEntity'] {
+  const assets = parameter.assets ?? [];
+  // NiFi refuses both with a 400 for the whole update; said here before anything is sent, naming the field.
+  if (assets.length > 0 && parameter.value !== null) {
+    throw new InvalidOptionsError({
+      message: `Parameter "${parameter.name}" has both a "value" and "assets"; a parameter referencing assets takes its value from them.`,
+      hint: 'Pass value: null with assets (processors then see the assets\' file paths).',
+    });
+  }
+  if (assets.length > 0 && parameter.sensitive === true) {
+    throw new InvalidOptionsError({
+      message: `Parameter "${parameter.name}" is sensitive and has "assets"; NiFi does not let sensitive parameters reference assets.`,
+      hint: 'Drop sensitive: true for the asset parameter, or keep the secret in a parameter of its own.',
+    });
+  }
   return {
     parameter: {
       name: parameter.name,
@@ -45,6 +67,7 @@ function toParameterEntity(parameter: ParameterValue): NifiSchemas['ParameterEnt
       ...(parameter.value === null ? { valueRemoved: true } : {}),
       sensitive: parameter.sensitive ?? false,
       ...(parameter.description !== undefined ? { description: parameter.description } : {}),
+      ...(parameter.assets !== undefined ? { referencedAssets: parameter.assets.map(({ id }) => ({ id })) } : {}),
     },
   };
 }
