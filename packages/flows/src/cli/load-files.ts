@@ -4,6 +4,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import { duplicateNameDiagnostics } from '../model/instances.ts';
 import { describePropertyNameNote, type PropertyNameNote } from '../model/property-names.ts';
 import { isFlowTestFile } from '../flow-tests/test-file-names.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
@@ -49,6 +50,8 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
     places.push(...loaded.places);
     diagnostics.push(...loaded.diagnostics);
   }
+  // Each file checked its own names; a flow or instance named like one of another file claims the same group.
+  diagnostics.push(...duplicateNameDiagnostics(flows, places, true));
   return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), sources };
 }
 

@@ -177,13 +177,31 @@ export const flowSchema = z.strictObject({
     .record(z.string().min(1), z.strictObject({ parameters: z.record(z.string(), parameter.partial()).default({}).describe('Parameter overrides.') }))
     .default({})
     .describe('Per-environment overrides, applied with --env <name>.'),
+  /**
+   * Several deployments of this one definition (expanded at load time by instances.ts): each instance is
+   * a flow of its own — its own process group, parameter context and identifiers — and the definition
+   * itself is not deployed.
+   */
+  instances: z
+    .record(
+      name,
+      z.strictObject({
+        description: z.string().optional().describe('Shown as the instance group\'s comments in NiFi (default: the flow\'s description).'),
+        parameters: z.record(z.string(), parameter.partial()).default({}).describe('Overrides of the flow\'s parameters (they win over environment overrides).'),
+      }),
+    )
+    .optional()
+    .describe('Instance name → overrides: the flow is deployed once per instance, under the instance\'s name, instead of once under its own.'),
 });
 
 /** A file holds one flow, or several under `flows:`. */
 export const flowFileSchema = z.union([z.strictObject({ flows: z.array(flowSchema).min(1) }), flowSchema]);
 
 export type FlowInput = z.input<typeof flowSchema>;
-export type Flow = z.output<typeof flowSchema>;
+export type Flow = z.output<typeof flowSchema> & {
+  /** Set on the flows an `instances:` definition expands to: the definition's name (see instances.ts). */
+  instanceOf?: string | undefined;
+};
 export type ProcessorModel = z.output<typeof processor>;
 export type ConnectionModel = z.output<typeof connection>;
 export type TriggerModel = z.output<typeof airflowTrigger>;

@@ -6,6 +6,7 @@ import type * as z from 'zod';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.ts';
 import { hasErrors, sortDiagnostics, toJsonPointer } from '../diagnostics/diagnostic.ts';
 import { flowSchema, type Flow } from '../model/flow-schema.ts';
+import { duplicateNameDiagnostics, expandInstances } from '../model/instances.ts';
 import { checkFlow, type Place } from '../validate/check-flow.ts';
 
 /** Larger flow files are refused before parsing: they are not hand-written, and could exhaust memory. */
@@ -113,17 +114,21 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
       return;
     }
     const place: Place = (path, key) => ({ file, ...locate([...base, ...path], key) });
-    flows.push(parsed.data);
-    places.push(place);
-    diagnostics.push(...checkFlow(parsed.data, place));
-  });
-  const names = new Map<string, number>();
-  flows.forEach((flow, index) => {
-    if (names.has(flow.name)) {
-      diagnostics.push({ severity: 'error', code: 'name/duplicate-flow', message: `Two flows are named "${flow.name}".`, hint: 'Flow names identify their process groups: make them unique.', file, ...locate([...prefix, index, 'name']) });
+    // A definition with `instances:` stands for one flow per instance (instances.ts); checked as each instance, reported once.
+    const expanded = expandInstances(parsed.data, place);
+    diagnostics.push(...expanded.diagnostics);
+    const reported = new Set<string>();
+    for (const instance of expanded.flows) {
+      flows.push(instance.flow);
+      places.push(instance.place);
+      for (const diagnostic of checkFlow(instance.flow, instance.place)) {
+        const identity = `${diagnostic.code}|${diagnostic.pointer}|${diagnostic.message}`;
+        if (!reported.has(identity)) diagnostics.push(diagnostic);
+        reported.add(identity);
+      }
     }
-    names.set(flow.name, index);
   });
+  diagnostics.push(...duplicateNameDiagnostics(flows, places));
   return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate, places };
 }
 
@@ -147,7 +152,8 @@ export function issueDiagnostic(issue: z.core.$ZodIssue, rawFlow: unknown, base:
     code: missing ? 'schema/missing' : `schema/${issue.code}`,
     message: missing ? `"${String(path.at(-1))}" is required.` : issue.message,
     file,
-    ...locate(path),
+    // A bad name of a record entry (an instance, a processor) is marked at the name, not at its value.
+    ...locate(path, issue.code === 'invalid_key'),
   };
 }
 

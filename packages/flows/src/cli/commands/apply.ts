@@ -7,7 +7,7 @@ import type { Plan } from '../../deploy/plan.ts';
 import { acknowledgeOption, acknowledgesDisconnectedNodes, airflowOptions, convertedValue, environmentOption, flag, jsonOption, lockOptions, nifiOptions, projectOption, seconds, UsageError, value } from '../arguments/options.ts';
 import { partialPrune } from './plan.ts';
 import { acknowledgedText } from '../views/flows.ts';
-import { formatApplied } from '../views/plan.ts';
+import { formatApplied, instanceDefinitions } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
 export const applyCommand = defineCommand({
@@ -87,7 +87,7 @@ export const applyCommand = defineCommand({
         onAcknowledgedDisconnectedNodes: (nodes) => view.event('disconnected-nodes-acknowledged', { nodes }, () => ({ warning: acknowledgedText(nodes) })),
       });
       reportPropertyNames(result.plan.propertyNames, loaded, io.stderr);
-      view.result(result, () => formatApplied(result));
+      view.result(result, () => formatApplied(result, instanceDefinitions(loaded.flows)));
       return result.plan.blocked?.length ? 1 : 0;
     });
   },

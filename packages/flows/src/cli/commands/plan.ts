@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { airflowOptions, environmentOption, flag, jsonOption, lockOptions, nifiOptions, projectOption, UsageError, value } from '../arguments/options.ts';
-import { formatPlan } from '../views/plan.ts';
+import { formatPlan, instanceDefinitions } from '../views/plan.ts';
 import { defineCommand } from './command.ts';
 
 export const planCommand = defineCommand({
@@ -51,7 +51,7 @@ export const planCommand = defineCommand({
         await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
       }
       reportPropertyNames(plan.propertyNames, loaded, io.stderr);
-      view.result(plan, () => formatPlan(plan));
+      view.result(plan, () => formatPlan(plan, instanceDefinitions(loaded.flows)));
       if (plan.blocked?.length) return 1;
       return options['detailed-exitcode'] && hasChanges(plan) ? 2 : 0;
     });

@@ -43,6 +43,8 @@ export const validateCommand = defineCommand({
       if (diagnostics.length) io.stderr.write(`${formatHuman(diagnostics, loaded.sources, { color: view.color })}\n\n`);
       const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
       io.stderr.write(`${loaded.files.length} file(s): ${errors} error(s), ${diagnostics.length - errors} warning(s).\n`);
+      // Instances are flows of their own: list them, so the names plan/apply/destroy take are visible.
+      for (const flow of loaded.flows) if (flow.instanceOf !== undefined) io.stderr.write(`  flow ${flow.name} (instance of ${flow.instanceOf})\n`);
     }
     return hasErrors(diagnostics) ? 1 : 0;
   },

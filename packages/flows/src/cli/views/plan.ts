@@ -6,13 +6,17 @@ import type { Plan } from '../../deploy/plan.ts';
 
 const symbols = { create: '+', update: '~', delete: '-', 'no-op': ' ' } as const;
 
-/** Terraform-style text: one block per flow, one line per change, a summary line. */
-export function formatPlan(plan: Plan): string {
+/**
+ * Terraform-style text: one block per flow, one line per change, a summary line. `instanceOf` names the
+ * definition of each flow that is an instance (`flow north (instance of sensor-intake)`).
+ */
+export function formatPlan(plan: Plan, instanceOf: ReadonlyMap<string, string> = new Map()): string {
   const lines: string[] = [];
   const value = (input: unknown) => (typeof input === 'string' ? JSON.stringify(input) : JSON.stringify(input ?? null));
   const field = (change: FieldChange) => `${change.field}: ${value(change.before)} → ${value(change.after)}`;
   for (const flowPlan of plan.flows) {
-    lines.push(`${symbols[flowPlan.action]} flow ${flowPlan.flow} (${flowPlan.action === 'no-op' ? 'no changes' : flowPlan.action})`);
+    const definition = instanceOf.get(flowPlan.flow);
+    lines.push(`${symbols[flowPlan.action]} flow ${flowPlan.flow}${definition === undefined ? '' : ` (instance of ${definition})`} (${flowPlan.action === 'no-op' ? 'no changes' : flowPlan.action})`);
     for (const component of flowPlan.components) {
       lines.push(`    ${symbols[component.action]} ${component.kind} ${component.address}`);
       for (const change of component.changes) lines.push(`        ${field(change)}`);
@@ -38,8 +42,13 @@ export function formatPlan(plan: Plan): string {
 }
 
 /** What apply did: the plan it carried out and a one-line summary. */
-export function formatApplied(result: ApplyResult): string {
+export function formatApplied(result: ApplyResult, instanceOf: ReadonlyMap<string, string> = new Map()): string {
   const changed = result.applied.filter((entry) => entry.action !== 'no-op').length;
   const blocked = result.plan.blocked?.length ? ` ${result.plan.blocked.length} flow(s) blocked, not applied: ${result.plan.blocked.map((entry) => entry.flow).join(', ')}.` : '';
-  return `${formatPlan(result.plan)}\n${changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.'}${blocked}`;
+  return `${formatPlan(result.plan, instanceOf)}\n${changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.'}${blocked}`;
+}
+
+/** Each instance's definition by the instance's name, for formatPlan. */
+export function instanceDefinitions(flows: ReadonlyArray<{ name: string; instanceOf?: string | undefined }>): Map<string, string> {
+  return new Map(flows.flatMap((flow) => (flow.instanceOf === undefined ? [] : [[flow.name, flow.instanceOf] as const])));
 }
