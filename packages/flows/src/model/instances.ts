@@ -113,15 +113,10 @@ function instancePlace(place: Place, instance: string, overrides: NonNullable<Fl
   };
 }
 
-/** How a flow reads in messages: `"north" (instance of "sensor-intake")` or `"orders"`. */
-export function describeFlowName(flow: Pick<Flow, 'name' | 'instanceOf'>): string {
-  return flow.instanceOf === undefined ? `"${flow.name}"` : `"${flow.name}" (instance of "${flow.instanceOf}")`;
-}
-
 /**
  * Two flows with one name (two instances, an instance and a flow, two flows) would claim one process
- * group: an error at the later one's name. `from` skips reporting flows before it (already checked,
- * e.g. within their own file); with `acrossFilesOnly`, pairs in one file are left to that file's check.
+ * group: an error at the later one's name, naming where the first is. With `acrossFilesOnly`, pairs
+ * within one file are left to that file's own check (loadFlowFile), so nothing is reported twice.
  */
 export function duplicateNameDiagnostics(flows: readonly Flow[], places: readonly Place[], acrossFilesOnly = false): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
