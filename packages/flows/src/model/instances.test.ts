@@ -152,6 +152,8 @@ describe('flow instances', () => {
   it('reports a problem of the shared definition once, not once per instance', () => {
     const text = sensorIntake.replace('"#{site}" }', '"#{sites}" }');
     expect(positions(text)).toEqual(['parameter/undeclared@9:53']);
+    // Refused instances still leave the definition's own problems reported.
+    expect(positions(text.replace('site: { value: south }', 'sitte: { value: south }'))).toEqual(['parameter/undeclared@9:53', 'instances/unknown-parameter@19:40']);
   });
 
   it('are written in TypeScript with defineFlows(); defineFlow() refuses them', () => {

@@ -121,7 +121,10 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
     for (const instance of expanded.flows) {
       flows.push(instance.flow);
       places.push(instance.place);
-      for (const diagnostic of checkFlow(instance.flow, instance.place)) {
+    }
+    // Refused instances leave no flows: the definition itself is checked then, so its other problems still show.
+    for (const checked of expanded.flows.length > 0 ? expanded.flows : [{ flow: parsed.data, place }]) {
+      for (const diagnostic of checkFlow(checked.flow, checked.place)) {
         const identity = `${diagnostic.code}|${diagnostic.pointer}|${diagnostic.message}`;
         if (!reported.has(identity)) diagnostics.push(diagnostic);
         reported.add(identity);
