@@ -1,24 +1,17 @@
 // The transport against a mock server (undici MockAgent): bodies, retries, timeouts, redirects, credentials, redaction, middleware.
 import { createServer, type AddressInfo } from 'node:net';
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataplatError } from '../errors/dataplat-error.ts';
 import { HttpError, RequestFailedError } from './http-errors.ts';
 import { createHttpTransport, type HttpTransportOptions, type RetryEvent } from './http-transport.ts';
+import { useMockAgent } from '../../test/mock-agent.ts';
+
+const mockAgent = useMockAgent();
 
 // https: the transport refuses credentials over plain http to a remote host (credential-policy.test.ts).
 const origin = 'https://service.test';
-let mockAgent: MockAgent;
 
-beforeEach(() => {
-  mockAgent = new MockAgent();
-  mockAgent.disableNetConnect();
-});
 
-afterEach(async () => {
-  mockAgent.assertNoPendingInterceptors();
-  await mockAgent.close();
-});
 
 function transport(extra: Partial<HttpTransportOptions> = {}) {
   const sleeps: number[] = [];
@@ -26,7 +19,7 @@ function transport(extra: Partial<HttpTransportOptions> = {}) {
   const client = createHttpTransport({
     baseUrl: `${origin}/api`,
     serviceName: 'Service',
-    dispatcher: mockAgent,
+    dispatcher: mockAgent(),
     sleep: async (milliseconds) => void sleeps.push(milliseconds),
     onRetry: (event) => retries.push(event),
     ...extra,
@@ -39,7 +32,7 @@ const json = { headers: { 'content-type': 'application/json' } };
 describe('createHttpTransport', () => {
   it('sends JSON with query parameters and parses a JSON answer', async () => {
     let seen: { body: unknown; headers: unknown } | undefined;
-    mockAgent
+    mockAgent()
       .get(origin)
       .intercept({ path: '/api/items?recursive=true&tag=a&tag=b', method: 'POST' })
       .reply((request) => {
@@ -59,7 +52,7 @@ describe('createHttpTransport', () => {
   });
 
   it('retries an idempotent request on 503 with growing, jittered backoff, then succeeds', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/flaky', method: 'GET' }).reply(503, 'busy');
     pool.intercept({ path: '/api/flaky', method: 'GET' }).reply(502, 'bad gateway');
     pool.intercept({ path: '/api/flaky', method: 'GET' }).reply(200, { ok: true }, json);
@@ -73,7 +66,7 @@ describe('createHttpTransport', () => {
   });
 
   it('gives up after the configured retries with the last error', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/down', method: 'GET' }).reply(503, 'still down').times(3);
+    mockAgent().get(origin).intercept({ path: '/api/down', method: 'GET' }).reply(503, 'still down').times(3);
     const { client, retries } = transport({ retry: { retries: 2 } });
     const error = await client.request({ method: 'GET', path: '/down' }).catch((caught: unknown) => caught);
     expect(HttpError.isInstance(error)).toBe(true);
@@ -82,7 +75,7 @@ describe('createHttpTransport', () => {
   });
 
   it('never repeats a POST after a 503 (it may have been processed), but does after a 429 honouring Retry-After', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/create', method: 'POST' }).reply(503, 'maybe processed');
     const { client, sleeps } = transport();
     await expect(client.request({ method: 'POST', path: '/create', body: { json: {} } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
@@ -94,14 +87,14 @@ describe('createHttpTransport', () => {
   });
 
   it('does not wait for a Retry-After beyond maxRetryAfterMs', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/limited', method: 'GET' }).reply(429, 'later', { headers: { 'retry-after': '3600' } });
+    mockAgent().get(origin).intercept({ path: '/api/limited', method: 'GET' }).reply(429, 'later', { headers: { 'retry-after': '3600' } });
     const { client, sleeps } = transport({ retry: { maxRetryAfterMs: 10_000 } });
     await expect(client.request({ method: 'GET', path: '/limited' })).rejects.toMatchObject({ code: 'RATE_LIMITED', status: 429 });
     expect(sleeps).toEqual([]);
   });
 
   it('retries a GET after a connection reset', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/reset', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     pool.intercept({ path: '/api/reset', method: 'GET' }).reply(200, 'fine', { headers: { 'content-type': 'text/plain' } });
     const { client, retries } = transport();
@@ -110,7 +103,7 @@ describe('createHttpTransport', () => {
   });
 
   it('does not repeat a POST after a reset (the server may have acted on it)', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/once', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    mockAgent().get(origin).intercept({ path: '/api/once', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const { client, retries } = transport();
     const error = await client.request({ method: 'POST', path: '/once', body: { json: {} } }).catch((caught: unknown) => caught);
     expect(RequestFailedError.isInstance(error)).toBe(true);
@@ -119,7 +112,7 @@ describe('createHttpTransport', () => {
   });
 
   it('times out a slow answer with code TIMEOUT (transient), after repeating an idempotent request once', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/slow', method: 'GET' }).reply(200, 'late').delay(2000).times(2);
+    mockAgent().get(origin).intercept({ path: '/api/slow', method: 'GET' }).reply(200, 'late').delay(2000).times(2);
     const { client, retries } = transport({ timeoutMs: 50 });
     const error = await client.request({ method: 'GET', path: '/slow' }).catch((caught: unknown) => caught);
     expect(RequestFailedError.isInstance(error)).toBe(true);
@@ -129,7 +122,7 @@ describe('createHttpTransport', () => {
   });
 
   it('repeats a GET that timed out and returns the answer of the next attempt', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/stalled', method: 'GET' }).reply(200, 'too late').delay(2000);
     pool.intercept({ path: '/api/stalled', method: 'GET' }).reply(200, { ok: true }, json);
     const { client, retries } = transport({ timeoutMs: 50 });
@@ -138,21 +131,21 @@ describe('createHttpTransport', () => {
   });
 
   it('repeats timeouts up to retry.timeoutRetries, within retry.retries', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/stuck', method: 'PUT' }).reply(200, 'late').delay(2000).times(3);
+    mockAgent().get(origin).intercept({ path: '/api/stuck', method: 'PUT' }).reply(200, 'late').delay(2000).times(3);
     const { client, retries } = transport({ timeoutMs: 40, retry: { retries: 5, timeoutRetries: 2 } });
     await expect(client.request({ method: 'PUT', path: '/stuck', body: { json: {} } })).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(retries.map((event) => event.reason)).toEqual(['TIMEOUT', 'TIMEOUT']);
   });
 
   it('never repeats a POST that timed out (the server may be acting on it)', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/slow-create', method: 'POST' }).reply(201, 'late').delay(2000);
+    mockAgent().get(origin).intercept({ path: '/api/slow-create', method: 'POST' }).reply(201, 'late').delay(2000);
     const { client, retries } = transport({ timeoutMs: 50 });
     await expect(client.request({ method: 'POST', path: '/slow-create', body: { json: {} } })).rejects.toMatchObject({ code: 'TIMEOUT', method: 'POST' });
     expect(retries).toEqual([]);
   });
 
   it('repeats a POST marked retryUnavailable on 502/503/504, but not after a reset', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/statement', method: 'POST' }).reply(503, 'starting');
     pool.intercept({ path: '/api/statement', method: 'POST' }).reply(502, 'gateway');
     pool.intercept({ path: '/api/statement', method: 'POST' }).reply(200, { id: 'q1' }, json);
@@ -166,7 +159,7 @@ describe('createHttpTransport', () => {
   });
 
   it('repeats any request whose answer the client classifies as not performed, within the retry budget, and only those', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/things', method: 'POST' }).reply(409, 'busy, nothing done, try again');
     pool.intercept({ path: '/api/things', method: 'POST' }).reply(201, { id: 't1' }, json);
     const classifyError = ({ body }: { body: string }) => (body.includes('nothing done') ? { code: 'SERVICE_SETTLING', notPerformed: true } : undefined);
@@ -184,7 +177,7 @@ describe('createHttpTransport', () => {
   });
 
   it('stops at once when the caller aborts, with code ABORTED and the reason as cause', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/wait', method: 'GET' }).reply(200, 'late').delay(2000);
+    mockAgent().get(origin).intercept({ path: '/api/wait', method: 'GET' }).reply(200, 'late').delay(2000);
     const { client } = transport();
     const controller = new AbortController();
     const pending = client.request({ method: 'GET', path: '/wait', signal: controller.signal });
@@ -195,7 +188,7 @@ describe('createHttpTransport', () => {
 
   it('renews credentials once on a 401 and repeats the request with them', async () => {
     const seenAuthorization: unknown[] = [];
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const reply = (status: number) => (request: { headers?: unknown }) => {
       seenAuthorization.push((request.headers as Record<string, string>).authorization);
       return { statusCode: status, data: status === 200 ? { ok: true } : 'expired', responseOptions: status === 200 ? json : {} };
@@ -217,7 +210,7 @@ describe('createHttpTransport', () => {
   });
 
   it('reports UNAUTHORIZED when renewed credentials are refused too', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/me', method: 'GET' }).reply(401, 'no').times(2);
+    mockAgent().get(origin).intercept({ path: '/api/me', method: 'GET' }).reply(401, 'no').times(2);
     let refreshes = 0;
     const { client } = transport({
       authentication: { headers: async () => ({ authorization: 'Bearer x' }), refresh: async () => ++refreshes > 0 },
@@ -228,7 +221,7 @@ describe('createHttpTransport', () => {
 
   it('never sends credentials to another origin', async () => {
     let authorization: unknown = 'not called';
-    mockAgent
+    mockAgent()
       .get('http://storage.test')
       .intercept({ path: '/segment/1', method: 'GET' })
       .reply((request) => {
@@ -242,7 +235,7 @@ describe('createHttpTransport', () => {
 
   it('keeps passwords, tokens and secret query parameters out of errors', async () => {
     const password = 'correct-horse-battery';
-    mockAgent
+    mockAgent()
       .get(origin)
       .intercept({ path: '/api/echo?access_token=abc123&page=2', method: 'GET' })
       .reply(400, `bad request for password ${password}, header Bearer eyJhbGciOi.eyJzdWIiOiJ4In0.c2lnbmF0dXJl`);
@@ -258,7 +251,7 @@ describe('createHttpTransport', () => {
   });
 
   it('truncates long error bodies', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/big', method: 'GET' }).reply(404, 'x'.repeat(10_000));
+    mockAgent().get(origin).intercept({ path: '/api/big', method: 'GET' }).reply(404, 'x'.repeat(10_000));
     const { client } = transport();
     const error = (await client.request({ method: 'GET', path: '/big' }).catch((caught: unknown) => caught)) as HttpError;
     expect(error.code).toBe('NOT_FOUND');
@@ -267,7 +260,7 @@ describe('createHttpTransport', () => {
   });
 
   it('lets the API client refine the error code', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/thing', method: 'PUT' }).reply(400, 'Invalid Revision given');
+    mockAgent().get(origin).intercept({ path: '/api/thing', method: 'PUT' }).reply(400, 'Invalid Revision given');
     const { client } = transport({
       classifyError: ({ status, body }) => (status === 400 && body.includes('Revision') ? { code: 'STALE', hint: 'Re-read it.' } : undefined),
     });
@@ -275,13 +268,13 @@ describe('createHttpTransport', () => {
   });
 
   it('names an answer that is not JSON although it says so', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/html', method: 'GET' }).reply(200, '<html>login</html>', json);
+    mockAgent().get(origin).intercept({ path: '/api/html', method: 'GET' }).reply(200, '<html>login</html>', json);
     const { client } = transport();
     await expect(client.request({ method: 'GET', path: '/html' })).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
   });
 
   it('does not follow redirects: an API that redirects is misconfigured, and says where to', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/login', method: 'GET' }).reply(302, '', { headers: { location: 'https://sso.test/login?token=abc123' } });
+    mockAgent().get(origin).intercept({ path: '/api/login', method: 'GET' }).reply(302, '', { headers: { location: 'https://sso.test/login?token=abc123' } });
     const { client } = transport();
     const error = await client.request({ method: 'GET', path: '/login' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'REDIRECTED', status: 302, isRetryable: false });
@@ -289,7 +282,7 @@ describe('createHttpTransport', () => {
   });
 
   it('refuses contradictory or unsafe options', () => {
-    expect(() => createHttpTransport({ baseUrl: origin, dispatcher: mockAgent, tls: { ca: 'x' } })).toThrow(/dispatcher/);
+    expect(() => createHttpTransport({ baseUrl: origin, dispatcher: mockAgent(), tls: { ca: 'x' } })).toThrow(/dispatcher/);
     expect(() => createHttpTransport({ baseUrl: 'not a url' })).toThrow(DataplatError);
     expect(() => createHttpTransport({ baseUrl: 'https://user:pw@host.test' })).toThrow(/credentials/);
   });

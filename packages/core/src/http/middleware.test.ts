@@ -1,28 +1,21 @@
 // Middleware on the transport against a mock server (undici MockAgent): hook order, added headers,
 // retries and logins seen, failures reported, removal, and no secret ever handed to a hook.
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tokenAuthentication } from '../auth/token-authentication.ts';
 import { createHttpTransport, type HttpTransportOptions } from './http-transport.ts';
 import { MiddlewareError, type HttpMiddleware, type MiddlewareFailure, type MiddlewareRequest, type MiddlewareResponse } from './middleware.ts';
+import { useMockAgent } from '../../test/mock-agent.ts';
+
+const mockAgent = useMockAgent();
 
 // https: the transport refuses credentials over plain http to a remote host (credential-policy.test.ts).
 const origin = 'https://service.test';
 const json = { headers: { 'content-type': 'application/json' } };
-let mockAgent: MockAgent;
 
-beforeEach(() => {
-  mockAgent = new MockAgent();
-  mockAgent.disableNetConnect();
-});
 
-afterEach(async () => {
-  mockAgent.assertNoPendingInterceptors();
-  await mockAgent.close();
-});
 
 function transport(extra: Partial<HttpTransportOptions> = {}) {
-  return createHttpTransport({ baseUrl: `${origin}/api`, serviceName: 'Service', dispatcher: mockAgent, sleep: async () => undefined, ...extra });
+  return createHttpTransport({ baseUrl: `${origin}/api`, serviceName: 'Service', dispatcher: mockAgent(), sleep: async () => undefined, ...extra });
 }
 
 /** A middleware that writes down everything it is shown. */
@@ -40,7 +33,7 @@ function recorder(name: string, log: string[]) {
 
 describe('transport middleware', () => {
   it('runs onRequest in the order added and onResponse in reverse, with method, redacted URL, status and duration', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/items?token=s3cr3t-value&page=2', method: 'GET' }).reply(200, { items: [] }, json);
+    mockAgent().get(origin).intercept({ path: '/api/items?token=s3cr3t-value&page=2', method: 'GET' }).reply(200, { items: [] }, json);
     const log: string[] = [];
     const first = recorder('first', log);
     const second = recorder('second', log);
@@ -56,7 +49,7 @@ describe('transport middleware', () => {
 
   it('sends the headers onRequest adds, without replacing the request\'s own headers or its credentials', async () => {
     let seen: Record<string, unknown> = {};
-    mockAgent
+    mockAgent()
       .get(origin)
       .intercept({ path: '/api/traced', method: 'POST' })
       .reply((request) => {
@@ -81,7 +74,7 @@ describe('transport middleware', () => {
   });
 
   it('shows every attempt: a 503 and its retry, a connection reset (onError) and its retry', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/flaky', method: 'GET' }).reply(503, 'busy');
     pool.intercept({ path: '/api/flaky', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     pool.intercept({ path: '/api/flaky', method: 'GET' }).reply(200, { ok: true }, json);
@@ -96,7 +89,7 @@ describe('transport middleware', () => {
   });
 
   it('sees the login a request needs, and the repeat after a 401, but never the password or the tokens', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/api/access/token', method: 'POST' }).reply(200, 'first-token-value', { headers: { 'content-type': 'text/plain' } });
     pool.intercept({ path: '/api/things', method: 'GET' }).reply(401, 'expired');
     pool.intercept({ path: '/api/access/token', method: 'POST' }).reply(200, 'second-token-value', { headers: { 'content-type': 'text/plain' } });
@@ -125,7 +118,7 @@ describe('transport middleware', () => {
   });
 
   it('stops calling middleware once removed, through the remover use() returns or through eject', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/ping', method: 'GET' }).reply(204, '').times(3);
+    mockAgent().get(origin).intercept({ path: '/api/ping', method: 'GET' }).reply(204, '').times(3);
     const log: string[] = [];
     const first = recorder('first', log);
     const second = recorder('second', log);
@@ -143,7 +136,7 @@ describe('transport middleware', () => {
 
   it('does not send added headers to third-party URLs (presigned storage links), but still shows those requests', async () => {
     let seen: Record<string, unknown> = {};
-    mockAgent
+    mockAgent()
       .get('http://storage.test')
       .intercept({ path: '/bucket/segment?X-Amz-Signature=abcdef123456', method: 'GET' })
       .reply((request) => {
@@ -159,7 +152,7 @@ describe('transport middleware', () => {
   });
 
   it('fails the request with MIDDLEWARE_FAILED when a hook throws, without retrying it', async () => {
-    mockAgent.get(origin).intercept({ path: '/api/once', method: 'GET' }).reply(503, 'busy');
+    mockAgent().get(origin).intercept({ path: '/api/once', method: 'GET' }).reply(503, 'busy');
     const client = transport({
       middleware: [
         {

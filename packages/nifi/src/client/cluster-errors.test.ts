@@ -1,27 +1,20 @@
 // NiFi's cluster answers that a real cluster produces only in narrow windows (a node connecting, an election,
 // the flow loading, a node vanishing between checks): their codes, and which requests the client repeats, on
 // undici's MockAgent. The states a test can hold (a disconnected node) are proven on the real cluster.
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError, isTransientError } from '@dataplat/core';
 import { createNifiClient } from './create-nifi-client.ts';
 import { classifyNifiError } from './nifi-errors.ts';
+import { useMockAgent } from '../../../core/test/mock-agent.ts';
+
+const mockAgent = useMockAgent();
 
 const origin = 'http://127.0.0.1:18102';
-let mockAgent: MockAgent;
 
-beforeEach(() => {
-  mockAgent = new MockAgent();
-  mockAgent.disableNetConnect();
-});
-afterEach(async () => {
-  mockAgent.assertNoPendingInterceptors();
-  await mockAgent.close();
-});
 
 const json = { headers: { 'content-type': 'application/json' } };
 const text = { headers: { 'content-type': 'text/plain' } };
-const client = () => createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent, retry: { retries: 2, initialDelayMs: 1 } });
+const client = () => createNifiClient({ baseUrl: `${origin}/nifi-api`, dispatcher: mockAgent(), retry: { retries: 2, initialDelayMs: 1 } });
 const classify = (status: number, body: string) => classifyNifiError({ status, body, method: 'POST', path: '/nifi-api/x' }, { calledNode: '127.0.0.1:18102' });
 
 // NiFi 2.3.0's wording (ThreadPoolRequestReplicator, ApplicationResource and the exception mappers).
@@ -90,7 +83,7 @@ describe('classifying NiFi cluster answers', () => {
 
 describe('repeating what NiFi refused before doing it', () => {
   it('repeats a POST refused because a node was connecting (NiFi did nothing), and succeeds', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     let creates = 0;
     pool.intercept({ path: '/nifi-api/process-groups/root/processors', method: 'POST' }).reply(409, connecting, text);
     pool.intercept({ path: '/nifi-api/process-groups/root/processors', method: 'POST' }).reply(() => {
@@ -104,7 +97,7 @@ describe('repeating what NiFi refused before doing it', () => {
   });
 
   it('repeats a POST while no coordinator is elected (503 that says so), but never a POST whose 503 says nothing', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/nifi-api/parameter-contexts', method: 'POST' }).reply(503, noCoordinator, text);
     pool.intercept({ path: '/nifi-api/parameter-contexts', method: 'POST' }).reply(201, { id: 'c1', revision: { version: 1 }, component: { id: 'c1', name: 'ctx' } }, json);
     const nifi = client();
@@ -117,7 +110,7 @@ describe('repeating what NiFi refused before doing it', () => {
   });
 
   it('gives up after the retry budget with NIFI_CLUSTER_UNSTABLE, keeping status, method, redacted url and a retryable flag for waits', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/nifi-api/flow/process-groups/g1', method: 'PUT' }).reply(409, initializing, text).times(3);
     const nifi = client();
     const error = await nifi.api.put('/flow/process-groups/{id}', { path: { id: 'g1' }, body: { id: 'g1', state: 'STOPPED' } }).catch((caught: unknown) => caught);
@@ -128,7 +121,7 @@ describe('repeating what NiFi refused before doing it', () => {
   });
 
   it('does not repeat a write refused for a disconnected node, and names the node', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/nifi-api/processors/p1', method: 'GET' }).reply(200, { id: 'p1', revision: { version: 3 }, component: { id: 'p1', name: 'tag' } }, json);
     pool.intercept({ path: '/nifi-api/processors/p1', method: 'PUT' }).reply(400, disconnectedHere, text);
     const nifi = client();
@@ -138,7 +131,7 @@ describe('repeating what NiFi refused before doing it', () => {
   });
 
   it('sends disconnectedNodeAcknowledged only when asked: per call, or on every write of an acknowledging client', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const bodies: unknown[] = [];
     const deletes: string[] = [];
     const entity = { id: 'p1', revision: { version: 3 }, component: { id: 'p1', name: 'tag' } };
@@ -173,7 +166,7 @@ describe('repeating what NiFi refused before doing it', () => {
 
 describe('the cluster namespace', () => {
   it('answers a standalone NiFi with NIFI_NOT_CLUSTERED and a disconnected node with NIFI_NODE_DISCONNECTED naming it', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const notConnected = 'Only a node connected to a cluster can process the request.';
     pool.intercept({ path: '/nifi-api/controller/cluster', method: 'GET' }).reply(404, notConnected, text).times(2);
     pool.intercept({ path: '/nifi-api/flow/cluster/summary', method: 'GET' }).reply(200, { clusterSummary: { clustered: false, connectedToCluster: false } }, json);
@@ -184,7 +177,7 @@ describe('the cluster namespace', () => {
   });
 
   it('refuses wrong-state node operations before sending anything, naming the node and the way out', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const node = (nodeId: string, apiPort: number, status: string) => ({ nodeId, address: '127.0.0.1', apiPort, status, roles: [] });
     const cluster = { cluster: { nodes: [node('n1', 18101, 'CONNECTED'), node('n2', 18102, 'DISCONNECTED'), node('n3', 18103, 'DISCONNECTED')] } };
     pool.intercept({ path: '/nifi-api/controller/cluster', method: 'GET' }).reply(200, cluster, json).times(4);

@@ -1,31 +1,26 @@
 // What the assets helpers decide without NiFi — names and sizes refused before sending, the upload's retry on a 503 —
 // and NiFi's asset refusals a standalone NiFi cannot produce (a cluster node out), on undici's MockAgent. The happy
 // paths and the real 409 of a referenced asset are proven against the real NiFi in test/integration.
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createNifiClient } from '../client/create-nifi-client.ts';
 import { classifyNifiError } from '../client/nifi-errors.ts';
 import { assetNameProblem, maxAssetBytes } from './parameter-context-assets.ts';
+import { useMockAgent } from '../../../core/test/mock-agent.ts';
+
+const mockAgent = useMockAgent();
 
 const origin = 'http://127.0.0.1:18102';
 const contextId = '2cf7278d-01a2-1000-856c-4afedf642f5d';
-let mockAgent: MockAgent;
 let sent: string[];
 
 beforeEach(() => {
-  mockAgent = new MockAgent();
-  mockAgent.disableNetConnect();
   sent = [];
-});
-afterEach(async () => {
-  mockAgent.assertNoPendingInterceptors();
-  await mockAgent.close();
 });
 
 const client = () =>
   createNifiClient({
     baseUrl: `${origin}/nifi-api`,
-    dispatcher: mockAgent,
+    dispatcher: mockAgent(),
     retry: { retries: 2, initialDelayMs: 1 },
     onRequest: ({ method, url }) => void sent.push(`${method} ${url}`),
   });
@@ -83,7 +78,7 @@ describe('parameterContexts.assets.upload on the wire', () => {
   it('sends the bytes with the Filename header and repeats the upload after a 503 (a same-name upload replaces: declared repeatable)', async () => {
     const content = new Uint8Array([0xca, 0xfe, 0xba, 0xbe]);
     const bodies: string[] = [];
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const path = `/nifi-api/parameter-contexts/${contextId}/assets`;
     pool
       .intercept({ path, method: 'POST', headers: { filename: 'driver.jar', 'content-type': 'application/octet-stream' } })
