@@ -146,3 +146,17 @@ export function duplicateNameDiagnostics(flows: readonly Flow[], places: readonl
 function describeKind(flow: Flow): string {
   return flow.instanceOf === undefined ? 'a flow' : `an instance of "${flow.instanceOf}"`;
 }
+
+/**
+ * Diagnostics found per flow (validate --live, for one) repeat for every instance of one definition, at
+ * the same place: each kept once.
+ */
+export function oncePerPlace(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const identity = JSON.stringify([diagnostic.file, diagnostic.pointer, diagnostic.code, diagnostic.message]);
+    if (seen.has(identity)) return false;
+    seen.add(identity);
+    return true;
+  });
+}

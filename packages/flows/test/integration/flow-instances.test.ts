@@ -23,18 +23,18 @@ afterAll(async () => {
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
 
-/** The flow file with these instances: site → the value of its `site` parameter. */
-async function writeSensors(sites: Record<string, string>): Promise<void> {
+/** The flow file with these instances: site → the value of its `site` parameter (in `folder`, default the project's flows/). */
+async function writeSensors(sites: Record<string, string>, { folder = 'flows', generateType = 'GenerateFlowFile' } = {}): Promise<void> {
   const instances = Object.entries(sites).map(([site, value]) => `  ${instance(site)}: { description: "${site} site", parameters: { site: { value: ${value} } } }`);
   await writeFile(
-    join(workdir, 'flows', 'sensors.yaml'),
+    join(workdir, folder, 'sensors.yaml'),
     [
       `name: ${definition}`,
       'parameters:',
       '  site: { value: unknown }',
       '  batch: { value: "2" }',
       'processors:',
-      '  generate: { type: GenerateFlowFile, properties: { Batch Size: "#{batch}", Custom Text: "#{site}" }, schedule: { period: 1 hour }, state: stopped }',
+      `  generate: { type: ${generateType}, properties: { Batch Size: "#{batch}", Custom Text: "#{site}" }, schedule: { period: 1 hour }, state: stopped }`,
       '  tag: { type: UpdateAttribute, properties: { site: "#{site}" }, autoTerminate: [success] }',
       'connections:',
       '  - { from: generate, to: tag, relationships: [success] }',
@@ -71,6 +71,14 @@ describe('flow instances against the real NiFi', () => {
     const validated = await runCli(['validate'], { cwd: workdir });
     expect(validated).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('1 file(s): 0 error(s), 0 warning(s).') });
     for (const site of ['north', 'south', 'east']) expect(validated.stderr).toContain(`flow ${instance(site)} (instance of ${definition})`);
+
+    // What the target NiFi finds wrong with the shared definition is reported once, not once per instance.
+    await mkdir(join(workdir, 'mistyped'));
+    await writeSensors({ north: 'north', south: 'south', east: 'east' }, { folder: 'mistyped', generateType: 'GenerateFlowFiles' });
+    const live = await flows(['validate', '--live', 'mistyped', '--json']);
+    expect(live.exitCode).toBe(1);
+    const liveDiagnostics = (JSON.parse(live.stdout) as { diagnostics: Array<{ code: string; file: string; range?: { start: { line: number; column: number } } }> }).diagnostics;
+    expect(liveDiagnostics.map((diagnostic) => `${diagnostic.code} ${diagnostic.file}:${diagnostic.range?.start.line}:${diagnostic.range?.start.column}`)).toEqual([`live/unknown-type ${join('mistyped', 'sensors.yaml')}:6:21`]);
 
     const firstPlan = await flows(['plan', '--detailed-exitcode']);
     expect(firstPlan.exitCode).toBe(2);

@@ -32,9 +32,10 @@ export const validateCommand = defineCommand({
     if (options.live) {
       if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
       else {
-        const [{ checkFlowsLive }, { withNifi }] = await Promise.all([import('../../validate/check-live.ts'), import('../connections.ts')]);
+        const [{ checkFlowsLive }, { withNifi }, { oncePerPlace }] = await Promise.all([import('../../validate/check-live.ts'), import('../connections.ts'), import('../../model/instances.ts')]);
         const live = await withNifi(options, io, 'validate --live checks against a NiFi', (nifi, connections) => checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: connections.parentGroupId }));
-        diagnostics = sortDiagnostics([...diagnostics, ...live]);
+        // Instances of one definition share its components: what NiFi finds wrong with them is reported once.
+        diagnostics = sortDiagnostics([...diagnostics, ...oncePerPlace(live)]);
       }
     }
     if (format === 'json') io.stdout.write(`${formatJson(diagnostics)}\n`);
