@@ -17,6 +17,9 @@ export {
 // The verified download (used by the OpenAPI type generators in tools/codegen) and the versions the
 // stack runs, so that clients generated from a server's spec name the same version as the stack's locks.
 export { downloadVerified, type VerifiedDownload } from './download/verified-download.ts';
+// The Java the stack runs its servers with, for tools that run a Java program beside it (the bench runs Trino's CLI).
+export { findJava, type JavaInstallation, type JavaRequirement } from './java/find-java.ts';
+export { trinoJavaRequirement } from './services/trino/trino-service.ts';
 export { airflowVersion } from './services/airflow/airflow-service.ts';
 export { nifiVersion } from './services/nifi/nifi-assembly-plan.ts';
 export type {

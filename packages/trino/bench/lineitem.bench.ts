@@ -1,32 +1,43 @@
-// `pnpm bench`: decoding tpch.sf1.lineitem (6,001,215 rows) with @dataplat/trino and with the npm
-// trino-client 0.2.9, side by side in one run against the same real Trino, reported as ratios.
-// MB/s is the size of the result as direct-protocol JSON divided by the time (the same for everyone).
-// Each contender runs in its own process (peak RSS is per process); the order alternates per round.
-// Uses TRINO_URL if set, else starts Trino from @dataplat/stack in .dataplat/bench-stack (and stops it).
+// `pnpm bench`: decoding tpch.sf1.lineitem (6,001,215 rows) with @dataplat/trino (spooled, tuples, direct) and
+// with every peer — the npm trino-client 0.2.9, trino-python-client (PyPI, pinned, fetchmany loop) and Trino's
+// CLI 476 (Maven Central jar, --output-format NULL) — side by side in one run against the same real Trino,
+// reported as ratios. MB/s is the size of the result as direct-protocol JSON divided by the time (the same for
+// everyone). Each contender runs in its own process, measured alike (peers/measured-run.ts: peak RSS of the
+// process); the order alternates per round. The peers use their own defaults (both ask for spooling).
+// Uses TRINO_URL (and TRINO_USER) if set, else starts Trino from @dataplat/stack in .dataplat/bench-stack (and
+// stops it) — never let it start its own while another stack runs: same ports. Caches the CLI jar and the
+// Python venv in .dataplat/bench-peers. BENCH_ROUNDS (default 2); BENCH_PEERS=node skips the Python and Java peers.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startStack, stopStack } from '@dataplat/stack';
+import { runMeasured, type Run } from './peers/measured-run.ts';
+import { ensurePythonClientVenv, pythonClientCommand, pythonClientVersion } from './peers/python-client.ts';
+import { ensureTrinoCli, trinoCliCommand, type TrinoCli } from './peers/trino-cli.ts';
 
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const fullSql = 'SELECT * FROM tpch.sf1.lineitem';
 const smallSql = 'SELECT * FROM tpch.sf1.lineitem LIMIT 600000';
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
 
-interface Run {
-  contender: string;
-  rows: number;
-  milliseconds: number;
-  peakRssBytes: number;
+const peersCacheDir = join(repositoryRoot, '.dataplat', 'bench-peers');
+const nodeContenders = ['dataplat', 'dataplat-tuples', 'dataplat-direct', 'trino-client'];
+
+interface Peers {
+  python: string | undefined;
+  cli: TrinoCli | undefined;
 }
 
-function runOne(contender: string, server: string, user: string, sql: string): Run {
-  const child = spawnSync(process.execPath, ['--conditions=@dataplat/source', join(import.meta.dirname, 'run-one.ts'), contender, server, user, sql], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
+function runOne(contender: string, server: string, user: string, sql: string, peers?: Peers): Run {
+  if (contender === 'trino-python-client') return runMeasured(pythonClientCommand(peers!.python!, server, user, sql));
+  if (contender === 'trino-cli') return runMeasured(trinoCliCommand(peers!.cli!, server, user, sql));
+  return runMeasured({
+    contender,
+    command: process.execPath,
+    args: ['--conditions=@dataplat/source', join(import.meta.dirname, 'run-one.ts'), contender, server, user, sql],
+    reportsItself: true,
   });
-  if (child.status !== 0) throw new Error(`${contender} failed:\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run;
 }
 
 /** Size of the result as Trino's JSON (the same bytes every contender receives), measured once. */
@@ -52,6 +63,10 @@ function mebibytes(bytes: number): number {
   return Math.round(bytes / 2 ** 20);
 }
 
+function ratio(value: number | undefined, to: number | undefined): number | undefined {
+  return value === undefined || to === undefined ? undefined : Number((value / to).toFixed(2));
+}
+
 async function main(): Promise<void> {
   let server = process.env['TRINO_URL'];
   const user = process.env['TRINO_USER'] ?? 'dataplat';
@@ -63,18 +78,29 @@ async function main(): Promise<void> {
     server = stack.endpoints.trino!.url;
   }
   try {
+    const withPeers = process.env['BENCH_PEERS'] !== 'node';
+    const peers: Peers = {
+      python: withPeers ? ensurePythonClientVenv(peersCacheDir) : undefined,
+      cli: withPeers ? await ensureTrinoCli(peersCacheDir) : undefined,
+    };
     const bytes = jsonBytes(server, user);
     // dataplat: defaults (spooling negotiated, rows as objects); -tuples: rows as arrays; -direct: no spooling.
-    const contenders = ['dataplat', 'dataplat-tuples', 'dataplat-direct', 'trino-client'];
+    const contenders = [...nodeContenders, ...(withPeers ? ['trino-python-client', 'trino-cli'] : [])];
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
-        const run = runOne(contender, server, user, fullSql);
-        console.error(`round ${round + 1}: ${contender} ${run.rows} rows in ${(run.milliseconds / 1000).toFixed(1)} s, peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+        const run = runOne(contender, server, user, fullSql, peers);
+        const rss = run.peakRssBytes === undefined ? 'unmeasured' : `${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB`;
+        console.error(`round ${round + 1}: ${contender} ${run.rows ?? '(uncounted)'} rows in ${(run.milliseconds / 1000).toFixed(1)} s, peak RSS ${rss}`);
         runs.push(run);
       }
     }
+    // Every contender that counts rows must have read the whole result; the CLI (output NULL) counts none,
+    // so its rows/s uses that same count.
+    const counted = new Set(runs.flatMap((run) => (run.rows === undefined ? [] : [run.rows])));
+    if (counted.size !== 1) throw new Error(`contenders disagree on the row count: ${[...counted].join(', ')}`);
+    const resultRows = [...counted][0]!;
     // Peak RSS of the same client at a tenth of the rows: streaming means about the same memory.
     const smallSpooled = runOne('dataplat', server, user, smallSql);
     const smallDirect = runOne('dataplat-direct', server, user, smallSql);
@@ -84,25 +110,51 @@ async function main(): Promise<void> {
       const run = best(contender);
       return {
         contender,
-        rows: run.rows,
-        seconds: run.milliseconds / 1000,
-        rowsPerSecond: Math.round(run.rows / (run.milliseconds / 1000)),
+        rows: run.rows ?? resultRows,
+        seconds: Number((run.milliseconds / 1000).toFixed(2)),
+        rowsPerSecond: Math.round((run.rows ?? resultRows) / (run.milliseconds / 1000)),
         megabytesPerSecond: Number((bytes / 1e6 / (run.milliseconds / 1000)).toFixed(1)),
-        peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20),
+        peakRssMiB: run.peakRssBytes === undefined ? undefined : Math.round(run.peakRssBytes / 2 ** 20),
+        rssSource: run.rssSource,
       };
     });
-    const peer = summary.find((entry) => entry.contender === 'trino-client')!;
+    const peerNames = contenders.filter((contender) => !contender.startsWith('dataplat'));
+    const results = summary.map((entry) => ({
+      ...entry,
+      // Throughput (rows/s) and peak RSS as a multiple of each peer's: > 1 is faster, resp. more memory.
+      throughputVs: Object.fromEntries(peerNames.map((peer) => [peer, ratio(entry.rowsPerSecond, summary.find((other) => other.contender === peer)!.rowsPerSecond)])),
+      rssVs: Object.fromEntries(peerNames.map((peer) => [peer, ratio(entry.peakRssMiB, summary.find((other) => other.contender === peer)!.peakRssMiB)])),
+    }));
+    const require = createRequire(join(import.meta.dirname, '..', 'package.json'));
     const report = {
       query: fullSql,
+      server,
       jsonMegabytes: Number((bytes / 1e6).toFixed(0)),
       rounds,
-      results: summary.map((entry) => ({ ...entry, throughputVsTrinoClient: Number((entry.rowsPerSecond / peer.rowsPerSecond).toFixed(2)), rssVsTrinoClient: Number((entry.peakRssMiB / peer.peakRssMiB).toFixed(2)) })),
+      peers: {
+        'trino-client': (JSON.parse(readFileSync(require.resolve('trino-client/package.json'), 'utf8')) as { version: string }).version,
+        ...(peers.python ? { 'trino-python-client': pythonClientVersion(peers.python) } : {}),
+        ...(peers.cli ? { 'trino-cli': `476 on Java ${peers.cli.javaVersion} (wall time includes JVM start-up; rows not counted by the CLI)` } : {}),
+      },
+      results,
       constantMemory: {
-        spooled: { rows600k: mebibytes(smallSpooled.peakRssBytes), rows6M: mebibytes(best('dataplat').peakRssBytes) },
-        direct: { rows600k: mebibytes(smallDirect.peakRssBytes), rows6M: mebibytes(best('dataplat-direct').peakRssBytes) },
+        spooled: { rows600k: mebibytes(smallSpooled.peakRssBytes!), rows6M: mebibytes(best('dataplat').peakRssBytes!) },
+        direct: { rows600k: mebibytes(smallDirect.peakRssBytes!), rows6M: mebibytes(best('dataplat-direct').peakRssBytes!) },
       },
     };
-    console.table(report.results);
+    console.table(
+      results.map((entry) => ({
+        contender: entry.contender,
+        'rows/s': entry.rowsPerSecond,
+        'MB/s': entry.megabytesPerSecond,
+        'peak RSS MiB': entry.peakRssMiB ?? '-',
+        ...Object.fromEntries(peerNames.map((peer) => [`× ${peer}`, entry.throughputVs[peer]])),
+      })),
+    );
+
+    // The replay-server section (the same result served from a recording, and "the limit": native JSON.parse
+    // of the same bytes) is added here by its own module, with its rows appended to `report`.
+
     console.log(JSON.stringify(report, null, 2));
     mkdirSync(join(repositoryRoot, '.reports'), { recursive: true });
     writeFileSync(join(repositoryRoot, '.reports', 'bench-trino.json'), `${JSON.stringify(report, null, 2)}\n`);
