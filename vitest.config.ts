@@ -17,6 +17,27 @@ const sourceAliases = readdirSync(packagesDir).flatMap((folder) => {
   });
 });
 const resolve = { alias: sourceAliases };
+/** The order the server-test projects run in, one group after the other (the unit tests run with the first). */
+const groupOrders = ['integration', 'restarts', 'cluster', 'cluster-restarts'] as const;
+
+/**
+ * A project of tests in packages/<package>/test/<name>/ that run one file at a time on the real servers, after the
+ * projects before it in groupOrders; `setup` is a global setup of its own besides the stack's.
+ */
+function serialProject(name: (typeof groupOrders)[number], settings: { testTimeout: number; hookTimeout: number; setup?: string }) {
+  return {
+    resolve,
+    test: {
+      name,
+      include: [`packages/*/test/${name}/**/*.test.ts`],
+      globalSetup: ['packages/stack/test/global-setup.ts', ...(settings.setup ? [settings.setup] : [])],
+      testTimeout: settings.testTimeout,
+      hookTimeout: settings.hookTimeout,
+      maxWorkers: 1,
+      sequence: { groupOrder: groupOrders.indexOf(name) + 1 },
+    },
+  };
+}
 
 export default defineConfig({
   resolve,
@@ -41,51 +62,18 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 600_000,
           // Runs before the restart tests, never beside them (groups run one after the other, lowest first).
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: groupOrders.indexOf('integration') + 1 },
         },
       },
-      {
-        resolve,
-        test: {
-          // Tests that kill and restart the stack's servers (NiFi mid-apply, Airflow's api-server, Trino's
-          // coordinator): after every other integration test, one file at a time, on the same stack.
-          name: 'restarts',
-          include: ['packages/*/test/restarts/**/*.test.ts'],
-          globalSetup: ['packages/stack/test/global-setup.ts'],
-          testTimeout: 300_000,
-          hookTimeout: 600_000,
-          maxWorkers: 1,
-          sequence: { groupOrder: 2 },
-        },
-      },
-      {
-        resolve,
-        test: {
-          // Tests on the cluster profile (3 NiFi nodes with ZooKeeper, Trino coordinator + worker) beside the stack, once
-          // the single-node tests are done; its boot runs meanwhile at a lower CPU priority (packages/stack/test/cluster-setup.ts).
-          name: 'cluster',
-          include: ['packages/*/test/cluster/**/*.test.ts'],
-          // Starts the cluster's boot in the background as the run begins (the first cluster test waits for it).
-          globalSetup: ['packages/stack/test/global-setup.ts', 'packages/stack/test/cluster-setup.ts'],
-          testTimeout: 300_000,
-          hookTimeout: 1_200_000,
-          maxWorkers: 1,
-          sequence: { groupOrder: 3 },
-        },
-      },
-      {
-        resolve,
-        test: {
-          // Tests that kill, disconnect or remove cluster nodes: last, one file at a time; each leaves the cluster whole.
-          name: 'cluster-restarts',
-          include: ['packages/*/test/cluster-restarts/**/*.test.ts'],
-          globalSetup: ['packages/stack/test/global-setup.ts', 'packages/stack/test/cluster-teardown.ts'],
-          testTimeout: 600_000,
-          hookTimeout: 1_200_000,
-          maxWorkers: 1,
-          sequence: { groupOrder: 4 },
-        },
-      },
+      // After every other integration test, one file at a time, on the same stack: tests that kill and restart the
+      // stack's servers (NiFi mid-apply, Airflow's api-server, Trino's coordinator).
+      serialProject('restarts', { testTimeout: 300_000, hookTimeout: 600_000 }),
+      // Tests on the cluster profile (3 NiFi nodes with ZooKeeper, Trino coordinator + worker) beside the stack, once
+      // the single-node tests are done; cluster-setup.ts starts the cluster's boot in the background as the run begins,
+      // at a lower CPU priority (the first cluster test waits for it).
+      serialProject('cluster', { testTimeout: 300_000, hookTimeout: 1_200_000, setup: 'packages/stack/test/cluster-setup.ts' }),
+      // Tests that kill, disconnect or remove cluster nodes: last; each leaves the cluster whole.
+      serialProject('cluster-restarts', { testTimeout: 600_000, hookTimeout: 1_200_000, setup: 'packages/stack/test/cluster-teardown.ts' }),
     ],
   },
 });
