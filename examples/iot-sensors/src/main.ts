@@ -16,7 +16,7 @@ try {
   console.log(`\n${report.posted.readings} readings in ${report.posted.batches} batches → ${report.stored.measurements} stored (${report.stored.aboveWho} above the WHO PM2.5 guideline), ${report.stored.quarantined} quarantined, ${report.stored.sensors} sensors, in ${report.ingestMs} ms`);
   console.log(`Airflow ${report.dagRun.dag_id} run ${report.dagRun.dag_run_id}: ${report.dagRun.state}`);
   for (const query of report.queries) {
-    console.log(`\n${query.name} (${query.ms} ms)\n  ${query.columns.join(' | ')}`);
+    console.log(`\n${query.name} (cold ${query.coldMs} ms, warm ${query.warmMs} ms)\n  ${query.columns.join(' | ')}`);
     for (const row of query.rows.slice(0, 8)) console.log(`  ${row.map((value) => (value instanceof Date ? value.toISOString() : String(value))).join(' | ')}`);
     if (query.rows.length > 8) console.log(`  … ${query.rows.length - 8} more`);
   }

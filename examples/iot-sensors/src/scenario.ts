@@ -3,7 +3,7 @@
 // analyst questions answered by Trino.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyExampleFlow, dagRunIds, httpPortOf, postBatch, waitForDag, waitForNewRun, type StackClients } from '@dataplat-examples/shared';
+import { applyExampleFlow, askTwice, dagRunIds, httpPortOf, postBatch, waitForDag, waitForNewRun, type DashboardQuestion, type StackClients } from '@dataplat-examples/shared';
 import type { DagRun } from '@dataplat/airflow';
 import { pollUntil } from '@dataplat/core';
 import type pg from 'pg';
@@ -20,13 +20,8 @@ export interface IotScenarioOptions {
   onProgress?: ((step: string) => void) | undefined;
 }
 
-export interface AnalystQuery {
-  name: string;
-  sql: string;
-  rows: unknown[][];
-  columns: string[];
-  ms: number;
-}
+/** An analyst question with its rows and its cold (first) and warm (second) latency. */
+export type AnalystQuery = DashboardQuestion;
 
 export interface IotScenarioReport {
   generated: GeneratedReadings;
@@ -78,14 +73,9 @@ export async function runIotScenario(options: IotScenarioOptions): Promise<IotSc
     ((xcom as { extra?: Array<{ batch?: string }> }).extra ?? []).some((extra) => extra.batch !== undefined && batchIds.has(extra.batch)),
   );
 
-  progress('Trino: the analyst questions');
+  progress('Trino: the analyst questions, each asked twice (cold, then warm)');
   const queries: AnalystQuery[] = [];
-  for (const [name, sql] of analystQueries(generated.window.from)) {
-    const startedAt = performance.now();
-    const result = trino.query(sql, { rowMode: 'array' });
-    const rows = (await result.all()) as unknown as unknown[][];
-    queries.push({ name, sql, rows, columns: (await result.columns()).map((column) => column.name), ms: Math.round(performance.now() - startedAt) });
-  }
+  for (const [name, sql] of analystQueries(generated.window.from)) queries.push(await askTwice(trino, name, sql));
   return { generated, posted: { batches: generated.batches.length, readings: generated.valid.length + generated.invalid.length }, stored, dagRun, queries, ingestMs };
 }
 

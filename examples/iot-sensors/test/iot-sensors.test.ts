@@ -55,5 +55,9 @@ describe('scenario 1: IoT sensors, end to end on the real stack', () => {
     const expectedZones = [...groupBy(valid, (reading: Reading) => reading.zone_type)].map(([zone, readings]) => [zone, average(readings.map((reading) => reading.pm25))] as const).sort((a, b) => a[1] - b[1]);
     expect(zones!.rows.map((row) => row[0])).toEqual(expectedZones.map(([zone]) => zone));
     zones!.rows.forEach((row, index) => expect(Number(row[1])).toBeCloseTo(expectedZones[index]![1], 1));
+    // Each question was asked twice, cold then warm, and both runs were timed by the client and by Trino.
+    for (const query of report.queries) {
+      expect(query).toMatchObject({ coldMs: expect.any(Number), warmMs: expect.any(Number), serverColdMs: expect.any(Number), serverWarmMs: expect.any(Number) });
+    }
   });
 });

@@ -10,7 +10,7 @@ try {
   const report = await runWarehouseScenario({ stack, data: { orders: Number(values.orders), seed: Number(values.seed) }, onProgress: (step) => console.log(`- ${step}`) });
   console.log(`\n${report.dagRun.dag_id}: ${report.dagRun.state}; counts ${JSON.stringify(report.counts)}`);
   for (const query of report.dashboard) {
-    console.log(`\n${query.name} (${query.ms} ms)\n  ${query.columns.join(' | ')}`);
+    console.log(`\n${query.name} (cold ${query.coldMs} ms, warm ${query.warmMs} ms)\n  ${query.columns.join(' | ')}`);
     for (const row of query.rows.slice(0, 6)) console.log(`  ${row.map(String).join(' | ')}`);
   }
 } finally {

@@ -24,6 +24,13 @@ describe('renderTrinoConfig', () => {
     expect(files['catalog/iceberg.properties']).toContain('local.location=/state/trino/iceberg-warehouse\n');
   });
 
+  it('caches the PostgreSQL catalog metadata briefly, but never a missing table nor the lists of schemas and tables', () => {
+    expect(files['catalog/postgresql.properties']).toContain('metadata.cache-ttl=30s\n');
+    expect(files['catalog/postgresql.properties']).toContain('metadata.cache-missing=false\n');
+    expect(files['catalog/postgresql.properties']).toContain('metadata.schemas.cache-ttl=0s\n');
+    expect(files['catalog/postgresql.properties']).toContain('metadata.tables.cache-ttl=0s\n');
+  });
+
   it('writes each catalog the stack promises', () => {
     expect(Object.keys(files).filter((file) => file.startsWith('catalog/')).sort()).toEqual([
       'catalog/iceberg.properties', 'catalog/memory.properties', 'catalog/postgresql.properties', 'catalog/tpch.properties',

@@ -113,6 +113,16 @@ export function trinoSharedFiles(config: StackConfig, layout: Pick<TrinoLayout, 
       'connection-url': postgresUrl(stackDatabases.examples),
       'connection-user': user,
       'connection-password': password,
+      // A table's handle, columns and statistics are kept 30 s instead of being read again over a new JDBC
+      // connection by every query (and several times within one): what a dashboard's questions ask again and
+      // again. The trade-off: a column added or changed straight in PostgreSQL shows in Trino after at most
+      // 30 s (or at once after CALL postgresql.system.flush_metadata_cache()), and the statistics the planner
+      // uses may be 30 s old. What Trino itself changes it sees at once; a new table or schema too, since
+      // missing tables are not cached and the lists of schemas and tables are not cached. Rows never are.
+      'metadata.cache-ttl': '30s',
+      'metadata.cache-missing': 'false',
+      'metadata.schemas.cache-ttl': '0s',
+      'metadata.tables.cache-ttl': '0s',
     }),
     // Iceberg tables in local files, with the table catalog kept in PostgreSQL (JDBC catalog).
     'catalog/iceberg.properties': properties({
