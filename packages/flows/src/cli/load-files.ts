@@ -3,7 +3,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Flow, GroupModel } from '../model/flow-schema.ts';
+import type { Flow, GroupModel, SharedContextDeclaration } from '../model/flow-schema.ts';
+import { checkContextGraph, type PlacedContext } from '../validate/check-contexts.ts';
 import { duplicateNameDiagnostics } from '../model/instances.ts';
 import { describePropertyNameNote, type PropertyNameNote } from '../model/property-names.ts';
 import { isFlowTestFile } from '../flow-tests/test-file-names.ts';
@@ -18,6 +19,8 @@ export interface LoadedFiles {
   /** Per flow: where a path of it is in its file (for diagnostics found later, e.g. validate --live). */
   places: Place[];
   diagnostics: Diagnostic[];
+  /** The shared parameter contexts the files declare (`parameterContexts:`). */
+  parameterContexts: SharedContextDeclaration[];
   /** Display path → text, for code frames. */
   sources: Map<string, string>;
 }
@@ -41,6 +44,7 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
   const places: Place[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
+  const contexts: PlacedContext[] = [];
   for (const file of files) {
     const display = relative(cwd, file) || file;
     const text = await readFile(file, 'utf8');
@@ -49,10 +53,13 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
     flows.push(...loaded.flows);
     places.push(...loaded.places);
     diagnostics.push(...loaded.diagnostics);
+    contexts.push(...loaded.parameterContexts);
   }
+  // Shared contexts and inheritance span files: checked once everything is read.
+  diagnostics.push(...checkContextGraph(flows.map((flow, index) => ({ flow, place: places[index]! })), contexts));
   // Each file checked its own names; a flow or instance named like one of another file claims the same group.
   diagnostics.push(...duplicateNameDiagnostics(flows, places, true));
-  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), sources };
+  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), parameterContexts: contexts.map((placed) => placed.context), sources };
 }
 
 async function flowFiles(path: string): Promise<string[]> {

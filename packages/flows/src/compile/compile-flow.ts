@@ -78,7 +78,14 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
     definition: {
       flowEncodingVersion: '1.0',
       flowContents,
-      parameterContexts: { [contextName]: { name: contextName, parameters, inheritedParameterContexts: [], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext'] },
+      parameterContexts: {
+        [contextName]: { name: contextName, parameters, inheritedParameterContexts: [...flow.inherits], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext'],
+        // NiFi resolves inherited names through this map; an entry with no parameters binds the context
+        // of that name that apply created first, unchanged (so a shared value is never part of a flow's definition).
+        ...Object.fromEntries(
+          flow.inherits.map((name) => [name, { name, parameters: [], inheritedParameterContexts: [], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext']]),
+        ),
+      },
       externalControllerServices: {},
       parameterProviders: {},
     } as FlowDefinition,

@@ -12,6 +12,7 @@ import { drainFlow } from './drain.ts';
 import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type ContextReference, type InventoryGroup } from './inventory.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { withFlowsLock, type HeldLock, type LockOptions } from './lock.ts';
+import { applySharedContexts, inheritedNames, pruneSharedContexts } from './shared-contexts.ts';
 import { hasChanges, planFlows, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './plan.ts';
 
 export interface ApplyOptions extends PlanOptions {
@@ -69,7 +70,7 @@ export async function applyFlows(client: NifiClient, flows: readonly Flow[], opt
   });
 }
 
-async function applyPlanned(nifi: NifiClient, { plan, planned, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {
+async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {
   if (options.plan && options.plan.fingerprint !== plan.fingerprint) {
     throw new DataplatError({
       code: 'FLOWS_STALE_PLAN',
@@ -86,6 +87,9 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, inventory }: Plan
   const parentGroupId = options.parentGroupId ?? 'root';
   const applied: ApplyResult['applied'] = [];
 
+  // Shared contexts first (a context before those that inherit it): the flows inherit them. A changed
+  // value goes through NiFi's update request, which stops and restarts every component that uses it.
+  await applySharedContexts(nifi, plan.parameterContexts ?? [], plannedContexts, (context, step) => report(`parameter context ${context}`, step));
   for (const flowPlan of plan.flows) {
     if (flowPlan.action === 'no-op') {
       applied.push({ flow: flowPlan.flow, action: 'no-op', groupId: flowPlan.groupId });
@@ -137,11 +141,14 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, inventory }: Plan
         ? declared
             .filter((parameter) => (parameter.sensitive ? parameter.name! in target.sensitiveParameters : liveValues.get(parameter.name) !== (parameter.value ?? null)))
             .map((parameter) => parameter.name!)
-        : flowPlan.parameters.map((change) => change.field.slice('parameters.'.length));
-    if (toSet.length > 0) {
+        : flowPlan.parameters.filter((change) => change.field.startsWith('parameters.')).map((change) => change.field.slice('parameters.'.length));
+    // The shared contexts the flow's context inherits: bound by name by the upload; set here when they differ.
+    const inheritance = context && JSON.stringify(inheritedNames(context)) !== JSON.stringify(target.flow.inherits) ? await contextIds(nifi, target.flow.inherits) : undefined;
+    if (toSet.length > 0 || inheritance) {
       report(flowPlan.flow, 'parameters');
       if (!context) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `The parameter context "${contextName}" of flow "${target.flow.name}" is missing after the upload.` });
       await nifi.parameterContexts.update(context.id, {
+        ...(inheritance ? { inheritedParameterContextIds: inheritance } : {}),
         set: toSet.map((name) => {
           const parameter = declared.find((entry) => entry.name === name)!;
           return parameter.sensitive
@@ -190,7 +197,19 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, inventory }: Plan
     }
     applied.push({ flow: flowPlan.flow, action: flowPlan.action, groupId });
   }
+  // After the flows: a pruned flow no longer holds the contexts it inherited.
+  await pruneSharedContexts(nifi, plan.parameterContexts ?? [], (context, step) => report(`parameter context ${context}`, step));
   return { plan, applied };
+}
+
+/** NiFi's ids of parameter contexts by name, in the given order. */
+async function contextIds(nifi: NifiClient, names: readonly string[]): Promise<string[]> {
+  const contexts = await nifi.parameterContexts.list();
+  return names.map((name) => {
+    const found = contexts.find((context) => context.component.name === name);
+    if (!found) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `Parameter context "${name}" is missing in NiFi.`, hint: 'Declare it under parameterContexts: and apply again.' });
+    return found.id;
+  });
 }
 
 /**

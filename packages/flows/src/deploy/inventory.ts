@@ -152,7 +152,9 @@ export function newMarker(
  */
 export function markDefinition(definition: FlowDefinition, description: string | undefined, marker: OwnershipMarker): void {
   definition.flowContents!.comments = renderComments(description, marker);
-  for (const context of Object.values(definition.parameterContexts ?? {})) context.description = managedContextDescription;
+  // Only the flow's own context: the others in the map are the shared contexts it inherits, which apply manages on their own.
+  const own = definition.flowContents!.parameterContextName;
+  for (const context of Object.values(definition.parameterContexts ?? {})) if (context.name === own) context.description = managedContextDescription;
 }
 
 // ---- parameter contexts -----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import { DataplatError } from '@dataplat/core/errors';
 import type { AirflowClient } from '@dataplat/airflow';
 import type { FlowDefinition, NifiClient, ParameterContextEntity } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';
-import { parameterContextName, type Flow } from '../model/flow-schema.ts';
+import { parameterContextName, type Flow, type SharedContextDeclaration } from '../model/flow-schema.ts';
+import { inheritedNames, planSharedContexts, type ContextPlan, type PlannedContext } from './shared-contexts.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import type { PropertyNameNote } from '../model/property-names.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
@@ -51,6 +52,8 @@ export interface PlanOptions {
   secretsKey?: string | undefined;
   /** Push every sensitive value, whatever the marker says (e.g. after changing one without FLOWS_SECRETS_KEY). */
   pushSecrets?: boolean | undefined;
+  /** The shared parameter contexts of the code (`parameterContexts:`): planned before the flows, which inherit them. */
+  parameterContexts?: readonly SharedContextDeclaration[] | undefined;
 }
 
 export type FlowAction = 'create' | 'update' | 'delete' | 'no-op';
@@ -84,6 +87,8 @@ export interface Plan {
   target: { nifi: string; parentGroupId: string; environment: string | undefined; project?: string | undefined };
   /** Hash of the desired definitions and the live state the plan was made from. */
   fingerprint: string;
+  /** Shared parameter contexts (present when the code declares any or the project has some in NiFi); applied before the flows. */
+  parameterContexts?: ContextPlan[] | undefined;
   flows: FlowPlan[];
   /** Managed flows of the project that the code no longer has, left alone without --prune. */
   orphans: string[];
@@ -113,6 +118,8 @@ export interface PlannedFlow {
 export interface PlanResult {
   plan: Plan;
   planned: Map<string, PlannedFlow>;
+  /** The shared contexts to create or update, by name (values included: never written to the plan file). */
+  plannedContexts: Map<string, PlannedContext>;
   /** The managed flows under the parent as the plan saw them (apply --prune destroys through it). */
   inventory: Inventory;
 }
@@ -192,6 +199,8 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     const binding = boundContext(existing.group);
     const context = (await parameterContexts()).find((candidate) => (binding ? candidate.id === binding.id : candidate.component.name === parameterContextName(flow)));
     const parameters = parameterChanges(flow, compiled.definition, compiled.maskedParameters, Object.keys(compiled.sensitiveParameters), secrets, context);
+    // The shared contexts the flow's context inherits (set after an upload, and when someone changed them in NiFi).
+    if (context && JSON.stringify(inheritedNames(context)) !== JSON.stringify(flow.inherits)) parameters.push({ field: 'inherits', before: inheritedNames(context), after: flow.inherits });
     const runState = await runStateChanges(nifi, flow, existing.groupId);
     fingerprintParts.push(JSON.stringify(runState));
     const markerChanged = !existing.marker || existing.marker.definitionHash !== definitionHash || (existing.group.component?.comments ?? '') !== compiled.definition.flowContents!.comments;
@@ -205,6 +214,15 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     if (options.prune) plans.push({ flow: managed.flow, action: 'delete', groupId: managed.groupId, components: [], parameters: [], runState: [], markerChanged: false });
     else orphans.push(managed.flow);
   }
+  // Shared contexts: what a pruned flow's group and context held doesn't keep a context in use.
+  const deletedFirst = new Set<string>();
+  for (const flowPlan of plans.filter((candidate) => candidate.action === 'delete')) {
+    deletedFirst.add(`group:${flowPlan.groupId}`);
+    const ownContext = inventory.managed.find((managed) => managed.groupId === flowPlan.groupId)?.parameterContext;
+    if (ownContext) deletedFirst.add(ownContext.id);
+  }
+  const shared = await planShared(flows, options, key, deletedFirst, parameterContexts);
+  fingerprintParts.push(...shared.fingerprintParts);
   // A saved plan is bound to where it applies and to what it deletes, not only to what it creates and changes.
   // What is blocked, by flow and group ids (not the groups' changing contents: queued counts move all the time).
   fingerprintParts.push(JSON.stringify(blocked.map(({ flow, code, groupIds }) => ({ flow, code, groupIds }))), JSON.stringify({ nifi: nifi.baseUrl, parentGroupId, project: options.project, environment: options.environment }));
@@ -213,6 +231,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     formatVersion: '1',
     target: { nifi: nifi.baseUrl, parentGroupId, environment: options.environment, ...(options.project ? { project: options.project } : {}) },
     fingerprint: sha256(fingerprintParts.join('\n')),
+    ...(shared.plans.length > 0 ? { parameterContexts: shared.plans } : {}),
     flows: plans,
     orphans: options.partial ? [] : orphans,
     ...(options.partial ? { notInPaths: orphans } : {}),
@@ -220,7 +239,33 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     ...(propertyNames.length > 0 ? { propertyNames } : {}),
     ...(secretsNotCompared.length > 0 ? { secretsNotCompared } : {}),
   };
-  return { plan, planned, inventory };
+  return { plan, planned, plannedContexts: shared.planned, inventory };
+}
+
+/** The shared contexts' plan; with none declared, only the project's contexts left in NiFi (to keep or prune). */
+async function planShared(flows: readonly Flow[], options: PlanOptions, key: string | undefined, deletedFirst: ReadonlySet<string>, parameterContexts: () => Promise<ParameterContextEntity[]>) {
+  const declarations = options.parameterContexts ?? [];
+  const live = await parameterContexts();
+  for (const flow of flows) {
+    const unknown = flow.inherits.filter((name) => !declarations.some((declaration) => declaration.name === name));
+    if (unknown.length > 0) {
+      throw new DataplatError({
+        code: 'FLOWS_UNKNOWN_CONTEXT',
+        message: `Flow "${flow.name}" inherits ${unknown.map((name) => `"${name}"`).join(', ')}, which the code does not declare.`,
+        hint: 'Declare it under parameterContexts: in a flow file given to this command (flows validate shows where).',
+      });
+    }
+  }
+  return planSharedContexts(declarations, live, {
+    project: options.project,
+    environment: options.environment,
+    env: options.env,
+    prune: options.prune,
+    partial: options.partial,
+    secretsKey: key,
+    pushSecrets: options.pushSecrets,
+    deletedFirst,
+  });
 }
 
 /** Airflow's id of every asset that an asset-event trigger names (they are compiled into the flow). */
@@ -240,7 +285,8 @@ async function resolveAssetIds(flows: readonly Flow[], airflow: AirflowClient | 
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
+  const contextChanges = (plan.parameterContexts ?? []).some((contextPlan) => contextPlan.action !== 'no-op' && contextPlan.action !== 'keep');
+  return contextChanges || plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
 }
 
 /** How a plan shows a value read from the environment that the code did not declare `sensitive: false`. */

@@ -160,11 +160,17 @@ export const groupSchema: z.ZodType<GroupModel, unknown> = z.lazy(() =>
   }),
 );
 
+/** Parameter names: what #{name} refers to. */
+const parameterName = z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -');
+/** Names of shared parameter contexts, highest precedence first (NiFi's inheritance order). */
+const inheritedContexts = z.array(name).default([]);
+
 export const flowSchema = z.strictObject({
   ...groupFields,
   groups: z.array(groupSchema).default([]).describe('Child process groups (same keys as the flow, without its parameters, triggers and environments).'),
   parameterContext: z.string().min(1).max(200).optional().describe('The NiFi parameter context holding the parameters; default the flow\'s name (set by flows export for adopted groups).'),
-  parameters: z.record(z.string().regex(/^[A-Za-z0-9_.\- ]+$/, 'letters, digits, spaces and _ . -'), parameter).default({}).describe('The flow\'s parameter context: #{name} in properties.'),
+  parameters: z.record(parameterName, parameter).default({}).describe('The flow\'s parameter context: #{name} in properties.'),
+  inherits: inheritedContexts.describe('Shared parameter contexts (parameterContexts:) the flow\'s context inherits, highest precedence first; the flow\'s own parameters win over them.'),
   triggers: z.array(airflowTrigger).default([]).describe('Airflow DAG runs or asset events fired when data reaches a point of the flow.'),
   /**
    * NiFi's identifiers of components that were not created by flows (written by `flows export`), by
@@ -194,8 +200,32 @@ export const flowSchema = z.strictObject({
     .describe('Instance name → overrides: the flow is deployed once per instance, under the instance\'s name, instead of once under its own.'),
 });
 
-/** A file holds one flow, or several under `flows:`. */
-export const flowFileSchema = z.union([z.strictObject({ flows: z.array(flowSchema).min(1) }), flowSchema]);
+/** A shared parameter context (`parameterContexts.<name>`): declared once, inherited by flows. */
+export const sharedContextSchema = z.strictObject({
+  description: z.string().optional().describe('Shown in NiFi as the context\'s description (above the ownership marker).'),
+  inherits: inheritedContexts.describe('Other shared contexts this one inherits, highest precedence first.'),
+  parameters: z.record(parameterName, parameter).default({}).describe('The context\'s parameters: #{name} in the properties of the flows that inherit it.'),
+  environments: z
+    .record(z.string().min(1), z.strictObject({ parameters: z.record(z.string(), parameter.partial()).default({}).describe('Parameter overrides.') }))
+    .default({})
+    .describe('Per-environment overrides of the context\'s parameters, applied with --env <name>.'),
+});
+
+const sharedContexts = z.record(name, sharedContextSchema).describe('Shared parameter contexts by name, managed by plan/apply like flows and inherited by flows (inherits:).');
+
+/** A file holds one flow, or several under `flows:`, and/or shared parameter contexts under `parameterContexts:`. */
+export const flowFileSchema = z.union([
+  z.strictObject({ flows: z.array(flowSchema).min(1), parameterContexts: sharedContexts.optional() }),
+  z.strictObject({ parameterContexts: sharedContexts }),
+  flowSchema.extend({ parameterContexts: sharedContexts.optional() }),
+]);
+
+export type SharedContext = z.output<typeof sharedContextSchema>;
+export type SharedContextInput = z.input<typeof sharedContextSchema>;
+/** A shared context of the code with its name. */
+export interface SharedContextDeclaration extends SharedContext {
+  name: string;
+}
 
 export type FlowInput = z.input<typeof flowSchema>;
 export type Flow = z.output<typeof flowSchema> & {

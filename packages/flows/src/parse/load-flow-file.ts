@@ -5,7 +5,8 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import type * as z from 'zod';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.ts';
 import { hasErrors, sortDiagnostics, toJsonPointer } from '../diagnostics/diagnostic.ts';
-import { flowSchema, type Flow } from '../model/flow-schema.ts';
+import { flowSchema, sharedContextSchema, type Flow, type SharedContextDeclaration } from '../model/flow-schema.ts';
+import { checkSharedContext } from '../validate/check-contexts.ts';
 import { duplicateNameDiagnostics, expandInstances } from '../model/instances.ts';
 import { checkFlow, type Place } from '../validate/check-flow.ts';
 
@@ -21,6 +22,14 @@ export interface LoadedFlowFile {
   locate: Locator;
   /** Per flow (same order as `flows`): where a path of that flow is in the file. */
   places: Place[];
+  /** The shared parameter contexts the file declares (`parameterContexts:`), each with where its paths are. */
+  parameterContexts: LoadedSharedContext[];
+}
+
+export interface LoadedSharedContext {
+  context: SharedContextDeclaration;
+  /** Where a path of the context (relative to `parameterContexts.<name>`) is in the file. */
+  place: Place;
 }
 
 export type Locator = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'range' | 'pointer' | 'path'>;
@@ -87,8 +96,10 @@ export function readYamlDocument(file: string, text: string, what = 'flow files'
 export function loadFlowFile(file: string, text: string): LoadedFlowFile {
   const read = readYamlDocument(file, text);
   const { diagnostics, locate } = read;
-  if (read.data === undefined && hasErrors(diagnostics)) return { file, flows: [], diagnostics, locate, places: [] };
-  const data = read.data;
+  if (read.data === undefined && hasErrors(diagnostics)) return { file, flows: [], diagnostics, locate, places: [], parameterContexts: [] };
+  // Shared parameter contexts may sit beside the flow(s), or alone in a file of their own.
+  const { data, parameterContexts } = takeSharedContexts(read.data, file, locate, diagnostics);
+  if (data === undefined) return { file, flows: [], diagnostics: sortDiagnostics(diagnostics), locate, places: [], parameterContexts };
 
   // A file holds one flow, or several under `flows:`.
   const multiple = typeof data === 'object' && data !== null && !Array.isArray(data) && 'flows' in data;
@@ -96,7 +107,7 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
   const prefix: Array<string | number> = multiple ? ['flows'] : [];
   if (multiple && (!Array.isArray(rawFlows) || rawFlows.length === 0)) {
     diagnostics.push({ severity: 'error', code: 'schema/flows', message: '`flows` must be a non-empty list of flows.', file, ...locate(['flows']) });
-    return { file, flows: [], diagnostics, locate, places: [] };
+    return { file, flows: [], diagnostics, locate, places: [], parameterContexts };
   }
   if (multiple && Object.keys(data as object).length > 1) {
     for (const key of Object.keys(data as object).filter((key) => key !== 'flows')) {
@@ -132,7 +143,34 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
     }
   });
   diagnostics.push(...duplicateNameDiagnostics(flows, places));
-  return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate, places };
+  return { file, flows, diagnostics: sortDiagnostics(diagnostics), locate, places, parameterContexts };
+}
+
+/**
+ * Splits `parameterContexts:` off the document: each context checked against its schema and its own
+ * rules, with its place. `data` is what is left for the flow(s), undefined when the file holds only contexts.
+ */
+function takeSharedContexts(data: unknown, file: string, locate: Locator, diagnostics: Diagnostic[]): { data: unknown; parameterContexts: LoadedSharedContext[] } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('parameterContexts' in data)) return { data, parameterContexts: [] };
+  const { parameterContexts: raw, ...rest } = data as Record<string, unknown>;
+  const parameterContexts: LoadedSharedContext[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    diagnostics.push({ severity: 'error', code: 'schema/parameter-contexts', message: '`parameterContexts` must map context names to contexts.', hint: 'e.g. parameterContexts: { db: { parameters: { jdbc_url: { value: … } } } }', file, ...locate(['parameterContexts']) });
+  } else {
+    for (const [name, rawContext] of Object.entries(raw)) {
+      const base = ['parameterContexts', name];
+      const parsed = sharedContextSchema.safeParse(rawContext);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) diagnostics.push(issueDiagnostic(issue, rawContext, base, file, locate));
+        continue;
+      }
+      const place: Place = (path, key) => ({ file, ...locate([...base, ...path], key) });
+      const context = { name, ...parsed.data };
+      parameterContexts.push({ context, place });
+      diagnostics.push(...checkSharedContext(context, place));
+    }
+  }
+  return { data: Object.keys(rest).length === 0 ? undefined : rest, parameterContexts };
 }
 
 /** A zod issue as a diagnostic at its place in the file (`base`: where the checked value is in the document). */

@@ -9,7 +9,7 @@ import { hasOwnKey, ownEntry } from '../model/own-keys.ts';
 
 export type Place = (path: ReadonlyArray<string | number>, key?: boolean) => Pick<Diagnostic, 'file' | 'range' | 'pointer' | 'path'>;
 
-const parameterReference = /#\{([^}]+)\}/g;
+export const parameterReference = /#\{([^}]+)\}/g;
 
 export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -20,30 +20,19 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
 
   checkGroup(flow, [], [], { error, warning });
 
-  // Parameters: every #{reference} is declared; every declared parameter can get a value.
+  // Parameters: every #{reference} is declared (with inherited contexts, checkContextGraph checks the
+  // whole chain, across files); every declared parameter can get a value.
   const declared = new Set(Object.keys(flow.parameters));
-  forEachProperty(flow, [], (value, path) => {
-    for (const match of value.matchAll(parameterReference)) {
-      if (!declared.has(match[1]!)) {
-        error('parameter/undeclared', `Parameter "${match[1]}" is used but not declared.`, path, `Declare it under parameters: (e.g. ${match[1]}: { value: … }).`);
+  if (flow.inherits.length === 0) {
+    forEachProperty(flow, [], (value, path) => {
+      for (const match of value.matchAll(parameterReference)) {
+        if (!declared.has(match[1]!)) {
+          error('parameter/undeclared', `Parameter "${match[1]}" is used but not declared.`, path, `Declare it under parameters: (e.g. ${match[1]}: { value: … }).`);
+        }
       }
-    }
-  });
-  for (const [name, parameter] of Object.entries(flow.parameters)) {
-    if (parameter.value !== undefined && parameter.fromEnv !== undefined) {
-      error('parameter/two-sources', `Parameter "${name}" has both value and fromEnv.`, ['parameters', name], 'Keep one of them.');
-    } else if (parameter.value === undefined && parameter.fromEnv === undefined) {
-      warning('parameter/no-value', `Parameter "${name}" has no value and no fromEnv.`, ['parameters', name], 'Give it a value, or fromEnv to read it from the environment at apply time.');
-    }
-    if (parameter.sensitive && parameter.value !== undefined) {
-      error('parameter/sensitive-in-file', `Sensitive parameter "${name}" has its value written in the file.`, ['parameters', name, 'value'], 'Use fromEnv: secrets do not belong in version control.');
-    }
+    });
   }
-  for (const [environment, overlay] of Object.entries(flow.environments)) {
-    for (const name of Object.keys(overlay.parameters)) {
-      if (!declared.has(name)) error('environment/unknown-parameter', `Environment "${environment}" sets parameter "${name}", which the flow does not declare.`, ['environments', environment, 'parameters', name], undefined, true);
-    }
-  }
+  checkParameters(flow, 'flow', { error, warning });
 
   // The flow's own output ports lead out of its group, where nothing reads them unless wired by hand.
   flow.outputPorts.forEach((port, index) => {
@@ -84,6 +73,30 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
 }
 
 type Report = (code: string, message: string, path: ReadonlyArray<string | number>, hint?: string, key?: boolean) => void;
+
+/** The rules of parameters, for a flow's own and a shared context's: one source each, no secret in the file, overrides of declared ones only. */
+export function checkParameters(
+  owner: { parameters: Flow['parameters']; environments: Flow['environments'] },
+  kind: 'flow' | 'context',
+  report: { error: Report; warning: Report },
+): void {
+  const { error, warning } = report;
+  for (const [name, parameter] of Object.entries(owner.parameters)) {
+    if (parameter.value !== undefined && parameter.fromEnv !== undefined) {
+      error('parameter/two-sources', `Parameter "${name}" has both value and fromEnv.`, ['parameters', name], 'Keep one of them.');
+    } else if (parameter.value === undefined && parameter.fromEnv === undefined) {
+      warning('parameter/no-value', `Parameter "${name}" has no value and no fromEnv.`, ['parameters', name], 'Give it a value, or fromEnv to read it from the environment at apply time.');
+    }
+    if (parameter.sensitive && parameter.value !== undefined) {
+      error('parameter/sensitive-in-file', `Sensitive parameter "${name}" has its value written in the file.`, ['parameters', name, 'value'], 'Use fromEnv: secrets do not belong in version control.');
+    }
+  }
+  for (const [environment, overlay] of Object.entries(owner.environments)) {
+    for (const name of Object.keys(overlay.parameters)) {
+      if (!hasOwnKey(owner.parameters, name)) error('environment/unknown-parameter', `Environment "${environment}" sets parameter "${name}", which the ${kind} does not declare.`, ['environments', environment, 'parameters', name], undefined, true);
+    }
+  }
+}
 
 function checkGroup(group: GroupModel, path: Array<string | number>, ancestorServices: string[], report: { error: Report; warning: Report }): void {
   const { error } = report;
@@ -253,7 +266,7 @@ function stuckCycles(group: GroupModel, edges: Map<string, string[]>): string[][
   });
 }
 
-function forEachProperty(group: GroupModel, path: Array<string | number>, visit: (value: string, path: Array<string | number>) => void): void {
+export function forEachProperty(group: GroupModel, path: Array<string | number>, visit: (value: string, path: Array<string | number>) => void): void {
   for (const [name, processor] of Object.entries(group.processors)) {
     for (const [property, value] of Object.entries(processor.properties)) if (value) visit(value, [...path, 'processors', name, 'properties', property]);
   }

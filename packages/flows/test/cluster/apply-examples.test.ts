@@ -5,20 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { useTestCluster } from '../../../stack/test/cluster-stack.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups, type ScratchGroups } from '../scratch-groups.ts';
+import { clusterWorkspace } from '../cluster-flows.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..', '..');
 const exampleFlows = ['iot-sensors', 'shop-events', 'warehouse-extract'];
 
-
-let nodeUrls: string[] = [];
+const workspace = clusterWorkspace('cluster-examples');
 let environment: NodeJS.ProcessEnv = {};
+/** A client per node: the workspace's (node 0), then one of each other node. */
 let nodes: NifiClient[] = [];
-let scratch: ScratchGroups;
 
 beforeAll(async () => {
   const { endpoints } = await useTestCluster();
-  nodeUrls = endpoints.nifiCluster.nodes.map((node) => node.apiUrl);
   // Planning the asset-event triggers looks the assets up in the stack's Airflow (its example DAGs are loaded);
   // the database passwords only become parameter values: nothing here sends data to the databases.
   const airflow = endpoints.airflow!;
@@ -29,21 +27,19 @@ beforeAll(async () => {
     SENSORS_DB_PASSWORD: endpoints.postgres!.password,
     SHOP_DB_PASSWORD: endpoints.postgres!.password,
   };
-  nodes = nodeUrls.map((baseUrl) => createNifiClient({ baseUrl }));
-  scratch = scratchGroups(nodes[0]!, 'cluster-examples');
+  nodes = [workspace.nifi, ...workspace.nodeUrls.slice(1).map((baseUrl) => createNifiClient({ baseUrl }))];
 }, 1_200_000);
 
 afterAll(async () => {
-  await scratch?.cleanUp();
-  await Promise.all(nodes.map((node) => node.close()));
+  await Promise.all(nodes.slice(1).map((node) => node.close()));
 });
 
-const flowsCli = (args: string[], parentGroupId: string, through = nodeUrls[0]!) =>
+const flowsCli = (args: string[], parentGroupId: string, through = workspace.nodeUrls[0]!) =>
   runCli([...args, '--parent', parentGroupId], { cwd: repositoryRoot, env: { NIFI_URL: through, ...environment } });
 
 describe('flows/ on the NiFi cluster', () => {
   it('applies the example flows once, every node holds them, plan is a no-op through every node, destroy removes them', async () => {
-    const parentGroupId = await scratch.parent('apply');
+    const parentGroupId = await workspace.scratch.parent('apply');
 
     const applied = await flowsCli(['apply', 'flows', '--json'], parentGroupId);
     expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
@@ -60,7 +56,7 @@ describe('flows/ on the NiFi cluster', () => {
     expect(groupsPerNode[1]).toEqual(groupsPerNode[0]);
     expect(groupsPerNode[2]).toEqual(groupsPerNode[0]);
 
-    for (const through of nodeUrls) {
+    for (const through of workspace.nodeUrls) {
       const plan = await flowsCli(['plan', 'flows', '--detailed-exitcode', '--json'], parentGroupId, through);
       expect(plan.exitCode, `plan through ${through}: ${plan.stderr}`).toBe(0);
       expect((JSON.parse(plan.stdout) as { flows: Array<{ flow: string; action: string }> }).flows.map((entry) => [entry.flow, entry.action])).toEqual(
@@ -68,7 +64,7 @@ describe('flows/ on the NiFi cluster', () => {
       );
     }
 
-    const destroyed = await flowsCli(['destroy', ...exampleFlows], parentGroupId, nodeUrls[2]);
+    const destroyed = await flowsCli(['destroy', ...exampleFlows], parentGroupId, workspace.nodeUrls[2]);
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     for (const node of nodes) expect((await node.processGroups.flow(parentGroupId)).contents.processGroups).toEqual([]);
   });

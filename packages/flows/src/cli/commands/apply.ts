@@ -68,6 +68,7 @@ export const applyCommand = defineCommand({
       const loaded = await loadValidFlowFiles(paths.length ? paths : [flowsFolder], io.cwd, io.stderr, 'nothing was sent to NiFi');
       if (!loaded) return 1;
       const result = await applyFlows(nifi, loaded.flows, {
+        parameterContexts: loaded.parameterContexts,
         parentGroupId,
         project,
         partial: partial && !(options.prune && options['allow-partial-prune']),

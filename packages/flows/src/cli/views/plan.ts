@@ -14,6 +14,15 @@ export function formatPlan(plan: Plan, instanceOf: ReadonlyMap<string, string> =
   const lines: string[] = [];
   const value = (input: unknown) => (typeof input === 'string' ? JSON.stringify(input) : JSON.stringify(input ?? null));
   const field = (change: FieldChange) => `${change.field}: ${value(change.before)} → ${value(change.after)}`;
+  // Shared parameter contexts first: apply changes them before the flows that inherit them.
+  for (const contextPlan of plan.parameterContexts ?? []) {
+    if (contextPlan.action === 'keep') {
+      lines.push(`! parameter context ${contextPlan.context} kept: ${contextPlan.reason}${contextPlan.usedBy?.length ? `; used by ${contextPlan.usedBy.join(', ')}` : ''}`);
+      continue;
+    }
+    lines.push(`${symbols[contextPlan.action]} parameter context ${contextPlan.context} (${contextPlan.action === 'no-op' ? 'no changes' : contextPlan.action})`);
+    for (const change of contextPlan.changes) lines.push(`    ~ ${field(change)}`);
+  }
   for (const flowPlan of plan.flows) {
     const definition = instanceOf.get(flowPlan.flow);
     lines.push(`${symbols[flowPlan.action]} flow ${flowPlan.flow}${definition === undefined ? '' : ` (instance of ${definition})`} (${flowPlan.action === 'no-op' ? 'no changes' : flowPlan.action})`);
@@ -37,6 +46,11 @@ export function formatPlan(plan: Plan, instanceOf: ReadonlyMap<string, string> =
   for (const blocked of plan.blocked ?? []) lines.push(`! flow ${blocked.flow} is blocked [${blocked.code}]: ${blocked.message}\n    ${blocked.hint}`);
   const count = (action: string) => plan.flows.filter((flowPlan) => flowPlan.action === action).length;
   const blockedCount = plan.blocked?.length ?? 0;
+  const contexts = plan.parameterContexts ?? [];
+  const contextCount = (action: string) => contexts.filter((contextPlan) => contextPlan.action === action).length;
+  if (contexts.length > 0) {
+    lines.push(`Parameter contexts: ${contextCount('create')} to create, ${contextCount('update')} to update, ${contextCount('delete')} to delete, ${contextCount('no-op')} unchanged, ${contextCount('keep')} kept.`);
+  }
   lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged${blockedCount ? `, ${blockedCount} blocked` : ''}.`);
   return lines.join('\n');
 }
@@ -44,8 +58,9 @@ export function formatPlan(plan: Plan, instanceOf: ReadonlyMap<string, string> =
 /** What apply did: the plan it carried out and a one-line summary. */
 export function formatApplied(result: ApplyResult, instanceOf: ReadonlyMap<string, string> = new Map()): string {
   const changed = result.applied.filter((entry) => entry.action !== 'no-op').length;
+  const contextsChanged = (result.plan.parameterContexts ?? []).filter((contextPlan) => contextPlan.action !== 'no-op' && contextPlan.action !== 'keep').length;
   const blocked = result.plan.blocked?.length ? ` ${result.plan.blocked.length} flow(s) blocked, not applied: ${result.plan.blocked.map((entry) => entry.flow).join(', ')}.` : '';
-  return `${formatPlan(result.plan, instanceOf)}\n${changed ? `Apply complete: ${changed} flow(s) changed.` : 'Apply complete: nothing to change.'}${blocked}`;
+  return `${formatPlan(result.plan, instanceOf)}\n${changed + contextsChanged ? `Apply complete: ${changed} flow(s)${contextsChanged ? ` and ${contextsChanged} parameter context(s)` : ''} changed.` : 'Apply complete: nothing to change.'}${blocked}`;
 }
 
 /** Each instance's definition by the instance's name, for formatPlan. */

@@ -1,0 +1,323 @@
+// Shared parameter contexts (`parameterContexts:` of the flow files) in plan and apply: declared once,
+// inherited by flows, owned through a marker in the context's description (like flows' groups), changed
+// through NiFi's update requests (NiFi stops and restarts the components that use a changed value),
+// deleted only with --prune and only when no process group is bound to them and no context inherits them.
+import { DataplatError } from '@dataplat/core/errors';
+import type { NifiClient, ParameterContextEntity, ParameterValue } from '@dataplat/nifi';
+import type { SharedContextDeclaration } from '../model/flow-schema.ts';
+import { ownEntry } from '../model/own-keys.ts';
+import { inheritanceOrder } from '../validate/check-contexts.ts';
+import type { FieldChange } from './diff.ts';
+import { managedContextDescription, projectLabel, sha256 } from './inventory.ts';
+import { compareSecrets, type SecretsComparison } from './secrets-record.ts';
+
+/** What a shared context's marker (the JSON line after `managed-by: dataplat-flows` in its description) records. */
+export interface SharedContextMarker {
+  formatVersion: 1;
+  /** The shared context's name: says this context is a shared one (a flow's own context has no JSON line). */
+  sharedContext: string;
+  project?: string | undefined;
+  /** What NiFi holds of the sensitive values, as for flows (secrets-record.ts). */
+  sensitiveHash: string;
+}
+
+export type ContextAction = 'create' | 'update' | 'delete' | 'no-op' | 'keep';
+
+export interface ContextPlan {
+  context: string;
+  /** `keep`: no longer in the code but left in NiFi (without --prune, or still used: see `reason`). */
+  action: ContextAction;
+  contextId?: string | undefined;
+  /** Parameter changes (sensitive ones "(sensitive)"), `inherits` and `description`. */
+  changes: FieldChange[];
+  /** Why a context the code no longer declares is kept. */
+  reason?: string | undefined;
+  /** Who uses a kept context: bound process groups and contexts that inherit it. */
+  usedBy?: string[] | undefined;
+}
+
+/** What apply needs besides the plan (kept out of the plan file: it holds secret values). */
+export interface PlannedContext {
+  declaration: SharedContextDeclaration;
+  description: string;
+  parameters: ParameterValue[];
+  /** Parameter names to set (all of them for a new context) and to remove. */
+  set: string[];
+  remove: string[];
+  /** Whether the inherited contexts are sent (on create, and when they changed). */
+  inheritanceChanged: boolean;
+}
+
+export interface SharedContextsPlan {
+  plans: ContextPlan[];
+  planned: Map<string, PlannedContext>;
+  fingerprintParts: string[];
+}
+
+/** How a plan shows a value read from the environment that the code did not declare `sensitive: false`. */
+const maskedValue = '(masked: from the environment)';
+const sensitiveValue = '(sensitive)';
+const markerLine = managedContextDescription;
+
+export function renderContextDescription(description: string | undefined, marker: SharedContextMarker): string {
+  const { formatVersion, sharedContext, project, sensitiveHash } = marker;
+  const canonical = { formatVersion, sharedContext, ...(project ? { project } : {}), sensitiveHash };
+  return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
+}
+
+/** The shared-context marker of a description, or undefined (unmanaged, or a flow's own context). */
+export function readSharedContextMarker(description: string | undefined): SharedContextMarker | undefined {
+  const lines = (description ?? '').split('\n');
+  const at = lines.lastIndexOf(markerLine);
+  if (at < 0 || at + 1 >= lines.length) return undefined;
+  try {
+    const marker = JSON.parse(lines[at + 1]!) as SharedContextMarker;
+    if (marker.formatVersion !== 1 || typeof marker.sharedContext !== 'string' || typeof marker.sensitiveHash !== 'string') return undefined;
+    if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
+    return marker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The user's description, without the marker. */
+function userDescription(description: string | undefined): string | undefined {
+  if (!description) return undefined;
+  const at = description.lastIndexOf(markerLine);
+  return at < 0 ? description : description.slice(0, at).trim() || undefined;
+}
+
+/** The names of the contexts a context inherits, in NiFi's order. */
+export function inheritedNames(context: ParameterContextEntity | undefined): string[] {
+  return (context?.component.inheritedParameterContexts ?? []).map((reference) => reference.component?.name ?? reference.id ?? '');
+}
+
+/**
+ * Who uses a context: process groups bound to it, and contexts that inherit it, except `ignoring`
+ * (what the same apply deletes first). NiFi lists as bound the groups of inheriting contexts too: only
+ * groups bound to this very context count here (the inheriting contexts are named instead). A shared
+ * context the same apply updates counts with the inheritance the code gives it (`inheritsAfter`).
+ */
+export function contextUsers(
+  context: ParameterContextEntity,
+  all: readonly ParameterContextEntity[],
+  ignoring: ReadonlySet<string> = new Set(),
+  inheritsAfter: ReadonlyMap<string, readonly string[]> = new Map(),
+): string[] {
+  const groups = (context.component.boundProcessGroups ?? [])
+    // A group NiFi doesn't let us read counts as bound (never delete on a guess).
+    .filter((group) => !ignoring.has(`group:${group.id}`) && (group.component?.parameterContext?.id ?? context.id) === context.id)
+    .map((group) => `process group "${group.component?.name ?? group.id}" (${group.id})`);
+  const inherits = (other: ParameterContextEntity) => {
+    const planned = inheritsAfter.get(other.component.name ?? '');
+    return planned ? planned.includes(context.component.name ?? '') : (other.component.inheritedParameterContexts ?? []).some((reference) => reference.id === context.id);
+  };
+  const inheritors = all.filter((other) => other.id !== context.id && !ignoring.has(other.id) && inherits(other)).map((other) => `parameter context "${other.component.name}"`);
+  return [...groups, ...inheritors];
+}
+
+export interface SharedContextsOptions {
+  project?: string | undefined;
+  environment?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  prune?: boolean | undefined;
+  /** Only some of the project's files were given: contexts of the project missing from them are not orphans. */
+  partial?: boolean | undefined;
+  secretsKey: string | undefined;
+  pushSecrets?: boolean | undefined;
+  /** Context ids and `group:<id>` of what the same apply deletes first (pruned flows): they don't keep a context in use. */
+  deletedFirst?: ReadonlySet<string> | undefined;
+}
+
+/** Compares the declared shared contexts with NiFi's (read-only). */
+export function planSharedContexts(declarations: readonly SharedContextDeclaration[], live: readonly ParameterContextEntity[], options: SharedContextsOptions): SharedContextsPlan {
+  const plans: ContextPlan[] = [];
+  const planned = new Map<string, PlannedContext>();
+  const fingerprintParts: string[] = [];
+  for (const declaration of inheritanceOrder(declarations)) {
+    const existing = live.find((context) => context.component.name === declaration.name);
+    const marker = existing ? readSharedContextMarker(existing.component.description) : undefined;
+    if (existing && !marker) {
+      const ownContext = (existing.component.description ?? '').split('\n').includes(markerLine);
+      throw new DataplatError({
+        code: 'FLOWS_UNMANAGED_CONTEXT',
+        message: `A parameter context named "${declaration.name}" exists in NiFi (${existing.id}) but is not a shared context managed by flows${ownContext ? ' (it is the context of a managed flow)' : ''}.`,
+        hint: 'Rename the shared context in the code, or rename or delete that context in NiFi (flows never takes over a context it did not create).',
+      });
+    }
+    if (existing && marker && marker.project !== options.project) {
+      throw new DataplatError({
+        code: 'FLOWS_OTHER_PROJECT',
+        message: `Shared parameter context "${declaration.name}" is managed by ${projectLabel(marker.project)}, not by ${projectLabel(options.project)}.`,
+        hint: 'Two projects can\'t manage one shared context: rename it in the code, or manage it from its own project.',
+      });
+    }
+    const desired = desiredParameters(declaration, options);
+    const secrets = compareSecrets(`parameter-context:${declaration.name}`, desired.sensitiveValues, marker?.sensitiveHash, { key: options.secretsKey, push: options.pushSecrets });
+    const description = renderContextDescription(declaration.description, { formatVersion: 1, sharedContext: declaration.name, project: options.project, sensitiveHash: secrets.record });
+    fingerprintParts.push(sha256(JSON.stringify({ declaration: declaration.name, parameters: desired.parameters.map((parameter) => (parameter.sensitive ? { ...parameter, value: null } : parameter)), description, inherits: declaration.inherits })));
+    if (!existing) {
+      plans.push({ context: declaration.name, action: 'create', changes: declaration.inherits.length > 0 ? [{ field: 'inherits', before: [], after: declaration.inherits }] : [] });
+      planned.set(declaration.name, { declaration, description, parameters: desired.parameters, set: desired.parameters.map((parameter) => parameter.name), remove: [], inheritanceChanged: true });
+      continue;
+    }
+    fingerprintParts.push(sha256(JSON.stringify([existing.component.parameters, existing.component.inheritedParameterContexts, existing.component.description])));
+    const diff = parameterDiff(desired, existing, secrets);
+    const changes = [...diff.changes];
+    const liveInherits = inheritedNames(existing);
+    const inheritanceChanged = JSON.stringify(liveInherits) !== JSON.stringify(declaration.inherits);
+    if (inheritanceChanged) changes.push({ field: 'inherits', before: liveInherits, after: declaration.inherits });
+    const descriptionChanged = existing.component.description !== description;
+    if (descriptionChanged && userDescription(existing.component.description) !== declaration.description) {
+      changes.push({ field: 'description', before: userDescription(existing.component.description) ?? null, after: declaration.description ?? null });
+    }
+    const action = changes.length > 0 || descriptionChanged ? 'update' : 'no-op';
+    plans.push({ context: declaration.name, action, contextId: existing.id, changes });
+    planned.set(declaration.name, { declaration, description, parameters: desired.parameters, set: diff.set, remove: diff.remove, inheritanceChanged });
+  }
+
+  // Shared contexts of this project that the code no longer declares.
+  const declaredNames = new Set(declarations.map((declaration) => declaration.name));
+  for (const context of live) {
+    const marker = readSharedContextMarker(context.component.description);
+    if (!marker || marker.project !== options.project || declaredNames.has(context.component.name ?? '')) continue;
+    if (options.partial) continue;
+    const users = contextUsers(context, live, options.deletedFirst, new Map(declarations.map((declaration) => [declaration.name, declaration.inherits])));
+    const name = context.component.name ?? context.id;
+    if (options.prune && users.length === 0) plans.push({ context: name, action: 'delete', contextId: context.id, changes: [] });
+    else {
+      plans.push({
+        context: name,
+        action: 'keep',
+        contextId: context.id,
+        changes: [],
+        reason: options.prune ? 'still used' : 'no longer in the code (use --prune to delete it when nothing uses it)',
+        ...(users.length > 0 ? { usedBy: users } : {}),
+      });
+    }
+    fingerprintParts.push(`${context.id}:${plans.at(-1)!.action}`);
+  }
+  return { plans, planned, fingerprintParts };
+}
+
+interface DesiredParameters {
+  parameters: ParameterValue[];
+  sensitiveValues: Record<string, string>;
+  /** Values from the environment that plans don't print. */
+  masked: Set<string>;
+}
+
+function desiredParameters(declaration: SharedContextDeclaration, options: SharedContextsOptions): DesiredParameters {
+  const env = options.env ?? process.env;
+  const overlay = options.environment ? ownEntry(declaration.environments, options.environment) : undefined;
+  const parameters: ParameterValue[] = [];
+  const sensitiveValues: Record<string, string> = {};
+  const masked = new Set<string>();
+  for (const [name, declared] of Object.entries(declaration.parameters)) {
+    const parameter = { ...declared, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) };
+    const value = parameter.fromEnv !== undefined ? env[parameter.fromEnv] : parameter.value;
+    if (parameter.fromEnv !== undefined && value === undefined) {
+      throw new DataplatError({
+        code: 'FLOWS_MISSING_ENVIRONMENT_VARIABLE',
+        message: `Parameter "${name}" of shared parameter context "${declaration.name}" reads ${parameter.fromEnv}, which is not set.`,
+        hint: `Set ${parameter.fromEnv} in the environment of this command.`,
+      });
+    }
+    if (parameter.sensitive && value !== undefined) sensitiveValues[name] = value;
+    if (!parameter.sensitive && parameter.fromEnv !== undefined && parameter.sensitive !== false) masked.add(name);
+    parameters.push({ name, value: value ?? null, sensitive: parameter.sensitive ?? false, ...(parameter.description !== undefined ? { description: parameter.description } : {}) });
+  }
+  return { parameters, sensitiveValues, masked };
+}
+
+function parameterDiff(desired: DesiredParameters, existing: ParameterContextEntity, secrets: SecretsComparison): { changes: FieldChange[]; set: string[]; remove: string[] } {
+  const changes: FieldChange[] = [];
+  const set: string[] = [];
+  const own = (existing.component.parameters ?? []).map((entry) => entry.parameter).filter((parameter) => parameter?.name !== undefined && !parameter.inherited);
+  const live = new Map(own.map((parameter) => [parameter!.name!, parameter!]));
+  for (const parameter of desired.parameters) {
+    const current = live.get(parameter.name);
+    const hidden = desired.masked.has(parameter.name);
+    if (parameter.sensitive) {
+      // Sensitive values can't be read back: the marker (an HMAC under FLOWS_SECRETS_KEY) says whether they changed.
+      if (!current || !current.sensitive || secrets.push) {
+        changes.push({ field: `parameters.${parameter.name}`, before: current ? sensitiveValue : null, after: sensitiveValue });
+        set.push(parameter.name);
+      }
+      continue;
+    }
+    const descriptionDiffers = (current?.description ?? undefined) !== parameter.description && parameter.description !== undefined;
+    if (!current || current.sensitive || (current.value ?? null) !== parameter.value) {
+      changes.push({ field: `parameters.${parameter.name}`, before: current ? (hidden || current.sensitive ? maskedValue : (current.value ?? null)) : null, after: hidden ? maskedValue : parameter.value });
+      set.push(parameter.name);
+    } else if (descriptionDiffers) {
+      changes.push({ field: `parameters.${parameter.name}.description`, before: current.description ?? null, after: parameter.description ?? null });
+      set.push(parameter.name);
+    }
+  }
+  const remove = [...live.keys()].filter((name) => !desired.parameters.some((parameter) => parameter.name === name));
+  for (const name of remove) changes.push({ field: `parameters.${name}`, before: live.get(name)!.sensitive ? sensitiveValue : (live.get(name)!.value ?? null), after: '(removed)' });
+  return { changes, set, remove };
+}
+
+/** Creates and updates the shared contexts (a context before those that inherit it); the flows come after. */
+export async function applySharedContexts(nifi: NifiClient, plan: readonly ContextPlan[], planned: ReadonlyMap<string, PlannedContext>, report: (context: string, step: string) => void): Promise<void> {
+  const toApply = plan.filter((contextPlan) => contextPlan.action === 'create' || contextPlan.action === 'update');
+  if (toApply.length === 0) return;
+  const ids = new Map((await nifi.parameterContexts.list()).map((context) => [context.component.name ?? '', context.id]));
+  const idsOf = (names: readonly string[]) =>
+    names.map((name) => {
+      const id = ids.get(name);
+      if (!id) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `Parameter context "${name}" is missing in NiFi.`, hint: 'Declare it under parameterContexts: and apply again.' });
+      return id;
+    });
+  // The plan lists them in inheritance order already.
+  for (const contextPlan of toApply) {
+    const target = planned.get(contextPlan.context)!;
+    if (contextPlan.action === 'create') {
+      report(contextPlan.context, 'create');
+      const created = await nifi.parameterContexts.create({
+        name: contextPlan.context,
+        description: target.description,
+        parameters: target.parameters,
+        inheritedParameterContextIds: idsOf(target.declaration.inherits),
+      });
+      ids.set(contextPlan.context, created.id);
+      continue;
+    }
+    report(contextPlan.context, 'update');
+    await nifi.parameterContexts.update(contextPlan.contextId!, {
+      description: target.description,
+      set: target.parameters.filter((parameter) => target.set.includes(parameter.name)),
+      remove: target.remove,
+      ...(target.inheritanceChanged ? { inheritedParameterContextIds: idsOf(target.declaration.inherits) } : {}),
+    });
+  }
+}
+
+/** Deletes the contexts the plan prunes, each only if, read again now, nothing uses it (after the flows pruned with it). */
+export async function pruneSharedContexts(nifi: NifiClient, plan: readonly ContextPlan[], report: (context: string, step: string) => void): Promise<void> {
+  let toDelete = plan.filter((contextPlan) => contextPlan.action === 'delete');
+  // A context that another pruned one inherits goes after it: repeat while something could be deleted.
+  while (toDelete.length > 0) {
+    const live = await nifi.parameterContexts.list();
+    const free = toDelete.filter((contextPlan) => {
+      const context = live.find((candidate) => candidate.id === contextPlan.contextId);
+      return !context || contextUsers(context, live).length === 0;
+    });
+    if (free.length === 0) {
+      const names = toDelete.map((contextPlan) => contextPlan.context);
+      throw new DataplatError({
+        code: 'FLOWS_CONTEXT_IN_USE',
+        message: `Shared parameter context(s) ${names.join(', ')} came into use since the plan: not deleted.`,
+        hint: 'Run flows plan --prune again to see who uses them.',
+      });
+    }
+    for (const contextPlan of free) {
+      if (!live.some((candidate) => candidate.id === contextPlan.contextId)) continue;
+      report(contextPlan.context, 'delete');
+      await nifi.parameterContexts.delete(contextPlan.contextId!);
+    }
+    toDelete = toDelete.filter((contextPlan) => !free.includes(contextPlan));
+  }
+}
