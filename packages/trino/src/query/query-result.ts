@@ -1,5 +1,7 @@
 // One query on Trino's client protocol: POST /v1/statement, then follow nextUri until it is gone,
-// decoding rows as pages arrive. One page is fetched ahead while you consume the current one. Cancel
+// decoding rows as pages arrive. Memory is bounded by bytes, not pages or segments: pages and segments are
+// fetched ahead only while the bytes held (downloaded or downloading, not yet read) stay under
+// `maxBufferedBytes`, and each page or segment is decoded a slice of rows at a time as you read. Cancel
 // with an AbortSignal, cancel(), or by leaving a for-await loop early: the query is then deleted on
 // the server (DELETE nextUri), never left running.
 import { DataplatError, RequestFailedError, type HttpTransport } from '@dataplat/core';
@@ -9,7 +11,8 @@ import { TrinoQueryError } from '../client/trino-errors.ts';
 import type { TrinoOrigins } from '../client/trino-origins.ts';
 import type { BoundStatement } from '../types/statement-binding.ts';
 import { containsBigint, decoderFor, parsePage, type DecodeOptions, type Decoder } from '../types/decoders.ts';
-import { isSpooledData, segmentText, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
+import { rowSlices, splitPage } from '../types/json-slices.ts';
+import { isSpooledData, segmentJson, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -31,7 +34,14 @@ export interface QueryOptions<Output = Row> extends DecodeOptions {
    * Trino uses one when spooling is enabled on the server, else sends rows directly. `false`: direct only.
    */
   encoding?: SpoolingEncoding | readonly SpoolingEncoding[] | false | undefined;
-  /** Spooled segments downloaded at once (default 4): more is faster, each holds up to ~16 MB. */
+  /**
+   * Bytes of result data held ahead of what you read (default 32 MiB): pages and spooled segments as
+   * received (compressed), plus the decompressed segment being read. Fetching ahead stops at this budget
+   * and resumes as you read, so a slow consumer holds Trino back instead of filling memory. At least one
+   * page or segment is always held, whatever its size (Trino's segments are up to ~16 MB uncompressed).
+   */
+  maxBufferedBytes?: number | undefined;
+  /** At most this many spooled segments download at once (default 4), within `maxBufferedBytes`. */
   maxSegmentDownloads?: number | undefined;
   /**
    * While you hold rows without asking for more, Trino would abandon the query after
@@ -89,9 +99,12 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private updateType: string | undefined;
   private updateCount: number | undefined;
   private readonly buffered: Output[][] = [];
-  /** Segments in order, each resolving to a function that decodes its rows: spooled ones download
-   * meanwhile (only compressed bytes wait in memory; decoding happens when the rows are needed). */
-  private readonly segmentRows: Array<Promise<() => Output[]>> = [];
+  /** Pages' rows and segments in order, not yet read; spooled segments download ahead within the byte budget. */
+  private readonly sources: RowSource[] = [];
+  /** The page or segment being read, a slice of rows at a time. */
+  private reader: { slices: Iterator<unknown[][]>; source: RowSource } | undefined;
+  /** Bytes of the sources held: downloaded or downloading, and the one being read. */
+  private heldBytes = 0;
   private spoolingSummary: SpoolingSummary | undefined;
   private started = false;
   private finished = false;
@@ -212,7 +225,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
 
   /** No more requests to make and no segment left to read. */
   private get exhausted(): boolean {
-    return this.finished && this.segmentRows.length === 0;
+    return this.finished && this.sources.length === 0 && this.reader === undefined;
   }
 
   /** Stops the query on the server. Pending reads fail with code ABORTED. */
@@ -246,7 +259,9 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     this.failure = error;
     this.finished = true;
     this.buffered.length = 0;
-    this.segmentRows.length = 0;
+    this.sources.length = 0;
+    this.reader = undefined;
+    this.heldBytes = 0;
   }
 
   private end(error: unknown): void {
@@ -285,18 +300,32 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   }
 
   private async pullOnce(): Promise<void> {
-    const segment = this.segmentRows.shift();
-    if (segment) {
+    if (this.reader) {
       try {
-        const decode = await segment;
-        if (!this.failure) this.buffered.push(decode());
+        const next = this.reader.slices.next();
+        if (!next.done) {
+          this.buffered.push(this.decodeRows(next.value));
+          return;
+        }
+        this.reader.source.finish();
+        this.release(this.reader.source);
+        this.reader = undefined;
+      } catch (error) {
+        await this.endWith(error);
+        return;
+      }
+      this.fetchAhead();
+      return;
+    }
+    const source = this.sources.shift();
+    if (source) {
+      try {
+        this.startSource(source);
+        const slices = await source.load!;
+        if (!this.failure) this.reader = { slices, source };
       } catch (error) {
         // A segment that cannot be read ends the query: rows are never silently missing.
-        if (!this.failure) {
-          const nextUri = this.finished ? undefined : this.nextUri;
-          this.end(error);
-          await this.stopOnServer(nextUri);
-        }
+        await this.endWith(error);
       }
       this.fetchAhead();
       return;
@@ -309,10 +338,49 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     this.fetchAhead();
   }
 
-  /** Fetch the next page while the caller works on what arrived, unless enough segments are downloading. */
+  /** Ends the query with a failure to read its rows, and stops it on the server. */
+  private async endWith(error: unknown): Promise<void> {
+    if (this.failure) return;
+    const nextUri = this.finished ? undefined : this.nextUri;
+    this.sources.length = 0;
+    this.reader = undefined;
+    this.heldBytes = 0;
+    this.end(error);
+    await this.stopOnServer(nextUri);
+  }
+
+  private get budget(): number {
+    return this.options.maxBufferedBytes ?? 32 * 2 ** 20;
+  }
+
+  /** Starts a source's download (a spooled segment) and counts its bytes as held. */
+  private startSource(source: RowSource): void {
+    if (source.load) return;
+    this.heldBytes += source.bytes;
+    source.load = source.start();
+    source.load.catch(() => undefined); // awaited in order later; don't let an early failure go unhandled meanwhile
+  }
+
+  private release(source: RowSource): void {
+    this.heldBytes -= source.bytes;
+  }
+
+  /**
+   * Within the byte budget: starts downloading the next segments, and fetches the next page while you
+   * read what arrived (only once every known segment is downloading: a page only brings more segments).
+   */
   private fetchAhead(): void {
-    const limit = this.options.maxSegmentDownloads ?? 4;
-    if (!this.finished && this.nextUri && !this.pending && this.segmentRows.length < limit) this.pending = this.fetchPage();
+    if (this.finished && this.sources.length === 0) return;
+    const maxDownloads = this.options.maxSegmentDownloads ?? 4;
+    let downloading = this.sources.filter((source) => source.load !== undefined && source.spooled).length;
+    for (const source of this.sources) {
+      if (source.load) continue;
+      if (this.heldBytes > 0 && this.heldBytes + source.bytes > this.budget) return;
+      if (source.spooled && downloading >= maxDownloads) return;
+      if (source.spooled) downloading++;
+      this.startSource(source);
+    }
+    if (!this.finished && this.nextUri && !this.pending && this.heldBytes < this.budget) this.pending = this.fetchPage();
   }
 
   private async fetchPage(): Promise<void> {
@@ -322,7 +390,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       this.started = true;
       const encodings = this.options.encoding === false ? [] : typeof this.options.encoding === 'string' ? [this.options.encoding] : (this.options.encoding ?? supportedEncodings);
       const path = first ? '/v1/statement' : this.nextUri!;
-      const response = await this.transport.request<string>({
+      const response = await this.transport.request<Uint8Array>({
         method: first ? 'POST' : 'GET',
         path,
         headers: { ...requestHeaders(this.state), ...(first && encodings.length ? { 'x-trino-query-data-encoding': encodings.join(',') } : {}) },
@@ -333,12 +401,15 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         // connection was refused, never after a timeout or a reset, which would start it twice.
         idempotent: !first,
         retryUnavailable: first,
-        responseType: 'text',
+        // Bytes, not text: the rows are parsed from them a slice at a time (see json-slices.ts).
+        responseType: 'bytes',
       });
       if (this.finished) return;
       if (!first) this.lastFetchedUri = path;
       applyResponseHeaders(this.state, response.headers);
-      this.accept(parsePage(response.body, this.mayHoldBigints) as QueryResults);
+      const bytes = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+      const split = splitPage(bytes, (text) => parsePage(text, this.mayHoldBigints));
+      this.accept(split.page as unknown as QueryResults, split.data && { bytes, ...split.data });
     } catch (error) {
       if (this.finished) return; // cancelled meanwhile: the cancellation error stands
       if (RequestFailedError.isInstance(error) && error.code === 'ABORTED') this.fail(this.abortError(error));
@@ -348,7 +419,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     }
   }
 
-  private accept(results: QueryResults): void {
+  private accept(results: QueryResults, rows?: { bytes: Buffer; open: number; close: number }): void {
     this.queryId = results.id;
     this.nextUri = undefined;
     // Links are checked before anything is sent there: one to another origin ends the query (see trino-origins.ts).
@@ -367,14 +438,18 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     if (results.columns && !this.columnList) this.useColumns(results.columns);
     if (isSpooledData(data)) {
       this.spoolingSummary ??= { encoding: data.encoding, inlineSegments: 0, spooledSegments: 0 };
-      for (const segment of data.segments) {
-        const rows = this.segmentRowsOf(data.encoding, segment);
-        rows.catch(() => undefined); // awaited in order later; don't let an early failure go unhandled meanwhile
-        this.segmentRows.push(rows);
-      }
-    } else if (results.data?.length) {
+      for (const segment of data.segments) this.sources.push(this.segmentSource(data.encoding, segment));
+    } else if (rows || results.data?.length) {
       if (!this.columnList) throw new DataplatError({ code: 'TRINO_PROTOCOL', message: `Query ${results.id}: data arrived before the columns.` });
-      this.buffered.push(this.decodeRows(results.data));
+      if (rows) {
+        const parse = (text: string) => parsePage(text, this.mayHoldBigints);
+        const slices = rowSlices(rows.bytes, rows.open, rows.close, parse);
+        this.sources.push({ bytes: rows.bytes.length, spooled: false, start: () => Promise.resolve(slices), finish: () => undefined, load: undefined });
+        // Held from now on: it arrived.
+        this.startSource(this.sources.at(-1)!);
+      } else {
+        this.buffered.push(this.decodeRows(results.data!));
+      }
     }
     if (results.updateType) this.updateType = results.updateType;
     if (results.updateCount !== undefined) this.updateCount = results.updateCount;
@@ -393,41 +468,49 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     }
   }
 
-  /** Starts reading a segment (a spooled one downloads now) and resolves to the decoding of its rows. */
-  private async segmentRowsOf(encoding: string, segment: Segment): Promise<() => Output[]> {
-    let bytes: Uint8Array;
-    if (segment.type === 'inline') {
-      this.spoolingSummary!.inlineSegments++;
-      bytes = Buffer.from(segment.data, 'base64');
-    } else {
-      this.spoolingSummary!.spooledSegments++;
-      // Only the segment's own headers go to the storage URL: never Trino credentials or session headers.
-      const headers = Object.fromEntries(Object.entries(segment.headers ?? {}).map(([name, values]) => [name, values.join(', ')]));
-      const response = await this.transport.request<Uint8Array>({
-        method: 'GET',
-        path: segment.uri,
-        headers,
-        omitDefaultHeaders: true,
-        responseType: 'bytes',
-        signal: this.controller.signal,
-      });
-      bytes = response.body;
-    }
-    return () => {
-      const parsed = parsePage(segmentText(encoding, bytes, segment.metadata), this.mayHoldBigints) as unknown[][];
-      if (parsed.length !== segment.metadata.rowsCount) {
+  /** A segment as a source of rows: a spooled one downloads when the byte budget allows. */
+  private segmentSource(encoding: string, segment: Segment): RowSource {
+    const metadata = segment.metadata;
+    // Compressed bytes while downloaded, plus the decompressed JSON while it is read.
+    const bytes = metadata.segmentSize + (metadata.uncompressedSize ?? 0);
+    let rowsRead = 0;
+    const parse = (text: string) => {
+      const parsed = parsePage(text, this.mayHoldBigints) as unknown[][];
+      rowsRead += parsed.length;
+      return parsed;
+    };
+    const start = async (): Promise<Iterator<unknown[][]>> => {
+      let received: Uint8Array;
+      if (segment.type === 'inline') {
+        this.spoolingSummary!.inlineSegments++;
+        received = Buffer.from(segment.data, 'base64');
+      } else {
+        this.spoolingSummary!.spooledSegments++;
+        // Only the segment's own headers go to the storage URL: never Trino credentials or session headers.
+        const headers = Object.fromEntries(Object.entries(segment.headers ?? {}).map(([name, values]) => [name, values.join(', ')]));
+        const response = await this.transport.request<Uint8Array>({ method: 'GET', path: segment.uri, headers, omitDefaultHeaders: true, responseType: 'bytes', signal: this.controller.signal });
+        received = response.body;
+      }
+      const json = segmentJson(encoding, received, metadata);
+      let close = json.length - 1;
+      while (close > 0 && json[close] !== 0x5d) close--;
+      return rowSlices(json, json.indexOf(0x5b), close, parse);
+    };
+    const finish = () => {
+      // Rows are handed out a slice at a time, so a short segment fails the query after its last slice: never a short result.
+      if (rowsRead !== metadata.rowsCount) {
         throw new DataplatError({
           code: 'TRINO_PROTOCOL',
-          message: `Query ${this.queryId}: a segment at row ${segment.metadata.rowOffset} holds ${parsed.length} rows instead of ${segment.metadata.rowsCount}.`,
+          message: `Query ${this.queryId}: a segment at row ${metadata.rowOffset} holds ${rowsRead} rows instead of ${metadata.rowsCount}.`,
+          hint: 'The segment was cut short or altered on its way; run the query again.',
         });
       }
-      const rows = this.decodeRows(parsed);
       // Acknowledge so Trino deletes the segment now rather than when it expires; a failed ack costs nothing.
       if (segment.type === 'spooled' && segment.ackUri) {
         void this.transport.request({ method: 'GET', path: segment.ackUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
       }
-      return rows;
     };
+    return { bytes, spooled: segment.type === 'spooled', start, finish, load: undefined };
   }
 
   private useColumns(columns: Column[]): void {
@@ -458,4 +541,15 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     }
     return rows;
   }
+}
+
+/** A page's rows or a segment, in result order: `start` makes its rows available (downloading a spooled segment). */
+interface RowSource {
+  /** Bytes it holds once started, counted against `maxBufferedBytes`. */
+  bytes: number;
+  spooled: boolean;
+  start(): Promise<Iterator<unknown[][]>>;
+  /** Called after its last slice: checks the row count and acknowledges a spooled segment. */
+  finish(): void;
+  load: Promise<Iterator<unknown[][]>> | undefined;
 }

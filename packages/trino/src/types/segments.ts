@@ -30,8 +30,8 @@ export function isSpooledData(data: unknown): data is SpooledData {
 export const supportedEncodings = ['json+zstd', 'json+lz4', 'json'] as const;
 export type SpoolingEncoding = (typeof supportedEncodings)[number];
 
-/** The JSON text of a segment's bytes. */
-export function segmentText(encoding: string, bytes: Uint8Array, metadata: SegmentMetadata): string {
+/** The JSON bytes of a segment (decompressed when it is compressed). */
+export function segmentJson(encoding: string, bytes: Uint8Array, metadata: SegmentMetadata): Buffer {
   let json: Uint8Array = bytes;
   if (metadata.uncompressedSize !== undefined) {
     if (encoding === 'json+zstd') json = zstdDecompressSync(bytes);
@@ -40,7 +40,12 @@ export function segmentText(encoding: string, bytes: Uint8Array, metadata: Segme
   } else if (!(supportedEncodings as readonly string[]).includes(encoding)) {
     throw unsupported(encoding);
   }
-  return Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8');
+  return Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+}
+
+/** The JSON text of a segment's bytes. */
+export function segmentText(encoding: string, bytes: Uint8Array, metadata: SegmentMetadata): string {
+  return segmentJson(encoding, bytes, metadata).toString('utf8');
 }
 
 function unsupported(encoding: string): DataplatError {
