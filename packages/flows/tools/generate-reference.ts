@@ -30,7 +30,8 @@ export const referenceFile = join(import.meta.dirname, '..', '..', '..', 'docs',
 
 export function renderReference(): string {
   const root = flowJsonSchema() as JsonSchema;
-  const sections = keySections('flow', root.anyOf![1]!);
+  // The last variant is the single flow (with the sections a file may hold beside it: parameterContexts, parent).
+  const sections = keySections('flow', root.anyOf!.at(-1)!);
   const testSections = keySections('test file', flowTestJsonSchema() as JsonSchema);
   return `# Flow file reference
 
