@@ -9,6 +9,8 @@ import { duplicateNameDiagnostics } from '../model/instances.ts';
 import { describePropertyNameNote, type PropertyNameNote } from '../model/property-names.ts';
 import { isFlowTestFile } from '../flow-tests/test-file-names.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
+import { sharedServiceDiagnostics } from '../validate/check-shared-services.ts';
+import type { LoadedParentSection, ParentSection } from '../model/shared-services.ts';
 import type { Place } from '../validate/check-flow.ts';
 import { UsageError } from './arguments/options.ts';
 import { formatHuman } from './views/diagnostics.ts';
@@ -21,6 +23,8 @@ export interface LoadedFiles {
   diagnostics: Diagnostic[];
   /** The shared parameter contexts the files declare (`parameterContexts:`). */
   parameterContexts: SharedContextDeclaration[];
+  /** The `parent:` sections of the files merged: the parent group's shared controller services. */
+  parent: ParentSection;
   /** Display path → text, for code frames. */
   sources: Map<string, string>;
 }
@@ -45,6 +49,7 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const contexts: PlacedContext[] = [];
+  const parentSections: LoadedParentSection[] = [];
   for (const file of files) {
     const display = relative(cwd, file) || file;
     const text = await readFile(file, 'utf8');
@@ -54,12 +59,16 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
     places.push(...loaded.places);
     diagnostics.push(...loaded.diagnostics);
     contexts.push(...loaded.parameterContexts);
+    if (loaded.parent) parentSections.push(loaded.parent);
   }
+  // Shared services span files too: their references and the section are checked once everything is read.
+  const shared = sharedServiceDiagnostics(flows, places, parentSections, contexts.map((placed) => placed.context));
+  diagnostics.splice(0, diagnostics.length, ...diagnostics.filter(shared.replaces), ...shared.diagnostics);
   // Shared contexts and inheritance span files: checked once everything is read.
   diagnostics.push(...checkContextGraph(flows.map((flow, index) => ({ flow, place: places[index]! })), contexts));
   // Each file checked its own names; a flow or instance named like one of another file claims the same group.
   diagnostics.push(...duplicateNameDiagnostics(flows, places, true));
-  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), parameterContexts: contexts.map((placed) => placed.context), sources };
+  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), parameterContexts: contexts.map((placed) => placed.context), parent: shared.parent, sources };
 }
 
 async function flowFiles(path: string): Promise<string[]> {

@@ -8,6 +8,7 @@ import { componentAddress, connectionAddresses } from './addresses.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { expandTriggers } from './expand-triggers.ts';
 import { ownEntry } from '../model/own-keys.ts';
+import { resolveServiceReference, sharedServicePlaceholder } from '../model/shared-services.ts';
 import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
 import { backoffMechanisms, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 
@@ -23,6 +24,8 @@ export interface CompileOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Airflow's ids of the assets that asset-event triggers name, by URI (planFlows reads them from Airflow). */
   assetIds?: Readonly<Record<string, number>> | undefined;
+  /** Names of the parent group's shared services (parent.services): what service:<name> falls back to (shared-services.ts). */
+  sharedServices?: readonly string[] | undefined;
 }
 
 export interface CompiledFlow {
@@ -73,7 +76,8 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   const identify = (address: string) => ownEntry(flow.identifiers, address.slice(flow.name.length + 1)) ?? deterministicId(address);
   const contextName = parameterContextName(flow);
   const funnelNames: Record<string, string> = {};
-  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: contextName, funnelNames });
+  const externalServices: ExternalServices = {};
+  const flowContents = compileGroup(expanded, flow.name, undefined, [], { catalog, identify, parameterContextName: contextName, funnelNames, sharedServices: options.sharedServices ?? [], externalServices });
   return {
     definition: {
       flowEncodingVersion: '1.0',
@@ -86,7 +90,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
           flow.inherits.map((name) => [name, { name, parameters: [], inheritedParameterContexts: [], componentType: 'PARAMETER_CONTEXT' } as NifiSchemas['VersionedParameterContext']]),
         ),
       },
-      externalControllerServices: {},
+      externalControllerServices: externalServices,
       parameterProviders: {},
     } as FlowDefinition,
     sensitiveParameters,
@@ -105,7 +109,12 @@ interface CompileContext {
   parameterContextName: string;
   /** Filled in: each funnel's name by its identifier. */
   funnelNames: Record<string, string>;
+  /** The parent's shared services, and (filled in) those the flow refers to, by placeholder identifier. */
+  sharedServices: readonly string[];
+  externalServices: ExternalServices;
 }
+
+type ExternalServices = Record<string, { identifier: string; name: string }>;
 
 function compileGroup(group: GroupModel, address: string, parentIdentifier: string | undefined, inheritedServices: ServiceScope, context: CompileContext): NifiSchemas['VersionedProcessGroup'] {
   const { catalog, identify: idOf } = context;
@@ -119,7 +128,7 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
     Object.fromEntries(
       Object.entries(properties).map(([property, value]) => {
         if (!value?.startsWith('service:')) return [property, value];
-        const service = services.find((candidate) => candidate.name === value.slice('service:'.length));
+        const service = services.find((candidate) => candidate.name === value.slice('service:'.length)) ?? sharedService(value.slice('service:'.length), context);
         if (!service) throw new DataplatError({ code: 'FLOWS_INVALID', message: `${owner}: property "${property}" refers to unknown service "${value.slice(8)}".` });
         return [property, service.identifier];
       }),
@@ -257,6 +266,14 @@ function compileGroup(group: GroupModel, address: string, parentIdentifier: stri
     defaultBackPressureObjectThreshold: 10_000,
     defaultBackPressureDataSizeThreshold: '1 GB',
   } as NifiSchemas['VersionedProcessGroup'];
+}
+
+/** A reference to a shared service: NiFi resolves the external entry by name to the parent group's service on upload and replace. */
+function sharedService(name: string, context: CompileContext): { name: string; identifier: string } | undefined {
+  if (resolveServiceReference(name, [], context.sharedServices) !== 'shared') return undefined;
+  const identifier = sharedServicePlaceholder(name);
+  context.externalServices[identifier] = { identifier, name };
+  return { name, identifier };
 }
 
 /** The installed type for a short or fully-qualified name, as @dataplat/nifi resolves it; the error says where. */

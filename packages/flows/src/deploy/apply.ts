@@ -13,6 +13,7 @@ import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderC
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { withFlowsLock, type HeldLock, type LockOptions } from './lock.ts';
 import { applySharedContexts, inheritedNames, pruneSharedContexts } from './shared-contexts.ts';
+import { applySharedServices, pruneSharedServices } from './shared-services.ts';
 import { hasChanges, planFlows, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './plan.ts';
 
 export interface ApplyOptions extends PlanOptions {
@@ -70,7 +71,7 @@ export async function applyFlows(client: NifiClient, flows: readonly Flow[], opt
   });
 }
 
-async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {
+async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, plannedServices, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {
   if (options.plan && options.plan.fingerprint !== plan.fingerprint) {
     throw new DataplatError({
       code: 'FLOWS_STALE_PLAN',
@@ -90,6 +91,8 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, 
   // Shared contexts first (a context before those that inherit it): the flows inherit them. A changed
   // value goes through NiFi's update request, which stops and restarts every component that uses it.
   await applySharedContexts(nifi, plan.parameterContexts ?? [], plannedContexts, (context, step) => report(`parameter context ${context}`, step));
+  // Then the parent's shared services (and its context binding): the flows refer to them by name.
+  await applySharedServices(nifi, plannedServices, (service, step) => report(`shared service ${service}`, step));
   for (const flowPlan of plan.flows) {
     if (flowPlan.action === 'no-op') {
       applied.push({ flow: flowPlan.flow, action: 'no-op', groupId: flowPlan.groupId });
@@ -199,6 +202,7 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, 
   }
   // After the flows: a pruned flow no longer holds the contexts it inherited.
   await pruneSharedContexts(nifi, plan.parameterContexts ?? [], (context, step) => report(`parameter context ${context}`, step));
+  await pruneSharedServices(nifi, plannedServices, (service, step) => report(`shared service ${service}`, step));
   return { plan, applied };
 }
 

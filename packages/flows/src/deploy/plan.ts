@@ -8,6 +8,8 @@ import { compileFlow } from '../compile/compile-flow.ts';
 import { parameterContextName, type Flow, type SharedContextDeclaration } from '../model/flow-schema.ts';
 import { inheritedNames, planSharedContexts, type ContextPlan, type PlannedContext } from './shared-contexts.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
+import { planSharedServices, sharedServicesChanged, type ParentBindingPlan, type SharedServicePlan, type SharedServicesPlan } from './shared-services.ts';
+import { withExternalServicesByName, type ParentSection } from '../model/shared-services.ts';
 import type { PropertyNameNote } from '../model/property-names.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { compareSecrets, secretsKey, type SecretsComparison } from './secrets-record.ts';
@@ -54,6 +56,8 @@ export interface PlanOptions {
   pushSecrets?: boolean | undefined;
   /** The shared parameter contexts of the code (`parameterContexts:`): planned before the flows, which inherit them. */
   parameterContexts?: readonly SharedContextDeclaration[] | undefined;
+  /** The parent group's shared controller services (`parent:`): planned before the flows, which use them (shared-services.ts). */
+  parent?: ParentSection | undefined;
 }
 
 export type FlowAction = 'create' | 'update' | 'delete' | 'no-op';
@@ -89,6 +93,10 @@ export interface Plan {
   fingerprint: string;
   /** Shared parameter contexts (present when the code declares any or the project has some in NiFi); applied before the flows. */
   parameterContexts?: ContextPlan[] | undefined;
+  /** Shared controller services in the parent group (present when the code declares any or the project has some); applied before the flows. */
+  sharedServices?: SharedServicePlan[] | undefined;
+  /** The parent group's parameter context binding, when apply sets it (parent.parameterContext). */
+  parentBinding?: ParentBindingPlan | undefined;
   flows: FlowPlan[];
   /** Managed flows of the project that the code no longer has, left alone without --prune. */
   orphans: string[];
@@ -120,6 +128,8 @@ export interface PlanResult {
   planned: Map<string, PlannedFlow>;
   /** The shared contexts to create or update, by name (values included: never written to the plan file). */
   plannedContexts: Map<string, PlannedContext>;
+  /** The shared services as planned (apply creates, updates and prunes through it). */
+  plannedServices?: SharedServicesPlan | undefined;
   /** The managed flows under the parent as the plan saw them (apply --prune destroys through it). */
   inventory: Inventory;
 }
@@ -156,7 +166,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   const planned = new Map<string, PlannedFlow>();
   for (const flow of flows) {
     if (blocked.some((entry) => entry.flow === flow.name)) continue;
-    const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env, assetIds });
+    const compiled = compileFlow(flow, catalog, { environment: options.environment, env: options.env, assetIds, sharedServices: options.parent?.services.map((service) => service.name) });
     const definitionHash = sha256(JSON.stringify(compiled.definition));
     const existing = claimed.get(flow.name);
     // What the marker may record about the secrets, and whether they are pushed (nothing a reader of NiFi can test guesses against).
@@ -192,7 +202,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     }
     const live = await nifi.processGroups.download(existing.groupId);
     fingerprintParts.push(sha256(JSON.stringify(live.flowContents)));
-    const diff = diffDefinitions(compiled.definition, live, { appliedAsIs: existing.marker?.definitionHash === definitionHash });
+    const diff = diffDefinitions(withExternalServicesByName(compiled.definition), withExternalServicesByName(live), { appliedAsIs: existing.marker?.definitionHash === definitionHash });
     const components = diff.components;
     propertyNames.push(...diff.propertyNames);
     // The flow's values live in the context its group is bound to (NiFi keeps that binding on replace).
@@ -223,6 +233,9 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   }
   const shared = await planShared(flows, options, key, deletedFirst, parameterContexts);
   fingerprintParts.push(...shared.fingerprintParts);
+  const deletedGroups = new Set(plans.filter((flowPlan) => flowPlan.action === 'delete').map((flowPlan) => flowPlan.groupId!));
+  const services = await planSharedServices(nifi, parentGroupId, options.parent, { ...options, deletedGroups, controllerServiceTypes: catalog.controllerServiceTypes });
+  fingerprintParts.push(...services.fingerprintParts);
   // A saved plan is bound to where it applies and to what it deletes, not only to what it creates and changes.
   // What is blocked, by flow and group ids (not the groups' changing contents: queued counts move all the time).
   fingerprintParts.push(JSON.stringify(blocked.map(({ flow, code, groupIds }) => ({ flow, code, groupIds }))), JSON.stringify({ nifi: nifi.baseUrl, parentGroupId, project: options.project, environment: options.environment }));
@@ -232,6 +245,8 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     target: { nifi: nifi.baseUrl, parentGroupId, environment: options.environment, ...(options.project ? { project: options.project } : {}) },
     fingerprint: sha256(fingerprintParts.join('\n')),
     ...(shared.plans.length > 0 ? { parameterContexts: shared.plans } : {}),
+    ...(services.plans.length > 0 ? { sharedServices: services.plans } : {}),
+    ...(services.parentBinding ? { parentBinding: services.parentBinding } : {}),
     flows: plans,
     orphans: options.partial ? [] : orphans,
     ...(options.partial ? { notInPaths: orphans } : {}),
@@ -239,7 +254,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     ...(propertyNames.length > 0 ? { propertyNames } : {}),
     ...(secretsNotCompared.length > 0 ? { secretsNotCompared } : {}),
   };
-  return { plan, planned, plannedContexts: shared.planned, inventory };
+  return { plan, planned, plannedContexts: shared.planned, plannedServices: services, inventory };
 }
 
 /** The shared contexts' plan; with none declared, only the project's contexts left in NiFi (to keep or prune). */
@@ -286,7 +301,7 @@ async function resolveAssetIds(flows: readonly Flow[], airflow: AirflowClient | 
 
 export function hasChanges(plan: Plan): boolean {
   const contextChanges = (plan.parameterContexts ?? []).some((contextPlan) => contextPlan.action !== 'no-op' && contextPlan.action !== 'keep');
-  return contextChanges || plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
+  return contextChanges || sharedServicesChanged(plan) || plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
 }
 
 /** How a plan shows a value read from the environment that the code did not declare `sensitive: false`. */

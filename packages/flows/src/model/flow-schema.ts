@@ -213,11 +213,20 @@ export const sharedContextSchema = z.strictObject({
 
 const sharedContexts = z.record(name, sharedContextSchema).describe('Shared parameter contexts by name, managed by plan/apply like flows and inherited by flows (inherits:).');
 
-/** A file holds one flow, or several under `flows:`, and/or shared parameter contexts under `parameterContexts:`. */
+/** Shared controller services (issue 18): `parent:` — services in the managed parent group, used by flows as service:<name> (see shared-services.ts). */
+export const serviceSchema = service;
+export const parentSectionSchema = z.strictObject({
+  parameterContext: name.optional().describe('A shared context (parameterContexts:) the parent group is bound to, so the shared services\' #{…} resolve.'),
+  services: z.record(name, service).default({}).describe('Controller services in the parent group, by name; any flow refers to them as service:<name> (its own services of that name win).'),
+});
+const parentSection = parentSectionSchema.describe('The managed parent group: shared controller services and the context it is bound to.');
+
+/** A file holds one flow, or several under `flows:`, and/or shared parameter contexts under `parameterContexts:`, and/or shared services under `parent:`. */
 export const flowFileSchema = z.union([
-  z.strictObject({ flows: z.array(flowSchema).min(1), parameterContexts: sharedContexts.optional() }),
-  z.strictObject({ parameterContexts: sharedContexts }),
-  flowSchema.extend({ parameterContexts: sharedContexts.optional() }),
+  z.strictObject({ flows: z.array(flowSchema).min(1), parameterContexts: sharedContexts.optional(), parent: parentSection.optional() }),
+  z.strictObject({ parameterContexts: sharedContexts, parent: parentSection.optional() }),
+  z.strictObject({ parent: parentSection }),
+  flowSchema.extend({ parameterContexts: sharedContexts.optional(), parent: parentSection.optional() }),
 ]);
 
 export type SharedContext = z.output<typeof sharedContextSchema>;

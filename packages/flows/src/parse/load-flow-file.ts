@@ -9,6 +9,7 @@ import { flowSchema, sharedContextSchema, type Flow, type SharedContextDeclarati
 import { checkSharedContext } from '../validate/check-contexts.ts';
 import { duplicateNameDiagnostics, expandInstances } from '../model/instances.ts';
 import { checkFlow, type Place } from '../validate/check-flow.ts';
+import { takeParentSection, type LoadedParentSection } from '../model/shared-services.ts';
 
 /** Larger flow files are refused before parsing: they are not hand-written, and could exhaust memory. */
 export const maxFlowFileBytes = 2 * 1024 * 1024;
@@ -24,6 +25,8 @@ export interface LoadedFlowFile {
   places: Place[];
   /** The shared parameter contexts the file declares (`parameterContexts:`), each with where its paths are. */
   parameterContexts: LoadedSharedContext[];
+  /** The file's `parent:` section (shared controller services, see shared-services.ts), if any. */
+  parent?: LoadedParentSection | undefined;
 }
 
 export interface LoadedSharedContext {
@@ -98,7 +101,14 @@ export function loadFlowFile(file: string, text: string): LoadedFlowFile {
   const { diagnostics, locate } = read;
   if (read.data === undefined && hasErrors(diagnostics)) return { file, flows: [], diagnostics, locate, places: [], parameterContexts: [] };
   // Shared parameter contexts may sit beside the flow(s), or alone in a file of their own.
-  const { data, parameterContexts } = takeSharedContexts(read.data, file, locate, diagnostics);
+  const { data: withoutParent, parent } = takeParentSection(read.data, file, locate, diagnostics, issueDiagnostic);
+  const loaded = loadFlowsAndContexts(file, withoutParent, diagnostics, locate);
+  return parent ? { ...loaded, parent } : loaded;
+}
+
+function loadFlowsAndContexts(file: string, document: unknown, diagnostics: Diagnostic[], locate: Locator): LoadedFlowFile {
+  if (document === undefined) return { file, flows: [], diagnostics: sortDiagnostics(diagnostics), locate, places: [], parameterContexts: [] };
+  const { data, parameterContexts } = takeSharedContexts(document, file, locate, diagnostics);
   if (data === undefined) return { file, flows: [], diagnostics: sortDiagnostics(diagnostics), locate, places: [], parameterContexts };
 
   // A file holds one flow, or several under `flows:`.

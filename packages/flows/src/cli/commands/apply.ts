@@ -69,6 +69,7 @@ export const applyCommand = defineCommand({
       if (!loaded) return 1;
       const result = await applyFlows(nifi, loaded.flows, {
         parameterContexts: loaded.parameterContexts,
+        parent: loaded.parent,
         parentGroupId,
         project,
         partial: partial && !(options.prune && options['allow-partial-prune']),

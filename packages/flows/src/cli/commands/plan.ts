@@ -42,7 +42,7 @@ export const planCommand = defineCommand({
       if (!loaded) return 1;
       view.progress(`planning ${loaded.flows.length} flow(s) against ${nifi.baseUrl} …`);
       const prunePartially = options.prune && options['allow-partial-prune'];
-      const planOptions = { parameterContexts: loaded.parameterContexts, parentGroupId, project, partial: partial && !prunePartially, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow, pushSecrets: options['push-secrets'] };
+      const planOptions = { parameterContexts: loaded.parameterContexts, parent: loaded.parent, parentGroupId, project, partial: partial && !prunePartially, environment: options.env, env: io.env, prune: options.prune, adopt: options.adopt, airflow, pushSecrets: options['push-secrets'] };
       const { plan } = lock ? await withFlowsLock(nifi, parentGroupId, 'plan --out', lock, () => planFlows(nifi, loaded.flows, planOptions)) : await planFlows(nifi, loaded.flows, planOptions);
       if (options.out) {
         const file = resolve(io.cwd, options.out);

@@ -3,6 +3,7 @@
 import type { FieldChange } from '../../deploy/diff.ts';
 import type { ApplyResult } from '../../deploy/apply.ts';
 import type { Plan } from '../../deploy/plan.ts';
+import { formatSharedServices, sharedServicesSummary } from './shared-services.ts';
 
 const symbols = { create: '+', update: '~', delete: '-', 'no-op': ' ' } as const;
 
@@ -23,6 +24,7 @@ export function formatPlan(plan: Plan, instanceOf: ReadonlyMap<string, string> =
     lines.push(`${symbols[contextPlan.action]} parameter context ${contextPlan.context} (${contextPlan.action === 'no-op' ? 'no changes' : contextPlan.action})`);
     for (const change of contextPlan.changes) lines.push(`    ~ ${field(change)}`);
   }
+  lines.push(...formatSharedServices(plan));
   for (const flowPlan of plan.flows) {
     const definition = instanceOf.get(flowPlan.flow);
     lines.push(`${symbols[flowPlan.action]} flow ${flowPlan.flow}${definition === undefined ? '' : ` (instance of ${definition})`} (${flowPlan.action === 'no-op' ? 'no changes' : flowPlan.action})`);
@@ -51,6 +53,7 @@ export function formatPlan(plan: Plan, instanceOf: ReadonlyMap<string, string> =
   if (contexts.length > 0) {
     lines.push(`Parameter contexts: ${contextCount('create')} to create, ${contextCount('update')} to update, ${contextCount('delete')} to delete, ${contextCount('no-op')} unchanged, ${contextCount('keep')} kept.`);
   }
+  lines.push(...sharedServicesSummary(plan));
   lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged${blockedCount ? `, ${blockedCount} blocked` : ''}.`);
   return lines.join('\n');
 }

@@ -1,0 +1,215 @@
+// Shared controller services through the CLI against the real NiFi (issue 18): two flows use one JSON
+// reader and one writer declared under `parent:`; apply creates them once in the parent group, enabled
+// and marked, and both flows' ConvertRecord run against them; the next plan changes nothing; a changed
+// shared property (and an edit made in NiFi) is an update of the service alone, applied by stopping and
+// restarting the processors that use it; destroying a flow keeps the services; removed from the code they
+// are kept without --prune, kept while something else references them, and deleted after the last flow.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createNifiClient } from '@dataplat/nifi';
+import { readServiceMarker } from '../../src/deploy/shared-services.ts';
+import { runCli } from '../run-cli.ts';
+import { scratchGroups } from '../scratch-groups.ts';
+
+const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
+const nifi = createNifiClient({ baseUrl: apiUrl });
+const scratch = scratchGroups(nifi, 'flows-shared-services');
+const flowA = `orders-a-${scratch.suffix}`;
+const flowB = `orders-b-${scratch.suffix}`;
+let workdir = '';
+let parentGroupId = '';
+
+afterAll(async () => {
+  await scratch.cleanUp();
+  await nifi.close();
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+});
+
+const sharedFile = (dateFormat: string) =>
+  [
+    'parent:',
+    '  services:',
+    '    json-in:',
+    '      type: JsonTreeReader',
+    `      properties: { Date Format: "${dateFormat}" }`,
+    '    json-out: { type: JsonRecordSetWriter }',
+    '',
+  ].join('\n');
+
+const flowFile = (name: string) =>
+  [
+    `name: ${name}`,
+    'processors:',
+    '  generate: { type: GenerateFlowFile, properties: { Custom Text: \'{"id": 1}\' }, schedule: { period: 1 hour } }',
+    '  convert:',
+    '    type: ConvertRecord',
+    '    properties: { Record Reader: "service:json-in", Record Writer: "service:json-out" }',
+    '    autoTerminate: [success, failure]',
+    'connections:',
+    '  - { from: generate, to: convert, relationships: [success] }',
+    '',
+  ].join('\n');
+
+async function flows(args: string[]) {
+  return runCli([...args, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: apiUrl } });
+}
+
+/** The controller services defined in the parent group itself (not in the flows' groups). */
+async function parentServices() {
+  return (await nifi.processGroups.controllerServices(parentGroupId)).filter((service) => service.component.parentGroupId === parentGroupId);
+}
+
+/** Each flow's ConvertRecord: run state, validation and the reader/writer ids it uses. */
+async function converters() {
+  const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
+  const found = new Map<string, { state: string | undefined; validation: string | undefined; reader: unknown; writer: unknown }>();
+  for (const group of groups) {
+    const processor = (await nifi.processGroups.flow(group.id!)).contents.processors.find((candidate) => candidate.component?.name === 'convert')!;
+    const properties = processor.component?.config?.properties ?? {};
+    found.set(group.component!.name!, { state: processor.component?.state, validation: processor.component?.validationStatus, reader: properties['Record Reader'], writer: properties['Record Writer'] });
+  }
+  return found;
+}
+
+describe('shared controller services against the real NiFi', () => {
+  it('creates one service for two flows, plans no change, updates it alone, keeps it for the remaining flow and prunes it last', async () => {
+    workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-shared-services-'));
+    await mkdir(join(workdir, 'flows'));
+    parentGroupId = await scratch.parent('cli');
+    await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
+    await writeFile(join(workdir, 'flows', 'a.yaml'), flowFile(flowA));
+    await writeFile(join(workdir, 'flows', 'b.yaml'), flowFile(flowB));
+
+    expect(await runCli(['validate'], { cwd: workdir })).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('0 error(s), 0 warning(s)') });
+
+    const firstPlan = await flows(['plan', '--detailed-exitcode']);
+    expect(firstPlan.exitCode).toBe(2);
+    expect(firstPlan.stdout).toContain('+ shared service json-in (create)');
+    expect(firstPlan.stdout).toContain('+ shared service json-out (create)');
+    expect(firstPlan.stdout.indexOf('shared service json-in')).toBeLessThan(firstPlan.stdout.indexOf(`flow ${flowA}`));
+
+    const applied = await flows(['apply']);
+    expect(applied.stderr).toBe('');
+    expect(applied.exitCode).toBe(0);
+    const services = await parentServices();
+    expect(services.map((service) => service.component.name).sort()).toEqual(['json-in', 'json-out']);
+    for (const service of services) {
+      expect(service.component.state).toBe('ENABLED');
+      expect(readServiceMarker(service.component.comments)).toMatchObject({ formatVersion: 1, sharedService: service.component.name });
+    }
+    const reader = services.find((service) => service.component.name === 'json-in')!;
+    const writer = services.find((service) => service.component.name === 'json-out')!;
+    // Both flows' processors were bound by NiFi to the parent's services (by name, on upload), valid and running.
+    const running = await converters();
+    expect([...running.keys()].sort()).toEqual([flowA, flowB].sort());
+    for (const converter of running.values()) expect(converter).toEqual({ state: 'RUNNING', validation: 'VALID', reader: reader.id, writer: writer.id });
+
+    const unchanged = await flows(['plan', '--detailed-exitcode']);
+    expect(unchanged.stdout).toContain('  shared service json-in (no changes)');
+    expect(unchanged.exitCode).toBe(0);
+
+    // A changed shared property: only the service is updated, and what uses it runs again afterwards.
+    await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('dd/MM/yyyy'));
+    const changedPlan = await flows(['plan', '--detailed-exitcode', '--json']);
+    expect(changedPlan.exitCode).toBe(2);
+    const changed = JSON.parse(changedPlan.stdout) as { sharedServices: Array<{ service: string; action: string; changes: unknown[] }>; flows: Array<{ action: string }> };
+    expect(changed.sharedServices).toEqual([
+      { service: 'json-in', action: 'update', serviceId: reader.id, changes: [{ field: 'properties.Date Format', before: 'yyyy-MM-dd', after: 'dd/MM/yyyy' }] },
+      { service: 'json-out', action: 'no-op', serviceId: writer.id, changes: [] },
+    ]);
+    expect(changed.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op', 'no-op']);
+    expect((await flows(['apply'])).exitCode).toBe(0);
+    const updated = await nifi.controllerServices.get(reader.id);
+    expect(updated.component.properties?.['Date Format']).toBe('dd/MM/yyyy');
+    expect(updated.component.state).toBe('ENABLED');
+    for (const converter of (await converters()).values()) expect(converter).toMatchObject({ state: 'RUNNING', reader: reader.id });
+    expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+
+    // Drift: a property edited in NiFi (which needs the service disabled, so its users stopped) shows as an
+    // update of the service; apply puts the code's value back, enables it and starts the processors again.
+    for (const id of await converterIds()) await nifi.processors.setRunState(id, 'STOPPED');
+    await nifi.controllerServices.disable(reader.id);
+    await nifi.controllerServices.update(reader.id, { properties: { 'Date Format': 'MM-dd' } } as never);
+    const drift = await flows(['plan', '--detailed-exitcode']);
+    expect(drift.exitCode).toBe(2);
+    expect(drift.stdout).toContain('~ shared service json-in (update)');
+    expect(drift.stdout).toContain('~ properties.Date Format: "MM-dd" → "dd/MM/yyyy"');
+    expect(drift.stdout).toContain('~ state: "DISABLED" → "ENABLED"');
+    expect(drift.stdout).toContain('~ processors.convert.state: "STOPPED" → "RUNNING"');
+    expect((await flows(['apply'])).exitCode).toBe(0);
+    const restored = await nifi.controllerServices.get(reader.id);
+    expect(restored.component).toMatchObject({ state: 'ENABLED', properties: expect.objectContaining({ 'Date Format': 'dd/MM/yyyy' }) });
+    for (const converter of (await converters()).values()) expect(converter).toMatchObject({ state: 'RUNNING', reader: reader.id });
+    expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+
+    // Destroying one flow keeps the services the other flow still uses.
+    expect((await flows(['destroy', flowB])).exitCode).toBe(0);
+    expect((await parentServices()).length).toBe(2);
+
+    // Out of the code with the last flow: kept without --prune, kept while something else references it, deleted after the flow.
+    await rm(join(workdir, 'flows', 'b.yaml'));
+    await writeFile(join(workdir, 'flows', 'shared.yaml'), 'parent:\n  services: {}\n');
+    await rm(join(workdir, 'flows', 'a.yaml'));
+    const kept = await flows(['plan']);
+    expect(kept.exitCode).toBe(0);
+    expect(kept.stdout).toContain('! shared service json-in kept: no longer in the code (use --prune to delete it)');
+    const manual = await nifi.processors.create(parentGroupId, { name: `manual-${scratch.suffix}`, type: 'ConvertRecord', config: { properties: { 'Record Reader': reader.id } } } as never);
+    const stillUsed = await flows(['plan', '--prune']);
+    expect(stillUsed.stdout).toContain(`! shared service json-in kept: no longer in the code but still referenced; referenced by processor manual-${scratch.suffix}`);
+    expect(stillUsed.stdout).toContain('- shared service json-out (delete)');
+    expect(stillUsed.stdout).toContain(`- flow ${flowA} (delete)`);
+    await nifi.processors.delete(manual.id);
+    const pruned = await flows(['apply', '--prune']);
+    expect(pruned.stderr).toBe('');
+    expect(pruned.exitCode).toBe(0);
+    expect(await parentServices()).toEqual([]);
+    expect((await nifi.processGroups.flow(parentGroupId)).contents.processGroups).toEqual([]);
+  });
+
+  it('binds the parent group to parent.parameterContext, so a shared service\'s #{parameter} resolves', async () => {
+    const context = `formats-${scratch.suffix}`;
+    const flowC = `orders-c-${scratch.suffix}`;
+    await rm(join(workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workdir, 'flows'));
+    parentGroupId = await scratch.parent('bound');
+    await writeFile(
+      join(workdir, 'flows', 'shared.yaml'),
+      [
+        'parameterContexts:',
+        `  ${context}:`,
+        '    parameters:',
+        '      date_format: { value: "yyyy-MM-dd" }',
+        'parent:',
+        `  parameterContext: ${context}`,
+        '  services:',
+        '    json-in: { type: JsonTreeReader, properties: { Date Format: "#{date_format}" } }',
+        '    json-out: { type: JsonRecordSetWriter }',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(workdir, 'flows', 'c.yaml'), flowFile(flowC));
+    expect(await runCli(['validate'], { cwd: workdir })).toMatchObject({ exitCode: 0 });
+
+    const plan = await flows(['plan']);
+    expect(plan.stdout).toContain(`~ parent group parameter context: null → "${context}"`);
+    const applied = await flows(['apply']);
+    expect(applied.stderr).toBe('');
+    expect(applied.exitCode).toBe(0);
+    expect((await nifi.processGroups.get(parentGroupId)).component?.parameterContext?.component?.name).toBe(context);
+    const reader = (await parentServices()).find((service) => service.component.name === 'json-in')!;
+    expect(reader.component).toMatchObject({ state: 'ENABLED', properties: expect.objectContaining({ 'Date Format': '#{date_format}' }) });
+    expect((await converters()).get(flowC)).toEqual({ state: 'RUNNING', validation: 'VALID', reader: reader.id, writer: expect.any(String) });
+    const again = await flows(['plan', '--detailed-exitcode']);
+    expect(again.stdout).not.toContain('parent group parameter context');
+    expect(again.exitCode).toBe(0);
+  });
+});
+
+async function converterIds(): Promise<string[]> {
+  const groups = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
+  const ids: string[] = [];
+  for (const group of groups) ids.push((await nifi.processGroups.flow(group.id!)).contents.processors.find((candidate) => candidate.component?.name === 'convert')!.id!);
+  return ids;
+}
