@@ -23,8 +23,8 @@ export interface LoadedFiles {
   diagnostics: Diagnostic[];
   /** The shared parameter contexts the files declare (`parameterContexts:`). */
   parameterContexts: SharedContextDeclaration[];
-  /** The `parent:` sections of the files merged: the parent group's shared controller services. */
-  parent: ParentSection;
+  /** The `parent:` sections of the files merged: the parent group's shared controller services (undefined: no file has one). */
+  parent: ParentSection | undefined;
   /** Display path → text, for code frames. */
   sources: Map<string, string>;
 }

@@ -17,7 +17,11 @@ export interface SharedServiceMarker {
   formatVersion: 1;
   sharedService: string;
   project?: string | undefined;
-  /** Hash of the declaration's type, comments and property names (values are compared with NiFi's own). */
+  /**
+   * Hash of the declaration's type, comments, property names and the values that reference parameters: NiFi
+   * masks every sensitive property ("********"), a #{reference} included, so a changed reference there is seen
+   * here. Literal values are compared with NiFi's own and never hashed (a secret's hash could be guessed at).
+   */
   definitionHash: string;
 }
 
@@ -89,6 +93,8 @@ type LiveService = Awaited<ReturnType<NifiClient['controllerServices']['get']>>;
 
 export async function planSharedServices(nifi: NifiClient, parentGroupId: string, parent: ParentSection | undefined, options: SharedServicesOptions): Promise<SharedServicesPlan> {
   const declarations = parent?.services ?? [];
+  // Code without a parent: section leaves the parent's services alone (no reads) unless it prunes.
+  if (!parent && !options.prune) return { plans: [], planned: new Map(), parentId: parentGroupId, fingerprintParts: [] };
   const parentGroup = await nifi.processGroups.get(parentGroupId);
   const parentId = parentGroup.id;
   const live = (await nifi.processGroups.controllerServices(parentId)).filter((service) => service.component.parentGroupId === parentId);
@@ -189,11 +195,20 @@ function resolveServiceType(types: readonly ExtensionType[], declaration: Shared
 }
 
 function definitionHash(declaration: SharedServiceDeclaration, type: ExtensionType): string {
-  return sha256(JSON.stringify({ type: type.type, comments: declaration.comments ?? '', properties: Object.keys(declaration.properties).sort() }));
+  const properties = Object.keys(declaration.properties)
+    .sort()
+    .map((name) => {
+      const value = declaration.properties[name];
+      return value?.includes('#{') ? [name, value] : [name];
+    });
+  return sha256(JSON.stringify({ type: type.type, comments: declaration.comments ?? '', properties }));
 }
 
-/** The code's properties against NiFi's (only those the code sets), sensitive ones masked; then type, state and marker. */
-function serviceChanges(declaration: SharedServiceDeclaration, type: ExtensionType, comments: string, live: { component: LiveService['component'] }): FieldChange[] {
+/**
+ * The code's properties against NiFi's (only those the code sets), sensitive ones masked; then type, state and
+ * marker. A sensitive property NiFi masks is not compared: a changed #{reference} in it changes the marker's hash.
+ */
+export function serviceChanges(declaration: SharedServiceDeclaration, type: ExtensionType, comments: string, live: { component: LiveService['component'] }): FieldChange[] {
   const changes: FieldChange[] = [];
   const component = live.component;
   if (component.type !== type.type) changes.push({ field: 'type', before: component.type, after: type.type });
@@ -202,11 +217,11 @@ function serviceChanges(declaration: SharedServiceDeclaration, type: ExtensionTy
   for (const [name, value] of Object.entries(declaration.properties)) {
     const current = Object.hasOwn(liveProperties, name) ? (liveProperties[name] ?? null) : null;
     const sensitive = descriptors[name]?.sensitive === true;
-    // NiFi never returns a sensitive literal ("********"): such a value is pushed on create and when its marker changes; a #{reference} reads back as written.
-    if (sensitive && current === '********' && !value?.startsWith('#{')) continue;
+    // NiFi returns a set sensitive property as "********" (a #{reference} too): pushed on create and with any other change.
+    if (sensitive && current === '********') continue;
     if (current !== (value ?? null)) changes.push({ field: `properties.${name}`, before: sensitive ? sensitiveValue : current, after: sensitive ? sensitiveValue : value });
   }
-  if ((component.comments ?? '') !== comments) changes.push({ field: 'comments', before: '(ownership marker)', after: '(ownership marker)' });
+  if ((component.comments ?? '') !== comments) changes.push({ field: 'comments', before: '(ownership marker)', after: '(ownership marker: comments or a sensitive #{reference} changed)' });
   if (component.state !== 'ENABLED') changes.push({ field: 'state', before: component.state, after: 'ENABLED' });
   return changes;
 }

@@ -60,8 +60,8 @@ describe('the parent: section', () => {
       'returns.yaml': flowUsing('returns', 'json-out'),
     });
     expect(located(loaded)).toEqual([]);
-    expect(loaded.parent.parameterContext).toBe('shop-db');
-    expect(loaded.parent.services.map((service) => service.name).sort()).toEqual(['json-in', 'json-out', 'shop-db-pool']);
+    expect(loaded.parent?.parameterContext).toBe('shop-db');
+    expect(loaded.parent?.services.map((service) => service.name).sort()).toEqual(['json-in', 'json-out', 'shop-db-pool']);
     expect(loaded.flows.map((flow) => flow.name).sort()).toEqual(['orders', 'returns']);
   });
 

@@ -7,7 +7,8 @@ import { checkSharedServices, mergeParentSections, type LoadedParentSection, typ
 import type { Place } from './check-flow.ts';
 
 export interface SharedServiceDiagnostics {
-  parent: ParentSection;
+  /** Undefined when no file has a `parent:` section (plan then reads the parent's services only to prune). */
+  parent: ParentSection | undefined;
   diagnostics: Diagnostic[];
   /** Keeps the per-file diagnostics these replace out: the per-file unknown-service errors of processor properties. */
   replaces: (diagnostic: Diagnostic) => boolean;
@@ -23,7 +24,7 @@ export function sharedServiceDiagnostics(flows: readonly Flow[], places: readonl
     return !seen.has(identity) && Boolean(seen.add(identity));
   });
   return {
-    parent: merged.parent,
+    parent: sections.length > 0 ? merged.parent : undefined,
     diagnostics,
     replaces: (diagnostic) => !(diagnostic.code === 'reference/unknown-service' && diagnostic.pointer.includes('/processors/')),
   };

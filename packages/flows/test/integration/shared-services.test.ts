@@ -120,7 +120,9 @@ describe('shared controller services against the real NiFi', () => {
       { service: 'json-out', action: 'no-op', serviceId: writer.id, changes: [] },
     ]);
     expect(changed.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op', 'no-op']);
-    expect((await flows(['apply'])).exitCode).toBe(0);
+    const updateApplied = await flows(['apply']);
+    expect(updateApplied.exitCode).toBe(0);
+    expect(updateApplied.stdout).toContain('Apply complete: 0 flow(s) and 1 shared service(s) changed.');
     const updated = await nifi.controllerServices.get(reader.id);
     expect(updated.component.properties?.['Date Format']).toBe('dd/MM/yyyy');
     expect(updated.component.state).toBe('ENABLED');
@@ -204,6 +206,33 @@ describe('shared controller services against the real NiFi', () => {
     const again = await flows(['plan', '--detailed-exitcode']);
     expect(again.stdout).not.toContain('parent group parameter context');
     expect(again.exitCode).toBe(0);
+  });
+
+  it('refuses a same-named service it does not own, and takes it over with --adopt', async () => {
+    const flowD = `orders-d-${scratch.suffix}`;
+    await rm(join(workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workdir, 'flows'));
+    parentGroupId = await scratch.parent('adopt');
+    const handMade = await nifi.controllerServices.create(parentGroupId, { name: 'json-in', type: 'JsonTreeReader' } as never);
+    await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
+    await writeFile(join(workdir, 'flows', 'd.yaml'), flowFile(flowD));
+
+    const refused = await flows(['plan']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(`A controller service named "json-in" (${handMade.id}) exists in the parent group ${parentGroupId} but is not managed by flows.`);
+    expect(refused.stderr).toContain('--adopt');
+    expect((await flows(['apply'])).exitCode).toBe(1);
+    expect((await nifi.processGroups.flow(parentGroupId)).contents.processGroups).toEqual([]);
+
+    const adopting = await flows(['plan', '--adopt']);
+    expect(adopting.stdout).toContain('~ shared service json-in (update)');
+    expect(adopting.stdout).toContain('~ properties.Date Format: null → "yyyy-MM-dd"');
+    expect((await flows(['apply', '--adopt'])).exitCode).toBe(0);
+    const adopted = await nifi.controllerServices.get(handMade.id);
+    expect(adopted.component.state).toBe('ENABLED');
+    expect(readServiceMarker(adopted.component.comments)).toMatchObject({ sharedService: 'json-in' });
+    expect((await converters()).get(flowD)).toMatchObject({ state: 'RUNNING', validation: 'VALID', reader: handMade.id });
+    expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
   });
 });
 

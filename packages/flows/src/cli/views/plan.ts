@@ -3,7 +3,7 @@
 import type { FieldChange } from '../../deploy/diff.ts';
 import type { ApplyResult } from '../../deploy/apply.ts';
 import type { Plan } from '../../deploy/plan.ts';
-import { formatSharedServices, sharedServicesSummary } from './shared-services.ts';
+import { formatSharedServices, sharedServicesApplied, sharedServicesSummary } from './shared-services.ts';
 
 const symbols = { create: '+', update: '~', delete: '-', 'no-op': ' ' } as const;
 
@@ -63,7 +63,8 @@ export function formatApplied(result: ApplyResult, instanceOf: ReadonlyMap<strin
   const changed = result.applied.filter((entry) => entry.action !== 'no-op').length;
   const contextsChanged = (result.plan.parameterContexts ?? []).filter((contextPlan) => contextPlan.action !== 'no-op' && contextPlan.action !== 'keep').length;
   const blocked = result.plan.blocked?.length ? ` ${result.plan.blocked.length} flow(s) blocked, not applied: ${result.plan.blocked.map((entry) => entry.flow).join(', ')}.` : '';
-  return `${formatPlan(result.plan, instanceOf)}\n${changed + contextsChanged ? `Apply complete: ${changed} flow(s)${contextsChanged ? ` and ${contextsChanged} parameter context(s)` : ''} changed.` : 'Apply complete: nothing to change.'}${blocked}`;
+  const servicesChanged = sharedServicesApplied(result.plan);
+  return `${formatPlan(result.plan, instanceOf)}\n${changed + contextsChanged + servicesChanged ? `Apply complete: ${changed} flow(s)${contextsChanged ? ` and ${contextsChanged} parameter context(s)` : ''}${servicesChanged ? ` and ${servicesChanged} shared service(s)` : ''} changed.` : 'Apply complete: nothing to change.'}${blocked}`;
 }
 
 /** Each instance's definition by the instance's name, for formatPlan. */

@@ -25,3 +25,9 @@ export function sharedServicesSummary(plan: Plan): string[] {
   const count = (action: string) => services.filter((servicePlan) => servicePlan.action === action).length;
   return [`Shared services: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-op')} unchanged, ${count('keep')} kept.`];
 }
+
+/** How many shared services (and the parent's binding) an applied plan changed. */
+export function sharedServicesApplied(plan: Plan): number {
+  const services = (plan.sharedServices ?? []).filter((servicePlan) => ['create', 'update', 'delete'].includes(servicePlan.action)).length;
+  return services + (plan.parentBinding ? 1 : 0);
+}
