@@ -1,10 +1,11 @@
 // Reads the flow files a command names (default ./flows, folders recursively) and gathers their flows,
 // source positions and diagnostics, resolved from where the command was typed.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Flow, GroupModel, SharedContextDeclaration } from '../model/flow-schema.ts';
 import { checkContextGraph, type PlacedContext } from '../validate/check-contexts.ts';
+import { checkFileAssets } from '../validate/check-assets.ts';
 import { duplicateNameDiagnostics } from '../model/instances.ts';
 import { describePropertyNameNote, type PropertyNameNote } from '../model/property-names.ts';
 import { isFlowTestFile } from '../flow-tests/test-file-names.ts';
@@ -59,6 +60,8 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
     places.push(...loaded.places);
     diagnostics.push(...loaded.diagnostics);
     contexts.push(...loaded.parameterContexts);
+    // Local asset files: present, named as NiFi takes them, with the declared checksum.
+    diagnostics.push(...(await checkFileAssets(loaded, dirname(file))));
     if (loaded.parent) parentSections.push(loaded.parent);
   }
   // Shared services span files too: their references and the section are checked once everything is read.

@@ -12,7 +12,7 @@ import { drainFlow } from './drain.ts';
 import { boundContext, claimContext, destroyManagedFlow, markDefinition, renderComments, withSecretsPending, type ContextReference, type InventoryGroup } from './inventory.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
 import { withFlowsLock, type HeldLock, type LockOptions } from './lock.ts';
-import { applySharedContexts, inheritedNames, pruneSharedContexts } from './shared-contexts.ts';
+import { applySharedContexts, inheritedNames, pruneSharedContexts, uploadAssets } from './shared-contexts.ts';
 import { applySharedServices, pruneSharedServices } from './shared-services.ts';
 import { hasChanges, planFlows, type FlowPlan, type Plan, type PlanOptions, type PlanResult } from './plan.ts';
 
@@ -142,7 +142,7 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, 
     const toSet =
       flowPlan.action === 'create'
         ? declared
-            .filter((parameter) => (parameter.sensitive ? parameter.name! in target.sensitiveParameters : liveValues.get(parameter.name) !== (parameter.value ?? null)))
+            .filter((parameter) => target.assets.has(parameter.name!) || (parameter.sensitive ? parameter.name! in target.sensitiveParameters : liveValues.get(parameter.name) !== (parameter.value ?? null)))
             .map((parameter) => parameter.name!)
         : flowPlan.parameters.filter((change) => change.field.startsWith('parameters.')).map((change) => change.field.slice('parameters.'.length));
     // The shared contexts the flow's context inherits: bound by name by the upload; set here when they differ.
@@ -150,10 +150,14 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, 
     if (toSet.length > 0 || inheritance) {
       report(flowPlan.flow, 'parameters');
       if (!context) throw new DataplatError({ code: 'FLOWS_APPLY_FAILED', message: `The parameter context "${contextName}" of flow "${target.flow.name}" is missing after the upload.` });
+      // Asset parameters reference their assets, uploaded first unless NiFi holds these bytes already.
+      const assetIds = await uploadAssets(nifi, context.id, { assets: target.assets, set: toSet }, (step) => report(flowPlan.flow, step));
       await nifi.parameterContexts.update(context.id, {
         ...(inheritance ? { inheritedParameterContextIds: inheritance } : {}),
         set: toSet.map((name) => {
           const parameter = declared.find((entry) => entry.name === name)!;
+          const assetId = assetIds.get(name);
+          if (assetId) return { name, value: null, sensitive: false, assets: [{ id: assetId }] };
           return parameter.sensitive
             ? { name, value: target.sensitiveParameters[name] ?? null, sensitive: true }
             : { name, value: parameter.value ?? null, sensitive: false };

@@ -3,10 +3,12 @@
 // from, so applying a saved plan after NiFi or the code changed is refused.
 import { DataplatError } from '@dataplat/core/errors';
 import type { AirflowClient } from '@dataplat/airflow';
-import type { FlowDefinition, NifiClient, ParameterContextEntity } from '@dataplat/nifi';
+import type { FlowDefinition, NifiClient, ParameterContextAsset, ParameterContextEntity } from '@dataplat/nifi';
 import { compileFlow } from '../compile/compile-flow.ts';
 import { parameterContextName, type Flow, type SharedContextDeclaration } from '../model/flow-schema.ts';
-import { inheritedNames, planSharedContexts, type ContextPlan, type PlannedContext } from './shared-contexts.ts';
+import { resolveParameterAssets, type ResolvedAsset } from './assets.ts';
+import { ownEntry } from '../model/own-keys.ts';
+import { assetChange, inheritedNames, planSharedContexts, type ContextPlan, type PlannedContext } from './shared-contexts.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import { planSharedServices, sharedServicesChanged, type ParentBindingPlan, type SharedServicePlan, type SharedServicesPlan } from './shared-services.ts';
 import { withExternalServicesByName, type ParentSection } from '../model/shared-services.ts';
@@ -121,6 +123,8 @@ export interface PlannedFlow {
   definition: FlowDefinition;
   sensitiveParameters: Record<string, string>;
   marker: OwnershipMarker;
+  /** The asset parameters' bytes by parameter name (apply uploads those NiFi doesn't hold). */
+  assets: Map<string, ResolvedAsset>;
 }
 
 export interface PlanResult {
@@ -178,7 +182,13 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
       secretEnvironment: compiled.secretEnvironment,
     });
     markDefinition(compiled.definition, flow.description, marker);
-    planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker });
+    const overlay = options.environment ? ownEntry(flow.environments, options.environment) : undefined;
+    const assets = await resolveParameterAssets(
+      Object.fromEntries(Object.entries(flow.parameters).map(([name, parameter]) => [name, { ...parameter, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) }])),
+      { env: options.env },
+    );
+    planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker, assets });
+    fingerprintParts.push(JSON.stringify([...assets].map(([name, asset]) => [name, asset.name, asset.sha256])));
     // Whether secrets are pushed is part of what is applied (a plan made with pushSecrets pushes them).
     fingerprintParts.push(definitionHash, marker.sensitiveHash, secrets.push ? 'push secrets' : 'keep secrets');
 
@@ -208,7 +218,16 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     // The flow's values live in the context its group is bound to (NiFi keeps that binding on replace).
     const binding = boundContext(existing.group);
     const context = (await parameterContexts()).find((candidate) => (binding ? candidate.id === binding.id : candidate.component.name === parameterContextName(flow)));
-    const parameters = parameterChanges(flow, compiled.definition, compiled.maskedParameters, Object.keys(compiled.sensitiveParameters), secrets, context);
+    const parameters = parameterChanges(flow, compiled.definition, compiled.maskedParameters, Object.keys(compiled.sensitiveParameters), secrets, context, assets);
+    if (assets.size > 0 && context) {
+      // Asset parameters: compared by digest with what NiFi holds in the flow's context.
+      const liveAssets = await nifi.parameterContexts.assets.list(context.id);
+      fingerprintParts.push(JSON.stringify(liveAssets));
+      for (const [name, asset] of assets) {
+        const change = assetChange(name, asset, context.component.parameters?.find((entry) => entry.parameter?.name === name)?.parameter, liveAssets);
+        if (change) parameters.push(change);
+      }
+    }
     // The shared contexts the flow's context inherits (set after an upload, and when someone changed them in NiFi).
     if (context && JSON.stringify(inheritedNames(context)) !== JSON.stringify(flow.inherits)) parameters.push({ field: 'inherits', before: inheritedNames(context), after: flow.inherits });
     const runState = await runStateChanges(nifi, flow, existing.groupId);
@@ -231,7 +250,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     const ownContext = inventory.managed.find((managed) => managed.groupId === flowPlan.groupId)?.parameterContext;
     if (ownContext) deletedFirst.add(ownContext.id);
   }
-  const shared = await planShared(flows, options, key, deletedFirst, parameterContexts);
+  const shared = await planShared(nifi, flows, options, key, deletedFirst, parameterContexts);
   fingerprintParts.push(...shared.fingerprintParts);
   const deletedGroups = new Set(plans.filter((flowPlan) => flowPlan.action === 'delete').map((flowPlan) => flowPlan.groupId!));
   const services = await planSharedServices(nifi, parentGroupId, options.parent, { ...options, deletedGroups, controllerServiceTypes: catalog.controllerServiceTypes });
@@ -258,7 +277,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
 }
 
 /** The shared contexts' plan; with none declared, only the project's contexts left in NiFi (to keep or prune). */
-async function planShared(flows: readonly Flow[], options: PlanOptions, key: string | undefined, deletedFirst: ReadonlySet<string>, parameterContexts: () => Promise<ParameterContextEntity[]>) {
+async function planShared(nifi: NifiClient, flows: readonly Flow[], options: PlanOptions, key: string | undefined, deletedFirst: ReadonlySet<string>, parameterContexts: () => Promise<ParameterContextEntity[]>) {
   const declarations = options.parameterContexts ?? [];
   const live = await parameterContexts();
   for (const flow of flows) {
@@ -271,7 +290,21 @@ async function planShared(flows: readonly Flow[], options: PlanOptions, key: str
       });
     }
   }
+  // Asset parameters: their bytes (local files, Maven jars from the cache or downloaded, checksums verified) and
+  // what NiFi holds in the contexts that have them.
+  const resolved = new Map<string, Map<string, ResolvedAsset>>();
+  const liveAssets = new Map<string, ParameterContextAsset[]>();
+  for (const declaration of declarations) {
+    const overlay = options.environment ? ownEntry(declaration.environments, options.environment) : undefined;
+    const parameters = Object.fromEntries(Object.entries(declaration.parameters).map(([name, parameter]) => [name, { ...parameter, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) }]));
+    const assets = await resolveParameterAssets(parameters, { env: options.env });
+    if (assets.size === 0) continue;
+    resolved.set(declaration.name, assets);
+    const existing = live.find((context) => context.component.name === declaration.name);
+    if (existing) liveAssets.set(existing.id, await nifi.parameterContexts.assets.list(existing.id));
+  }
   return planSharedContexts(declarations, live, {
+    assets: { resolved, live: liveAssets },
     project: options.project,
     environment: options.environment,
     env: options.env,
@@ -314,12 +347,14 @@ function parameterChanges(
   sensitiveNames: readonly string[],
   secrets: SecretsComparison,
   context: ParameterContextEntity | undefined,
+  assets: ReadonlyMap<string, ResolvedAsset>,
 ): FieldChange[] {
   const changes: FieldChange[] = [];
   const live = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter]));
   for (const parameter of definition.parameterContexts?.[parameterContextName(flow)]?.parameters ?? []) {
     const current = live.get(parameter.name);
-    if (parameter.sensitive) continue;
+    // Sensitive values are compared below; assets by digest (NiFi shows their path as the value).
+    if (parameter.sensitive || assets.has(parameter.name!)) continue;
     if (!current || (current.value ?? null) !== (parameter.value ?? null)) {
       // A value from the environment is printed only when the code says `sensitive: false`.
       const hidden = masked.includes(parameter.name!);

@@ -3,7 +3,8 @@
 // through NiFi's update requests (NiFi stops and restarts the components that use a changed value),
 // deleted only with --prune and only when no process group is bound to them and no context inherits them.
 import { DataplatError } from '@dataplat/core/errors';
-import type { NifiClient, ParameterContextEntity, ParameterValue } from '@dataplat/nifi';
+import type { NifiClient, ParameterContextAsset, ParameterContextEntity, ParameterValue } from '@dataplat/nifi';
+import type { ResolvedAsset } from './assets.ts';
 import type { SharedContextDeclaration } from '../model/flow-schema.ts';
 import { ownEntry } from '../model/own-keys.ts';
 import { inheritanceOrder } from '../validate/check-contexts.ts';
@@ -46,6 +47,8 @@ export interface PlannedContext {
   remove: string[];
   /** Whether the inherited contexts are sent (on create, and when they changed). */
   inheritanceChanged: boolean;
+  /** The asset parameters' bytes, by parameter name (uploaded when NiFi's digest differs). */
+  assets: Map<string, ResolvedAsset>;
 }
 
 export interface SharedContextsPlan {
@@ -127,6 +130,8 @@ export interface SharedContextsOptions {
   pushSecrets?: boolean | undefined;
   /** Context ids and `group:<id>` of what the same apply deletes first (pruned flows): they don't keep a context in use. */
   deletedFirst?: ReadonlySet<string> | undefined;
+  /** The asset parameters' bytes by context and parameter name, and NiFi's assets of the existing contexts by context id. */
+  assets?: { resolved: ReadonlyMap<string, Map<string, ResolvedAsset>>; live: ReadonlyMap<string, ParameterContextAsset[]> } | undefined;
 }
 
 /** Compares the declared shared contexts with NiFi's (read-only). */
@@ -152,17 +157,23 @@ export function planSharedContexts(declarations: readonly SharedContextDeclarati
         hint: 'Two projects can\'t manage one shared context: rename it in the code, or manage it from its own project.',
       });
     }
-    const desired = desiredParameters(declaration, options);
+    const assets = options.assets?.resolved.get(declaration.name) ?? new Map<string, ResolvedAsset>();
+    const desired = desiredParameters(declaration, options, assets);
     const secrets = compareSecrets(`parameter-context:${declaration.name}`, desired.sensitiveValues, marker?.sensitiveHash, { key: options.secretsKey, push: options.pushSecrets });
     const description = renderContextDescription(declaration.description, { formatVersion: 1, sharedContext: declaration.name, project: options.project, sensitiveHash: secrets.record });
-    fingerprintParts.push(sha256(JSON.stringify({ declaration: declaration.name, parameters: desired.parameters.map((parameter) => (parameter.sensitive ? { ...parameter, value: null } : parameter)), description, inherits: declaration.inherits })));
+    fingerprintParts.push(
+      sha256(JSON.stringify({ declaration: declaration.name, parameters: desired.parameters.map((parameter) => (parameter.sensitive ? { ...parameter, value: null } : parameter)), description, inherits: declaration.inherits, assets: [...assets].map(([name, asset]) => [name, asset.name, asset.sha256]) })),
+    );
     if (!existing) {
-      plans.push({ context: declaration.name, action: 'create', changes: declaration.inherits.length > 0 ? [{ field: 'inherits', before: [], after: declaration.inherits }] : [] });
-      planned.set(declaration.name, { declaration, description, parameters: desired.parameters, set: desired.parameters.map((parameter) => parameter.name), remove: [], inheritanceChanged: true });
+      const changes: FieldChange[] = declaration.inherits.length > 0 ? [{ field: 'inherits', before: [], after: declaration.inherits }] : [];
+      plans.push({ context: declaration.name, action: 'create', changes });
+      for (const [name, asset] of assets) changes.push({ field: `parameters.${name}`, before: null, after: assetLabel(asset) });
+      planned.set(declaration.name, { declaration, description, parameters: desired.parameters, set: desired.parameters.map((parameter) => parameter.name), remove: [], inheritanceChanged: true, assets });
       continue;
     }
-    fingerprintParts.push(sha256(JSON.stringify([existing.component.parameters, existing.component.inheritedParameterContexts, existing.component.description])));
-    const diff = parameterDiff(desired, existing, secrets);
+    const liveAssets = options.assets?.live.get(existing.id) ?? [];
+    fingerprintParts.push(sha256(JSON.stringify([existing.component.parameters, existing.component.inheritedParameterContexts, existing.component.description, liveAssets])));
+    const diff = parameterDiff(desired, existing, secrets, assets, liveAssets);
     const changes = [...diff.changes];
     const liveInherits = inheritedNames(existing);
     const inheritanceChanged = JSON.stringify(liveInherits) !== JSON.stringify(declaration.inherits);
@@ -173,7 +184,7 @@ export function planSharedContexts(declarations: readonly SharedContextDeclarati
     }
     const action = changes.length > 0 || descriptionChanged ? 'update' : 'no-op';
     plans.push({ context: declaration.name, action, contextId: existing.id, changes });
-    planned.set(declaration.name, { declaration, description, parameters: desired.parameters, set: diff.set, remove: diff.remove, inheritanceChanged });
+    planned.set(declaration.name, { declaration, description, parameters: desired.parameters, set: diff.set, remove: diff.remove, inheritanceChanged, assets });
   }
 
   // Shared contexts of this project that the code no longer declares.
@@ -207,7 +218,29 @@ interface DesiredParameters {
   masked: Set<string>;
 }
 
-function desiredParameters(declaration: SharedContextDeclaration, options: SharedContextsOptions): DesiredParameters {
+/** How a plan shows an asset: its name and the start of its digest. */
+function assetLabel(asset: { name?: string | undefined; sha256?: string | undefined }): string {
+  return `asset ${asset.name}${asset.sha256 ? ` (sha256 ${asset.sha256.slice(0, 12)}…)` : ''}`;
+}
+
+/**
+ * The change of an asset parameter, if any. Compared by digest: up to date when the parameter references
+ * exactly the asset of that name and NiFi holds these bytes under it.
+ */
+export function assetChange(
+  name: string,
+  asset: ResolvedAsset,
+  current: { referencedAssets?: Array<{ id?: string | undefined; name?: string | undefined }> | undefined; value?: string | undefined; sensitive?: boolean | undefined } | undefined,
+  liveAssets: readonly ParameterContextAsset[],
+): FieldChange | undefined {
+  const referenced = current?.referencedAssets ?? [];
+  const held = liveAssets.find((candidate) => candidate.name === asset.name);
+  if (referenced.length === 1 && referenced[0]!.name === asset.name && held !== undefined && !held.missingContent && held.digest === asset.sha256) return undefined;
+  const before = referenced.map((reference) => assetLabel({ name: reference.name, sha256: liveAssets.find((candidate) => candidate.id === reference.id)?.digest }));
+  return { field: `parameters.${name}`, before: before.length > 0 ? before.join(', ') : current ? (current.sensitive ? maskedValue : (current.value ?? null)) : null, after: assetLabel(asset) };
+}
+
+function desiredParameters(declaration: SharedContextDeclaration, options: SharedContextsOptions, assets: ReadonlyMap<string, ResolvedAsset>): DesiredParameters {
   const env = options.env ?? process.env;
   const overlay = options.environment ? ownEntry(declaration.environments, options.environment) : undefined;
   const parameters: ParameterValue[] = [];
@@ -215,6 +248,11 @@ function desiredParameters(declaration: SharedContextDeclaration, options: Share
   const masked = new Set<string>();
   for (const [name, declared] of Object.entries(declaration.parameters)) {
     const parameter = { ...declared, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) };
+    if (assets.has(name)) {
+      // Its value is the asset's path on the nodes, which NiFi sets once the parameter references the asset.
+      parameters.push({ name, value: null, sensitive: false, ...(parameter.description !== undefined ? { description: parameter.description } : {}) });
+      continue;
+    }
     const value = parameter.fromEnv !== undefined ? env[parameter.fromEnv] : parameter.value;
     if (parameter.fromEnv !== undefined && value === undefined) {
       throw new DataplatError({
@@ -230,7 +268,13 @@ function desiredParameters(declaration: SharedContextDeclaration, options: Share
   return { parameters, sensitiveValues, masked };
 }
 
-function parameterDiff(desired: DesiredParameters, existing: ParameterContextEntity, secrets: SecretsComparison): { changes: FieldChange[]; set: string[]; remove: string[] } {
+function parameterDiff(
+  desired: DesiredParameters,
+  existing: ParameterContextEntity,
+  secrets: SecretsComparison,
+  assets: ReadonlyMap<string, ResolvedAsset>,
+  liveAssets: readonly ParameterContextAsset[],
+): { changes: FieldChange[]; set: string[]; remove: string[] } {
   const changes: FieldChange[] = [];
   const set: string[] = [];
   const own = (existing.component.parameters ?? []).map((entry) => entry.parameter).filter((parameter) => parameter?.name !== undefined && !parameter.inherited);
@@ -238,6 +282,15 @@ function parameterDiff(desired: DesiredParameters, existing: ParameterContextEnt
   for (const parameter of desired.parameters) {
     const current = live.get(parameter.name);
     const hidden = desired.masked.has(parameter.name);
+    const asset = assets.get(parameter.name);
+    if (asset) {
+      const change = assetChange(parameter.name, asset, current, liveAssets);
+      if (change) {
+        changes.push(change);
+        set.push(parameter.name);
+      }
+      continue;
+    }
     if (parameter.sensitive) {
       // Sensitive values can't be read back: the marker (an HMAC under FLOWS_SECRETS_KEY) says whether they changed.
       if (!current || !current.sensitive || secrets.push) {
@@ -274,25 +327,53 @@ export async function applySharedContexts(nifi: NifiClient, plan: readonly Conte
   // The plan lists them in inheritance order already.
   for (const contextPlan of toApply) {
     const target = planned.get(contextPlan.context)!;
+    let contextId = contextPlan.contextId;
     if (contextPlan.action === 'create') {
       report(contextPlan.context, 'create');
+      // Asset parameters are set once their assets are uploaded into the new context (below).
       const created = await nifi.parameterContexts.create({
         name: contextPlan.context,
         description: target.description,
-        parameters: target.parameters,
+        parameters: target.parameters.filter((parameter) => !target.assets.has(parameter.name)),
         inheritedParameterContextIds: idsOf(target.declaration.inherits),
       });
       ids.set(contextPlan.context, created.id);
-      continue;
+      contextId = created.id;
+      if (target.assets.size === 0) continue;
     }
+    const assetIds = await uploadAssets(nifi, contextId!, target, (step) => report(contextPlan.context, step));
+    const set = target.parameters
+      .filter((parameter) => target.set.includes(parameter.name) && (contextPlan.action === 'update' || target.assets.has(parameter.name)))
+      .map((parameter) => (assetIds.has(parameter.name) ? { ...parameter, assets: [{ id: assetIds.get(parameter.name)! }] } : parameter));
     report(contextPlan.context, 'update');
-    await nifi.parameterContexts.update(contextPlan.contextId!, {
+    await nifi.parameterContexts.update(contextId!, {
       description: target.description,
-      set: target.parameters.filter((parameter) => target.set.includes(parameter.name)),
-      remove: target.remove,
-      ...(target.inheritanceChanged ? { inheritedParameterContextIds: idsOf(target.declaration.inherits) } : {}),
+      set,
+      remove: contextPlan.action === 'update' ? target.remove : [],
+      ...(contextPlan.action === 'update' && target.inheritanceChanged ? { inheritedParameterContextIds: idsOf(target.declaration.inherits) } : {}),
     });
   }
+}
+
+/**
+ * NiFi's ids of the assets the parameters to set reference: an asset whose digest NiFi already has is not
+ * sent again (re-applying uploads nothing); one missing or different is uploaded (same name, replaced).
+ */
+export async function uploadAssets(nifi: NifiClient, contextId: string, target: Pick<PlannedContext, 'assets' | 'set'>, report: (step: string) => void): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const wanted = [...target.assets].filter(([name]) => target.set.includes(name));
+  if (wanted.length === 0) return ids;
+  const held = await nifi.parameterContexts.assets.list(contextId);
+  for (const [name, asset] of wanted) {
+    const same = held.find((candidate) => candidate.name === asset.name && candidate.digest === asset.sha256 && !candidate.missingContent);
+    if (same) {
+      ids.set(name, same.id);
+      continue;
+    }
+    report(`upload asset ${asset.name}`);
+    ids.set(name, (await nifi.parameterContexts.assets.upload(contextId, { name: asset.name, content: asset.content }, { timeoutMs: 300_000 })).id);
+  }
+  return ids;
 }
 
 /** Deletes the contexts the plan prunes, each only if, read again now, nothing uses it (after the flows pruned with it). */

@@ -20,6 +20,8 @@ const dataSize = z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB)$/i, 'a data si
 
 const properties = z.record(z.string(), z.string().nullable()).describe('NiFi property names → values ("#{param}" references a parameter).');
 
+const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hexadecimal digits (a SHA-256)');
+
 const parameter = z.strictObject({
   value: z.string().optional().describe('The value (sensitive values belong in fromEnv).'),
   fromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as DB_PASSWORD').optional().describe('Read the value from this environment variable at plan/apply time.'),
@@ -28,6 +30,19 @@ const parameter = z.strictObject({
     .optional()
     .describe('true: kept secret (a sensitive parameter in NiFi, never printed, its value from fromEnv). Unset, a value read with fromEnv is still masked in plans; write false to show it.'),
   description: z.string().optional().describe('Shown in NiFi next to the parameter.'),
+  asset: z
+    .union([
+      z.strictObject({
+        file: z.string().min(1).describe('A file, relative to this YAML file.'),
+        sha256: sha256Hex.optional().describe('Its SHA-256 (hex): checked offline and before every upload.'),
+      }),
+      z.strictObject({
+        maven: z.string().regex(/^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.+-]+$/, 'a Maven coordinate group:artifact:version').describe('A jar from Maven Central (group:artifact:version), fetched at plan/apply time into a local cache.'),
+        sha256: sha256Hex.describe('Its SHA-256 (hex), required: a download that does not match is never used.'),
+      }),
+    ])
+    .optional()
+    .describe('Upload a file into the parameter context as a NiFi asset (e.g. a JDBC driver); processors see its path on the nodes. Exclusive with value, fromEnv and sensitive.'),
 });
 
 const service = z.strictObject({

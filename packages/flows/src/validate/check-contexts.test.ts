@@ -108,4 +108,28 @@ describe('shared parameter contexts in flow files', () => {
     });
     expect(located(loaded)).toEqual(['parameter/sensitive-in-file@flows/db.yaml:4:26', 'environment/unknown-parameter@flows/db.yaml:8:11']);
   });
+
+  it('checks local asset files offline: a missing file, a checksum mismatch, an asset that also has a value', async () => {
+    const loaded = await loadProject({
+      'flows/files/lookup.csv': 'sku,price\n',
+      'flows/db.yaml': [
+        'parameterContexts:',
+        '  db:',
+        '    parameters:',
+        '      present: { asset: { file: ./files/lookup.csv, sha256: 3f7c1b1e8d3b0e1f7b1c8a09b7e0c6b1a2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7 } }',
+        '      absent: { asset: { file: ./files/nothing.jar } }',
+        '      both: { value: "x", asset: { maven: "org.postgresql:postgresql:42.7.8", sha256: 2a32a9dcbc42d67a50ad3a0de5efd102c8d2be46720045f2cbd6689f160ab7c7 } }',
+        '',
+      ].join('\n'),
+      'flows/unpinned.yaml': 'parameterContexts:\n  jars:\n    parameters:\n      driver: { asset: { maven: "org.postgresql:postgresql:42.7.8" } }\n',
+    });
+    expect(located(loaded)).toEqual([
+      'asset/checksum-mismatch@flows/db.yaml:4:61',
+      'asset/missing-file@flows/db.yaml:5:32',
+      'parameter/asset-exclusive@flows/db.yaml:6:27',
+      // A Maven asset without its checksum is refused: a download is never used unchecked.
+      'schema/invalid_union@flows/unpinned.yaml:4:24',
+    ]);
+    expect(loaded.diagnostics[0]!.message).toMatch(/lookup\.csv has SHA-256 [0-9a-f]{64}, not the one declared/);
+  });
 });

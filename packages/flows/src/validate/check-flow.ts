@@ -82,6 +82,11 @@ export function checkParameters(
 ): void {
   const { error, warning } = report;
   for (const [name, parameter] of Object.entries(owner.parameters)) {
+    if (parameter.asset && (parameter.value !== undefined || parameter.fromEnv !== undefined || parameter.sensitive !== undefined)) {
+      error('parameter/asset-exclusive', `Parameter "${name}" is an asset and also has ${['value', 'fromEnv', 'sensitive'].filter((key) => parameter[key as 'value' | 'fromEnv' | 'sensitive'] !== undefined).join(', ')}.`, ['parameters', name, 'asset'], 'An asset parameter takes its value from the asset (its path on the nodes): drop the others.', true);
+      continue;
+    }
+    if (parameter.asset) continue;
     if (parameter.value !== undefined && parameter.fromEnv !== undefined) {
       error('parameter/two-sources', `Parameter "${name}" has both value and fromEnv.`, ['parameters', name], 'Keep one of them.');
     } else if (parameter.value === undefined && parameter.fromEnv === undefined) {

@@ -9,13 +9,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
-import { listManagedFlows, type Plan } from '@dataplat/flows';
+import { applyFlows, listManagedFlows, type Plan } from '@dataplat/flows';
+import { loadFlowFiles } from '../../src/cli/load-files.ts';
 import type { ApplyResult } from '../../src/deploy/apply.ts';
 import { runCli } from '../run-cli.ts';
 import { scratchGroups } from '../scratch-groups.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi: NifiClient = createNifiClient({ baseUrl: apiUrl });
+/** Asset uploads seen by the client the asset test applies with. */
+const uploads: string[] = [];
+const countingNifi: NifiClient = createNifiClient({
+  baseUrl: apiUrl,
+  onRequest: ({ method, url }) => {
+    if (method === 'POST' && new URL(url).pathname.endsWith('/assets')) uploads.push(new URL(url).pathname);
+  },
+});
 const scratch = scratchGroups(nifi, 'flows-shared-contexts');
 const { suffix } = scratch;
 const [db, defaults, flowA, flowB, other, handMade] = ['db', 'defaults', 'orders', 'returns', 'other', 'hand'].map((name) => `${name}-${suffix}`) as [string, string, string, string, string, string];
@@ -40,6 +49,7 @@ afterAll(async () => {
     }
   }
   await nifi.close();
+  await countingNifi.close();
   if (workdir) await rm(workdir, { recursive: true, force: true });
 });
 
@@ -234,4 +244,94 @@ describe('shared parameter contexts, plan/apply/destroy against the real NiFi', 
     expect(await contextNamed(defaults)).toBeUndefined();
     expect((await planJson(['--prune'])).parameterContexts).toBeUndefined();
   });
+
+  it('uploads asset parameters (a Maven jar for a DBCP pool, a local file for a processor) once, and compares them by digest', async () => {
+    const assetsFolder = join(workdir, 'assets-project');
+    await mkdir(join(assetsFolder, 'flows', 'files'), { recursive: true });
+    const drivers = `drivers-${suffix}`;
+    const reader = `reader-${suffix}`;
+    // The PostgreSQL JDBC driver the stack pins (packages/stack's NiFi lock: coordinate and SHA-256).
+    await writeFile(
+      join(assetsFolder, 'flows', 'drivers.yaml'),
+      [
+        'parameterContexts:',
+        `  ${drivers}:`,
+        '    parameters:',
+        '      postgresql_driver: { asset: { maven: "org.postgresql:postgresql:42.7.8", sha256: 2a32a9dcbc42d67a50ad3a0de5efd102c8d2be46720045f2cbd6689f160ab7c7 } }',
+        '      jdbc_url: { value: "jdbc:postgresql://127.0.0.1:15432/examples" }',
+        '      db_password: { fromEnv: SHOP_DB_PASSWORD, sensitive: true }',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(assetsFolder, 'flows', 'files', 'lookup.csv'), 'sku,price\nA1,10\n');
+    await writeFile(
+      join(assetsFolder, 'flows', `${reader}.yaml`),
+      [
+        `name: ${reader}`,
+        `inherits: [${drivers}]`,
+        'parameters:',
+        '  lookup_file: { asset: { file: ./files/lookup.csv } }',
+        'services:',
+        '  pool:',
+        '    type: DBCPConnectionPool',
+        '    properties:',
+        '      Database Connection URL: "#{jdbc_url}"',
+        '      Database Driver Class Name: org.postgresql.Driver',
+        '      database-driver-locations: "#{postgresql_driver}"',
+        '      Database User: dataplat',
+        '      Password: "#{db_password}"',
+        'processors:',
+        '  generate: { type: GenerateFlowFile, schedule: { period: 1 hour } }',
+        '  stamp: { type: UpdateAttribute, properties: { lookup: "#{lookup_file}" } }',
+        'funnels: [held]',
+        'connections:',
+        '  - { from: generate, to: stamp, relationships: [success] }',
+        '  - { from: stamp, to: held, relationships: [success] }',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadFlowFiles([], assetsFolder);
+    if ('missing' in loaded) throw new Error('no flows folder');
+    expect(loaded.diagnostics).toEqual([]);
+    const assetsParent = await scratch.parent('assets');
+    const options = {
+      parameterContexts: loaded.parameterContexts,
+      parentGroupId: assetsParent,
+      project: `${project}-assets`,
+      env: { SHOP_DB_PASSWORD: 'dataplat-local-postgres', FLOWS_SECRETS_KEY: secretsKey, DATAPLAT_ASSETS_CACHE: join(workdir, 'assets-cache') },
+    };
+
+    const first = await applyFlows(countingNifi, loaded.flows, options);
+    expect(first.plan.parameterContexts).toMatchObject([{ context: drivers, action: 'create', changes: [{ field: 'parameters.postgresql_driver', before: null, after: 'asset postgresql-42.7.8.jar (sha256 2a32a9dcbc42…)' }] }]);
+    expect(uploads).toHaveLength(2);
+    const driversContext = (await contextNamed(drivers))!;
+    expect((await nifi.parameterContexts.assets.list(driversContext.id)).map((asset) => [asset.name, asset.digest])).toEqual([['postgresql-42.7.8.jar', '2a32a9dcbc42d67a50ad3a0de5efd102c8d2be46720045f2cbd6689f160ab7c7']]);
+    const readerContext = (await contextNamed(reader))!;
+    expect((await nifi.parameterContexts.assets.list(readerContext.id)).map((asset) => asset.name)).toEqual(['lookup.csv']);
+    // The pool loads the driver from the asset and connects: NiFi holds it VALID and apply enabled it.
+    const groupId = first.applied[0]!.groupId!;
+    const [pool] = await nifi.processGroups.controllerServices(groupId);
+    expect([pool!.component.state, pool!.component.validationStatus, pool!.component.validationErrors ?? []]).toEqual(['ENABLED', 'VALID', []]);
+    const tree = await nifi.processGroups.tree(groupId);
+    expect(tree.contents.processors.map((processor) => [processor.component!.name, processor.component!.state]).sort()).toEqual([
+      ['generate', 'RUNNING'],
+      ['stamp', 'RUNNING'],
+    ]);
+    // The processor sees the asset's path on the node.
+    const effective = await nifi.api.get('/parameter-contexts/{id}', { path: { id: readerContext.id }, query: { includeInheritedParameters: true } });
+    expect(effective.component?.parameters?.find((entry) => entry.parameter?.name === 'lookup_file')?.parameter?.value).toMatch(/lookup\.csv$/);
+
+    // Again with nothing changed: a no-op plan, and not one upload.
+    uploads.length = 0;
+    const again = await applyFlows(countingNifi, loaded.flows, options);
+    expect(again.plan.parameterContexts!.map((contextPlan) => contextPlan.action)).toEqual(['no-op']);
+    expect(again.plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op']);
+    expect(uploads).toEqual([]);
+
+    // A changed local file: plan shows the new digest, apply uploads that one file only.
+    await writeFile(join(assetsFolder, 'flows', 'files', 'lookup.csv'), 'sku,price\nA1,12\n');
+    const changed = await applyFlows(countingNifi, loaded.flows, options);
+    expect(changed.plan.flows[0]!.parameters).toEqual([{ field: 'parameters.lookup_file', before: expect.stringMatching(/^asset lookup\.csv \(sha256 /), after: expect.stringMatching(/^asset lookup\.csv \(sha256 /) }]);
+    expect(uploads).toEqual([`/nifi-api/parameter-contexts/${readerContext.id}/assets`]);
+  }, 180_000);
 });
