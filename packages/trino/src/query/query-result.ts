@@ -11,7 +11,7 @@ import { TrinoQueryError } from '../client/trino-errors.ts';
 import type { TrinoOrigins } from '../client/trino-origins.ts';
 import type { BoundStatement } from '../types/statement-binding.ts';
 import { containsBigint, decoderFor, parsePage, type DecodeOptions, type Decoder } from '../types/decoders.ts';
-import { rowSlices, splitPage } from '../types/json-slices.ts';
+import { freeBytes, rowSlices, splitPage } from '../types/json-slices.ts';
 import { isSpooledData, segmentJson, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
 
 export type Row = Record<string, unknown>;
@@ -363,6 +363,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
 
   private release(source: RowSource): void {
     this.heldBytes -= source.bytes;
+    for (const bytes of source.buffers) freeBytes(bytes);
+    source.buffers.length = 0;
   }
 
   /**
@@ -444,7 +446,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       if (rows) {
         const parse = (text: string) => parsePage(text, this.mayHoldBigints);
         const slices = rowSlices(rows.bytes, rows.open, rows.close, parse);
-        this.sources.push({ bytes: rows.bytes.length, spooled: false, start: () => Promise.resolve(slices), finish: () => undefined, load: undefined });
+        this.sources.push({ bytes: rows.bytes.length, spooled: false, start: () => Promise.resolve(slices), finish: () => undefined, load: undefined, buffers: [rows.bytes] });
         // Held from now on: it arrived.
         this.startSource(this.sources.at(-1)!);
       } else {
@@ -492,6 +494,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         received = response.body;
       }
       const json = segmentJson(encoding, received, metadata);
+      source.buffers.push(received);
+      if (json.buffer !== received.buffer) source.buffers.push(json);
       let close = json.length - 1;
       while (close > 0 && json[close] !== 0x5d) close--;
       return rowSlices(json, json.indexOf(0x5b), close, parse);
@@ -510,7 +514,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
         void this.transport.request({ method: 'GET', path: segment.ackUri, headers: requestHeaders(this.state), responseType: 'text' }).catch(() => undefined);
       }
     };
-    return { bytes, spooled: segment.type === 'spooled', start, finish, load: undefined };
+    const source: RowSource = { bytes, spooled: segment.type === 'spooled', start, finish, load: undefined, buffers: [] };
+    return source;
   }
 
   private useColumns(columns: Column[]): void {
@@ -552,4 +557,6 @@ interface RowSource {
   /** Called after its last slice: checks the row count and acknowledges a spooled segment. */
   finish(): void;
   load: Promise<Iterator<unknown[][]>> | undefined;
+  /** Its bytes, freed as soon as its rows are read. */
+  buffers: Uint8Array[];
 }

@@ -99,3 +99,15 @@ export function splitPage(bytes: Buffer, parse: (text: string) => unknown): Spli
   const page = parse(bytes.toString('utf8')) as Record<string, unknown>;
   return { page, data: undefined };
 }
+
+/**
+ * Frees the memory of bytes that were read, now: detaches their ArrayBuffer when they are the whole of it.
+ * A page or segment held while its rows are read outlives V8's young generation, so its bytes would
+ * otherwise wait for a full garbage collection (external memory grows by up to 64 MB before one starts).
+ */
+export function freeBytes(bytes: Uint8Array): void {
+  const buffer = bytes.buffer;
+  // Only bytes the client received or decompressed into an ArrayBuffer of their own (at least 64 KB: never
+  // a slice of Buffer's shared pool, which serves allocations under 4 KB); zlib's may have a spare byte at the end.
+  if (buffer instanceof ArrayBuffer && !buffer.detached && bytes.byteOffset === 0 && buffer.byteLength - bytes.byteLength <= 1 && buffer.byteLength >= 64 * 1024) buffer.transfer(0);
+}

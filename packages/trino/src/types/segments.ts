@@ -34,7 +34,8 @@ export type SpoolingEncoding = (typeof supportedEncodings)[number];
 export function segmentJson(encoding: string, bytes: Uint8Array, metadata: SegmentMetadata): Buffer {
   let json: Uint8Array = bytes;
   if (metadata.uncompressedSize !== undefined) {
-    if (encoding === 'json+zstd') json = zstdDecompressSync(bytes);
+    // One output chunk of the known size: by default zlib collects 16 KB chunks and copies them into one buffer (twice the memory).
+    if (encoding === 'json+zstd') json = zstdDecompressSync(bytes, { chunkSize: Math.max(64, metadata.uncompressedSize + 1) });
     else if (encoding === 'json+lz4') json = lz4BlockDecompress(bytes, metadata.uncompressedSize);
     else if (encoding !== 'json') throw unsupported(encoding);
   } else if (!(supportedEncodings as readonly string[]).includes(encoding)) {
