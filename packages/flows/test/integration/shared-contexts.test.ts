@@ -3,7 +3,7 @@
 // the context, while NiFi restarts both flows' running processors and they use the new value; a value
 // edited in NiFi shows as drift; destroying a flow keeps the context; --prune deletes a context only
 // when no group is bound to it and no context inherits it.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -333,5 +333,13 @@ describe('shared parameter contexts, plan/apply/destroy against the real NiFi', 
     const changed = await applyFlows(countingNifi, loaded.flows, options);
     expect(changed.plan.flows[0]!.parameters).toEqual([{ field: 'parameters.lookup_file', before: expect.stringMatching(/^asset lookup\.csv \(sha256 /), after: expect.stringMatching(/^asset lookup\.csv \(sha256 /) }]);
     expect(uploads).toEqual([`/nifi-api/parameter-contexts/${readerContext.id}/assets`]);
+
+    // A Maven jar that does not match its declared checksum is never used: plan fails naming the asset's place.
+    const driversFile = join(assetsFolder, 'flows', 'drivers.yaml');
+    await writeFile(driversFile, (await readFile(driversFile, 'utf8')).replace('2a32a9dcbc42', '0000000000aa'));
+    const refused = await runCli(['plan', '--parent', assetsParent, '--project', `${project}-assets`], { cwd: assetsFolder, env: { NIFI_URL: apiUrl, ...options.env } });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('flows/drivers.yaml:4:');
+    expect(refused.stderr).toMatch(/org\.postgresql:postgresql:42\.7\.8 as downloaded from https:\/\/repo1\.maven\.org\/maven2\/org\/postgresql\/postgresql\/42\.7\.8\/postgresql-42\.7\.8\.jar has SHA-256 2a32a9dc/);
   }, 180_000);
 });
