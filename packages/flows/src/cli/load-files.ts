@@ -26,6 +26,8 @@ export interface LoadedFiles {
   parameterContexts: SharedContextDeclaration[];
   /** The `parent:` sections of the files merged: the parent group's shared controller services (undefined: no file has one). */
   parent: ParentSection | undefined;
+  /** The files' `parent:` sections as read, with their places (validate --live checks their services). */
+  parentSections: LoadedParentSection[];
   /** Display path → text, for code frames. */
   sources: Map<string, string>;
 }
@@ -71,7 +73,7 @@ export async function loadFlowFiles(paths: readonly string[], cwd: string): Prom
   diagnostics.push(...checkContextGraph(flows.map((flow, index) => ({ flow, place: places[index]! })), contexts));
   // Each file checked its own names; a flow or instance named like one of another file claims the same group.
   diagnostics.push(...duplicateNameDiagnostics(flows, places, true));
-  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), parameterContexts: contexts.map((placed) => placed.context), parent: shared.parent, sources };
+  return { files, flows, places, diagnostics: sortDiagnostics(diagnostics), parameterContexts: contexts.map((placed) => placed.context), parent: shared.parent, parentSections, sources };
 }
 
 async function flowFiles(path: string): Promise<string[]> {

@@ -87,6 +87,8 @@ describe('the parent: section', () => {
   it('names a parent context that no parameterContexts: section declares, and refuses unknown keys', async () => {
     const loaded = await loadProject({ 'shared.yaml': 'parent:\n  parameterContext: nowhere\n  services:\n    pool: { type: DBCPConnectionPool, propertys: {} }\n  service: {}\n' });
     expect(located(loaded)).toEqual(['error schema/unrecognized_keys@shared.yaml:4:39', 'error schema/unrecognized_keys@shared.yaml:5:3']);
+    const chained = await loadProject({ 'shared.yaml': 'parent:\n  services:\n    writer: { type: JsonRecordSetWriter, properties: { Schema Registry: "service:registry" } }\n' });
+    expect(located(chained)).toEqual(['error shared-service/service-reference@shared.yaml:3:73']);
     const missing = await loadProject({ 'shared.yaml': 'parent:\n  parameterContext: nowhere\n' });
     expect(located(missing)).toEqual(['error shared-service/unknown-context@shared.yaml:2:21']);
   });

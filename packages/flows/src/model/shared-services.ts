@@ -153,6 +153,15 @@ export function checkSharedServices(
   for (const section of sections) {
     for (const service of section.services) {
       for (const [property, value] of Object.entries(service.properties)) {
+        if (value?.startsWith('service:')) {
+          diagnostics.push({
+            severity: 'error',
+            code: 'shared-service/service-reference',
+            message: `Shared service "${service.name}" refers to another service ("${value.slice('service:'.length)}"): shared services can't refer to services yet.`,
+            hint: 'Keep a service that needs another one in the flow, with the one it needs.',
+            ...section.place(['services', service.name, 'properties', property]),
+          });
+        }
         for (const match of (value ?? '').matchAll(parameterReference)) {
           if (chain?.has(match[1]!)) continue;
           if (chain === undefined && contextSection) continue; // the unknown context is reported once, above

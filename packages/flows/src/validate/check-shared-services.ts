@@ -2,7 +2,7 @@
 // `parent:` sections and every flow's service:<name> references, which the per-file check can't resolve
 // (a shared service may be declared in another file). See model/shared-services.ts for the rule.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Flow, SharedContextDeclaration } from '../model/flow-schema.ts';
+import { flowSchema, type Flow, type SharedContextDeclaration } from '../model/flow-schema.ts';
 import { checkSharedServices, mergeParentSections, type LoadedParentSection, type ParentSection } from '../model/shared-services.ts';
 import type { Place } from './check-flow.ts';
 
@@ -27,5 +27,17 @@ export function sharedServiceDiagnostics(flows: readonly Flow[], places: readonl
     parent: sections.length > 0 ? merged.parent : undefined,
     diagnostics,
     replaces: (diagnostic) => !(diagnostic.code === 'reference/unknown-service' && diagnostic.pointer.includes('/processors/')),
+  };
+}
+
+/**
+ * The shared services as flows of services only, one per `parent:` section, with places that point into the
+ * section: what `validate --live` checks them through (types, property names, required and allowed values).
+ */
+export function sharedServiceProbes(sections: readonly LoadedParentSection[]): { flows: Flow[]; places: Place[] } {
+  const withServices = sections.filter((section) => section.services.length > 0);
+  return {
+    flows: withServices.map((section) => flowSchema.parse({ name: 'parent', services: Object.fromEntries(section.services.map(({ name, ...service }) => [name, service])) })),
+    places: withServices.map((section) => section.place),
   };
 }

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNifiClient } from '@dataplat/nifi';
 import { readServiceMarker } from '../../src/deploy/shared-services.ts';
 import { runCli } from '../run-cli.ts';
@@ -20,6 +20,11 @@ const flowA = `orders-a-${scratch.suffix}`;
 const flowB = `orders-b-${scratch.suffix}`;
 let workdir = '';
 let parentGroupId = '';
+
+// Made before any test: a test run alone (-t) must never resolve `join(workdir, 'flows')` against the repository.
+beforeAll(async () => {
+  workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-shared-services-'));
+});
 
 afterAll(async () => {
   await scratch.cleanUp();
@@ -42,7 +47,7 @@ const flowFile = (name: string) =>
   [
     `name: ${name}`,
     'processors:',
-    '  generate: { type: GenerateFlowFile, properties: { Custom Text: \'{"id": 1}\' }, schedule: { period: 1 hour } }',
+    '  generate: { type: GenerateFlowFile, schedule: { period: 1 hour } }',
     '  convert:',
     '    type: ConvertRecord',
     '    properties: { Record Reader: "service:json-in", Record Writer: "service:json-out" }',
@@ -75,7 +80,6 @@ async function converters() {
 
 describe('shared controller services against the real NiFi', () => {
   it('creates one service for two flows, plans no change, updates it alone, keeps it for the remaining flow and prunes it last', async () => {
-    workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-shared-services-'));
     await mkdir(join(workdir, 'flows'));
     parentGroupId = await scratch.parent('cli');
     await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
@@ -233,6 +237,23 @@ describe('shared controller services against the real NiFi', () => {
     expect(readServiceMarker(adopted.component.comments)).toMatchObject({ sharedService: 'json-in' });
     expect((await converters()).get(flowD)).toMatchObject({ state: 'RUNNING', validation: 'VALID', reader: handMade.id });
     expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+  });
+
+  it('validate --live checks the shared services against NiFi\'s types and descriptors, at their place in parent:', async () => {
+    await rm(join(workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workdir, 'flows'));
+    await writeFile(
+      join(workdir, 'flows', 'shared.yaml'),
+      ['parent:', '  services:', '    json-in: { type: JsonTreeReeder }', '    json-out:', '      type: JsonRecordSetWriter', '      properties: { Pretty Print JSON: "maybe" }', ''].join('\n'),
+    );
+    await writeFile(join(workdir, 'flows', 'e.yaml'), flowFile(`orders-e-${scratch.suffix}`));
+    const checked = await runCli(['validate', '--live', '--json'], { cwd: workdir, env: { NIFI_URL: apiUrl } });
+    expect(checked.exitCode).toBe(1);
+    const report = JSON.parse(checked.stdout) as { diagnostics: Array<{ code: string; file: string; range?: { start: { line: number; column: number } } }> };
+    expect(report.diagnostics.map((diagnostic) => `${diagnostic.code}@${diagnostic.file}:${diagnostic.range?.start.line}:${diagnostic.range?.start.column}`)).toEqual([
+      'live/unknown-type@flows/shared.yaml:3:22',
+      'live/value-not-allowed@flows/shared.yaml:6:40',
+    ]);
   });
 });
 

@@ -33,7 +33,12 @@ export const validateCommand = defineCommand({
       if (hasErrors(diagnostics)) io.stderr.write('The files have errors; fix them before the checks against NiFi run.\n');
       else {
         const [{ checkFlowsLive }, { withNifi }, { oncePerPlace }] = await Promise.all([import('../../validate/check-live.ts'), import('../connections.ts'), import('../../model/instances.ts')]);
-        const live = await withNifi(options, io, 'validate --live checks against a NiFi', (nifi, connections) => checkFlowsLive(nifi, loaded.flows, loaded.places, { parentGroupId: connections.parentGroupId }));
+        // The parent's shared services are checked as flows of services only, at their places in the parent: sections.
+        const { sharedServiceProbes } = await import('../../validate/check-shared-services.ts');
+        const shared = sharedServiceProbes(loaded.parentSections);
+        const live = await withNifi(options, io, 'validate --live checks against a NiFi', (nifi, connections) =>
+          checkFlowsLive(nifi, [...loaded.flows, ...shared.flows], [...loaded.places, ...shared.places], { parentGroupId: connections.parentGroupId }),
+        );
         // Instances of one definition share its components: what NiFi finds wrong with them is reported once.
         diagnostics = sortDiagnostics([...diagnostics, ...oncePerPlace(live)]);
       }
