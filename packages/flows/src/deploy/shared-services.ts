@@ -285,19 +285,18 @@ export async function applySharedServices(nifi: NifiClient, plan: SharedServices
 }
 
 /**
- * NiFi changes only a disabled service, and disables only a service nothing running references: stops the
- * referencing processors that run, disables referencing services, changes the service, enables it, and
+ * NiFi changes only a disabled service, and disables only a service nothing running or enabled references:
+ * stops the processors that run and use it (directly, or through services that use it — a flow's reader on a
+ * shared schema registry), disables those services (the farthest first), changes the service, enables it, and
  * brings back exactly what was enabled and running.
  */
 async function reconfigure(nifi: NifiClient, serviceId: string, fields: Record<string, unknown>, report: (step: string) => void): Promise<void> {
   const service = await nifi.controllerServices.get(serviceId);
-  const references = service.component.referencingComponents ?? [];
-  const running = references.filter((reference) => reference.component?.referenceType === 'Processor' && reference.component.state === 'RUNNING').map((reference) => reference.id!);
-  const enabledServices = references.filter((reference) => reference.component?.referenceType === 'ControllerService' && reference.component.state === 'ENABLED').map((reference) => reference.id!);
+  const { running, enabledServices } = referencingClosure(service.component.referencingComponents ?? []);
   const wasEnabled = service.component.state !== 'DISABLED';
   if (running.length > 0) report(`stop ${running.length} referencing processor(s)`);
   for (const id of running) await nifi.processors.setRunState(id, 'STOPPED');
-  for (const id of enabledServices) await nifi.controllerServices.disable(id);
+  for (const id of [...enabledServices].reverse()) await nifi.controllerServices.disable(id);
   if (wasEnabled) {
     report('disable');
     await nifi.controllerServices.disable(serviceId);
@@ -309,6 +308,31 @@ async function reconfigure(nifi: NifiClient, serviceId: string, fields: Record<s
   for (const id of enabledServices) await nifi.controllerServices.enable(id);
   if (running.length > 0) report(`restart ${running.length} referencing processor(s)`);
   for (const id of running) await nifi.processors.setRunState(id, 'RUNNING');
+}
+
+type References = NonNullable<LiveService['component']['referencingComponents']>;
+
+/** Running processors and enabled services that reference a service, through services that do (nearest services first). */
+function referencingClosure(references: References): { running: string[]; enabledServices: string[] } {
+  const running = new Set<string>();
+  const enabledServices: string[] = [];
+  const visited = new Set<string>();
+  let level = references;
+  while (level.length > 0) {
+    const next: References = [];
+    for (const reference of level) {
+      const component = reference.component;
+      if (!reference.id || !component) continue;
+      if (component.referenceType === 'Processor' && component.state === 'RUNNING') running.add(reference.id);
+      if (component.referenceType === 'ControllerService' && !visited.has(reference.id)) {
+        visited.add(reference.id);
+        if (component.state === 'ENABLED' || component.state === 'ENABLING') enabledServices.push(reference.id);
+        next.push(...(component.referencingComponents ?? []));
+      }
+    }
+    level = next;
+  }
+  return { running: [...running], enabledServices };
 }
 
 /** After the flows: deletes the shared services the plan prunes, when still nothing references them. */

@@ -4,6 +4,8 @@
 // shared property (and an edit made in NiFi) is an update of the service alone, applied by stopping and
 // restarting the processors that use it; destroying a flow keeps the services; removed from the code they
 // are kept without --prune, kept while something else references them, and deleted after the last flow.
+// Also: the parent bound to a shared context, a hand-made namesake refused or adopted, a shared schema cache
+// under a flow's own reader updated (the reader and its processor stopped and back), validate --live.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +238,56 @@ describe('shared controller services against the real NiFi', () => {
     expect(adopted.component.state).toBe('ENABLED');
     expect(readServiceMarker(adopted.component.comments)).toMatchObject({ sharedService: 'json-in' });
     expect((await converters()).get(flowD)).toMatchObject({ state: 'RUNNING', validation: 'VALID', reader: handMade.id });
+    expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+  });
+
+  it('updates a shared schema cache that a flow\'s own reader uses: the reader is disabled and its processor stopped meanwhile, both back afterwards', async () => {
+    const flowF = `orders-f-${scratch.suffix}`;
+    const writeShared = (size: string) =>
+      writeFile(join(workdir, 'flows', 'shared.yaml'), ['parent:', '  services:', '    schemas:', '      type: VolatileSchemaCache', `      properties: { max-cache-size: "${size}" }`, ''].join('\n'));
+    await rm(join(workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workdir, 'flows'));
+    parentGroupId = await scratch.parent('cache');
+    await writeShared('100');
+    await writeFile(
+      join(workdir, 'flows', 'f.yaml'),
+      [
+        `name: ${flowF}`,
+        'services:',
+        '  json-in: { type: JsonTreeReader, properties: { schema-inference-cache: "service:schemas" } }',
+        '  json-out: { type: JsonRecordSetWriter }',
+        'processors:',
+        '  generate: { type: GenerateFlowFile, schedule: { period: 1 hour } }',
+        '  convert:',
+        '    type: ConvertRecord',
+        '    properties: { Record Reader: "service:json-in", Record Writer: "service:json-out" }',
+        '    autoTerminate: [success, failure]',
+        'connections:',
+        '  - { from: generate, to: convert, relationships: [success] }',
+        '',
+      ].join('\n'),
+    );
+    const applied = await flows(['apply']);
+    expect(applied.stderr).toBe('');
+    expect(applied.exitCode).toBe(0);
+    const cache = (await parentServices()).find((service) => service.component.name === 'schemas')!;
+    const groupId = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups[0]!.id!;
+    const flowReader = (await nifi.processGroups.controllerServices(groupId)).find((service) => service.component.name === 'json-in')!;
+    expect(flowReader.component).toMatchObject({ state: 'ENABLED', properties: expect.objectContaining({ 'schema-inference-cache': cache.id }) });
+    expect((await converters()).get(flowF)).toMatchObject({ state: 'RUNNING', validation: 'VALID' });
+    expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+
+    await writeShared('200');
+    const changed = await flows(['plan', '--json']);
+    const plan = JSON.parse(changed.stdout) as { sharedServices: Array<{ action: string }>; flows: Array<{ action: string }> };
+    expect(plan.sharedServices.map((servicePlan) => servicePlan.action)).toEqual(['update']);
+    expect(plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op']);
+    const updated = await flows(['apply']);
+    expect(updated.stderr).toBe('');
+    expect(updated.exitCode).toBe(0);
+    expect((await nifi.controllerServices.get(cache.id)).component).toMatchObject({ state: 'ENABLED', properties: expect.objectContaining({ 'max-cache-size': '200' }) });
+    expect((await nifi.controllerServices.get(flowReader.id)).component.state).toBe('ENABLED');
+    expect((await converters()).get(flowF)).toMatchObject({ state: 'RUNNING', validation: 'VALID' });
     expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
   });
 
