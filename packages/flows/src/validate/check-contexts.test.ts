@@ -132,4 +132,20 @@ describe('shared parameter contexts in flow files', () => {
     ]);
     expect(loaded.diagnostics[0]!.message).toMatch(/lookup\.csv has SHA-256 [0-9a-f]{64}, not the one declared/);
   });
+
+  it('finds a trigger\'s Airflow parameters in the inherited contexts, and wants the password sensitive there', async () => {
+    const loaded = await loadProject({
+      'flows/airflow.yaml': 'parameterContexts:\n  airflow:\n    parameters:\n      airflow_url: { value: "http://airflow:8080" }\n      airflow_username: { value: admin }\n      airflow_password: { fromEnv: AIRFLOW_PASSWORD }\n',
+      'flows/orders.yaml': [
+        'name: orders',
+        'inherits: [airflow]',
+        'processors:',
+        '  tag: { type: UpdateAttribute, autoTerminate: [success] }',
+        'triggers:',
+        '  - { name: done, when: "tag:success", dagRun: { dag: orders_loaded } }',
+        '',
+      ].join('\n'),
+    });
+    expect(located(loaded)).toEqual(['trigger/password-not-sensitive@flows/airflow.yaml:6:25']);
+  });
 });

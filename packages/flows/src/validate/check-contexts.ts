@@ -94,6 +94,18 @@ export function checkContextGraph(flows: readonly PlacedFlow[], contexts: readon
     };
     for (const name of flow.inherits) collect(name);
     const unresolved = flow.inherits.some((name) => !byName.has(name));
+    // Triggers read Airflow's address and credentials from parameters, inherited ones included.
+    flow.triggers.forEach((trigger, index) => {
+      for (const [role, parameterName] of [['url', trigger.airflow.url], ['username', trigger.airflow.username], ['password', trigger.airflow.password]] as const) {
+        if (Object.hasOwn(flow.parameters, parameterName) || unresolved) continue;
+        const owner = [...seen].map((name) => byName.get(name)?.context).find((context) => context && Object.hasOwn(context.parameters, parameterName));
+        if (!owner) {
+          error(place, 'trigger/undeclared-parameter', `Trigger "${trigger.name}" reads the Airflow ${role} from parameter "${parameterName}", defined neither in the flow's parameters nor in the contexts it inherits (${[...seen].join(', ')}).`, ['triggers', index, 'airflow', role], `Declare it in the flow or in one of those contexts.`);
+        } else if (role === 'password' && !owner.parameters[parameterName]!.sensitive) {
+          error(byName.get(owner.name)!.place, 'trigger/password-not-sensitive', `Parameter "${parameterName}" holds the Airflow password of trigger "${trigger.name}" of flow "${flow.name}" but is not sensitive.`, ['parameters', parameterName], 'Mark it sensitive: true and read it with fromEnv.');
+        }
+      }
+    });
     forEachProperty(flow, [], (value, path) => {
       for (const match of value.matchAll(parameterReference)) {
         const parameter = match[1]!;

@@ -59,6 +59,8 @@ export function checkFlow(flow: Flow, place: Place): Diagnostic[] {
       const parameter = ownEntry(flow.parameters, parameterName);
       const where = ['triggers', index, 'airflow', role];
       if (!parameter) {
+        // Inherited from a shared context: checkContextGraph checks the chain (across files).
+        if (flow.inherits.length > 0) continue;
         error('trigger/undeclared-parameter', `Trigger "${trigger.name}" reads the Airflow ${role} from parameter "${parameterName}", which the flow does not declare.`, where, role === 'password' ? `Declare it: ${parameterName}: { fromEnv: AIRFLOW_PASSWORD, sensitive: true }.` : `Declare it under parameters: (e.g. ${parameterName}: { value: … }).`);
       } else if (role === 'password' && !parameter.sensitive && !reportedPasswords.has(parameterName)) {
         reportedPasswords.add(parameterName);
