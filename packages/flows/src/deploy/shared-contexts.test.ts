@@ -75,4 +75,11 @@ describe('planSharedContexts', () => {
     // Another project's contexts are not this project's to keep or prune.
     expect(planSharedContexts([], [old], { project: 'billing', prune: true, secretsKey: key }).plans).toEqual([]);
   });
+
+  it('takes over a blank context of the declared name (what NiFi creates for an inherited name an upload lists): it holds nothing to lose', () => {
+    const { plans, planned } = planSharedContexts([db], [liveContext('db', undefined, [])], { project: 'shop', env, secretsKey: key });
+    expect(plans).toMatchObject([{ context: 'db', action: 'update', contextId: 'id-db' }]);
+    expect(plans[0]!.changes.map((change) => change.field)).toEqual(['parameters.jdbc_url', 'parameters.user', 'parameters.password', 'description']);
+    expect(readSharedContextMarker(planned.get('db')!.description)).toMatchObject({ sharedContext: 'db', project: 'shop' });
+  });
 });

@@ -83,6 +83,11 @@ export function readSharedContextMarker(description: string | undefined): Shared
   }
 }
 
+/** A context with no description, parameter or inherited context: nothing in it can be lost by taking it over. */
+function isBlank(context: ParameterContextEntity): boolean {
+  return !context.component.description && (context.component.parameters ?? []).length === 0 && (context.component.inheritedParameterContexts ?? []).length === 0;
+}
+
 /** The user's description, without the marker. */
 function userDescription(description: string | undefined): string | undefined {
   if (!description) return undefined;
@@ -142,7 +147,10 @@ export function planSharedContexts(declarations: readonly SharedContextDeclarati
   for (const declaration of inheritanceOrder(declarations)) {
     const existing = live.find((context) => context.component.name === declaration.name);
     const marker = existing ? readSharedContextMarker(existing.component.description) : undefined;
-    if (existing && !marker) {
+    // NiFi creates an empty context for an inherited name that a flow definition lists when none exists yet
+    // (an upload outside apply, which creates shared contexts first): holding nothing, it is taken over.
+    const blank = existing !== undefined && !marker && isBlank(existing);
+    if (existing && !marker && !blank) {
       const ownContext = (existing.component.description ?? '').split('\n').includes(markerLine);
       throw new DataplatError({
         code: 'FLOWS_UNMANAGED_CONTEXT',
