@@ -253,7 +253,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   const shared = await planShared(nifi, flows, options, key, deletedFirst, parameterContexts);
   fingerprintParts.push(...shared.fingerprintParts);
   const deletedGroups = new Set(plans.filter((flowPlan) => flowPlan.action === 'delete').map((flowPlan) => flowPlan.groupId!));
-  const services = await planSharedServices(nifi, parentGroupId, options.parent, { ...options, deletedGroups, controllerServiceTypes: catalog.controllerServiceTypes });
+  const services = await planSharedServices(nifi, parentGroupId, options.parent, { ...options, deletedGroups, controllerServiceTypes: catalog.controllerServiceTypes, secretsKey: key });
   fingerprintParts.push(...services.fingerprintParts);
   // A saved plan is bound to where it applies and to what it deletes, not only to what it creates and changes.
   // What is blocked, by flow and group ids (not the groups' changing contents: queued counts move all the time).

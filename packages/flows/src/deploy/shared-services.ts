@@ -8,6 +8,7 @@ import { matchExtensionType, type ExtensionType, type NifiClient } from '@datapl
 import type { ParentSection, SharedServiceDeclaration } from '../model/shared-services.ts';
 import type { FieldChange } from './diff.ts';
 import { projectLabel, sha256 } from './inventory.ts';
+import { compareSecrets } from './secrets-record.ts';
 
 const markerLine = 'managed-by: dataplat-flows shared service';
 const sensitiveValue = '(sensitive)';
@@ -23,6 +24,11 @@ export interface SharedServiceMarker {
    * here. Literal values are compared with NiFi's own and never hashed (a secret's hash could be guessed at).
    */
   definitionHash: string;
+  /**
+   * What NiFi holds of the sensitive literal values (never the values): an HMAC under FLOWS_SECRETS_KEY,
+   * `unverified` (applied without the key) or `none` — secrets-record.ts, as for flows.
+   */
+  sensitiveHash?: string | undefined;
 }
 
 export type SharedServiceAction = 'create' | 'update' | 'delete' | 'no-op' | 'keep';
@@ -50,7 +56,11 @@ export interface PlannedSharedService {
   declaration: SharedServiceDeclaration;
   type: ExtensionType;
   comments: string;
+  /** The comments for a service just created, once its descriptors say which properties are sensitive. */
+  createdComments: (descriptors: Descriptors) => string;
 }
+
+type Descriptors = Record<string, { sensitive?: boolean | undefined }>;
 
 export interface SharedServicesPlan {
   plans: SharedServicePlan[];
@@ -61,8 +71,8 @@ export interface SharedServicesPlan {
 }
 
 export function renderServiceComments(comments: string | undefined, marker: SharedServiceMarker): string {
-  const { formatVersion, sharedService, project, definitionHash } = marker;
-  const canonical = { formatVersion, sharedService, ...(project ? { project } : {}), definitionHash };
+  const { formatVersion, sharedService, project, definitionHash, sensitiveHash } = marker;
+  const canonical = { formatVersion, sharedService, ...(project ? { project } : {}), definitionHash, ...(sensitiveHash ? { sensitiveHash } : {}) };
   return `${comments ? `${comments}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
 }
 
@@ -87,6 +97,9 @@ export interface SharedServicesOptions {
   /** Process groups apply deletes before pruning (pruned flows): their references don't keep a service. */
   deletedGroups: ReadonlySet<string>;
   controllerServiceTypes: readonly ExtensionType[];
+  /** FLOWS_SECRETS_KEY: sensitive literal values are compared through an HMAC under it (secrets-record.ts). */
+  secretsKey?: string | undefined;
+  pushSecrets?: boolean | undefined;
 }
 
 type LiveService = Awaited<ReturnType<NifiClient['controllerServices']['get']>>;
@@ -124,12 +137,19 @@ export async function planSharedServices(nifi: NifiClient, parentGroupId: string
   for (const declaration of declarations) {
     const type = resolveServiceType(options.controllerServiceTypes, declaration);
     const marker: SharedServiceMarker = { formatVersion: 1, sharedService: declaration.name, ...(options.project ? { project: options.project } : {}), definitionHash: definitionHash(declaration, type) };
-    const comments = renderServiceComments(declaration.comments, marker);
-    planned.set(declaration.name, { declaration, type, comments });
-    fingerprintParts.push(JSON.stringify({ service: declaration.name, type: type.type, properties: declaration.properties, comments }));
     const existing = live.find((service) => ours(service)?.sharedService === declaration.name);
+    const unmanagedNamesake = live.find((service) => service.component.name === declaration.name && !readServiceMarker(service.component.comments));
+    // Sensitive literals: compared through the marker's HMAC (NiFi never returns them), pushed when they differ.
+    const secretsOf = (descriptors: Descriptors, recorded: string | undefined) => compareSecrets(`shared-service/${declaration.name}`, sensitiveLiterals(declaration, descriptors), recorded, { key: options.secretsKey, push: options.pushSecrets });
+    const current = existing ?? (options.adopt ? unmanagedNamesake : undefined);
+    const secrets = current ? secretsOf((current.component.descriptors ?? {}) as Descriptors, ours(current)?.sensitiveHash) : undefined;
+    const comments = renderServiceComments(declaration.comments, { ...marker, ...(secrets ? { sensitiveHash: secrets.record } : {}) });
+    const createdComments = (descriptors: Descriptors) => renderServiceComments(declaration.comments, { ...marker, sensitiveHash: secretsOf(descriptors, undefined).record });
+    planned.set(declaration.name, { declaration, type, comments, createdComments });
+    fingerprintParts.push(JSON.stringify({ service: declaration.name, type: type.type, comments }), secrets?.push ? 'push secrets' : 'keep secrets');
+    const secretChanges = (): FieldChange[] => (secrets?.push ? Object.keys(sensitiveLiterals(declaration, (current!.component.descriptors ?? {}) as Descriptors)).map((name) => ({ field: `properties.${name}`, before: sensitiveValue, after: sensitiveValue })) : []);
     if (!existing) {
-      const unmanaged = live.find((service) => service.component.name === declaration.name && !readServiceMarker(service.component.comments));
+      const unmanaged = unmanagedNamesake;
       const foreign = live.find((service) => service.component.name === declaration.name && readServiceMarker(service.component.comments) && !ours(service));
       if (foreign) {
         throw new DataplatError({
@@ -150,12 +170,12 @@ export async function planSharedServices(nifi: NifiClient, parentGroupId: string
         continue;
       }
       fingerprintParts.push(liveFingerprint(unmanaged));
-      const changes = serviceChanges(declaration, type, comments, unmanaged);
+      const changes = [...serviceChanges(declaration, type, comments, unmanaged), ...secretChanges()];
       plans.push({ service: declaration.name, action: 'update', serviceId: unmanaged.id, changes });
       continue;
     }
     fingerprintParts.push(liveFingerprint(existing));
-    const changes = serviceChanges(declaration, type, comments, existing);
+    const changes = [...serviceChanges(declaration, type, comments, existing), ...secretChanges()];
     plans.push({ service: declaration.name, action: changes.length > 0 ? 'update' : 'no-op', serviceId: existing.id, changes });
   }
 
@@ -192,6 +212,13 @@ function resolveServiceType(types: readonly ExtensionType[], declaration: Shared
   } catch (error) {
     throw new DataplatError({ code: 'FLOWS_UNKNOWN_TYPE', message: `parent/services/${declaration.name}: ${(error as Error).message}`, cause: error });
   }
+}
+
+/** The code's literal values of the properties NiFi says are sensitive (a #{reference} is no secret). */
+function sensitiveLiterals(declaration: SharedServiceDeclaration, descriptors: Descriptors): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(declaration.properties).flatMap(([name, value]) => (descriptors[name]?.sensitive === true && value !== null && !value.includes('#{') ? [[name, value]] : [])),
+  );
 }
 
 function definitionHash(declaration: SharedServiceDeclaration, type: ExtensionType): string {
@@ -264,6 +291,9 @@ export async function applySharedServices(nifi: NifiClient, plan: SharedServices
     if (servicePlan.action === 'create') {
       report(servicePlan.service, 'create');
       const created = await nifi.controllerServices.create(plan.parentId, { ...fields, type: target.type.type, bundle: target.type.bundle } as never);
+      // Now NiFi says which properties are sensitive: the marker records what it holds of them.
+      const comments = target.createdComments((created.component.descriptors ?? {}) as Descriptors);
+      if (comments !== target.comments) await nifi.controllerServices.update(created, { comments } as never);
       report(servicePlan.service, 'enable');
       await nifi.controllerServices.enable(created.id);
       continue;

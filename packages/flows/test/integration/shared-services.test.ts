@@ -291,6 +291,50 @@ describe('shared controller services against the real NiFi', () => {
     expect((await flows(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
   });
 
+  it('never prints a sensitive literal, and with FLOWS_SECRETS_KEY tells a changed one (masked) from an unchanged one', async () => {
+    const key = 'shared-services-test-key-0123456789abcdef';
+    const writeProvider = (secret: string) =>
+      writeFile(
+        join(workdir, 'flows', 'shared.yaml'),
+        [
+          'parent:',
+          '  services:',
+          '    token:',
+          '      type: StandardOauth2AccessTokenProvider',
+          `      properties: { authorization-server-url: "http://127.0.0.1:9/token", grant-type: client_credentials, client-id: flows, client-secret: "${secret}" }`,
+          '',
+        ].join('\n'),
+      );
+    const withKey = (args: string[]) => runCli([...args, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: apiUrl, FLOWS_SECRETS_KEY: key } });
+    await rm(join(workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workdir, 'flows'));
+    parentGroupId = await scratch.parent('secrets');
+    await writeProvider('first-secret-value');
+    const created = await withKey(['apply']);
+    expect(created.stderr).toBe('');
+    expect(created.exitCode).toBe(0);
+    expect(created.stdout).not.toContain('first-secret-value');
+    const [service] = await parentServices();
+    expect(service!.component.state).toBe('ENABLED');
+    expect(service!.component.properties?.['client-secret']).toBe('********');
+    expect(readServiceMarker(service!.component.comments)?.sensitiveHash).toMatch(/^hmac-sha256:/);
+    expect(service!.component.comments).not.toContain('first-secret-value');
+    expect((await withKey(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+
+    await writeProvider('second-secret-value');
+    const changed = await withKey(['plan', '--detailed-exitcode', '--json']);
+    expect(changed.exitCode).toBe(2);
+    expect(changed.stdout).not.toContain('second-secret-value');
+    const plan = JSON.parse(changed.stdout) as { sharedServices: Array<{ action: string; changes: Array<{ field: string }> }> };
+    expect(plan.sharedServices[0]!.action).toBe('update');
+    expect(plan.sharedServices[0]!.changes).toContainEqual({ field: 'properties.client-secret', before: '(sensitive)', after: '(sensitive)' });
+    const applied = await withKey(['apply']);
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout + applied.stderr).not.toContain('second-secret-value');
+    expect((await nifi.controllerServices.get(service!.id)).component.state).toBe('ENABLED');
+    expect((await withKey(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
+  });
+
   it('validate --live checks the shared services against NiFi\'s types and descriptors, at their place in parent:', async () => {
     await rm(join(workdir, 'flows'), { recursive: true, force: true });
     await mkdir(join(workdir, 'flows'));
