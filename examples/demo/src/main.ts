@@ -2,7 +2,9 @@
 // local stack, then runs the three scenarios for real — IoT sensors (NiFi → PostgreSQL → Airflow →
 // Trino), the nightly warehouse load (Airflow runs NiFi, Trino builds an Iceberg star schema) and
 // e-commerce events (NiFi → asset event → Airflow KPIs with Trino) — prints a short report and writes
-// an HTML report with charts. Safe to re-run: every scenario resets its own demo data.
+// an HTML report with charts. Safe to re-run: every scenario resets its own demo data. Every dashboard
+// question is asked twice and reported cold (first run) and warm (second): see docs/trino.md, "Dashboards:
+// cold and warm", for where a first query's time goes and what the stack does about it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
