@@ -473,8 +473,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   /** A segment as a source of rows: a spooled one downloads when the byte budget allows. */
   private segmentSource(encoding: string, segment: Segment): RowSource {
     const metadata = segment.metadata;
-    // Compressed bytes while downloaded, plus the decompressed JSON while it is read.
-    const bytes = metadata.segmentSize + (metadata.uncompressedSize ?? 0);
+    // The compressed bytes from the start of its download; the decompressed JSON is added while it is read.
+    const bytes = metadata.segmentSize;
     let rowsRead = 0;
     const parse = (text: string) => {
       const parsed = parsePage(text, this.mayHoldBigints) as unknown[][];
@@ -495,7 +495,11 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       }
       const json = segmentJson(encoding, received, metadata);
       source.buffers.push(received);
-      if (json.buffer !== received.buffer) source.buffers.push(json);
+      if (json.buffer !== received.buffer) {
+        source.buffers.push(json);
+        source.bytes += json.length;
+        this.heldBytes += json.length;
+      }
       let close = json.length - 1;
       while (close > 0 && json[close] !== 0x5d) close--;
       return rowSlices(json, json.indexOf(0x5b), close, parse);

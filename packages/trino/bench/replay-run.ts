@@ -1,0 +1,109 @@
+// One contender against a replay server, in its own process (peak RSS is its own), with the native-parse
+// limit measured in this same process on the same bytes:
+//   node --conditions=@dataplat/source replay-run.ts <dataplat|dataplat-tuples|trino-client> <replay origin> <tries> [client-only]
+// (client-only: no limit, so the peak RSS is the client's alone)
+// The limit: every recorded page through JSON.parse, and every segment decompressed (zstd, lz4) and through
+// JSON.parse, with the bytes already in memory — the least work any JSON client must do. Prints one JSON line.
+import { zstdDecompressSync } from 'node:zlib';
+import { createTrinoClient } from '@dataplat/trino';
+import { BasicAuth, Trino } from 'trino-client';
+import { request } from 'undici';
+import { lz4BlockDecompress } from '../src/types/segments.ts';
+import type { ReplayManifest } from './replay/replay-server.ts';
+
+const [contender, origin, triesText, only] = process.argv.slice(2) as [string, string, string, string | undefined];
+const tries = Number(triesText);
+
+interface SpooledPage {
+  data?: { encoding: string; segments: Array<{ type: string; data?: string; uri?: string; metadata: { uncompressedSize?: number } }> } | unknown[][];
+}
+
+async function fetchBytes(path: string, method: 'GET' | 'POST'): Promise<Buffer> {
+  const response = await request(`${origin}${path}`, { method, body: method === 'POST' ? 'replay' : null });
+  return Buffer.from(await response.body.arrayBuffer());
+}
+
+/** The recorded bodies, fetched once (outside any timing). */
+async function loadBodies(manifest: ReplayManifest): Promise<Map<string, Buffer>> {
+  const bodies = new Map<string, Buffer>();
+  for (const exchange of manifest.exchanges) bodies.set(exchange.path, await fetchBytes(exchange.path, exchange.method));
+  return bodies;
+}
+
+function decompress(encoding: string, bytes: Uint8Array, uncompressedSize: number | undefined): Uint8Array {
+  if (uncompressedSize === undefined) return bytes;
+  return encoding === 'json+zstd' ? zstdDecompressSync(bytes) : lz4BlockDecompress(bytes, uncompressedSize);
+}
+
+/** Native JSON.parse of every page and segment (plus decompression); returns rows and JSON bytes parsed. */
+function nativeParse(manifest: ReplayManifest, bodies: Map<string, Buffer>): { rows: number; jsonBytes: number } {
+  let rows = 0;
+  let jsonBytes = 0;
+  for (const exchange of manifest.exchanges) {
+    if (exchange.kind !== 'page') continue;
+    const body = bodies.get(exchange.path)!;
+    jsonBytes += body.length;
+    const page = JSON.parse(body.toString('utf8')) as SpooledPage;
+    if (Array.isArray(page.data)) rows += page.data.length;
+    else if (page.data) {
+      for (const segment of page.data.segments) {
+        const raw = segment.type === 'inline' ? Buffer.from(segment.data!, 'base64') : bodies.get(new URL(segment.uri!).pathname)!;
+        const json = decompress(page.data.encoding, raw, segment.metadata.uncompressedSize);
+        jsonBytes += json.byteLength;
+        rows += (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as unknown[]).length;
+      }
+    }
+  }
+  return { rows, jsonBytes };
+}
+
+async function runContender(): Promise<number> {
+  if (contender === 'trino-client') {
+    const trino = Trino.create({ server: origin, auth: new BasicAuth('replay'), source: 'bench' });
+    let rows = 0;
+    for await (const result of await trino.query('replay')) {
+      if (result.error) throw new Error(result.error.message);
+      rows += result.data?.length ?? 0;
+    }
+    return rows;
+  }
+  const trino = createTrinoClient({ server: origin, user: 'replay' });
+  let rows = 0;
+  // The replay answers with the recorded protocol whatever is offered; rows as objects (default) or tuples.
+  // BENCH_MAX_BUFFERED_BYTES measures the memory knob's cost (docs/trino.md).
+  const maxBufferedBytes = process.env['BENCH_MAX_BUFFERED_BYTES'] ? Number(process.env['BENCH_MAX_BUFFERED_BYTES']) : undefined;
+  for await (const page of trino.query('replay', { rowMode: contender === 'dataplat-tuples' ? 'array' : 'object', maxBufferedBytes }).pages()) rows += page.length;
+  await trino.close();
+  return rows;
+}
+
+// BENCH_MEMORY_TRACE=1: the largest rss, heapTotal, external and arrayBuffers seen (sampled every 50 ms), on stderr.
+const largest: Record<string, number> = {};
+const sampler = process.env['BENCH_MEMORY_TRACE']
+  ? setInterval(() => {
+      for (const [name, value] of Object.entries(process.memoryUsage())) largest[name] = Math.max(largest[name] ?? 0, Math.round(value / 2 ** 20));
+    }, 50)
+  : undefined;
+const manifest = (await (await request(`${origin}/replay/manifest`)).body.json()) as ReplayManifest;
+const bodies = only === 'client-only' ? new Map<string, Buffer>() : await loadBodies(manifest);
+let limitMilliseconds = Infinity;
+let limit = { rows: 0, jsonBytes: 0 };
+for (let attempt = 0; only !== 'client-only' && attempt < tries; attempt++) {
+  const started = performance.now();
+  limit = nativeParse(manifest, bodies);
+  limitMilliseconds = Math.min(limitMilliseconds, performance.now() - started);
+}
+bodies.clear();
+let milliseconds = Infinity;
+let rows = 0;
+for (let attempt = 0; attempt < tries; attempt++) {
+  const started = performance.now();
+  rows = await runContender();
+  milliseconds = Math.min(milliseconds, performance.now() - started);
+}
+if (rows !== manifest.rows || (only !== 'client-only' && limit.rows !== manifest.rows)) throw new Error(`${contender} read ${rows} rows, the limit ${limit.rows}, the recording holds ${manifest.rows}`);
+console.log(JSON.stringify({ contender, rows, milliseconds, limitMilliseconds, jsonBytes: limit.jsonBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));
+if (sampler) {
+  clearInterval(sampler);
+  console.error(JSON.stringify({ largestMiB: largest }));
+}
