@@ -162,6 +162,7 @@ async function main(): Promise<void> {
 
     // The replay-server section (the same result served from a recording, and "the limit": native JSON.parse
     // of the same bytes) is added here by its own module, with its rows appended to `report`.
+    Object.assign(report, await (await import('./replay-bench.ts')).runReplayBench({ server, user, live: report }));
 
     console.log(JSON.stringify(report, null, 2));
     mkdirSync(join(repositoryRoot, '.reports'), { recursive: true });
