@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defineFlowTest, testFlow } from '@dataplat/flows';
-import { loadExampleFlow, openFlowTestTarget, type FlowTestTarget } from '@dataplat-examples/shared';
+import { loadExampleContexts, loadExampleFlow, openFlowTestTarget, type FlowTestTarget } from '@dataplat-examples/shared';
 
 let target: FlowTestTarget;
 beforeAll(async () => void (target = await openFlowTestTarget(inject('stackEndpoints'), 'iot', join(import.meta.dirname, '..', 'src', 'schema.sql'))));
@@ -14,10 +14,13 @@ afterAll(async () => target?.close());
 describe('flows test of iot-sensors with the real PostgreSQL', () => {
   it('stores a valid reading and quarantines an invalid one in the database, through the flow as deployed', async () => {
     const iotSensors = await loadExampleFlow('iot-sensors.yaml');
+    // The case's copy gets what the flow inherits (examples-db: the JDBC URL the case overrides, the driver asset) as its own.
+    const parameterContexts = await loadExampleContexts();
+    const caseOf = (input: Parameters<typeof defineFlowTest>[1]) => defineFlowTest(iotSensors, input, { parameterContexts });
     const parameters = { jdbc_url: target.scratch.jdbcUrl };
     const valid = { sensor_id: 's-pg-1', location: 'Lille', zone_type: 'urban', latitude: 50.63, longitude: 3.06, measured_at: 1767250000000, pm25: 41.5, temperature: 9.5, humidity: 80, co2: 430 };
     const cases = [
-      defineFlowTest(iotSensors, {
+      caseOf({
         name: 'a valid reading lands in iot.measurements and iot.sensors',
         parameters,
         inputs: [{ before: 'validate', json: [valid], attributes: { batch: 'b-pg' } }],
@@ -28,7 +31,7 @@ describe('flows test of iot-sensors with the real PostgreSQL', () => {
           { at: 'trigger:measurements-landed', count: 1, content: { json: { asset_id: 0, extra: { batch: 'b-pg' } } } },
         ],
       }),
-      defineFlowTest(iotSensors, {
+      caseOf({
         name: 'an invalid reading lands in iot.quarantine with the reason',
         parameters,
         inputs: [{ before: 'validate', json: [{ ...valid, sensor_id: 's-pg-2', humidity: 'wet' }], attributes: { batch: 'b-pg-bad' } }],

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defineFlowTest, testFlow } from '@dataplat/flows';
-import { loadExampleFlow, openFlowTestTarget, type FlowTestTarget } from '@dataplat-examples/shared';
+import { loadExampleContexts, loadExampleFlow, openFlowTestTarget, type FlowTestTarget } from '@dataplat-examples/shared';
 
 let target: FlowTestTarget;
 beforeAll(async () => void (target = await openFlowTestTarget(inject('stackEndpoints'), 'shop', join(import.meta.dirname, '..', 'src', 'schema.sql'))));
@@ -13,16 +13,19 @@ afterAll(async () => target?.close());
 describe('flows test of shop-events with the real PostgreSQL', () => {
   it('upserts an event batch, and holds a batch the table refuses with NiFi\'s error', async () => {
     const shopEvents = await loadExampleFlow('shop-events.yaml');
+    // The case's copy gets what the flow inherits (examples-db: the JDBC URL the case overrides, the driver asset) as its own.
+    const parameterContexts = await loadExampleContexts();
+    const caseOf = (input: Parameters<typeof defineFlowTest>[1]) => defineFlowTest(shopEvents, input, { parameterContexts });
     const parameters = { jdbc_url: target.scratch.jdbcUrl };
     const event = { event_id: 'e-1', event_type: 'order_placed', session_id: 's-1', customer_id: 7, product_id: 3, amount: 42.5, occurred_at_ms: 1767250000000 };
     const cases = [
-      defineFlowTest(shopEvents, {
+      caseOf({
         name: 'a batch is upserted, a re-sent event updates its row',
         parameters,
         inputs: [{ before: 'store', json: [event, { ...event, event_id: 'e-2', event_type: 'page_view', customer_id: null, product_id: null, amount: null }, { ...event, amount: 45 }], attributes: { batch: 'b-1' } }],
         expect: [{ at: 'store.success', count: 1, attributes: { batch: 'b-1' } }],
       }),
-      defineFlowTest(shopEvents, {
+      caseOf({
         name: 'an event the table refuses is held with the error',
         parameters,
         // session_id is NOT NULL in events.shop_events.

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defineFlowTest, testFlow } from '@dataplat/flows';
-import { loadExampleFlow, openFlowTestTarget, type FlowTestTarget } from '@dataplat-examples/shared';
+import { loadExampleContexts, loadExampleFlow, openFlowTestTarget, type FlowTestTarget } from '@dataplat-examples/shared';
 
 let target: FlowTestTarget;
 beforeAll(async () => {
@@ -22,9 +22,12 @@ afterAll(async () => target?.close());
 describe('flows test of warehouse-extract with the real PostgreSQL', () => {
   it('extracts each table once into staging, and captures the orders when stage orders is stubbed', async () => {
     const warehouse = await loadExampleFlow('warehouse-extract.yaml');
+    // The case's copy gets what the flow inherits (examples-db: the JDBC URL the case overrides, the driver asset) as its own.
+    const parameterContexts = await loadExampleContexts();
+    const caseOf = (input: Parameters<typeof defineFlowTest>[1]) => defineFlowTest(warehouse, input, { parameterContexts });
     const parameters = { jdbc_url: target.scratch.jdbcUrl };
     const cases = [
-      defineFlowTest(warehouse, {
+      caseOf({
         name: 'customers and products are staged',
         parameters,
         inputs: [{ trigger: 'extract customers' }, { trigger: 'extract products' }],
@@ -33,7 +36,7 @@ describe('flows test of warehouse-extract with the real PostgreSQL', () => {
           { at: 'stage products.success', count: 1, attributes: { 'record.count': '1' } },
         ],
       }),
-      defineFlowTest(warehouse, {
+      caseOf({
         name: 'the orders extract reaches a stubbed stage orders',
         parameters,
         stubs: { 'stage orders': 'capture' },

@@ -1,6 +1,19 @@
 // The public API of @dataplat/flows: the DSL and its schema, diagnostics, compile, plan/apply, the
 // inventory of managed flows (destroy, lookup), the apply lock, run once, export and the Airflow DAG generator.
-export { flowFileSchema, flowJsonSchema, flowSchema, type ConnectionModel, type Flow, type FlowInput, type GroupModel, type ProcessorModel, type TriggerModel } from './model/flow-schema.ts';
+export {
+  flowFileSchema,
+  flowJsonSchema,
+  flowSchema,
+  type ConnectionModel,
+  type Flow,
+  type FlowInput,
+  type GroupModel,
+  type ProcessorModel,
+  type SharedContextDeclaration,
+  type SharedContextInput,
+  type TriggerModel,
+} from './model/flow-schema.ts';
+export { withInheritedParameters } from './model/inherited-parameters.ts';
 export { defineFlow, defineFlows } from './model/define-flow.ts';
 export { hasErrors, type Diagnostic, type Position } from './diagnostics/diagnostic.ts';
 export { formatGithub, formatHuman, formatJson } from './cli/views/diagnostics.ts';

@@ -100,7 +100,6 @@ function repositoryPath({ group, artifact, version, type }: MavenCoordinate): st
 console.log(`resolving NiFi ${plan.version} from ${repository}`);
 const lib = pinDirect(plan.lib);
 const nars = pinDirect(plan.nars);
-const drivers = pinDirect(plan.drivers);
 
 // Download the released NARs once more to see what the parents of the packaged NARs already carry.
 const narCache = mkdtempSync(join(tmpdir(), 'nifi-lock-nars-'));
@@ -136,8 +135,8 @@ const packagedNars = plan.packagedNars.map((nar) => {
   return { ...nar, jars };
 });
 
-const lock: NifiLock = { version: plan.version, lib, nars, drivers, packagedNars };
+const lock: NifiLock = { version: plan.version, lib, nars, packagedNars };
 const lockFile = join(packageDir, 'locks', `nifi-${plan.version}.json`);
 writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
-const total = [...lib, ...nars, ...drivers, ...packagedNars.flatMap((nar) => nar.jars)];
+const total = [...lib, ...nars, ...packagedNars.flatMap((nar) => nar.jars)];
 console.log(`wrote ${lockFile}: ${total.length} artifacts, ${(total.reduce((sum, artifact) => sum + artifact.size, 0) / 1e6).toFixed(1)} MB`);

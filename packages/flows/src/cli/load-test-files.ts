@@ -7,6 +7,7 @@ import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { isFlowTestFile } from '../flow-tests/test-file-names.ts';
 import { loadFlowTestFile, type FlowTestCase } from '../flow-tests/load-test-file.ts';
 import { UsageError } from './arguments/options.ts';
+import { withInheritedParameters } from '../model/inherited-parameters.ts';
 import { listFlowFiles, loadFlowFiles } from './load-files.ts';
 
 export interface LoadedTestFiles {
@@ -39,12 +40,20 @@ export async function loadTestFiles(paths: readonly string[], flowsFolder: strin
   if ('missing' in flows) throw new UsageError(`no such file or folder: ${flows.missing}`);
   const diagnostics = [...flows.diagnostics];
   const sources = new Map(flows.sources);
+  // Cases run on isolated copies: each copy's own context holds what its flow inherits (never the shared contexts).
+  const testable = flows.flows.map((flow) => {
+    try {
+      return withInheritedParameters(flow, flows.parameterContexts);
+    } catch {
+      return flow; // an undeclared inherited context: the flow files' diagnostics say so, and nothing runs
+    }
+  });
   const cases: FlowTestCase[] = [];
   for (const file of unique) {
     const display = relative(cwd, file) || file;
     const text = await readFile(file, 'utf8');
     sources.set(display, text);
-    const loaded = loadFlowTestFile(display, text, flows.flows, { baseDirectory: dirname(file) });
+    const loaded = loadFlowTestFile(display, text, testable, { baseDirectory: dirname(file) });
     cases.push(...loaded.cases);
     diagnostics.push(...loaded.diagnostics);
   }

@@ -310,6 +310,7 @@ async function planShared(nifi: NifiClient, flows: readonly Flow[], options: Pla
     env: options.env,
     prune: options.prune,
     partial: options.partial,
+    adopt: options.adopt,
     secretsKey: key,
     pushSecrets: options.pushSecrets,
     deletedFirst,

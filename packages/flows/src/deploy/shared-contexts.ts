@@ -131,6 +131,8 @@ export interface SharedContextsOptions {
   prune?: boolean | undefined;
   /** Only some of the project's files were given: contexts of the project missing from them are not orphans. */
   partial?: boolean | undefined;
+  /** `--adopt`: a same-named context flows did not create (not a flow's own) is taken over, its values becoming the code's. */
+  adopt?: boolean | undefined;
   secretsKey: string | undefined;
   pushSecrets?: boolean | undefined;
   /** Context ids and `group:<id>` of what the same apply deletes first (pruned flows): they don't keep a context in use. */
@@ -150,12 +152,15 @@ export function planSharedContexts(declarations: readonly SharedContextDeclarati
     // NiFi creates an empty context for an inherited name that a flow definition lists when none exists yet
     // (an upload outside apply, which creates shared contexts first): holding nothing, it is taken over.
     const blank = existing !== undefined && !marker && isBlank(existing);
-    if (existing && !marker && !blank) {
-      const ownContext = (existing.component.description ?? '').split('\n').includes(markerLine);
+    const ownContext = existing !== undefined && (existing.component.description ?? '').split('\n').includes(markerLine);
+    // With --adopt, a hand-made context (a canvas exported by flows export, say) is taken over; never a flow's own.
+    if (existing && !marker && !blank && !(options.adopt && !ownContext)) {
       throw new DataplatError({
         code: 'FLOWS_UNMANAGED_CONTEXT',
         message: `A parameter context named "${declaration.name}" exists in NiFi (${existing.id}) but is not a shared context managed by flows${ownContext ? ' (it is the context of a managed flow)' : ''}.`,
-        hint: 'Rename the shared context in the code, or rename or delete that context in NiFi (flows never takes over a context it did not create).',
+        hint: ownContext
+          ? 'Rename the shared context in the code: a flow\'s own context is never taken over as a shared one.'
+          : 'Take it over with --adopt (plan shows how its values change to the code\'s), rename the shared context in the code, or rename or delete that context in NiFi.',
       });
     }
     if (existing && marker && marker.project !== options.project) {

@@ -4,23 +4,28 @@
 //
 // Written: processors (short type names when unambiguous, properties that differ from their defaults,
 // service references as `service:<name>`), services, ports, funnels, connections, nested groups, the
-// parameter context (sensitive values become `fromEnv`), and run states. Re-exporting a group flows
+// parameter context (sensitive values become `fromEnv`) and the contexts it inherits (as shared contexts under
+// `parameterContexts:`, with `inherits:` in their order), and run states. Re-exporting a group flows
 // applied keeps what NiFi doesn't store, from its marker: funnel names and the secrets' variable names.
 // Not representable (reported as warnings): labels, remote process groups, literal sensitive property values.
-import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas } from '@dataplat/nifi';
+import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas, type ParameterContextEntity } from '@dataplat/nifi';
 import { stringify } from 'yaml';
 import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
-import { descriptionOf, readMarker } from '../deploy/inventory.ts';
-import type { FlowInput } from '../model/flow-schema.ts';
+import { descriptionOf, managedContextDescription, readMarker } from '../deploy/inventory.ts';
+import type { FlowInput, SharedContextInput } from '../model/flow-schema.ts';
 import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
 import { backoffMechanisms, dslWordOf, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 import { schemaReference } from './schema-reference.ts';
 
 export interface ExportResult {
   flow: FlowInput;
-  /** The flow as a YAML document (with the schema reference for editors). */
+  /** The contexts the flow's context inherits, directly or through others, as shared contexts by name. */
+  parameterContexts: Record<string, SharedContextInput>;
+  /** The flow as a YAML document (with the schema reference for editors), its shared contexts included unless `contextsApart`. */
   yaml: string;
+  /** With `contextsApart` and inherited contexts: the shared contexts as a YAML document of their own. */
+  contextsYaml?: string | undefined;
   /** What could not be exported, per component. */
   warnings: string[];
 }
@@ -46,6 +51,8 @@ export interface ExportOptions {
    * current directory (the CLI passes the path relative to the --out file's folder).
    */
   schemaReference?: string | undefined;
+  /** Write the inherited contexts as a document of their own (`contextsYaml`) instead of into the flow's. */
+  contextsApart?: boolean | undefined;
 }
 
 export async function exportFlow(nifi: NifiClient, groupId: string, options: ExportOptions = {}): Promise<ExportResult> {
@@ -74,14 +81,46 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
   const names = readMarker(group.component?.comments)?.names;
   const exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName, funnelNames: names?.funnels ?? {} };
   const body = exportGroup(root, flowName, [], exporter);
+  const { inheritedIds, ...parameters } = await exportParameters(nifi, group.component?.parameterContext?.id, flowName, names?.secretEnvironment ?? {}, warnings);
+  const parameterContexts: Record<string, SharedContextInput> = {};
+  const inherits = await exportInheritedContexts(nifi, inheritedIds, parameterContexts, warnings);
   const flow: FlowInput = {
     name: flowName,
     ...(descriptionOf(root.comments) ? { description: descriptionOf(root.comments)! } : {}),
-    ...(await exportParameters(nifi, group.component?.parameterContext?.id, flowName, names?.secretEnvironment ?? {}, warnings)),
+    ...parameters,
+    ...(inherits.length ? { inherits } : {}),
     ...body,
     ...(Object.keys(identifiers).length ? { identifiers } : {}),
   };
-  return { flow, yaml: renderExportedYaml(flow, { schemaReference: options.schemaReference ?? schemaReference(process.cwd()), groupName: flowName, groupId }), warnings };
+  const header = { schemaReference: options.schemaReference ?? schemaReference(process.cwd()), groupName: flowName, groupId };
+  const shared = Object.keys(parameterContexts).length > 0;
+  return {
+    flow,
+    parameterContexts,
+    yaml: renderExportedYaml(shared && !options.contextsApart ? { ...flow, parameterContexts } : flow, header),
+    ...(shared && options.contextsApart ? { contextsYaml: renderExportedYaml({ parameterContexts }, { ...header, what: 'the parameter contexts inherited by' }) } : {}),
+    warnings,
+  };
+}
+
+/**
+ * The contexts `ids` name (a context's inheritance, highest precedence first), each written once into
+ * `contexts` with its own inheritance, recursively. Returns their names in order, for `inherits:`.
+ */
+async function exportInheritedContexts(nifi: NifiClient, ids: readonly string[], contexts: Record<string, SharedContextInput>, warnings: string[]): Promise<string[]> {
+  const inherits: string[] = [];
+  for (const id of ids) {
+    const context = await nifi.parameterContexts.get(id);
+    const name = context.component.name!;
+    inherits.push(name);
+    if (name in contexts) continue;
+    contexts[name] = {}; // claimed before the recursion: a context reached twice is written once
+    const { inheritedIds, parameters } = parametersOf(context, {}, warnings);
+    const description = contextDescriptionOf(context.component.description);
+    const nested = await exportInheritedContexts(nifi, inheritedIds, contexts, warnings);
+    contexts[name] = { ...(description ? { description } : {}), ...(nested.length ? { inherits: nested } : {}), ...(parameters ? { parameters } : {}) };
+  }
+  return inherits;
 }
 
 /**
@@ -89,10 +128,11 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
  * newline) reaches the comments as a JSON string, so it can never start a line of YAML of its own
  * (issue 14, finding 11); in the flow itself the YAML library quotes it.
  */
-export function renderExportedYaml(flow: FlowInput, header: { schemaReference: string; groupName: string; groupId: string }): string {
+export function renderExportedYaml(document: object, header: { schemaReference: string; groupName: string; groupId: string; what?: string | undefined }): string {
   // Control characters and the line separators of YAML 1.1 (NEL, LS, PS) as \\uXXXX: a comment stays one line.
   const oneLine = (text: string) => text.replace(/[\p{Cc}\u2028\u2029]/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `# yaml-language-server: $schema=${oneLine(header.schemaReference)}\n# Exported from NiFi process group ${oneLine(JSON.stringify(header.groupName))} (${oneLine(header.groupId)}) by flows export.\n${stringify(flow, { lineWidth: 0 })}`;
+  const exported = header.what ? `${header.what} NiFi process group` : 'Exported from NiFi process group';
+  return `# yaml-language-server: $schema=${oneLine(header.schemaReference)}\n# ${header.what ? `Exported by flows export: ${exported}` : exported} ${oneLine(JSON.stringify(header.groupName))} (${oneLine(header.groupId)})${header.what ? '' : ' by flows export'}.\n${stringify(document, { lineWidth: 0 })}`;
 }
 
 interface Exporter {
@@ -285,13 +325,38 @@ async function exportParameters(
   flowName: string,
   secretEnvironment: Record<string, string>,
   warnings: string[],
-): Promise<Pick<FlowInput, 'parameters' | 'parameterContext'>> {
-  if (!contextId) return {};
+): Promise<Pick<FlowInput, 'parameters' | 'parameterContext'> & { inheritedIds: string[] }> {
+  if (!contextId) return { inheritedIds: [] };
   const context = await nifi.parameterContexts.get(contextId);
+  const { parameters, inheritedIds } = parametersOf(context, secretEnvironment, warnings);
+  return { ...(context.component.name !== flowName ? { parameterContext: context.component.name! } : {}), ...(parameters ? { parameters } : {}), inheritedIds };
+}
+
+/** A context's description without the line (and whatever follows it) that marks it as managed by flows. */
+function contextDescriptionOf(description: string | undefined): string | undefined {
+  const text = description ?? '';
+  const at = text.indexOf(managedContextDescription);
+  return (at < 0 ? text : text.slice(0, at)).trim() || undefined;
+}
+
+/**
+ * A context's own parameters as the DSL writes them (NiFi lists the inherited ones only when asked), and the ids of
+ * the contexts it inherits, in NiFi's order. Sensitive values become `fromEnv`; an asset parameter is reported.
+ */
+function parametersOf(
+  context: ParameterContextEntity,
+  secretEnvironment: Record<string, string>,
+  warnings: string[],
+): { parameters: NonNullable<FlowInput['parameters']> | undefined; inheritedIds: string[] } {
   const parameters: NonNullable<FlowInput['parameters']> = {};
   for (const entry of [...(context.component.parameters ?? [])].sort((a, b) => (a.parameter?.name ?? '').localeCompare(b.parameter?.name ?? ''))) {
     const parameter = entry.parameter!;
     const name = parameter.name!;
+    if ((parameter.referencedAssets ?? []).length > 0) {
+      const assets = parameter.referencedAssets!.map((asset) => asset.name).join(', ');
+      warnings.push(`parameter context "${context.component.name}": parameter "${name}" references the asset(s) ${assets}, which export can't write: declare it with asset: { file: … } or { maven: …, sha256: … }.`);
+      continue;
+    }
     parameters[name] = parameter.sensitive
       ? { fromEnv: secretEnvironment[name] ?? name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^(?=\d)/, '_'), sensitive: true }
       : secretEnvironment[name]
@@ -299,8 +364,8 @@ async function exportParameters(
           { fromEnv: secretEnvironment[name], ...(parameter.description ? { description: parameter.description } : {}) }
         : { value: parameter.value ?? '', ...(parameter.description ? { description: parameter.description } : {}) };
   }
-  if ((context.component.inheritedParameterContexts ?? []).length) warnings.push(`parameter context "${context.component.name}": inherited parameter contexts are not exported; their parameters are missing from the flow.`);
-  return { ...(context.component.name !== flowName ? { parameterContext: context.component.name! } : {}), ...(Object.keys(parameters).length ? { parameters } : {}) };
+  const inheritedIds = (context.component.inheritedParameterContexts ?? []).map((reference) => reference.id ?? reference.component?.id).filter((id): id is string => typeof id === 'string');
+  return { parameters: Object.keys(parameters).length ? parameters : undefined, inheritedIds };
 }
 
 /** Prioritizer classes → DSL words; a class the DSL has no word for is reported, not written. */

@@ -4,14 +4,25 @@
 import { DataplatError } from '@dataplat/core/errors';
 import type { NifiClient } from '@dataplat/nifi';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Flow } from '../model/flow-schema.ts';
+import type { Flow, SharedContextDeclaration } from '../model/flow-schema.ts';
+import { withInheritedParameters } from '../model/inherited-parameters.ts';
 import { checkFlowTestCase, type ErrorAt, type FlowTestCase } from './load-test-file.ts';
 import { runFlowTests, type FlowTestRunOptions, type FlowTestRunResult } from './run-flow-tests.ts';
 import { flowTestCaseSchema, type FlowTestCaseInput } from './test-schema.ts';
 
-/** A test case of `flow`, checked like a case of a test file; `file` names it in reports (default defineFlowTest()), `file:` inputs are read from `baseDirectory` (default the process's directory). */
-export function defineFlowTest(flow: Flow, input: FlowTestCaseInput, options: { file?: string; baseDirectory?: string } = {}): FlowTestCase {
+/**
+ * A test case of `flow`, checked like a case of a test file; `file` names it in reports (default defineFlowTest()),
+ * `file:` inputs are read from `baseDirectory` (default the process's directory). A flow that inherits shared
+ * contexts needs them in `parameterContexts`: the case's copy gets their parameters as its own (and a case may
+ * override them), never the deployment's contexts.
+ */
+export function defineFlowTest(
+  declared: Flow,
+  input: FlowTestCaseInput,
+  options: { file?: string; baseDirectory?: string; parameterContexts?: readonly SharedContextDeclaration[] } = {},
+): FlowTestCase {
   const file = options.file ?? 'defineFlowTest()';
+  const flow = withInheritedParameters(declared, options.parameterContexts ?? []);
   const parsed = flowTestCaseSchema.safeParse({ ...input, flow: flow.name });
   const problems: string[] = [];
   if (!parsed.success) {

@@ -11,7 +11,9 @@ import type { GroupTree, NifiClient } from '@dataplat/nifi';
 import { flattenTree } from '@dataplat/nifi';
 import { compileFlow, type TypeCatalog } from '../compile/compile-flow.ts';
 import { registerHeldLock } from '../deploy/held-locks.ts';
+import { resolveParameterAssets } from '../deploy/assets.ts';
 import { boundContext } from '../deploy/inventory.ts';
+import { uploadAssets } from '../deploy/shared-contexts.ts';
 import { newTestRun, sweepLeftovers, testCopyNames, type SweptLeftovers, type TestRun } from './isolation.ts';
 import { knownRelationships, type FlowTestCase } from './load-test-file.ts';
 import { describeFlowFiles, matchBulletins, matchExpectation, type ExpectationFailure, type ObservedFlowFile } from './match-expectations.ts';
@@ -157,14 +159,36 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
   // Registered like an apply lock: the CLI's signal handler runs it before the process exits.
   const unregister = registerHeldLock(cleanUp);
   try {
+    if (copy.flow.inherits.length > 0) {
+      throw new DataplatError({
+        code: 'FLOWS_TEST_INHERITS',
+        message: `Flow "${testCase.flow.name}" inherits the shared parameter contexts ${copy.flow.inherits.join(', ')}: a test copy must not bind them.`,
+        hint: 'Give the case its flow with the inherited parameters made its own: defineFlowTest(flow, case, { parameterContexts }) (flows test does it from the flow files).',
+      });
+    }
     const compiled = compileFlow(copy.flow, context.catalog, { env: context.env });
     const contextDefinition = compiled.definition.parameterContexts?.[names.contextName];
     if (contextDefinition) contextDefinition.description = names.marker;
     const group = await nifi.processGroups.upload(context.parentGroupId, compiled.definition, { name: names.groupName });
     created.groupId = group.id;
     created.contextId = boundContext(group)?.id;
-    if (Object.keys(compiled.sensitiveParameters).length > 0 && created.contextId) {
-      await nifi.parameterContexts.update(created.contextId, { set: Object.entries(compiled.sensitiveParameters).map(([name, value]) => ({ name, value, sensitive: true })) }, { signal: context.signal });
+    // Secrets and asset parameters (each asset uploaded into the copy's own context, deleted with it) in one update.
+    // Only the assets something in the copy refers to (a stubbed database needs no driver).
+    const contents = JSON.stringify(compiled.definition.flowContents);
+    const referenced = Object.fromEntries(Object.entries(copy.flow.parameters).filter(([name, parameter]) => parameter.asset && (contents.includes(`#{${name}}`) || contents.includes(`#{'${name}'}`))));
+    const assets = await resolveParameterAssets(referenced, { env: context.env });
+    if ((Object.keys(compiled.sensitiveParameters).length > 0 || assets.size > 0) && created.contextId) {
+      const assetIds = await uploadAssets(nifi, created.contextId, { assets, set: [...assets.keys()] }, () => undefined);
+      await nifi.parameterContexts.update(
+        created.contextId,
+        {
+          set: [
+            ...Object.entries(compiled.sensitiveParameters).map(([name, value]) => ({ name, value, sensitive: true })),
+            ...[...assetIds].map(([name, id]) => ({ name, value: null, sensitive: false, assets: [{ id }] })),
+          ],
+        },
+        { signal: context.signal },
+      );
     }
     await nifi.processGroups.enableControllerServices(group.id, { signal: context.signal });
     const tree = await nifi.processGroups.tree(group.id);

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFlow, type TypeCatalog } from '../compile/compile-flow.ts';
 import { checkFlow } from '../validate/check-flow.ts';
+import { withInheritedParameters } from '../model/inherited-parameters.ts';
 import { loadFlowFile } from '../parse/load-flow-file.ts';
 import { loadFlowTestFile } from './load-test-file.ts';
 import { buildTestCopy, escapeNifiValue, generateFlowFileKeys } from './transform-flow.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..', '..');
-const flows = loadFlowFile('flows/iot-sensors.yaml', readFileSync(join(repositoryRoot, 'flows', 'iot-sensors.yaml'), 'utf8')).flows;
+// As flows test loads them: what the flow inherits (examples-db) made its own parameters.
+const sharedContexts = loadFlowFile('flows/shared-contexts.yaml', readFileSync(join(repositoryRoot, 'flows', 'shared-contexts.yaml'), 'utf8')).parameterContexts.map((placed) => placed.context);
+const flows = loadFlowFile('flows/iot-sensors.yaml', readFileSync(join(repositoryRoot, 'flows', 'iot-sensors.yaml'), 'utf8')).flows.map((flow) => withInheritedParameters(flow, sharedContexts));
 const names = { groupName: 'dataplat-flows-test abcd iot-sensors case 1', contextName: 'dataplat-flows-test abcd iot-sensors case 1', marker: 'managed-by: dataplat-flows-test\n{}' };
 
 function caseOf(lines: string[]) {

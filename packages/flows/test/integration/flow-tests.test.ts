@@ -176,6 +176,9 @@ describe('flows test against the real NiFi', () => {
 
   it('runs a case written in TypeScript from vitest, with a parameter override in its own context (defineFlowTest, testFlow)', async () => {
     const [iotSensors] = loadFlowFile('flows/iot-sensors.yaml', await readFile(join(repositoryRoot, 'flows', 'iot-sensors.yaml'), 'utf8')).flows;
+    // What the flow inherits (examples-db), which the case's copy gets as its own parameters.
+    const shared = loadFlowFile('flows/shared-contexts.yaml', await readFile(join(repositoryRoot, 'flows', 'shared-contexts.yaml'), 'utf8'));
+    const parameterContexts = shared.parameterContexts.map((placed) => placed.context);
     const reading = { sensor_id: 's-010', location: 'Nantes', zone_type: 'urban', latitude: 47.2, longitude: -1.55, measured_at: 1767240000000, pm25: 12.5, temperature: 15, humidity: 70, co2: 450 };
     const stricter = defineFlowTest(iotSensors!, {
       name: '12.5 µg/m³ is above a limit of 10',
@@ -183,7 +186,7 @@ describe('flows test against the real NiFi', () => {
       stubs: { store: 'capture', register: 'capture', quarantine: 'capture' },
       inputs: [{ before: 'validate', json: [reading], attributes: { batch: 'b-ts' } }],
       expect: [{ at: 'store', count: 1, content: { fields: { '$[0].above_who_pm25': true } } }, { at: 'register', count: 1 }],
-    });
+    }, { parameterContexts });
     const run = await testFlow(nifi, stricter, { parentGroupId });
     expect(run.results.map((result) => [result.status, result.failures])).toEqual([['passed', []]]);
     expect(await leftovers(run.runId)).toEqual({ groups: [], contexts: [] });

@@ -89,6 +89,4 @@ export const nifiAssemblyPlan = {
       dependencies: [nifi('nifi-update-attribute-processor'), nifi('nifi-update-attribute-model')],
     },
   ] satisfies PackagedNarPlan[],
-  /** JDBC drivers for DBCPConnectionPool, put in <nifi>/drivers. */
-  drivers: [{ group: 'org.postgresql', artifact: 'postgresql', version: '42.7.8' }],
 };

@@ -17,7 +17,7 @@ import { zookeeperConnectString } from '../zookeeper/zookeeper-config.ts';
 import { nifiClusterNodeHeap, renderNifiClusterNode, type NifiClusterSecrets } from './nifi-cluster-config.ts';
 import { nifiJvmArguments, renderLogback, type NifiInstanceLayout } from './nifi-config.ts';
 import { installNifi } from './nifi-install.ts';
-import { linkDrivers, nifiJavaRequirement } from './nifi-service.ts';
+import { nifiJavaRequirement, removeDriversLink } from './nifi-service.ts';
 
 /** A node as GET /nifi-api/controller/cluster lists it (NiFi's NodeDTO, the fields the stack reads). */
 export interface NifiClusterNode {
@@ -134,7 +134,7 @@ async function startNodes(context: ServiceContext, processNames: readonly string
     await mkdir(layout.logsDir, { recursive: true });
     const files = { ...renderNifiClusterNode(node, layout, secrets, zookeeperConnectString(config)), 'logback.xml': renderLogback() };
     for (const [file, content] of Object.entries(files)) await writePrivateFile(join(layout.confDir, file), content);
-    await linkDrivers(layout);
+    await removeDriversLink(layout);
     const nodeProcess = await startClusterNodeProcess({
       command: java.java,
       args: [...nifiJvmArguments(node, layout, nifiClusterNodeHeap), '--class-path', `${layout.installDir}/lib/*:${layout.confDir}`, 'org.apache.nifi.NiFi'],

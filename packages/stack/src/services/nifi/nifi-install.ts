@@ -18,7 +18,8 @@ const downloadConcurrency = 8;
 /**
  * Assembles a runnable NiFi in the cache from the artifacts pinned in locks/nifi-<version>.json:
  * lib/ jars, released NARs, NARs packaged here from released jars, the single-user plug-in NAR
- * compiled from java/nifi-single-user, and JDBC drivers in drivers/. Returns the install folder.
+ * compiled from java/nifi-single-user. Returns the install folder. No JDBC drivers: flows deliver them to NiFi as
+ * parameter-context assets (docs/flows.md), as on any NiFi.
  */
 export function installNifi(context: ServiceContext): Promise<string> {
   // The HTTP and HTTPS instances share one installation: build it once per process.
@@ -43,16 +44,13 @@ async function assembleNifi(context: ServiceContext): Promise<string> {
 
   await cachedInstall(installDir, { version: lock.version, lockHash, pluginHash }, async (stagingDir) => {
     const java = await context.java();
-    const all = [...lock.lib, ...lock.nars, ...lock.drivers, ...lock.packagedNars.flatMap((nar) => nar.jars)];
+    const all = [...lock.lib, ...lock.nars, ...lock.packagedNars.flatMap((nar) => nar.jars)];
     context.report({ type: 'service-install-step', service: 'nifi', step: `download ${all.length} artifacts from Maven Central` });
     await mapWithConcurrency(all, downloadConcurrency, (artifact) => downloadArtifact(context, artifact));
 
     const libDir = join(stagingDir, 'lib');
     await mkdir(libDir, { recursive: true });
     for (const artifact of [...lock.lib, ...lock.nars]) await placeFile(cachedPath(context, artifact), join(libDir, basename(artifact.path)));
-    const driversDir = join(stagingDir, 'drivers');
-    await mkdir(driversDir, { recursive: true });
-    for (const artifact of lock.drivers) await placeFile(cachedPath(context, artifact), join(driversDir, basename(artifact.path)));
 
     context.report({ type: 'service-install-step', service: 'nifi', step: 'package NARs missing from Maven Central' });
     for (const nar of lock.packagedNars) {

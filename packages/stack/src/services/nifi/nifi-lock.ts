@@ -13,6 +13,5 @@ export interface NifiLock {
   version: string;
   lib: LockedArtifact[];
   nars: LockedArtifact[];
-  drivers: LockedArtifact[];
   packagedNars: Array<PackagedNarPlan & { jars: LockedArtifact[] }>;
 }

@@ -1,5 +1,5 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { StackConfig } from '../../config/stack-config.ts';
@@ -53,7 +53,7 @@ function createNifiService(mode: NifiMode): StackService {
       await write('nifi.properties', renderNifiProperties(mode, ports, layout, secrets));
       await write('state-management.xml', renderStateManagement(layout.instanceDir));
       await write('logback.xml', renderLogback());
-      await linkDrivers(layout);
+      await removeDriversLink(layout);
       if (mode === 'https') {
         const { username, password } = config.credentials.nifi;
         await write('login-identity-providers.xml', renderLoginIdentityProviders(username, hashPassword(password)));
@@ -101,12 +101,11 @@ export const nifiHttpService = createNifiService('http');
 export const nifiHttpsService = createNifiService('https');
 
 /**
- * JDBC drivers at ./drivers relative to NiFi's working directory, so flows can say
- * `database-driver-locations: ./drivers` on any machine the stack runs on.
+ * Removes the `drivers` link that stacks before flows' assets put in NiFi's working directory: JDBC drivers reach
+ * NiFi as parameter-context assets now, and a flow that still names ./drivers must fail here as on any NiFi.
  */
-export async function linkDrivers(layout: NifiInstanceLayout): Promise<void> {
+export async function removeDriversLink(layout: NifiInstanceLayout): Promise<void> {
   await rm(join(layout.instanceDir, 'drivers'), { force: true, recursive: true });
-  await symlink(join(layout.installDir, 'drivers'), join(layout.instanceDir, 'drivers'), 'dir');
 }
 
 function instanceLayout(config: StackConfig, name: string, installDir: string): NifiInstanceLayout {
