@@ -10,7 +10,7 @@ import { applyResponseHeaders, requestHeaders, type SessionState } from '../clie
 import { TrinoQueryError } from '../client/trino-errors.ts';
 import type { TrinoOrigins } from '../client/trino-origins.ts';
 import type { BoundStatement } from '../types/statement-binding.ts';
-import { containsBigint, decoderFor, parsePage, type DecodeOptions, type Decoder } from '../types/decoders.ts';
+import { containsBigint, parsePage, rowBuilder, type DecodeOptions } from '../types/decoders.ts';
 import { freeBytes, rowSlices, splitPage } from '../types/json-slices.ts';
 import { isSpooledData, segmentJson, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
 
@@ -93,7 +93,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private queryId: string | undefined;
   private nextUri: string | undefined;
   private columnList: Column[] | undefined;
-  private decoders: Decoder[] = [];
+  private buildRow: (values: unknown[]) => unknown = () => undefined;
   private mayHoldBigints = true;
   private latestStats: QueryStats | undefined;
   private updateType: string | undefined;
@@ -524,28 +524,16 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
 
   private useColumns(columns: Column[]): void {
     this.columnList = columns;
-    this.decoders = columns.map((column) => decoderFor(column.typeSignature, this.options));
+    this.buildRow = rowBuilder(columns, this.options, this.options.rowMode === 'array' ? 'array' : 'object');
     this.mayHoldBigints = columns.some((column) => containsBigint(column.typeSignature));
   }
 
   private decodeRows(data: unknown[][]): Output[] {
-    const decoders = this.decoders;
-    const names = this.columnList!.map((column) => column.name);
-    const width = decoders.length;
+    const buildRow = this.buildRow;
     const schema = this.options.schema;
     const rows = new Array<Output>(data.length);
     for (let index = 0; index < data.length; index++) {
-      const values = data[index]!;
-      let row: unknown;
-      if (this.options.rowMode === 'array') {
-        const tuple = new Array<unknown>(width);
-        for (let column = 0; column < width; column++) tuple[column] = decoders[column]!(values[column]);
-        row = tuple;
-      } else {
-        const record: Row = {};
-        for (let column = 0; column < width; column++) record[names[column]!] = decoders[column]!(values[column]);
-        row = record;
-      }
+      const row = buildRow(data[index]!);
       rows[index] = schema ? schema.parse(row) : (row as Output);
     }
     return rows;

@@ -1,7 +1,7 @@
 // Decoding Trino's JSON values into exact JavaScript values for every type.
 import { describe, expect, it } from 'vitest';
 import type { TypeSignature } from '../client/protocol.ts';
-import { containsBigint, decoderFor, parsePage } from './decoders.ts';
+import { containsBigint, decoderFor, parsePage, rowBuilder } from './decoders.ts';
 
 const type = (rawType: string, ...arguments_: TypeSignature['arguments']): TypeSignature => ({ rawType, arguments: arguments_ });
 const typeArgument = (signature: TypeSignature) => ({ kind: 'TYPE' as const, value: signature });
@@ -48,5 +48,31 @@ describe('decoderFor', () => {
   it('finds bigint anywhere in a nested type', () => {
     expect(containsBigint(type('row', field('a', type('array', typeArgument(type('bigint'))))))).toBe(true);
     expect(containsBigint(type('map', typeArgument(type('varchar')), typeArgument(type('double'))))).toBe(false);
+  });
+});
+
+describe('rowBuilder', () => {
+  const columns = [
+    { name: 'id', typeSignature: type('bigint') },
+    { name: 'price', typeSignature: type('decimal') },
+    { name: 'ratio', typeSignature: type('double') },
+    { name: 'it\'s "quoted"\u2028', typeSignature: type('varchar') },
+    { name: 'tags', typeSignature: type('array', typeArgument(type('bigint'))) },
+    { name: 'flag', typeSignature: type('boolean') },
+  ];
+  const values = ['9223372036854775807', '12.30', 'NaN', 'x', [1, 2], true];
+
+  it('builds exact rows as objects and as tuples, whatever the column names', () => {
+    expect(rowBuilder(columns, {}, 'object')(values)).toEqual({ id: 9223372036854775807n, price: '12.30', ratio: Number.NaN, 'it\'s "quoted"\u2028': 'x', tags: [1n, 2n], flag: true });
+    expect(rowBuilder(columns, {}, 'array')(values)).toEqual([9223372036854775807n, '12.30', Number.NaN, 'x', [1n, 2n], true]);
+    expect(rowBuilder(columns, {}, 'array')([null, null, null, null, null, null])).toEqual([null, null, null, null, null, null]);
+  });
+
+  it('uses your decimal decoder, keeps the last of duplicate names and never sets a prototype', () => {
+    expect(rowBuilder(columns.slice(0, 2), { decimal: (text) => `decimal:${text}` }, 'object')(values)).toEqual({ id: 9223372036854775807n, price: 'decimal:12.30' });
+    expect(rowBuilder([{ name: 'a', typeSignature: type('integer') }, { name: 'a', typeSignature: type('integer') }], {}, 'object')([1, 2])).toEqual({ a: 2 });
+    const row = rowBuilder([{ name: '__proto__', typeSignature: type('varchar') }], {}, 'object')(['x']) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('x');
   });
 });

@@ -109,3 +109,52 @@ export function parsePage(text: string, mayHoldBigints: boolean): unknown {
   if (!mayHoldBigints || !longInteger.test(text)) return JSON.parse(text);
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => (typeof value === 'number' && context?.source !== undefined ? context.source : value));
 }
+
+/** The code that decodes value `v[index]` inline, for the types whose JSON needs no more than a conversion. */
+function inlineDecoding(signature: TypeSignature, options: DecodeOptions, index: number): string {
+  const value = `v[${index}]`;
+  switch (signature.rawType) {
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'real':
+    case 'double':
+      return `(typeof ${value} === 'number' ? ${value} : ${value} == null ? null : Number(${value}))`;
+    case 'bigint':
+      return `(${value} == null ? null : BigInt(${value}))`;
+    case 'boolean':
+    case 'varbinary':
+    case 'array':
+    case 'map':
+    case 'row':
+      return `d[${index}](${value})`;
+    case 'decimal':
+    case 'number':
+      if (options.decimal) return `d[${index}](${value})`;
+      return `(typeof ${value} === 'string' ? ${value} : ${value} == null ? null : String(${value}))`;
+    default:
+      return `(typeof ${value} === 'string' ? ${value} : ${value} == null ? null : String(${value}))`;
+  }
+}
+
+/**
+ * A function that turns one row of Trino's JSON (positional values) into a decoded row: an object keyed
+ * by column name, or a tuple. Generated once per query, so each row is one object (or array) literal of a
+ * fixed shape with the simple conversions inline — several times faster than assigning keys one by one.
+ */
+export function rowBuilder(columns: ReadonlyArray<{ name: string; typeSignature: TypeSignature }>, options: DecodeOptions, mode: 'object' | 'array'): (values: unknown[]) => unknown {
+  const decoders = columns.map((column) => decoderFor(column.typeSignature, options));
+  const parts = columns.map((column, index) => inlineDecoding(column.typeSignature, options, index));
+  // `__proto__` as a key of a literal would set the prototype: such rows are built key by key.
+  if (mode === 'object' && columns.some((column) => column.name === '__proto__')) {
+    return (values) => {
+      const row: Record<string, unknown> = {};
+      for (let index = 0; index < columns.length; index++) Object.defineProperty(row, columns[index]!.name, { value: decoders[index]!(values[index]), enumerable: true, writable: true, configurable: true });
+      return row;
+    };
+  }
+  // Keys are JSON string literals (valid JavaScript string literals): no column name can break out of them.
+  const body = mode === 'array' ? `[${parts.join(', ')}]` : `{ ${columns.map((column, index) => `${JSON.stringify(column.name)}: ${parts[index]}`).join(', ')} }`;
+  const build = new Function('d', `return (v) => (${body});`) as (decoders: Decoder[]) => (values: unknown[]) => unknown;
+  return build(decoders);
+}
