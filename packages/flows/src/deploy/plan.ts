@@ -255,6 +255,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
   const deletedGroups = new Set(plans.filter((flowPlan) => flowPlan.action === 'delete').map((flowPlan) => flowPlan.groupId!));
   const services = await planSharedServices(nifi, parentGroupId, options.parent, { ...options, deletedGroups, controllerServiceTypes: catalog.controllerServiceTypes, secretsKey: key });
   fingerprintParts.push(...services.fingerprintParts);
+  secretsNotCompared.push(...services.secretsNotCompared);
   // A saved plan is bound to where it applies and to what it deletes, not only to what it creates and changes.
   // What is blocked, by flow and group ids (not the groups' changing contents: queued counts move all the time).
   fingerprintParts.push(JSON.stringify(blocked.map(({ flow, code, groupIds }) => ({ flow, code, groupIds }))), JSON.stringify({ nifi: nifi.baseUrl, parentGroupId, project: options.project, environment: options.environment }));

@@ -68,6 +68,8 @@ export interface SharedServicesPlan {
   planned: Map<string, PlannedSharedService>;
   parentId: string;
   fingerprintParts: string[];
+  /** `shared service <name>` for each whose sensitive literals could not be compared (no FLOWS_SECRETS_KEY). */
+  secretsNotCompared: string[];
 }
 
 export function renderServiceComments(comments: string | undefined, marker: SharedServiceMarker): string {
@@ -107,7 +109,7 @@ type LiveService = Awaited<ReturnType<NifiClient['controllerServices']['get']>>;
 export async function planSharedServices(nifi: NifiClient, parentGroupId: string, parent: ParentSection | undefined, options: SharedServicesOptions): Promise<SharedServicesPlan> {
   const declarations = parent?.services ?? [];
   // Code without a parent: section leaves the parent's services alone (no reads) unless it prunes.
-  if (!parent && !options.prune) return { plans: [], planned: new Map(), parentId: parentGroupId, fingerprintParts: [] };
+  if (!parent && !options.prune) return { plans: [], planned: new Map(), parentId: parentGroupId, fingerprintParts: [], secretsNotCompared: [] };
   const parentGroup = await nifi.processGroups.get(parentGroupId);
   const parentId = parentGroup.id;
   const live = (await nifi.processGroups.controllerServices(parentId)).filter((service) => service.component.parentGroupId === parentId);
@@ -118,6 +120,7 @@ export async function planSharedServices(nifi: NifiClient, parentGroupId: string
   const plans: SharedServicePlan[] = [];
   const planned = new Map<string, PlannedSharedService>();
   const fingerprintParts: string[] = [];
+  const secretsNotCompared: string[] = [];
 
   let parentBinding: ParentBindingPlan | undefined;
   if (parent?.parameterContext !== undefined) {
@@ -143,6 +146,7 @@ export async function planSharedServices(nifi: NifiClient, parentGroupId: string
     const secretsOf = (descriptors: Descriptors, recorded: string | undefined) => compareSecrets(`shared-service/${declaration.name}`, sensitiveLiterals(declaration, descriptors), recorded, { key: options.secretsKey, push: options.pushSecrets });
     const current = existing ?? (options.adopt ? unmanagedNamesake : undefined);
     const secrets = current ? secretsOf((current.component.descriptors ?? {}) as Descriptors, ours(current)?.sensitiveHash) : undefined;
+    if (secrets?.verdict === 'not-compared') secretsNotCompared.push(`shared service ${declaration.name}`);
     const comments = renderServiceComments(declaration.comments, { ...marker, ...(secrets ? { sensitiveHash: secrets.record } : {}) });
     const createdComments = (descriptors: Descriptors) => renderServiceComments(declaration.comments, { ...marker, sensitiveHash: secretsOf(descriptors, undefined).record });
     planned.set(declaration.name, { declaration, type, comments, createdComments });
@@ -198,7 +202,7 @@ export async function planSharedServices(nifi: NifiClient, parentGroupId: string
         : { service: name, action: 'delete', serviceId: service.id, changes: [] },
     );
   }
-  return { plans, ...(parentBinding ? { parentBinding } : {}), planned, parentId, fingerprintParts };
+  return { plans, ...(parentBinding ? { parentBinding } : {}), planned, parentId, fingerprintParts, secretsNotCompared };
 }
 
 /** What of a live service the plan depends on (not its validation status, which NiFi changes by itself). */

@@ -322,6 +322,10 @@ describe('shared controller services against the real NiFi', () => {
     expect((await withKey(['plan', '--detailed-exitcode'])).exitCode).toBe(0);
 
     await writeProvider('second-secret-value');
+    // Without the key the change can't be seen: NiFi keeps what it has, and the plan says so.
+    const blind = await flows(['plan', '--detailed-exitcode']);
+    expect(blind.exitCode).toBe(0);
+    expect(blind.stdout).toContain("! sensitive values can't be compared without FLOWS_SECRETS_KEY (shared service token)");
     const changed = await withKey(['plan', '--detailed-exitcode', '--json']);
     expect(changed.exitCode).toBe(2);
     expect(changed.stdout).not.toContain('second-secret-value');
