@@ -63,12 +63,30 @@ export async function applyFlows(client: NifiClient, flows: readonly Flow[], opt
   if (!hasChanges(unlocked.plan)) return applyPlanned(nifi, unlocked, options, undefined);
   // Then again under the lock: what another apply changed meanwhile is planned with, never over.
   const lockOptions = { ...options.lock, signal: options.lock?.signal ?? options.signal };
-  return withFlowsLock(nifi, options.parentGroupId ?? 'root', options.adopt ? 'apply --adopt' : 'apply', lockOptions, async (lock) => {
+  const operation = options.adopt ? 'apply --adopt' : 'apply';
+  const parentGroupId = options.parentGroupId ?? 'root';
+  return withFlowsLock(nifi, parentGroupId, operation, lockOptions, async (lock) => {
     const planned = await planFlows(nifi, flows, options);
     // Again under the lock, before any change: a node may have dropped out while this waited for it.
     await refuseDeletesWhileNodesOut(planned.plan);
-    return applyPlanned(nifi, planned, options, lock);
+    // Shared contexts are NiFi-wide while that lock covers one parent: an apply that changes them also holds the
+    // root group's lock — always second, so two applies never wait for each other — and plans once more under it.
+    if (!changesSharedContexts(planned.plan) || (await isRootGroup(nifi, lock.info.parentGroupId))) return applyPlanned(nifi, planned, options, lock);
+    return withFlowsLock(nifi, 'root', `${operation} (shared parameter contexts)`, lockOptions, async (rootLock) => {
+      const replanned = await planFlows(nifi, flows, options);
+      await refuseDeletesWhileNodesOut(replanned.plan);
+      const both: HeldLock = { ...lock, assertHeld: () => (lock.assertHeld(), rootLock.assertHeld()) };
+      return applyPlanned(nifi, replanned, options, both);
+    });
   });
+}
+
+function changesSharedContexts(plan: Plan): boolean {
+  return (plan.parameterContexts ?? []).some((contextPlan) => contextPlan.action === 'create' || contextPlan.action === 'update' || contextPlan.action === 'delete');
+}
+
+async function isRootGroup(nifi: NifiClient, groupId: string): Promise<boolean> {
+  return (await nifi.processGroups.get('root')).id === groupId;
 }
 
 async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, plannedServices, inventory }: PlanResult, options: ApplyOptions, lock: HeldLock | undefined): Promise<ApplyResult> {
