@@ -256,11 +256,31 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   }
 
   /** Reads the whole body: bytes, or text (parsed by `decodeBody` when JSON is expected). */
-  async function readBody(response: Dispatcher.ResponseData, responseType: ResponseType): Promise<{ kind: 'bytes'; bytes: Uint8Array } | { kind: 'json' | 'text'; text: string }> {
+  async function readBody(response: Dispatcher.ResponseData, responseType: ResponseType, method: HttpMethod): Promise<{ kind: 'bytes'; bytes: Uint8Array } | { kind: 'json' | 'text'; text: string }> {
     const contentType = String(response.headers['content-type'] ?? '');
     const kind = responseType === 'auto' ? (/\bjson\b/i.test(contentType) ? 'json' : /^text\//i.test(contentType) ? 'text' : 'bytes') : responseType;
-    if (kind === 'bytes') return { kind, bytes: new Uint8Array(await response.body.arrayBuffer()) };
+    // A HEAD answer announces a length but has no body.
+    if (kind === 'bytes') return { kind, bytes: method === 'HEAD' || response.statusCode === 204 ? new Uint8Array(await response.body.arrayBuffer()) : await readBytes(response) };
     return { kind, text: await response.body.text() };
+  }
+
+  /**
+   * With a Content-Length, each chunk is copied into one buffer of that size as it arrives: chunks die young
+   * and nothing is concatenated at the end (undici's arrayBuffer() keeps every chunk of a slow download alive
+   * until the end, then copies them, which for multi-MB bodies leaves twice their size to a full GC).
+   */
+  async function readBytes(response: Dispatcher.ResponseData): Promise<Uint8Array> {
+    const length = Number(headerValue(response.headers['content-length']));
+    if (!Number.isSafeInteger(length) || length < 64 * 1024 || length > 2 ** 31) return new Uint8Array(await response.body.arrayBuffer());
+    const bytes = new Uint8Array(length);
+    let offset = 0;
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      if (offset + chunk.length > length) throw new Error(`The body is longer than its Content-Length (${length})`);
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    if (offset !== length) throw new Error(`The body ended after ${offset} of its ${length} bytes`);
+    return bytes;
   }
 
   function decodeBody(body: Awaited<ReturnType<typeof readBody>>): unknown {
@@ -311,7 +331,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         startedAt = performance.now();
         const response = await send(httpRequest, url, signal, authHeaders, middlewareHeaders);
         if (response.statusCode < 300) {
-          const received = await readBody(response, httpRequest.responseType ?? 'auto');
+          const received = await readBody(response, httpRequest.responseType ?? 'auto', method);
           await middleware.afterResponse({ ...attemptEvent, status: response.statusCode, durationMs: performance.now() - startedAt });
           return { status: response.statusCode, headers: response.headers, body: decodeBody(received) as Body };
         }
