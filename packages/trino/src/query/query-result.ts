@@ -10,7 +10,7 @@ import { applyResponseHeaders, requestHeaders, type SessionState } from '../clie
 import { TrinoQueryError } from '../client/trino-errors.ts';
 import type { TrinoOrigins } from '../client/trino-origins.ts';
 import type { BoundStatement } from '../types/statement-binding.ts';
-import { containsBigint, parsePage, rowBuilder, type DecodeOptions } from '../types/decoders.ts';
+import { containsBigint, parseExact, parsePage, precisionLost, rowBuilder, type DecodeOptions } from '../types/decoders.ts';
 import { freeBytes, rowSlices, splitPage } from '../types/json-slices.ts';
 import { isSpooledData, segmentJson, supportedEncodings, type Segment, type SpoolingEncoding } from '../types/segments.ts';
 
@@ -118,6 +118,8 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
   private lastFetchedUri: string | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private pageRequestInFlight = false;
+  /** The text of the slice being decoded, parsed again exactly if a bigint lost precision. */
+  private lastSliceText: string | undefined;
 
   constructor(connection: TrinoConnection, state: SessionState, statement: BoundStatement, options: QueryOptions<Output>, onComplete: (state: SessionState) => void) {
     this.transport = connection.transport;
@@ -304,7 +306,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
       try {
         const next = this.reader.slices.next();
         if (!next.done) {
-          this.buffered.push(this.decodeRows(next.value));
+          this.buffered.push(this.decodeSlice(next.value));
           return;
         }
         this.reader.source.finish();
@@ -444,7 +446,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     } else if (rows || results.data?.length) {
       if (!this.columnList) throw new DataplatError({ code: 'TRINO_PROTOCOL', message: `Query ${results.id}: data arrived before the columns.` });
       if (rows) {
-        const parse = (text: string) => parsePage(text, this.mayHoldBigints);
+        const parse = (text: string) => this.parseSlice(text);
         const slices = rowSlices(rows.bytes, rows.open, rows.close, parse);
         this.sources.push({ bytes: rows.bytes.length, spooled: false, start: () => Promise.resolve(slices), finish: () => undefined, load: undefined, buffers: [rows.bytes] });
         // Held from now on: it arrived.
@@ -477,7 +479,7 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     const bytes = metadata.segmentSize;
     let rowsRead = 0;
     const parse = (text: string) => {
-      const parsed = parsePage(text, this.mayHoldBigints) as unknown[][];
+      const parsed = this.parseSlice(text);
       rowsRead += parsed.length;
       return parsed;
     };
@@ -526,6 +528,24 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     this.columnList = columns;
     this.buildRow = rowBuilder(columns, this.options, this.options.rowMode === 'array' ? 'array' : 'object');
     this.mayHoldBigints = columns.some((column) => containsBigint(column.typeSignature));
+  }
+
+  /**
+   * A slice's rows with the fast native parse: no scan for long numbers first. A bigint beyond 2^53 that
+   * it rounded is noticed while decoding (precisionLost), and the slice is parsed again exactly.
+   */
+  private parseSlice(text: string): unknown[][] {
+    this.lastSliceText = text;
+    return JSON.parse(text) as unknown[][];
+  }
+
+  private decodeSlice(data: unknown[][]): Output[] {
+    try {
+      return this.decodeRows(data);
+    } catch (error) {
+      if (error !== precisionLost || this.lastSliceText === undefined) throw error;
+      return this.decodeRows(parseExact(this.lastSliceText) as unknown[][]);
+    }
   }
 
   private decodeRows(data: unknown[][]): Output[] {

@@ -12,7 +12,15 @@ export interface DecodeOptions {
 }
 
 const asNumber: Decoder = (value) => (typeof value === 'number' ? value : Number(value));
-const asBigInt: Decoder = (value) => BigInt(value as string | number);
+/**
+ * Thrown (not as an error: caught inside the client) when a bigint arrived as a JSON number beyond 2^53,
+ * which the fast JSON.parse rounded: the rows are then parsed again keeping every number's source text.
+ */
+export const precisionLost = Symbol('precisionLost');
+function lost(): never {
+  throw precisionLost;
+}
+const asBigInt: Decoder = (value) => (typeof value === 'number' && !Number.isSafeInteger(value) ? lost() : BigInt(value as string | number));
 const asBoolean: Decoder = (value) => value === true || value === 'true';
 const asString: Decoder = (value) => (typeof value === 'string' ? value : String(value));
 const asBytes: Decoder = (value) => {
@@ -106,7 +114,12 @@ const longInteger = /[[,]-?\d{16}/;
  * too long for a double does it use the (10× slower) parse that keeps every number's source text.
  */
 export function parsePage(text: string, mayHoldBigints: boolean): unknown {
-  if (!mayHoldBigints || !longInteger.test(text)) return JSON.parse(text);
+  if (mayHoldBigints && longInteger.test(text)) return parseExact(text);
+  return JSON.parse(text);
+}
+
+/** JSON.parse that keeps the source text of every number (10× slower than the native parse). */
+export function parseExact(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => (typeof value === 'number' && context?.source !== undefined ? context.source : value));
 }
 
@@ -121,7 +134,7 @@ function inlineDecoding(signature: TypeSignature, options: DecodeOptions, index:
     case 'double':
       return `(typeof ${value} === 'number' ? ${value} : ${value} == null ? null : Number(${value}))`;
     case 'bigint':
-      return `(${value} == null ? null : BigInt(${value}))`;
+      return `(${value} == null ? null : typeof ${value} === 'number' && !Number.isSafeInteger(${value}) ? lost() : BigInt(${value}))`;
     case 'boolean':
     case 'varbinary':
     case 'array':
@@ -155,6 +168,6 @@ export function rowBuilder(columns: ReadonlyArray<{ name: string; typeSignature:
   }
   // Keys are JSON string literals (valid JavaScript string literals): no column name can break out of them.
   const body = mode === 'array' ? `[${parts.join(', ')}]` : `{ ${columns.map((column, index) => `${JSON.stringify(column.name)}: ${parts[index]}`).join(', ')} }`;
-  const build = new Function('d', `return (v) => (${body});`) as (decoders: Decoder[]) => (values: unknown[]) => unknown;
-  return build(decoders);
+  const build = new Function('d', 'lost', `return (v) => (${body});`) as (decoders: Decoder[], onLost: () => never) => (values: unknown[]) => unknown;
+  return build(decoders, lost);
 }
