@@ -179,12 +179,12 @@ describe(`${guide}, run as written against the test stack`, () => {
   });
 
   it('step 2: the stack env, validation offline and against NiFi, a plan, an apply, and an apply that writes nothing', () => {
-    // Offline, then --live: the three example flows are valid.
-    expect(runOf('eval "$(./with-node pnpm --silent stack env)"').stderr.match(/^3 file\(s\): 0 error\(s\), 0 warning\(s\)\.$/gm)).toHaveLength(2);
+    // Offline, then --live: the three example flows and their shared context are valid.
+    expect(runOf('eval "$(./with-node pnpm --silent stack env)"').stderr.match(/^4 file\(s\): 0 error\(s\), 0 warning\(s\)\.$/gm)).toHaveLength(2);
     const step2 = runOf('export SENSORS_DB_PASSWORD');
     // The second apply finds nothing to change, and the plan after it exits 0 (set -e) saying so.
     expect(step2.stdout).toContain('Apply complete: nothing to change.');
-    expect(step2.stdout.trimEnd()).toMatch(/flow iot-sensors \(no changes\)\nPlan: 0 to create, 0 to update, 0 to delete, 1 unchanged\.$/);
+    expect(step2.stdout.trimEnd()).toMatch(/parameter context examples-db \(no changes\)\n {2}flow iot-sensors \(no changes\)\nParameter contexts: 0 to create, 0 to update, 0 to delete, 1 unchanged, 0 kept\.\nPlan: 0 to create, 0 to update, 0 to delete, 1 unchanged\.$/);
     expect(`${step2.stdout}${step2.stderr}`).not.toContain(endpoints.postgres!.password);
   });
 

@@ -57,7 +57,11 @@ export async function applyFlows(client: NifiClient, flows: readonly Flow[], opt
   const unlocked = await planFlows(nifi, flows, options);
   // A prune deletes flows, which NiFi refuses while nodes are out: refused before any change, acknowledged or not.
   const refuseDeletesWhileNodesOut = async (plan: Plan) => {
-    if (plan.flows.some((flowPlan) => flowPlan.action === 'delete') || plan.sharedServices?.some((servicePlan) => servicePlan.action === 'delete')) await clientForClusterState(client, 'apply with --prune', { signal: options.signal, deletes: true });
+    const deletes =
+      plan.flows.some((flowPlan) => flowPlan.action === 'delete') ||
+      plan.sharedServices?.some((servicePlan) => servicePlan.action === 'delete') ||
+      plan.parameterContexts?.some((contextPlan) => contextPlan.action === 'delete');
+    if (deletes) await clientForClusterState(client, 'apply with --prune', { signal: options.signal, deletes: true });
   };
   if (nifi !== client) await refuseDeletesWhileNodesOut(unlocked.plan);
   if (!hasChanges(unlocked.plan)) return applyPlanned(nifi, unlocked, options, undefined);

@@ -422,9 +422,11 @@ function claimedGroups(inventory: Inventory, flows: readonly Flow[], options: { 
  */
 async function leftByInterruptedUploads(nifi: NifiClient, inventory: Inventory, flows: readonly Flow[], options: { adopt?: boolean | undefined }): Promise<Set<string>> {
   const inCode = new Set(flows.map((flow) => flow.name));
+  // Never beside a group that already carries the flow's marker (ours, another project's, or projectless): that one is the flow.
+  const marked = new Set(inventory.groups.flatMap(({ marker }) => (marker ? [marker.flow] : [])));
   const candidates = options.adopt
     ? []
-    : inventory.groups.filter(({ marker, group, name }) => !marker && inCode.has(name) && !group.component?.comments && !group.component?.parameterContext);
+    : inventory.groups.filter(({ marker, group, name }) => !marker && inCode.has(name) && !marked.has(name) && !group.component?.comments && !group.component?.parameterContext);
   const empty = new Set<string>();
   for (const candidate of candidates) {
     const { flowContents } = await nifi.processGroups.download(candidate.groupId);

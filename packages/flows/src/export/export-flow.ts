@@ -5,7 +5,8 @@
 // Written: processors (short type names when unambiguous, properties that differ from their defaults,
 // service references as `service:<name>`), services, ports, funnels, connections, nested groups, the
 // parameter context (sensitive values become `fromEnv`) and the contexts it inherits (as shared contexts under
-// `parameterContexts:`, with `inherits:` in their order), and run states. Re-exporting a group flows
+// `parameterContexts:`, with `inherits:` in their order), the parent group's services its processors use (as shared
+// services under `parent:`, with the context the parent is bound to), and run states. Re-exporting a group flows
 // applied keeps what NiFi doesn't store, from its marker: funnel names and the secrets' variable names.
 // Not representable (reported as warnings): labels, remote process groups, literal sensitive property values.
 import { matchExtensionType, type ExtensionType, type NifiClient, type NifiSchemas, type ParameterContextEntity } from '@dataplat/nifi';
@@ -13,19 +14,21 @@ import { stringify } from 'yaml';
 import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
 import { descriptionOf, managedContextDescription, readMarker } from '../deploy/inventory.ts';
-import type { FlowInput, SharedContextInput } from '../model/flow-schema.ts';
+import type { FlowInput, ParentSectionInput, SharedContextInput } from '../model/flow-schema.ts';
 import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
 import { backoffMechanisms, dslWordOf, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
 import { schemaReference } from './schema-reference.ts';
 
 export interface ExportResult {
   flow: FlowInput;
-  /** The contexts the flow's context inherits, directly or through others, as shared contexts by name. */
+  /** The contexts the flow's context inherits, directly or through others, as shared contexts by name (and the parent's, if bound). */
   parameterContexts: Record<string, SharedContextInput>;
-  /** The flow as a YAML document (with the schema reference for editors), its shared contexts included unless `contextsApart`. */
+  /** The parent group's controller services the flow's components use, as shared services (undefined: none). */
+  parent?: ParentSectionInput | undefined;
+  /** The flow as a YAML document (with the schema reference for editors), what it shares included unless `sharedApart`. */
   yaml: string;
-  /** With `contextsApart` and inherited contexts: the shared contexts as a YAML document of their own. */
-  contextsYaml?: string | undefined;
+  /** With `sharedApart`, when there is any: the shared contexts and the parent's shared services as a YAML document of their own. */
+  sharedYaml?: string | undefined;
   /** What could not be exported, per component. */
   warnings: string[];
 }
@@ -51,8 +54,8 @@ export interface ExportOptions {
    * current directory (the CLI passes the path relative to the --out file's folder).
    */
   schemaReference?: string | undefined;
-  /** Write the inherited contexts as a document of their own (`contextsYaml`) instead of into the flow's. */
-  contextsApart?: boolean | undefined;
+  /** Write what the group shares (inherited contexts, the parent's services) as a document of its own (`sharedYaml`) instead of into the flow's. */
+  sharedApart?: boolean | undefined;
 }
 
 export async function exportFlow(nifi: NifiClient, groupId: string, options: ExportOptions = {}): Promise<ExportResult> {
@@ -80,10 +83,23 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
   // A group flows applied keeps, in its marker, the names NiFi doesn't store: funnels', and secrets' variables.
   const names = readMarker(group.component?.comments)?.names;
   const exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName, funnelNames: names?.funnels ?? {} };
-  const body = exportGroup(root, flowName, [], exporter);
+  // Services of the parent group (or further up) that the flow's components use. A hand-built group's properties
+  // hold their instance ids (NiFi's download lists no external services then); a group flows applied lists them
+  // under ids of the download's own, by name. Both map to the name; the parent's own service wins over one further up.
+  const external = Object.values(definition.externalControllerServices ?? {}).flatMap((service) => (service.identifier && service.name ? [[service.identifier, service.name] as [string, string]] : []));
+  const parentGroupId = group.component?.parentGroupId;
+  const ancestorServices = parentGroupId ? await nifi.processGroups.controllerServices(parentGroupId) : [];
+  const byInstance = [...ancestorServices]
+    .sort((a, b) => Number(a.component.parentGroupId === parentGroupId) - Number(b.component.parentGroupId === parentGroupId))
+    .map((service) => [service.id, service.component.name ?? service.id] as [string, string]);
+  const body = exportGroup(root, flowName, [...byInstance, ...external], exporter);
+  // The ancestors' services the exported components refer to (a group's own service of a name shadows them).
+  const ancestorNames = new Set(byInstance.map(([, name]) => name));
+  const externalNames = new Set([...JSON.stringify(body).matchAll(/"service:((?:[^"\\]|\\.)*)"/g)].map((match) => JSON.parse(`"${match[1]}"`) as string).filter((name) => ancestorNames.has(name) || external.some(([, externalName]) => externalName === name)));
   const { inheritedIds, ...parameters } = await exportParameters(nifi, group.component?.parameterContext?.id, flowName, names?.secretEnvironment ?? {}, warnings);
   const parameterContexts: Record<string, SharedContextInput> = {};
   const inherits = await exportInheritedContexts(nifi, inheritedIds, parameterContexts, warnings);
+  const parent = externalNames.size > 0 && parentGroupId ? await exportParentServices(nifi, parentGroupId, externalNames, ancestorServices, { parameterContexts, controllerServiceTypes, warnings }) : undefined;
   const flow: FlowInput = {
     name: flowName,
     ...(descriptionOf(root.comments) ? { description: descriptionOf(root.comments)! } : {}),
@@ -93,14 +109,61 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
     ...(Object.keys(identifiers).length ? { identifiers } : {}),
   };
   const header = { schemaReference: options.schemaReference ?? schemaReference(process.cwd()), groupName: flowName, groupId };
-  const shared = Object.keys(parameterContexts).length > 0;
+  const sharedDocument = { ...(Object.keys(parameterContexts).length > 0 ? { parameterContexts } : {}), ...(parent ? { parent } : {}) };
+  const shared = Object.keys(sharedDocument).length > 0;
   return {
     flow,
     parameterContexts,
-    yaml: renderExportedYaml(shared && !options.contextsApart ? { ...flow, parameterContexts } : flow, header),
-    ...(shared && options.contextsApart ? { contextsYaml: renderExportedYaml({ parameterContexts }, { ...header, what: 'the parameter contexts inherited by' }) } : {}),
+    ...(parent ? { parent } : {}),
+    yaml: renderExportedYaml(shared && !options.sharedApart ? { ...flow, ...sharedDocument } : flow, header),
+    ...(shared && options.sharedApart ? { sharedYaml: renderExportedYaml(sharedDocument, { ...header, what: 'what is shared with others by' }) } : {}),
     warnings,
   };
+}
+
+/**
+ * The parent group's services that `external` names (id, name), as a `parent:` section: their types and the
+ * properties that differ from the defaults, and the context the parent is bound to (exported as a shared context)
+ * when it has one. A service that lives higher up than the parent is reported: flows manages the parent's only.
+ */
+async function exportParentServices(
+  nifi: NifiClient,
+  parentGroupId: string,
+  names: ReadonlySet<string>,
+  available: Awaited<ReturnType<NifiClient['processGroups']['controllerServices']>>,
+  exporter: { parameterContexts: Record<string, SharedContextInput>; controllerServiceTypes: readonly ExtensionType[]; warnings: string[] },
+): Promise<ParentSectionInput | undefined> {
+  const { warnings } = exporter;
+  const parentGroup = await nifi.processGroups.get(parentGroupId);
+  const services: NonNullable<ParentSectionInput['services']> = {};
+  const own = available.filter((service) => service.component.parentGroupId === parentGroupId);
+  const serviceNames: ServiceNames = new Map(own.map((service) => [service.id, service.component.name ?? service.id]));
+  for (const name of [...names].sort()) {
+    const live = own.find((service) => service.component.name === name);
+    if (!live) {
+      warnings.push(`controller service "${name}" is not in the parent group ${parentGroupId} but further up: flows manages shared services in the parent only; the flow refers to it by name.`);
+      continue;
+    }
+    const descriptors = live.component.descriptors ?? {};
+    // NiFi masks set sensitive values: written as unset, with the same warning as a group's own services.
+    // As in a flow definition (NiFi's live descriptors name a referenced service's interface; versioned ones say whether).
+    const versioned: NifiSchemas['VersionedControllerService'] = {
+      ...(live.component.type ? { type: live.component.type } : {}),
+      ...(live.component.bundle ? { bundle: live.component.bundle } : {}),
+      properties: Object.fromEntries(Object.entries(live.component.properties ?? {}).map(([key, value]) => [key, descriptors[key]?.sensitive ? null : value])) as Record<string, string>,
+      propertyDescriptors: Object.fromEntries(
+        Object.entries(descriptors).map(([key, descriptor]) => [key, { name: key, sensitive: descriptor.sensitive ?? false, dynamic: descriptor.dynamic ?? false, identifiesControllerService: Boolean(descriptor.identifiesControllerService) }]),
+      ),
+    };
+    services[name] = {
+      type: shortType(exporter.controllerServiceTypes, 'controllerService', versioned),
+      ...nonEmpty('properties', exportProperties(versioned, live as Entity, serviceNames, `parent/services/${name}`, warnings)),
+      ...(live.component.comments ? { comments: live.component.comments } : {}),
+    };
+  }
+  const bound = parentGroup.component?.parameterContext;
+  const parameterContext = bound?.id ? (await exportInheritedContexts(nifi, [bound.id], exporter.parameterContexts, warnings))[0] : undefined;
+  return Object.keys(services).length > 0 || parameterContext ? { ...(parameterContext ? { parameterContext } : {}), services } : undefined;
 }
 
 /**

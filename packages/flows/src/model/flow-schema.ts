@@ -234,6 +234,7 @@ export const parentSectionSchema = z.strictObject({
   parameterContext: name.optional().describe('A shared context (parameterContexts:) the parent group is bound to, so the shared services\' #{…} resolve.'),
   services: z.record(name, service).default({}).describe('Controller services in the parent group, by name; any flow refers to them as service:<name> (its own services of that name win).'),
 });
+export type ParentSectionInput = z.input<typeof parentSectionSchema>;
 const parentSection = parentSectionSchema.describe('The managed parent group: shared controller services and the context it is bound to.');
 
 /** A file holds one flow, or several under `flows:`, and/or shared parameter contexts under `parameterContexts:`, and/or shared services under `parent:`. */

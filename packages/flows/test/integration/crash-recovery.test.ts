@@ -87,6 +87,10 @@ describe('flows apply killed mid-way', () => {
     const tree = await nifi.processGroups.tree(empty.id);
     expect(Object.fromEntries(tree.contents.processors.map((processor) => [processor.component?.name, processor.component?.state]))).toEqual({ generate: 'STOPPED', tag: 'RUNNING' });
     expect((await planFlows(nifi, loaded.flows, { parentGroupId: leftoverParent, env })).plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op']);
+    // Beside the flow's own (marked) group, an empty one of the same name is not a leftover to take over: ignored.
+    await nifi.processGroups.create(leftoverParent, { name: emptyName });
+    const beside = await planFlows(nifi, loaded.flows, { parentGroupId: leftoverParent, env });
+    expect({ blocked: beside.plan.blocked ?? [], actions: beside.plan.flows.map((flowPlan) => [flowPlan.action, flowPlan.groupId]) }).toEqual({ blocked: [], actions: [['no-op', empty.id]] });
 
     // Someone's group of that name with a funnel in it is not a leftover: refused, untouched.
     const held = await nifi.processGroups.create(leftoverParent, { name: heldName });

@@ -1,27 +1,31 @@
-// `flows export` of a hand-built canvas whose groups inherit shared parameter contexts, against the real NiFi:
-// two groups, each with its own context inheriting `db` (which inherits `defaults` in turn), export to two flow
-// files with `inherits:` plus one shared-contexts file; plan --adopt shows no component change, apply --adopt
-// takes the contexts and groups over in place (same ids), and the next plan has nothing to do.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// `flows export` of a hand-built canvas whose groups share configuration, against the real NiFi: two groups, each
+// with its own context inheriting `db` (which inherits `defaults` in turn) and a ConvertRecord using the JSON reader
+// and writer of their parent group, export to two flow files (`inherits:`, `service:<name>`) plus one shared file
+// (`parameterContexts:`, `parent: services:`); plan --adopt shows no component change, apply --adopt takes the
+// contexts, services and groups over in place (same ids), and the next plan has nothing to do.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createNifiClient } from '@dataplat/nifi';
 import { applyFlows, loadFlowFile, planFlows } from '@dataplat/flows';
+import { loadFlowFiles } from '../../src/cli/load-files.ts';
 import { runFlowsCli } from '../../src/cli/run-flows-cli.ts';
 
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
 const suffix = Date.now().toString(36);
-const names = { defaults: `defaults-${suffix}`, db: `db-${suffix}`, orders: `orders-${suffix}`, returns: `returns-${suffix}` };
+const names = { defaults: `defaults-${suffix}`, db: `db-${suffix}`, orders: `orders-${suffix}`, returns: `returns-${suffix}`, analytics: `analytics-${suffix}`, audit: `audit-${suffix}` };
 let parentGroupId = '';
 let workdir = '';
+/** The JSON reader and writer made by hand in the parent group, shared by both groups' ConvertRecord. */
+const parentServices = { reader: '', writer: '' };
 
 afterAll(async () => {
   if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
   // Inheriting contexts first: NiFi refuses to delete a context another one inherits.
-  for (const name of [names.orders, names.returns, names.db, names.defaults]) {
+  for (const name of [names.orders, names.returns, names.audit, names.db, names.defaults, names.analytics]) {
     const context = await nifi.parameterContexts.findByName(name);
     if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
   }
@@ -39,21 +43,28 @@ async function groupByHand(name: string, dbContextId: string): Promise<string> {
     type: 'UpdateAttribute',
     config: { properties: { 'db.url': '#{jdbc_url}', 'db.table': '#{table}', 'db.fetch': '#{fetch_size}' }, autoTerminatedRelationships: ['success'] },
   });
+  // The parent's services, by id as the UI sets them; it stays stopped (a canvas's state is exported as it is).
+  await nifi.processors.create(group.id, {
+    name: 'convert',
+    type: 'ConvertRecord',
+    config: { properties: { 'Record Reader': parentServices.reader, 'Record Writer': parentServices.writer }, autoTerminatedRelationships: ['success', 'failure'] },
+  });
   return group.id;
 }
 
-async function exportGroup(name: string): Promise<void> {
+async function exportGroup(name: string, expectedExit = 0): Promise<string> {
   const stderr = new PassThrough();
   let errors = '';
   stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const exitCode = await runFlowsCli(['export', name, '--parent', parentGroupId, '--out', `${name}.yaml`, '--contexts-out', 'shared.yaml'], {
+  const exitCode = await runFlowsCli(['export', name, '--parent', parentGroupId, '--out', `${name}.yaml`, '--shared-out', 'shared.yaml'], {
     stdout: new PassThrough(),
     stderr,
     isTTY: false,
     cwd: workdir,
     env: { NIFI_URL: apiUrl },
   });
-  expect(exitCode, errors).toBe(0);
+  expect(exitCode, errors).toBe(expectedExit);
+  return errors;
 }
 
 describe('flows export of groups that inherit shared parameter contexts', () => {
@@ -69,6 +80,10 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
       ],
       inheritedParameterContextIds: [defaults.id],
     });
+    const reader = await nifi.controllerServices.create(parentGroupId, { name: 'json-in', type: 'JsonTreeReader' });
+    const writer = await nifi.controllerServices.create(parentGroupId, { name: 'json-out', type: 'JsonRecordSetWriter', properties: { 'Pretty Print JSON': 'true' } } as never);
+    Object.assign(parentServices, { reader: reader.id, writer: writer.id });
+    for (const service of [reader, writer]) await nifi.controllerServices.enable(service.id);
     const groupIds = [await groupByHand(names.orders, db.id), await groupByHand(names.returns, db.id)];
 
     workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-export-shared-'));
@@ -86,6 +101,15 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
     const returns = loadFlowFile(`${names.returns}.yaml`, await readFile(join(workdir, `${names.returns}.yaml`), 'utf8'));
     expect(returns.flows[0]).toMatchObject({ inherits: [names.db] });
 
+    expect(orders.flows[0]!.processors["convert"]).toMatchObject({ type: 'ConvertRecord', state: 'stopped', properties: { 'Record Reader': 'service:json-in', 'Record Writer': 'service:json-out' } });
+    expect(contexts.parent?.services.map(({ name, type, properties }) => ({ name, type, properties }))).toEqual([
+      { name: 'json-in', type: 'JsonTreeReader', properties: {} },
+      { name: 'json-out', type: 'JsonRecordSetWriter', properties: { 'Pretty Print JSON': 'true' } },
+    ]);
+    const project = await loadFlowFiles([workdir], workdir);
+    if ('missing' in project) throw new Error(project.missing);
+    expect(project.diagnostics).toEqual([]);
+
     const flows = [...orders.flows, ...returns.flows];
     const sharedContexts = contexts.parameterContexts.map((placed) => placed.context);
     expect(sharedContexts.map((context) => context.name).sort()).toEqual([names.db, names.defaults].sort());
@@ -96,7 +120,7 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
     });
 
     const env = { DB_PASSWORD: 'not-exported' };
-    const options = { parentGroupId, adopt: true, env, parameterContexts: sharedContexts };
+    const options = { parentGroupId, adopt: true, env, parameterContexts: sharedContexts, parent: project.parent };
     const { plan } = await planFlows(nifi, flows, options);
     for (const flowPlan of plan.flows) expect(flowPlan, flowPlan.flow).toMatchObject({ action: 'update', components: [], runState: [], parameters: [], markerChanged: true });
     // The shared contexts are taken over: their marker, and the secret (NiFi never reveals it, so adoption sets it); no value changes.
@@ -104,11 +128,35 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
       { context: names.defaults, action: 'update', changes: [] },
       { context: names.db, action: 'update', changes: [{ field: 'parameters.db_password', before: '(sensitive)', after: '(sensitive)' }] },
     ]);
+    // The parent's services are taken over too: their marker (comments) is all that changes, no property or state.
+    expect(plan.sharedServices?.map((servicePlan) => ({ service: servicePlan.service, action: servicePlan.action, fields: servicePlan.changes.map((change) => change.field) }))).toEqual([
+      { service: 'json-in', action: 'update', fields: ['comments'] },
+      { service: 'json-out', action: 'update', fields: ['comments'] },
+    ]);
 
     await applyFlows(nifi, flows, options);
     const afterIds = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups.map((group) => group.id).sort();
     expect(afterIds).toEqual([...groupIds].sort());
-    const again = await planFlows(nifi, flows, { parentGroupId, env, parameterContexts: sharedContexts });
+    for (const service of [parentServices.reader, parentServices.writer]) expect((await nifi.controllerServices.get(service)).component.state).toBe('ENABLED');
+    const again = await planFlows(nifi, flows, { parentGroupId, env, parameterContexts: sharedContexts, parent: project.parent });
     expect(again.plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op', 'no-op']);
+  });
+
+  it('adds another group\'s contexts to the shared file, and refuses one it declares differently', async () => {
+    const analytics = await nifi.parameterContexts.create({ name: names.analytics, parameters: [{ name: 'warehouse', value: 'iceberg' }] });
+    const own = await nifi.parameterContexts.create({ name: names.audit, parameters: [], inheritedParameterContextIds: [analytics.id] });
+    const audit = await nifi.processGroups.create(parentGroupId, { name: names.audit });
+    await nifi.processGroups.bindParameterContext(audit.id, own.id);
+    await exportGroup(names.audit);
+    const merged = loadFlowFile('shared.yaml', await readFile(join(workdir, 'shared.yaml'), 'utf8'));
+    expect(merged.diagnostics).toEqual([]);
+    expect(merged.parameterContexts.map((placed) => placed.context.name).sort()).toEqual([names.analytics, names.db, names.defaults].sort());
+    expect(merged.parent?.services.map((service) => service.name)).toEqual(['json-in', 'json-out']);
+
+    // The file says db holds another URL than NiFi's: exporting a group that inherits db refuses, writing nothing.
+    const edited = (await readFile(join(workdir, 'shared.yaml'), 'utf8')).replace('jdbc:postgresql://db.internal:5432/shop', 'jdbc:postgresql://elsewhere:5432/shop');
+    await writeFile(join(workdir, 'shared.yaml'), edited);
+    expect(await exportGroup(names.returns, 1)).toContain(`shared.yaml already declares the parameter context "${names.db}" differently`);
+    expect(await readFile(join(workdir, 'shared.yaml'), 'utf8')).toBe(edited);
   });
 });

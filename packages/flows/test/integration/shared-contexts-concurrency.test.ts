@@ -2,11 +2,14 @@
 // doesn't exist yet: each holds its parent's apply lock, but the context is NiFi-wide — so an apply that changes
 // shared contexts also takes the root group's lock and plans again under it. Against the real NiFi: both applies
 // succeed, the context exists once (one creates it, the other then finds it as declared), both flows inherit it.
+// Without the root's lock, the second create got NiFi's 409 (name taken).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pollUntil } from '@dataplat/core';
 import { createNifiClient } from '@dataplat/nifi';
+import { acquireFlowsLock, listFlowsLocks } from '../../src/deploy/lock.ts';
 import { runCli } from '../run-cli.ts';
 import { scratchGroups } from '../scratch-groups.ts';
 
@@ -52,9 +55,26 @@ describe('two applies under two parents, one new shared context', () => {
       parents.push(await scratch.parent(`parent-${index}`));
     }
 
-    const applies = await Promise.all(
-      flowNames.map((name, index) => runCli(['apply', `${name}.yaml`, 'shared.yaml', '--parent', parents[index]!, '--json'], { cwd: workdir, env: { NIFI_URL: apiUrl } })),
-    );
+    // The test holds the root group's lock until both applies hold their parent's: both have then planned to create
+    // the context (under their parent's lock) and wait for the root's — the overlap is certain, not left to timing.
+    const rootLock = await acquireFlowsLock(nifi, 'root', 'test: holds the root lock while two applies start');
+    let applies: Array<Awaited<ReturnType<typeof runCli>>>;
+    try {
+      const running = Promise.all(
+        flowNames.map((name, index) => runCli(['apply', `${name}.yaml`, 'shared.yaml', '--parent', parents[index]!, '--json'], { cwd: workdir, env: { NIFI_URL: apiUrl } })),
+      );
+      await pollUntil(
+        async () => {
+          const held = new Set((await listFlowsLocks(nifi)).map((lock) => lock.parentGroupId));
+          return parents.every((parent) => held.has(parent)) ? { done: true, value: true } : { done: false, progress: `${held.size} lock(s) held` };
+        },
+        { description: 'both applies holding their parent group\'s lock', timeoutMs: 120_000, initialIntervalMs: 100, maxIntervalMs: 500 },
+      );
+      await rootLock.release();
+      applies = await running;
+    } finally {
+      await rootLock.release();
+    }
     for (const applied of applies) expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
     // One of them created the context; the other, planning again under the root's lock, found it as declared.
     const contextActions = applies.map((applied) => (JSON.parse(applied.stdout) as { plan: { parameterContexts?: Array<{ action: string }> } }).plan.parameterContexts?.map((entry) => entry.action));
