@@ -8,6 +8,7 @@ import { componentAddress, connectionAddresses } from './addresses.ts';
 import { deterministicId } from './deterministic-id.ts';
 import { expandTriggers } from './expand-triggers.ts';
 import { ownEntry } from '../model/own-keys.ts';
+import { overrideParameter } from '../model/parameter-override.ts';
 import { resolveServiceReference, sharedServicePlaceholder } from '../model/shared-services.ts';
 import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
 import { backoffMechanisms, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, schedulingStrategies } from '../model/nifi-vocabulary.ts';
@@ -54,7 +55,7 @@ export function compileFlow(flow: Flow, catalog: TypeCatalog, options: CompileOp
   const maskedParameters: string[] = [];
   const parameters: NifiSchemas['VersionedParameter'][] = [];
   for (const [name, declared] of Object.entries(flow.parameters)) {
-    const parameter = { ...declared, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) };
+    const parameter = overrideParameter(declared, overlay ? ownEntry(overlay.parameters, name) : undefined);
     const value = parameter.fromEnv !== undefined ? env[parameter.fromEnv] : parameter.value;
     if (parameter.fromEnv !== undefined && value === undefined) {
       throw new DataplatError({ code: 'FLOWS_MISSING_ENVIRONMENT_VARIABLE', message: `Parameter "${name}" of flow "${flow.name}" reads ${parameter.fromEnv}, which is not set.`, hint: `Set ${parameter.fromEnv} in the environment of this command.` });

@@ -8,6 +8,7 @@ import { compileFlow } from '../compile/compile-flow.ts';
 import { parameterContextName, type Flow, type SharedContextDeclaration } from '../model/flow-schema.ts';
 import { resolveParameterAssets, type ResolvedAsset } from './assets.ts';
 import { ownEntry } from '../model/own-keys.ts';
+import { overrideParameter } from '../model/parameter-override.ts';
 import { assetChange, inheritedNames, planSharedContexts, type ContextPlan, type PlannedContext } from './shared-contexts.ts';
 import { diffDefinitions, type ComponentChange, type FieldChange } from './diff.ts';
 import { planSharedServices, sharedServicesChanged, type ParentBindingPlan, type SharedServicePlan, type SharedServicesPlan } from './shared-services.ts';
@@ -184,7 +185,7 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     markDefinition(compiled.definition, flow.description, marker);
     const overlay = options.environment ? ownEntry(flow.environments, options.environment) : undefined;
     const assets = await resolveParameterAssets(
-      Object.fromEntries(Object.entries(flow.parameters).map(([name, parameter]) => [name, { ...parameter, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) }])),
+      Object.fromEntries(Object.entries(flow.parameters).map(([name, parameter]) => [name, overrideParameter(parameter, overlay ? ownEntry(overlay.parameters, name) : undefined)])),
       { env: options.env },
     );
     planned.set(flow.name, { flow, definition: compiled.definition, sensitiveParameters: compiled.sensitiveParameters, marker, assets });
@@ -297,7 +298,15 @@ async function planShared(nifi: NifiClient, flows: readonly Flow[], options: Pla
   const liveAssets = new Map<string, ParameterContextAsset[]>();
   for (const declaration of declarations) {
     const overlay = options.environment ? ownEntry(declaration.environments, options.environment) : undefined;
-    const parameters = Object.fromEntries(Object.entries(declaration.parameters).map(([name, parameter]) => [name, { ...parameter, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) }]));
+    // A context with environments of its own but not this one: a typo (prd for prod) must not deploy the base values.
+    if (options.environment && !overlay && Object.keys(declaration.environments).length > 0) {
+      throw new DataplatError({
+        code: 'FLOWS_UNKNOWN_ENVIRONMENT',
+        message: `Shared parameter context "${declaration.name}" has no environment "${options.environment}".`,
+        hint: `Known: ${Object.keys(declaration.environments).join(', ')}. A context without environments takes its base values in every one.`,
+      });
+    }
+    const parameters = Object.fromEntries(Object.entries(declaration.parameters).map(([name, parameter]) => [name, overrideParameter(parameter, overlay ? ownEntry(overlay.parameters, name) : undefined)]));
     const assets = await resolveParameterAssets(parameters, { env: options.env });
     if (assets.size === 0) continue;
     resolved.set(declaration.name, assets);

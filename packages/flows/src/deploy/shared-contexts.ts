@@ -7,6 +7,7 @@ import type { NifiClient, ParameterContextAsset, ParameterContextEntity, Paramet
 import type { ResolvedAsset } from './assets.ts';
 import type { SharedContextDeclaration } from '../model/flow-schema.ts';
 import { ownEntry } from '../model/own-keys.ts';
+import { overrideParameter } from '../model/parameter-override.ts';
 import { inheritanceOrder } from '../validate/check-contexts.ts';
 import type { FieldChange } from './diff.ts';
 import { managedContextDescription, projectLabel, sha256 } from './inventory.ts';
@@ -260,7 +261,7 @@ function desiredParameters(declaration: SharedContextDeclaration, options: Share
   const sensitiveValues: Record<string, string> = {};
   const masked = new Set<string>();
   for (const [name, declared] of Object.entries(declaration.parameters)) {
-    const parameter = { ...declared, ...(overlay ? ownEntry(overlay.parameters, name) : undefined) };
+    const parameter = overrideParameter(declared, overlay ? ownEntry(overlay.parameters, name) : undefined);
     if (assets.has(name)) {
       // Its value is the asset's path on the nodes, which NiFi sets once the parameter references the asset.
       parameters.push({ name, value: null, sensitive: false, ...(parameter.description !== undefined ? { description: parameter.description } : {}) });

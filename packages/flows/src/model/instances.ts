@@ -6,9 +6,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Place } from '../validate/check-flow.ts';
 import type { Flow } from './flow-schema.ts';
 import { hasOwnKey, ownEntry } from './own-keys.ts';
+import { overrideParameter } from './parameter-override.ts';
 
-type ParameterModel = Flow['parameters'][string];
-type ParameterOverride = Partial<ParameterModel>;
 
 /** A flow ready to deploy and where its paths are in its file. */
 export interface PlacedFlow {
@@ -83,18 +82,6 @@ export function expandInstances(flow: Flow, place: Place): { flows: PlacedFlow[]
     return { flow: expanded, place: instancePlace(place, instance, overrides) };
   });
   return { flows, diagnostics };
-}
-
-/**
- * An override merged over a parameter. `value` and `fromEnv` are two sources of one value: an override
- * that gives one drops the other (a flow reading PORT from the environment, an instance writing 18091).
- */
-function overrideParameter<Parameter extends ParameterOverride>(base: Parameter, override: ParameterOverride | undefined): Parameter {
-  if (!override) return base;
-  const merged = { ...base, ...override };
-  if (override.value !== undefined && override.fromEnv === undefined) delete merged.fromEnv;
-  if (override.fromEnv !== undefined && override.value === undefined) delete merged.value;
-  return merged;
 }
 
 /** Where an instance's paths are: its name is its key under `instances`, an overridden parameter its override; the rest is the definition's. */

@@ -9,26 +9,32 @@ import type { Flow } from '../model/flow-schema.ts';
 import { assetFilePath, recordAssetSource, sha256Of } from '../deploy/assets.ts';
 import type { Place } from './check-flow.ts';
 
-type Parameters = Flow['parameters'];
+type Parameters = Record<string, { asset?: Flow['parameters'][string]['asset'] }>;
+type Environments = Record<string, { parameters: Parameters }>;
 
-/** The assets of one owner's parameters (a flow's or a shared context's), `folder` being its file's folder. */
-export async function checkAssetFiles(parameters: Parameters, place: Place, folder: string): Promise<Diagnostic[]> {
+/**
+ * The assets of one owner's parameters (a flow's or a shared context's, or an environment's overrides of them at
+ * `within`, e.g. ['environments', 'prod']), `folder` being its file's folder: recorded for plan and apply (the
+ * folder a relative file is in, and where the asset is written), and local files checked.
+ */
+export async function checkAssetFiles(parameters: Parameters, place: Place, folder: string, within: string[] = []): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   for (const [name, parameter] of Object.entries(parameters)) {
     const asset = parameter.asset;
     if (!asset) continue;
-    const at = place(['parameters', name, 'asset']);
+    const path = (...rest: string[]) => [...within, 'parameters', name, ...rest];
+    const at = place(path('asset'));
     recordAssetSource(asset, folder, `${at.file}:${at.range?.start.line ?? 0}:${at.range?.start.column ?? 0}`);
     if (!('file' in asset)) continue;
-    const path = assetFilePath(asset);
-    const problem = assetNameProblem(basename(path));
+    const file = assetFilePath(asset);
+    const problem = assetNameProblem(basename(file));
     if (problem) {
-      diagnostics.push({ severity: 'error', code: 'asset/name', message: `NiFi would refuse the asset name "${basename(path)}": ${problem}.`, hint: 'Rename the file.', ...place(['parameters', name, 'asset', 'file']) });
+      diagnostics.push({ severity: 'error', code: 'asset/name', message: `NiFi would refuse the asset name "${basename(file)}": ${problem}.`, hint: 'Rename the file.', ...place(path('asset', 'file')) });
       continue;
     }
-    const content = await readFile(path).catch(() => undefined);
+    const content = await readFile(file).catch(() => undefined);
     if (!content) {
-      diagnostics.push({ severity: 'error', code: 'asset/missing-file', message: `Asset file ${path} does not exist (or can't be read).`, hint: 'The path is relative to this flow file.', ...place(['parameters', name, 'asset', 'file']) });
+      diagnostics.push({ severity: 'error', code: 'asset/missing-file', message: `Asset file ${file} does not exist (or can't be read).`, hint: 'The path is relative to this flow file.', ...place(path('asset', 'file')) });
       continue;
     }
     const digest = sha256Of(content);
@@ -36,9 +42,9 @@ export async function checkAssetFiles(parameters: Parameters, place: Place, fold
       diagnostics.push({
         severity: 'error',
         code: 'asset/checksum-mismatch',
-        message: `Asset file ${path} has SHA-256 ${digest}, not the one declared.`,
+        message: `Asset file ${file} has SHA-256 ${digest}, not the one declared.`,
         hint: 'Write the file\'s checksum (sha256sum <file>) if the file is the one you mean, or put the right file there.',
-        ...place(['parameters', name, 'asset', 'sha256']),
+        ...place(path('asset', 'sha256')),
       });
     }
   }
@@ -46,12 +52,19 @@ export async function checkAssetFiles(parameters: Parameters, place: Place, fold
 }
 
 /** Every asset of a loaded flow file: its flows' parameters and its shared contexts'. */
-export async function checkFileAssets(loaded: { flows: readonly Flow[]; places: readonly Place[]; parameterContexts: ReadonlyArray<{ context: { parameters: Parameters }; place: Place }> }, folder: string): Promise<Diagnostic[]> {
+export async function checkFileAssets(
+  loaded: { flows: readonly Flow[]; places: readonly Place[]; parameterContexts: ReadonlyArray<{ context: { parameters: Parameters; environments: Environments }; place: Place }> },
+  folder: string,
+): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  for (const [index, flow] of loaded.flows.entries()) {
-    const place = loaded.places[index];
-    if (place) diagnostics.push(...(await checkAssetFiles(flow.parameters, place, folder)));
+  const owners = [
+    ...loaded.flows.flatMap((flow, index) => (loaded.places[index] ? [{ parameters: flow.parameters, environments: flow.environments as Environments, place: loaded.places[index] }] : [])),
+    ...loaded.parameterContexts.map(({ context, place }) => ({ parameters: context.parameters, environments: context.environments, place })),
+  ];
+  for (const { parameters, environments, place } of owners) {
+    diagnostics.push(...(await checkAssetFiles(parameters, place, folder)));
+    // An environment's overrides may name assets of their own (relative to this file too).
+    for (const [environment, overlay] of Object.entries(environments)) diagnostics.push(...(await checkAssetFiles(overlay.parameters, place, folder, ['environments', environment])));
   }
-  for (const { context, place } of loaded.parameterContexts) diagnostics.push(...(await checkAssetFiles(context.parameters, place, folder)));
   return diagnostics;
 }

@@ -1,18 +1,12 @@
 // Protocol error paths on undici's MockAgent; every happy path runs against the real Trino in test/integration.
 import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTrinoClient } from './create-trino-client.ts';
+import { useMockAgent } from '../../../core/test/mock-agent.ts';
+
+const mockAgent = useMockAgent();
 
 const origin = 'http://trino.test:8080';
-let mockAgent: MockAgent;
-beforeEach(() => {
-  mockAgent = new MockAgent();
-  mockAgent.disableNetConnect();
-});
-afterEach(async () => {
-  mockAgent.assertNoPendingInterceptors();
-  await mockAgent.close();
-});
 
 const json = { headers: { 'content-type': 'application/json' } };
 const stats = { state: 'RUNNING' };
@@ -25,20 +19,20 @@ describe('createTrinoClient', () => {
 
   it('sends basic credentials and a bearer token only to the coordinator', async () => {
     const seen: unknown[] = [];
-    mockAgent
+    mockAgent()
       .get('https://trino.test:8443')
       .intercept({ path: '/v1/statement', method: 'POST' })
       .reply((request) => {
         seen.push((request.headers as Record<string, string>).authorization);
         return { statusCode: 200, data: { id: 'q1', infoUri: '', stats: { state: 'FINISHED' } }, responseOptions: json };
       });
-    const client = createTrinoClient({ server: 'https://trino.test:8443', auth: { username: 'ana', password: 'pw' }, dispatcher: mockAgent });
+    const client = createTrinoClient({ server: 'https://trino.test:8443', auth: { username: 'ana', password: 'pw' }, dispatcher: mockAgent() });
     await client.execute('SELECT 1');
     expect(seen).toEqual([`Basic ${Buffer.from('ana:pw').toString('base64')}`]);
   });
 
   it('throws the query failure even after some pages arrived, and deletes nothing more', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const columns = [{ name: 'x', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
     pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(200, { id: 'q2', infoUri: '', nextUri: `${origin}/v1/statement/executing/q2/t/1`, stats }, json);
     pool.intercept({ path: '/v1/statement/executing/q2/t/1', method: 'GET' }).reply(200, { id: 'q2', infoUri: '', nextUri: `${origin}/v1/statement/executing/q2/t/2`, columns, data: [[1], [2]], stats }, json);
@@ -48,7 +42,7 @@ describe('createTrinoClient', () => {
       stats: { state: 'FAILED' },
       error: { message: 'Division by zero', errorCode: 8, errorName: 'DIVISION_BY_ZERO', errorType: 'USER_ERROR', errorLocation: { lineNumber: 1, columnNumber: 10 } },
     }, json);
-    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent });
+    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent() });
     const rows: unknown[] = [];
     const error = await (async () => {
       for await (const row of client.query('SELECT x / 0 FROM t')) rows.push(row);
@@ -70,7 +64,7 @@ describe('createTrinoClient', () => {
       headers: { 'x-amz-server-side-encryption-customer-key': ['a2V5'] },
       metadata: { rowOffset: 0, rowsCount: JSON.parse(rows).length, segmentSize: rows.length },
     });
-    const trinoPool = mockAgent.get(server);
+    const trinoPool = mockAgent().get(server);
     let encodingRequested: unknown;
     trinoPool.intercept({ path: '/v1/statement', method: 'POST' }).reply((request) => {
       encodingRequested = (request.headers as Record<string, string>)['x-trino-query-data-encoding'];
@@ -86,7 +80,7 @@ describe('createTrinoClient', () => {
       return { statusCode: 200, data: '' };
     }).times(2);
     const storageHeaders: Array<Record<string, string>> = [];
-    const storagePool = mockAgent.get(storage);
+    const storagePool = mockAgent().get(storage);
     for (const [index, body] of [[1, '[[1],[2]]'], [2, '[[9007199254740993]]']] as const) {
       storagePool
         .intercept({ path: `/bucket/segment-${index}?X-Amz-Signature=abc`, method: 'GET' })
@@ -96,7 +90,7 @@ describe('createTrinoClient', () => {
         })
         .delay(index === 1 ? 30 : 1); // the first segment arrives last: order must still hold
     }
-    const client = createTrinoClient({ server, auth: { token: 'secret-token' }, user: 'ana', headers: { 'x-custom-secret': 'shh' }, dispatcher: mockAgent });
+    const client = createTrinoClient({ server, auth: { token: 'secret-token' }, user: 'ana', headers: { 'x-custom-secret': 'shh' }, dispatcher: mockAgent() });
     const result = client.query('SELECT n FROM t');
     expect((await result.all()).map((row) => row['n'])).toEqual([1n, 2n, 3n, 9007199254740993n]);
     expect(encodingRequested).toBe('json+zstd,json+lz4,json');
@@ -112,7 +106,7 @@ describe('createTrinoClient', () => {
   it('fails the query when a spooled segment cannot be read, instead of returning fewer rows', async () => {
     const server = 'https://trino.test:8443';
     const columns = [{ name: 'n', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
-    mockAgent
+    mockAgent()
       .get(server)
       .intercept({ path: '/v1/statement', method: 'POST' })
       .reply(200, {
@@ -122,13 +116,13 @@ describe('createTrinoClient', () => {
         data: { encoding: 'json', segments: [{ type: 'spooled', uri: 'http://storage.test:9000/gone', ackUri: `${server}/v1/spooled/ack/1`, metadata: { rowOffset: 0, rowsCount: 5, segmentSize: 10 } }] },
         stats,
       }, json);
-    mockAgent.get('http://storage.test:9000').intercept({ path: '/gone', method: 'GET' }).reply(404, '<Error><Code>NoSuchKey</Code></Error>');
-    const client = createTrinoClient({ server, user: 'ana', dispatcher: mockAgent });
+    mockAgent().get('http://storage.test:9000').intercept({ path: '/gone', method: 'GET' }).reply(404, '<Error><Code>NoSuchKey</Code></Error>');
+    const client = createTrinoClient({ server, user: 'ana', dispatcher: mockAgent() });
     await expect(client.query('SELECT n FROM t').all()).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
   });
 
   it('keeps an idle query alive by re-reading the last page, without advancing it', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     const columns = [{ name: 'x', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
     const page = (token: number, next: boolean) => ({ id: 'q5', infoUri: '', columns, data: [[token]], stats, ...(next ? { nextUri: `${origin}/v1/statement/executing/q5/t/${token + 1}` } : {}) });
     pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(200, { id: 'q5', infoUri: '', nextUri: `${origin}/v1/statement/executing/q5/t/1`, stats }, json);
@@ -143,7 +137,7 @@ describe('createTrinoClient', () => {
       })
       .persist();
     pool.intercept({ path: '/v1/statement/executing/q5/t/3', method: 'GET' }).reply(200, page(3, false), json);
-    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent });
+    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent() });
     const iterator = client.query('SELECT x FROM t', { heartbeatIntervalMs: 30 })[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toEqual({ x: 1 });
     await new Promise((resolve) => setTimeout(resolve, 130));
@@ -155,17 +149,17 @@ describe('createTrinoClient', () => {
   });
 
   it('names placeholder/parameter mismatches before sending anything', () => {
-    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent });
+    const client = createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent() });
     expect(() => client.query("SELECT ? -- is it?\nFROM t WHERE a = '?' AND b = ?", { params: [1] })).toThrow('The SQL has 2 ? placeholder(s) but 1 parameter(s) were given.');
   });
 });
 
 describe('which Trino requests are repeated', () => {
   const columns = [{ name: 'x', type: 'integer', typeSignature: { rawType: 'integer', arguments: [] } }];
-  const client = () => createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent, retry: { retries: 2, initialDelayMs: 1 }, timeoutMs: 200 });
+  const client = () => createTrinoClient({ server: origin, user: 'ana', dispatcher: mockAgent(), retry: { retries: 2, initialDelayMs: 1 }, timeoutMs: 200 });
 
   it('repeats the POST on 503 (not processed, per the protocol) and a page GET after a reset and a stall', async () => {
-    const pool = mockAgent.get(origin);
+    const pool = mockAgent().get(origin);
     pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(503, 'starting');
     pool.intercept({ path: '/v1/statement', method: 'POST' }).reply(200, { id: 'q5', infoUri: '', nextUri: `${origin}/v1/statement/executing/q5/t/1`, stats }, json);
     pool.intercept({ path: '/v1/statement/executing/q5/t/1', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
@@ -178,7 +172,7 @@ describe('which Trino requests are repeated', () => {
     ['a reset', (pending: ReturnType<ReturnType<MockAgent['get']>['intercept']>) => pending.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 'NETWORK'],
     ['a timeout', (pending: ReturnType<ReturnType<MockAgent['get']>['intercept']>) => pending.reply(200, { id: 'q6', infoUri: '', stats }).delay(5000), 'TIMEOUT'],
   ])('never repeats the POST after %s: the query may have started', async (_, fault, code) => {
-    fault(mockAgent.get(origin).intercept({ path: '/v1/statement', method: 'POST' }));
+    fault(mockAgent().get(origin).intercept({ path: '/v1/statement', method: 'POST' }));
     await expect(client().query('INSERT INTO t VALUES (1)').all()).rejects.toMatchObject({ code, method: 'POST' });
   });
 });

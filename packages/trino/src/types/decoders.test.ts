@@ -1,4 +1,7 @@
 // Decoding Trino's JSON values into exact JavaScript values for every type.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TypeSignature } from '../client/protocol.ts';
 import { containsBigint, decoderFor, parsePage, rowBuilder } from './decoders.ts';
@@ -74,5 +77,22 @@ describe('rowBuilder', () => {
     const row = rowBuilder([{ name: '__proto__', typeSignature: type('varchar') }], {}, 'object')(['x']) as Record<string, unknown>;
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('x');
+  });
+});
+
+describe('rowBuilder where generating code is forbidden', () => {
+  it('builds the same rows value by value (node --disallow-code-generation-from-strings)', () => {
+    const decoders = join(import.meta.dirname, 'decoders.ts');
+    const script = `
+      const { rowBuilder } = await import(${JSON.stringify(pathToFileURL(decoders).href)});
+      const type = (rawType, ...typeArguments) => ({ rawType, arguments: typeArguments });
+      const columns = [{ name: 'id', typeSignature: type('bigint') }, { name: 'name', typeSignature: type('varchar') }];
+      const rows = [rowBuilder(columns, {}, 'object')(['9223372036854775807', 'x']), rowBuilder(columns, {}, 'array')(['1', null])];
+      let generated = 'allowed';
+      try { new Function('return 1'); } catch (error) { generated = error.name; }
+      console.log(JSON.stringify({ generated, rows }, (key, value) => (typeof value === 'bigint' ? value + 'n' : value)));`;
+    const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--conditions=@dataplat/source', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ generated: 'EvalError', rows: [{ id: '9223372036854775807n', name: 'x' }, ['1n', null]] });
   });
 });

@@ -158,16 +158,24 @@ function inlineDecoding(signature: TypeSignature, options: DecodeOptions, index:
 export function rowBuilder(columns: ReadonlyArray<{ name: string; typeSignature: TypeSignature }>, options: DecodeOptions, mode: 'object' | 'array'): (values: unknown[]) => unknown {
   const decoders = columns.map((column) => decoderFor(column.typeSignature, options));
   const parts = columns.map((column, index) => inlineDecoding(column.typeSignature, options, index));
-  // `__proto__` as a key of a literal would set the prototype: such rows are built key by key.
-  if (mode === 'object' && columns.some((column) => column.name === '__proto__')) {
-    return (values) => {
-      const row: Record<string, unknown> = {};
-      for (let index = 0; index < columns.length; index++) Object.defineProperty(row, columns[index]!.name, { value: decoders[index]!(values[index]), enumerable: true, writable: true, configurable: true });
-      return row;
-    };
-  }
+  // Built value by value: for `__proto__` (as a key of a literal it would set the prototype), and where the process
+  // forbids generating code (node --disallow-code-generation-from-strings, a CSP without unsafe-eval).
+  const valueByValue = (): ((values: unknown[]) => unknown) =>
+    mode === 'array'
+      ? (values) => decoders.map((decode, index) => decode(values[index]))
+      : (values) => {
+          const row: Record<string, unknown> = {};
+          for (let index = 0; index < columns.length; index++) Object.defineProperty(row, columns[index]!.name, { value: decoders[index]!(values[index]), enumerable: true, writable: true, configurable: true });
+          return row;
+        };
+  if (mode === 'object' && columns.some((column) => column.name === '__proto__')) return valueByValue();
   // Keys are JSON string literals (valid JavaScript string literals): no column name can break out of them.
   const body = mode === 'array' ? `[${parts.join(', ')}]` : `{ ${columns.map((column, index) => `${JSON.stringify(column.name)}: ${parts[index]}`).join(', ')} }`;
-  const build = new Function('d', 'lost', `return (v) => (${body});`) as (decoders: Decoder[], onLost: () => never) => (values: unknown[]) => unknown;
-  return build(decoders, lost);
+  try {
+    const build = new Function('d', 'lost', `return (v) => (${body});`) as (decoders: Decoder[], onLost: () => never) => (values: unknown[]) => unknown;
+    return build(decoders, lost);
+  } catch (error) {
+    if (error instanceof EvalError) return valueByValue();
+    throw error;
+  }
 }
