@@ -70,31 +70,41 @@ export interface Inventory {
 }
 
 // ---- the marker -------------------------------------------------------------------------------------
+// Every marker flows writes (a group's, a shared context's, a shared service's) is the text people wrote, then the
+// marker line, then one line of JSON: written and read here, checked by each kind's reader.
+
+/** `text` with a marker: the marker line and its JSON (keys in the order given: equal markers render to equal text). */
+export function withMarker(text: string | undefined, canonical: object, line = markerLine): string {
+  return `${text ? `${text}\n\n` : ''}${line}\n${JSON.stringify(canonical)}`;
+}
+
+/** The JSON after the last marker line of `text`, or undefined when there is none (or it doesn't parse). */
+export function markerJson(text: string | undefined, line = markerLine): Record<string, unknown> | undefined {
+  const lines = (text ?? '').split('\n');
+  const at = lines.lastIndexOf(line);
+  if (at < 0 || at + 1 >= lines.length) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(lines[at + 1]!);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function renderComments(description: string | undefined, marker: OwnershipMarker): string {
-  // Always the same key order, so equal markers render to equal comments (plan compares them as text).
   const { formatVersion, flow, id, definitionHash, sensitiveHash, parameterContext, project, names } = marker;
-  const canonical = { formatVersion, flow, id, definitionHash, sensitiveHash, ...(parameterContext ? { parameterContext } : {}), ...(project ? { project } : {}), ...(names ? { names } : {}) };
-  return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
+  return withMarker(description, { formatVersion, flow, id, definitionHash, sensitiveHash, ...(parameterContext ? { parameterContext } : {}), ...(project ? { project } : {}), ...(names ? { names } : {}) });
 }
 
 /** The marker in a group's comments, or undefined when the group is not (validly) managed. */
 export function readMarker(comments: string | undefined): OwnershipMarker | undefined {
-  if (!comments) return undefined;
-  const lines = comments.split('\n');
-  const at = lines.lastIndexOf(markerLine);
-  if (at < 0 || at + 1 >= lines.length) return undefined;
-  try {
-    const marker = JSON.parse(lines[at + 1]!) as OwnershipMarker;
-    if (marker.formatVersion !== 1 || typeof marker.flow !== 'string' || marker.id !== flowId(marker.flow)) return undefined;
-    const context = marker.parameterContext;
-    if (context !== undefined && (typeof context?.id !== 'string' || typeof context.name !== 'string')) return undefined;
-    if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
-    if (marker.names !== undefined && !(isStringMap(marker.names.funnels) && isStringMap(marker.names.secretEnvironment))) return undefined;
-    return marker;
-  } catch {
-    return undefined;
-  }
+  const marker = markerJson(comments) as OwnershipMarker | undefined;
+  if (!marker || marker.formatVersion !== 1 || typeof marker.flow !== 'string' || marker.id !== flowId(marker.flow)) return undefined;
+  const context = marker.parameterContext;
+  if (context !== undefined && (typeof context?.id !== 'string' || typeof context.name !== 'string')) return undefined;
+  if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
+  if (marker.names !== undefined && !(isStringMap(marker.names.funnels) && isStringMap(marker.names.secretEnvironment))) return undefined;
+  return marker;
 }
 
 function isStringMap(value: unknown): boolean {

@@ -10,7 +10,7 @@ import { ownEntry } from '../model/own-keys.ts';
 import { overrideParameter } from '../model/parameter-override.ts';
 import { inheritanceOrder } from '../validate/check-contexts.ts';
 import type { FieldChange } from './diff.ts';
-import { managedContextDescription, projectLabel, sha256 } from './inventory.ts';
+import { managedContextDescription, markerJson, projectLabel, sha256, withMarker } from './inventory.ts';
 import { compareSecrets, type SecretsComparison } from './secrets-record.ts';
 
 /** What a shared context's marker (the JSON line after `managed-by: dataplat-flows` in its description) records. */
@@ -65,23 +65,15 @@ const markerLine = managedContextDescription;
 
 export function renderContextDescription(description: string | undefined, marker: SharedContextMarker): string {
   const { formatVersion, sharedContext, project, sensitiveHash } = marker;
-  const canonical = { formatVersion, sharedContext, ...(project ? { project } : {}), sensitiveHash };
-  return `${description ? `${description}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
+  return withMarker(description, { formatVersion, sharedContext, ...(project ? { project } : {}), sensitiveHash });
 }
 
 /** The shared-context marker of a description, or undefined (unmanaged, or a flow's own context). */
 export function readSharedContextMarker(description: string | undefined): SharedContextMarker | undefined {
-  const lines = (description ?? '').split('\n');
-  const at = lines.lastIndexOf(markerLine);
-  if (at < 0 || at + 1 >= lines.length) return undefined;
-  try {
-    const marker = JSON.parse(lines[at + 1]!) as SharedContextMarker;
-    if (marker.formatVersion !== 1 || typeof marker.sharedContext !== 'string' || typeof marker.sensitiveHash !== 'string') return undefined;
-    if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
-    return marker;
-  } catch {
-    return undefined;
-  }
+  const marker = markerJson(description) as SharedContextMarker | undefined;
+  if (!marker || marker.formatVersion !== 1 || typeof marker.sharedContext !== 'string' || typeof marker.sensitiveHash !== 'string') return undefined;
+  if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
+  return marker;
 }
 
 /** A context with no description, parameter or inherited context: nothing in it can be lost by taking it over. */

@@ -7,7 +7,7 @@ import { DataplatError } from '@dataplat/core/errors';
 import { matchExtensionType, type ExtensionType, type NifiClient } from '@dataplat/nifi';
 import type { ParentSection, SharedServiceDeclaration } from '../model/shared-services.ts';
 import type { FieldChange } from './diff.ts';
-import { projectLabel, sha256 } from './inventory.ts';
+import { markerJson, projectLabel, sha256, withMarker } from './inventory.ts';
 import { compareSecrets } from './secrets-record.ts';
 
 const markerLine = 'managed-by: dataplat-flows shared service';
@@ -74,21 +74,13 @@ export interface SharedServicesPlan {
 
 export function renderServiceComments(comments: string | undefined, marker: SharedServiceMarker): string {
   const { formatVersion, sharedService, project, definitionHash, sensitiveHash } = marker;
-  const canonical = { formatVersion, sharedService, ...(project ? { project } : {}), definitionHash, ...(sensitiveHash ? { sensitiveHash } : {}) };
-  return `${comments ? `${comments}\n\n` : ''}${markerLine}\n${JSON.stringify(canonical)}`;
+  return withMarker(comments, { formatVersion, sharedService, ...(project ? { project } : {}), definitionHash, ...(sensitiveHash ? { sensitiveHash } : {}) }, markerLine);
 }
 
 export function readServiceMarker(comments: string | undefined): SharedServiceMarker | undefined {
-  const lines = (comments ?? '').split('\n');
-  const at = lines.lastIndexOf(markerLine);
-  if (at < 0 || at + 1 >= lines.length) return undefined;
-  try {
-    const marker = JSON.parse(lines[at + 1]!) as SharedServiceMarker;
-    if (marker.formatVersion !== 1 || typeof marker.sharedService !== 'string' || typeof marker.definitionHash !== 'string') return undefined;
-    return marker;
-  } catch {
-    return undefined;
-  }
+  const marker = markerJson(comments, markerLine) as SharedServiceMarker | undefined;
+  if (!marker || marker.formatVersion !== 1 || typeof marker.sharedService !== 'string' || typeof marker.definitionHash !== 'string') return undefined;
+  return marker;
 }
 
 export interface SharedServicesOptions {
