@@ -120,7 +120,8 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
     });
 
     const env = { DB_PASSWORD: 'not-exported' };
-    const options = { parentGroupId, adopt: true, env, parameterContexts: sharedContexts, parent: project.parent };
+    // A project of this run's own: shared contexts are NiFi-wide, and other tests' (examples-db) would show as kept.
+    const options = { parentGroupId, adopt: true, env, parameterContexts: sharedContexts, parent: project.parent, project: `export-${suffix}` };
     const { plan } = await planFlows(nifi, flows, options);
     for (const flowPlan of plan.flows) expect(flowPlan, flowPlan.flow).toMatchObject({ action: 'update', components: [], runState: [], parameters: [], markerChanged: true });
     // The shared contexts are taken over: their marker, and the secret (NiFi never reveals it, so adoption sets it); no value changes.
@@ -138,7 +139,7 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
     const afterIds = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups.map((group) => group.id).sort();
     expect(afterIds).toEqual([...groupIds].sort());
     for (const service of [parentServices.reader, parentServices.writer]) expect((await nifi.controllerServices.get(service)).component.state).toBe('ENABLED');
-    const again = await planFlows(nifi, flows, { parentGroupId, env, parameterContexts: sharedContexts, parent: project.parent });
+    const again = await planFlows(nifi, flows, { ...options, adopt: false });
     expect(again.plan.flows.map((flowPlan) => flowPlan.action)).toEqual(['no-op', 'no-op']);
   });
 
