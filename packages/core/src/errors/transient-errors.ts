@@ -25,6 +25,8 @@ const transientNetworkCodes = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
+  // A body cut short (or longer) than its Content-Length: the transfer failed, the server may answer whole next time.
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
 /** The `code`s along an error's cause chain (undici wraps socket errors: the useful code is often a cause's). */

@@ -102,6 +102,24 @@ describe('createHttpTransport', () => {
     expect(retries.map((event) => event.reason)).toEqual(['NETWORK']);
   });
 
+  it('repeats a GET whose large binary body ends before its Content-Length, and reports it as NETWORK when it never arrives whole', async () => {
+    const whole = new Uint8Array(70_000).fill(7);
+    const pool = mockAgent().get(origin);
+    const cutShort = { headers: { 'content-type': 'application/octet-stream', 'content-length': String(whole.length) } };
+    pool.intercept({ path: '/api/segment', method: 'GET' }).reply(200, Buffer.from(whole.subarray(0, 65_536)), cutShort);
+    pool.intercept({ path: '/api/segment', method: 'GET' }).reply(200, Buffer.from(whole), cutShort);
+    const { client, retries } = transport();
+    const answer = await client.request<Uint8Array>({ method: 'GET', path: '/segment' });
+    expect(answer.body).toEqual(whole);
+    expect(retries.map((event) => event.reason)).toEqual(['NETWORK']);
+
+    pool.intercept({ path: '/api/segment', method: 'GET' }).reply(200, Buffer.from(whole.subarray(0, 65_536)), cutShort).times(4);
+    const error = await transport().client.request({ method: 'GET', path: '/segment' }).catch((caught: unknown) => caught);
+    expect(RequestFailedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'NETWORK', method: 'GET', url: `${origin}/api/segment`, isRetryable: true });
+    expect((error as Error).message).toContain('ended after 65536 of its 70000 bytes');
+  });
+
   it('does not repeat a POST after a reset (the server may have acted on it)', async () => {
     mockAgent().get(origin).intercept({ path: '/api/once', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const { client, retries } = transport();

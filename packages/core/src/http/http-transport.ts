@@ -1,6 +1,6 @@
 // The one HTTP transport of every @dataplat client (undici): timeouts, AbortSignal, retries only where
 // repeating is harmless, TLS with verification on, credentials, middleware, and secrets kept out of errors.
-import { Agent, FormData as UndiciFormData, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, FormData as UndiciFormData, request, type Dispatcher } from 'undici';
 import { assertMayCarryCredentials } from '../auth/credential-policy.ts';
 import { InvalidOptionsError, InvalidResponseError } from '../errors/common-errors.ts';
 import { DataplatError } from '../errors/dataplat-error.ts';
@@ -271,15 +271,16 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
    */
   async function readBytes(response: Dispatcher.ResponseData): Promise<Uint8Array> {
     const length = Number(headerValue(response.headers['content-length']));
+    // undici's request() never decodes a Content-Encoding, so Content-Length counts the bytes that arrive.
     if (!Number.isSafeInteger(length) || length < 64 * 1024 || length > 2 ** 31) return new Uint8Array(await response.body.arrayBuffer());
     const bytes = new Uint8Array(length);
     let offset = 0;
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      if (offset + chunk.length > length) throw new Error(`The body is longer than its Content-Length (${length})`);
+      if (offset + chunk.length > length) throw contentLengthMismatch(`the body is longer than its Content-Length (${length} bytes)`);
       bytes.set(chunk, offset);
       offset += chunk.length;
     }
-    if (offset !== length) throw new Error(`The body ended after ${offset} of its ${length} bytes`);
+    if (offset !== length) throw contentLengthMismatch(`the body ended after ${offset} of its ${length} bytes`);
     return bytes;
   }
 
@@ -438,6 +439,16 @@ function parseOrigin(origin: string): string {
   } catch (error) {
     throw new InvalidOptionsError({ message: `trustedOrigins holds something that is not a URL: ${redactUrl(origin)}`, hint: 'Pass origins such as https://trino.example.com:8443.', cause: error });
   }
+}
+
+/**
+ * A body that does not match its Content-Length is a transfer cut short or garbled: undici's own error (code
+ * UND_ERR_RES_CONTENT_LENGTH_MISMATCH), so the catch below reports it as NETWORK and repeats an idempotent request.
+ */
+function contentLengthMismatch(detail: string): Error {
+  const error = new undiciErrors.ResponseContentLengthMismatchError();
+  error.message = `${error.message}: ${detail}`;
+  return error;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
