@@ -97,11 +97,23 @@ export const trinoClusterService: StackService = {
     });
     nodeReady('coordinator');
     // The worker's own /v1/info first: after a worker restart the coordinator may still list its predecessor active.
-    await waitUntil(async () => ((await isStarted(config, 'worker')) && (await activeWorkers(config)).includes(trinoClusterNodeIds.worker) ? true : undefined), {
-      ...options,
-      logFile: logFile(config, 'trino-cluster', 'worker'),
-      description: `system.runtime.nodes lists the worker ${trinoClusterNodeIds.worker} active`,
-    });
+    // Then the coordinator must keep listing it for a while: the new process has its predecessor's node id and
+    // address, and once in CI it was listed active and dropped again right after (the coordinator's failure
+    // detector still judging the killed process), so queries found no worker. Seen once is not ready.
+    let listedSince: number | undefined;
+    await waitUntil(
+      async () => {
+        const listed = (await isStarted(config, 'worker')) && (await activeWorkers(config)).includes(trinoClusterNodeIds.worker);
+        if (!listed) listedSince = undefined;
+        else listedSince ??= performance.now();
+        return listedSince !== undefined && performance.now() - listedSince >= workerStableMs ? true : undefined;
+      },
+      {
+        ...options,
+        logFile: logFile(config, 'trino-cluster', 'worker'),
+        description: `system.runtime.nodes lists the worker ${trinoClusterNodeIds.worker} active for ${workerStableMs / 1000} s in a row`,
+      },
+    );
     nodeReady('worker');
     await waitUntil(async () => ((await countNations(config)) === 25 ? true : undefined), {
       ...options,
@@ -120,6 +132,9 @@ export const trinoClusterService: StackService = {
     }
   },
 };
+
+/** How long the coordinator must list the worker active, checked every second, before the cluster is ready. */
+const workerStableMs = 5000;
 
 async function isStarted(config: StackConfig, role: TrinoClusterRole): Promise<boolean> {
   const response = await httpProbe(`http://127.0.0.1:${trinoClusterPort(config, role)}/v1/info`);
