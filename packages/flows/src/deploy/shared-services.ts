@@ -83,6 +83,12 @@ export function readServiceMarker(comments: string | undefined): SharedServiceMa
   return marker;
 }
 
+/** The comments people wrote on a shared service, without its marker (flows export of a parent whose services flows manages). */
+export function serviceCommentsOf(comments: string | undefined): string | undefined {
+  if (!comments || !readServiceMarker(comments)) return comments || undefined;
+  return comments.slice(0, comments.lastIndexOf(markerLine)).trim() || undefined;
+}
+
 export interface SharedServicesOptions {
   project?: string | undefined;
   adopt?: boolean | undefined;

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
 import { descriptionOf, managedContextDescription, readMarker } from '../deploy/inventory.ts';
+import { serviceCommentsOf } from '../deploy/shared-services.ts';
 import type { FlowInput, ParentSectionInput, SharedContextInput } from '../model/flow-schema.ts';
 import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
 import { backoffMechanisms, dslWordOf, executionNodes, loadBalanceCompressions, loadBalanceStrategies, prioritizers, runStates, schedulingStrategies } from '../model/nifi-vocabulary.ts';
@@ -82,7 +83,7 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
   const identifiers: Record<string, string> = {};
   // A group flows applied keeps, in its marker, the names NiFi doesn't store: funnels', and secrets' variables.
   const names = readMarker(group.component?.comments)?.names;
-  const exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName, funnelNames: names?.funnels ?? {} };
+  const exporter: Exporter = { warnings, identifiers, live, processorTypes, controllerServiceTypes, flowName, funnelNames: names?.funnels ?? {}, outsideServices: new Set() };
   // Services of the parent group (or further up) that the flow's components use. A hand-built group's properties
   // hold their instance ids (NiFi's download lists no external services then); a group flows applied lists them
   // under ids of the download's own, by name. Both map to the name; the parent's own service wins over one further up.
@@ -91,11 +92,11 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
   const ancestorServices = parentGroupId ? await nifi.processGroups.controllerServices(parentGroupId) : [];
   const byInstance = [...ancestorServices]
     .sort((a, b) => Number(a.component.parentGroupId === parentGroupId) - Number(b.component.parentGroupId === parentGroupId))
-    .map((service) => [service.id, service.component.name ?? service.id] as [string, string]);
-  const body = exportGroup(root, flowName, [...byInstance, ...external], exporter);
-  // The ancestors' services the exported components refer to (a group's own service of a name shadows them).
-  const ancestorNames = new Set(byInstance.map(([, name]) => name));
-  const externalNames = new Set([...JSON.stringify(body).matchAll(/"service:((?:[^"\\]|\\.)*)"/g)].map((match) => JSON.parse(`"${match[1]}"`) as string).filter((name) => ancestorNames.has(name) || external.some(([, externalName]) => externalName === name)));
+    .map((service) => [service.id, { name: service.component.name ?? service.id, outside: true }] as [string, ServiceReference]);
+  const outsideExternal = external.map(([id, name]) => [id, { name, outside: true }] as [string, ServiceReference]);
+  const body = exportGroup(root, flowName, [...byInstance, ...outsideExternal], exporter);
+  // The services above the group that its components refer to, as the properties were written (a group's own service of a name shadows them).
+  const externalNames = exporter.outsideServices;
   const { inheritedIds, ...parameters } = await exportParameters(nifi, group.component?.parameterContext?.id, flowName, names?.secretEnvironment ?? {}, warnings);
   const parameterContexts: Record<string, SharedContextInput> = {};
   const inherits = await exportInheritedContexts(nifi, inheritedIds, parameterContexts, warnings);
@@ -137,7 +138,7 @@ async function exportParentServices(
   const parentGroup = await nifi.processGroups.get(parentGroupId);
   const services: NonNullable<ParentSectionInput['services']> = {};
   const own = available.filter((service) => service.component.parentGroupId === parentGroupId);
-  const serviceNames: ServiceNames = new Map(own.map((service) => [service.id, service.component.name ?? service.id]));
+  const serviceNames: ServiceNames = new Map(own.map((service) => [service.id, { name: service.component.name ?? service.id, outside: false }]));
   for (const name of [...names].sort()) {
     const live = own.find((service) => service.component.name === name);
     if (!live) {
@@ -158,7 +159,7 @@ async function exportParentServices(
     services[name] = {
       type: shortType(exporter.controllerServiceTypes, 'controllerService', versioned),
       ...nonEmpty('properties', exportProperties(versioned, live as Entity, serviceNames, `parent/services/${name}`, warnings)),
-      ...(live.component.comments ? { comments: live.component.comments } : {}),
+      ...(serviceCommentsOf(live.component.comments) ? { comments: serviceCommentsOf(live.component.comments)! } : {}),
     };
   }
   const bound = parentGroup.component?.parameterContext;
@@ -198,7 +199,7 @@ export function renderExportedYaml(document: object, header: { schemaReference: 
   return `# yaml-language-server: $schema=${oneLine(header.schemaReference)}\n# ${header.what ? `Exported by flows export: ${exported}` : exported} ${oneLine(JSON.stringify(header.groupName))} (${oneLine(header.groupId)})${header.what ? '' : ' by flows export'}.\n${stringify(document, { lineWidth: 0 })}`;
 }
 
-interface Exporter {
+export interface Exporter {
   warnings: string[];
   identifiers: Record<string, string>;
   live: Map<string, Entity>;
@@ -207,11 +208,21 @@ interface Exporter {
   flowName: string;
   /** Funnel names by identifier, from the marker of a group flows applied. */
   funnelNames: Record<string, string>;
+  /** Filled while properties are written: the names of the services above the exported group that its components refer to (its `parent:` services). */
+  outsideServices: Set<string>;
 }
 
-type ServiceNames = Map<string, string>;
+/** A controller service a property may refer to: its DSL name, and whether it lives above the exported group (the parent's, or further up). */
+export interface ServiceReference {
+  name: string;
+  outside: boolean;
+}
 
-function exportGroup(group: VersionedGroup, address: string, inherited: Array<[string, string]>, exporter: Exporter): Omit<GroupInput, 'name'> {
+/** The services in scope by NiFi id, outermost first: a later entry of a name shadows an earlier one (NiFi and flows resolve the nearest). */
+type ServiceNames = Map<string, ServiceReference>;
+
+/** A group's components as the DSL writes them; `inherited` are the services in scope from above (exported for the unit tests). */
+export function exportGroup(group: VersionedGroup, address: string, inherited: Array<[string, ServiceReference]>, exporter: Exporter): Omit<GroupInput, 'name'> {
   const { warnings } = exporter;
   const pin = (componentAddressValue: string, identifier: string | undefined) => {
     if (identifier && deterministicId(componentAddressValue) !== identifier) exporter.identifiers[componentAddressValue.slice(exporter.flowName.length + 1)] = identifier;
@@ -227,14 +238,14 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
   const servicesOut: NonNullable<GroupInput['services']> = {};
   for (const service of sortByName(group.controllerServices ?? [])) {
     const name = ownServices.take(service.name ?? 'service');
-    serviceNames.set(service.identifier!, name);
+    serviceNames.set(service.identifier!, { name, outside: false });
   }
   for (const service of sortByName(group.controllerServices ?? [])) {
-    const name = serviceNames.get(service.identifier!)!;
+    const { name } = serviceNames.get(service.identifier!)!;
     pin(componentAddress.service(address, name), service.identifier);
     servicesOut[name] = {
       type: shortType(exporter.controllerServiceTypes, 'controllerService', service),
-      ...nonEmpty('properties', exportProperties(service, exporter.live.get(service.instanceIdentifier ?? ''), serviceNames, `${address}/services/${name}`, warnings)),
+      ...nonEmpty('properties', exportProperties(service, exporter.live.get(service.instanceIdentifier ?? ''), serviceNames, `${address}/services/${name}`, warnings, exporter.outsideServices)),
       ...(service.comments ? { comments: service.comments } : {}),
     };
   }
@@ -247,7 +258,7 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
     const state = exporter.live.get(processor.instanceIdentifier ?? '')?.component?.state;
     processorsOut[name] = {
       type: shortType(exporter.processorTypes, 'processor', processor),
-      ...nonEmpty('properties', exportProperties(processor, exporter.live.get(processor.instanceIdentifier ?? ''), serviceNames, `${address}/processors/${name}`, warnings)),
+      ...nonEmpty('properties', exportProperties(processor, exporter.live.get(processor.instanceIdentifier ?? ''), serviceNames, `${address}/processors/${name}`, warnings, exporter.outsideServices)),
       ...(processor.schedulingStrategy !== schedulingStrategies.timer || processor.schedulingPeriod !== '0 sec' || processor.concurrentlySchedulableTaskCount !== 1
         ? { schedule: { strategy: dslWordOf(schedulingStrategies, processor.schedulingStrategy) ?? 'timer', period: processor.schedulingPeriod ?? '0 sec', concurrency: processor.concurrentlySchedulableTaskCount ?? 1 } }
         : {}),
@@ -341,13 +352,17 @@ function exportGroup(group: VersionedGroup, address: string, inherited: Array<[s
   };
 }
 
-/** Properties that differ from their defaults; service ids → `service:<name>`; literal secrets left out. */
+/**
+ * Properties that differ from their defaults; service ids → `service:<name>`, each service above the exported group
+ * so named added to `outsideServices`; literal secrets left out.
+ */
 function exportProperties(
   component: NifiSchemas['VersionedProcessor'] | NifiSchemas['VersionedControllerService'],
   entity: Entity | undefined,
   serviceNames: ServiceNames,
   where: string,
   warnings: string[],
+  outsideServices?: Set<string>,
 ): Record<string, string> {
   const descriptors = entity?.component?.config?.descriptors ?? entity?.component?.descriptors ?? {};
   const properties: Record<string, string> = {};
@@ -359,14 +374,27 @@ function exportProperties(
     }
     if (descriptor?.identifiesControllerService) {
       const service = serviceNames.get(value);
-      properties[name] = service ? `service:${service}` : value;
+      properties[name] = service ? `service:${service.name}` : value;
       if (!service) warnings.push(`${where}: property "${name}" refers to controller service ${value}, which is outside the exported group.`);
+      else if (isHidden(serviceNames, value, service)) {
+        warnings.push(`${where}: property "${name}" refers to the controller service "${service.name}" of an enclosing group, which a nearer service of that name hides: service:${service.name} resolves to the nearer one; rename one of them.`);
+      } else if (service.outside) outsideServices?.add(service.name);
       continue;
     }
     if (!descriptor?.dynamic && descriptors[name]?.defaultValue === value) continue;
     properties[name] = value;
   }
   return properties;
+}
+
+/**
+ * Whether `service:<name>` resolves to another service than the one with `id` here: a nearer one (the last of that name
+ * in scope) of the exported group's own. Two entries above the group name the same parent service (its instance id and
+ * the download's external entry), so one of them hides nothing.
+ */
+function isHidden(serviceNames: ServiceNames, id: string, service: ServiceReference): boolean {
+  const nearest = [...serviceNames].filter(([, candidate]) => candidate.name === service.name).at(-1)!;
+  return nearest[0] !== id && !(service.outside && nearest[1].outside);
 }
 
 /** The short type name when it resolves back to exactly this type and bundle; else the full name. */

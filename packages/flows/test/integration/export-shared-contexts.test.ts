@@ -2,7 +2,8 @@
 // with its own context inheriting `db` (which inherits `defaults` in turn) and a ConvertRecord using the JSON reader
 // and writer of their parent group, export to two flow files (`inherits:`, `service:<name>`) plus one shared file
 // (`parameterContexts:`, `parent: services:`); plan --adopt shows no component change, apply --adopt takes the
-// contexts, services and groups over in place (same ids), and the next plan has nothing to do.
+// contexts, services and groups over in place (same ids), and the next plan has nothing to do. A group with a reader
+// of its own named like the parent's exports it as the group's, and only the parent services it really uses.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { runFlowsCli } from '../../src/cli/run-flows-cli.ts';
 const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
 const nifi = createNifiClient({ baseUrl: apiUrl });
 const suffix = Date.now().toString(36);
-const names = { defaults: `defaults-${suffix}`, db: `db-${suffix}`, orders: `orders-${suffix}`, returns: `returns-${suffix}`, analytics: `analytics-${suffix}`, audit: `audit-${suffix}` };
+const names = { defaults: `defaults-${suffix}`, db: `db-${suffix}`, orders: `orders-${suffix}`, returns: `returns-${suffix}`, analytics: `analytics-${suffix}`, audit: `audit-${suffix}`, shadow: `shadow-${suffix}` };
 let parentGroupId = '';
 let workdir = '';
 /** The JSON reader and writer made by hand in the parent group, shared by both groups' ConvertRecord. */
@@ -52,11 +53,11 @@ async function groupByHand(name: string, dbContextId: string): Promise<string> {
   return group.id;
 }
 
-async function exportGroup(name: string, expectedExit = 0): Promise<string> {
+async function exportGroup(name: string, expectedExit = 0, sharedOut = 'shared.yaml'): Promise<string> {
   const stderr = new PassThrough();
   let errors = '';
   stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const exitCode = await runFlowsCli(['export', name, '--parent', parentGroupId, '--out', `${name}.yaml`, '--shared-out', 'shared.yaml'], {
+  const exitCode = await runFlowsCli(['export', name, '--parent', parentGroupId, '--out', `${name}.yaml`, '--shared-out', sharedOut], {
     stdout: new PassThrough(),
     stderr,
     isTTY: false,
@@ -159,5 +160,32 @@ describe('flows export of groups that inherit shared parameter contexts', () => 
     await writeFile(join(workdir, 'shared.yaml'), edited);
     expect(await exportGroup(names.returns, 1)).toContain(`shared.yaml already declares the parameter context "${names.db}" differently`);
     expect(await readFile(join(workdir, 'shared.yaml'), 'utf8')).toBe(edited);
+  });
+
+  it('exports a group\'s own reader named like the parent\'s as the group\'s: the parent one is not listed, and plan --adopt changes nothing', async () => {
+    const group = await nifi.processGroups.create(parentGroupId, { name: names.shadow });
+    const ownReader = await nifi.controllerServices.create(group.id, { name: 'json-in', type: 'JsonTreeReader' });
+    await nifi.controllerServices.enable(ownReader.id);
+    await nifi.processors.create(group.id, {
+      name: 'convert',
+      type: 'ConvertRecord',
+      config: { properties: { 'Record Reader': ownReader.id, 'Record Writer': parentServices.writer }, autoTerminatedRelationships: ['success', 'failure'] },
+    });
+    expect(await exportGroup(names.shadow, 0, 'shadow-shared.yaml')).not.toContain('json-in');
+    // The flow and its shared file check out together: json-out resolves to the parent's, json-in to the group's own.
+    const project = await loadFlowFiles([`${names.shadow}.yaml`, 'shadow-shared.yaml'], workdir);
+    if ('missing' in project) throw new Error(project.missing);
+    expect(project.diagnostics).toEqual([]);
+    const [shadow] = project.flows;
+    expect(Object.keys(shadow!.services)).toEqual(['json-in']);
+    expect(shadow!.processors['convert']).toMatchObject({ properties: { 'Record Reader': 'service:json-in', 'Record Writer': 'service:json-out' } });
+    expect(project.parent?.services.map((service) => service.name)).toEqual(['json-out']);
+
+    // Only this group, with the parent's services the project manages since the first test (json-in left as it is: partial).
+    const options = { parentGroupId, adopt: true, parent: project.parent, project: `export-${suffix}`, partial: true };
+    const { plan } = await planFlows(nifi, project.flows, options);
+    expect(plan.flows).toEqual([{ flow: names.shadow, action: 'update', groupId: group.id, components: [], parameters: [], runState: [], markerChanged: true }]);
+    expect(plan.sharedServices?.map((servicePlan) => ({ service: servicePlan.service, action: servicePlan.action, changes: servicePlan.changes }))).toEqual([{ service: 'json-out', action: 'no-op', changes: [] }]);
+    expect(plan.parameterContexts ?? []).toEqual([]);
   });
 });
