@@ -48,7 +48,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/tools/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'tools/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/bench/**/*.test.ts', 'packages/*/tools/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'tools/**/*.test.ts'],
         },
       },
       {

@@ -37,8 +37,10 @@ export function ensurePythonClientVenv(cacheDir: string): string {
   return python;
 }
 
-export function pythonClientCommand(python: string, server: string, user: string, sql: string): ContenderCommand {
-  return { contender: 'trino-python-client', command: python, args: [join(import.meta.dirname, 'python_client_bench.py'), server, user, sql], reportsItself: true };
+/** `encoding`: undefined = the client's default (spooling), false = the direct protocol, else the encoding to ask for. */
+export function pythonClientCommand(python: string, server: string, user: string, sql: string, encoding?: string | false): ContenderCommand {
+  const encodingArgument = encoding === undefined ? [] : [encoding === false ? 'direct' : encoding];
+  return { contender: 'trino-python-client', command: python, args: [join(import.meta.dirname, 'python_client_bench.py'), server, user, sql, ...encodingArgument], reportsItself: true };
 }
 
 /** The installed client's version, for the report. */

@@ -1,6 +1,8 @@
 # One `pnpm bench` run of trino-python-client (PyPI `trino`, DB-API): the query read with a fetchmany(10_000) loop,
 # the way its docs stream a large result. Prints one JSON line: { rows, milliseconds, peakRssBytes }.
-#   python python_client_bench.py <server-url> <user> <sql>
+#   python python_client_bench.py <server-url> <user> <sql> [encoding]
+# encoding: omitted = the client's default (it asks for spooling: json+zstd,json+lz4,json), `direct` = none
+# (the direct protocol), else the spooled encoding(s) to ask for, e.g. json+zstd.
 import json
 import resource
 import sys
@@ -10,6 +12,8 @@ from urllib.parse import urlparse
 import trino
 
 server_url, user, sql = sys.argv[1:4]
+encoding_argument = sys.argv[4] if len(sys.argv) > 4 else None
+encoding_option = {} if encoding_argument is None else {"encoding": None if encoding_argument == "direct" else encoding_argument}
 server = urlparse(server_url)
 started = time.perf_counter()
 connection = trino.dbapi.connect(
@@ -18,6 +22,7 @@ connection = trino.dbapi.connect(
     http_scheme=server.scheme,
     user=user,
     source="bench-trino-python-client",
+    **encoding_option,
 )
 cursor = connection.cursor()
 cursor.execute(sql)

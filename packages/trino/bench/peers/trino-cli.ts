@@ -27,12 +27,16 @@ export async function ensureTrinoCli(cacheDir: string): Promise<TrinoCli> {
   return { java: java.java, javaVersion: java.version, jar };
 }
 
-export function trinoCliCommand(cli: TrinoCli, server: string, user: string, sql: string): ContenderCommand {
+/**
+ * `encoding`: undefined = the CLI's default (spooling: json+zstd,json+lz4,json), else the spooled encoding to ask
+ * for. The CLI always asks for one; a server that answers with direct pages (the direct replay) is read as such.
+ */
+export function trinoCliCommand(cli: TrinoCli, server: string, user: string, sql: string, encoding?: string): ContenderCommand {
   return {
     contender: 'trino-cli',
     command: cli.java,
     // jline loads a native library; allowing it keeps Java 24+'s warning out of the output.
-    args: ['--enable-native-access=ALL-UNNAMED', '-jar', cli.jar, '--server', server, '--user', user, '--source', 'bench-trino-cli', '--execute', sql, '--output-format', 'NULL'],
+    args: ['--enable-native-access=ALL-UNNAMED', '-jar', cli.jar, '--server', server, '--user', user, '--source', 'bench-trino-cli', '--execute', sql, '--output-format', 'NULL', ...(encoding ? [`--encoding=${encoding}`] : [])],
     reportsItself: false,
   };
 }
