@@ -45,9 +45,11 @@ const sharedFile = (dateFormat: string) =>
     '',
   ].join('\n');
 
-const flowFile = (name: string) =>
+/** A flow whose ConvertRecord reads json-in and writes json-out: the shared ones, or `services` of its own (YAML lines). */
+const flowFile = (name: string, services: string[] = []) =>
   [
     `name: ${name}`,
+    ...services,
     'processors:',
     '  generate: { type: GenerateFlowFile, schedule: { period: 1 hour } }',
     '  convert:',
@@ -251,21 +253,7 @@ describe('shared controller services against the real NiFi', () => {
     await writeShared('100');
     await writeFile(
       join(workdir, 'flows', 'f.yaml'),
-      [
-        `name: ${flowF}`,
-        'services:',
-        '  json-in: { type: JsonTreeReader, properties: { schema-inference-cache: "service:schemas" } }',
-        '  json-out: { type: JsonRecordSetWriter }',
-        'processors:',
-        '  generate: { type: GenerateFlowFile, schedule: { period: 1 hour } }',
-        '  convert:',
-        '    type: ConvertRecord',
-        '    properties: { Record Reader: "service:json-in", Record Writer: "service:json-out" }',
-        '    autoTerminate: [success, failure]',
-        'connections:',
-        '  - { from: generate, to: convert, relationships: [success] }',
-        '',
-      ].join('\n'),
+      flowFile(flowF, ['services:', '  json-in: { type: JsonTreeReader, properties: { schema-inference-cache: "service:schemas" } }', '  json-out: { type: JsonRecordSetWriter }']),
     );
     const applied = await flows(['apply']);
     expect(applied.stderr).toBe('');
