@@ -15,7 +15,8 @@ import { planSharedServices, sharedServicesChanged, type ParentBindingPlan, type
 import { withExternalServicesByName, type ParentSection } from '../model/shared-services.ts';
 import type { PropertyNameNote } from '../model/property-names.ts';
 import { liveRunStates, wantedRunStates } from './run-states.ts';
-import { compareSecrets, secretsKey, type SecretsComparison } from './secrets-record.ts';
+import { compareSecrets, secretsKey } from './secrets-record.ts';
+import { parameterChanges } from './plan-parameters.ts';
 import {
   ambiguity,
   boundContext,
@@ -219,13 +220,15 @@ export async function planFlows(nifi: NifiClient, flows: readonly Flow[], option
     // The flow's values live in the context its group is bound to (NiFi keeps that binding on replace).
     const binding = boundContext(existing.group);
     const context = (await parameterContexts()).find((candidate) => (binding ? candidate.id === binding.id : candidate.component.name === parameterContextName(flow)));
-    const parameters = parameterChanges(flow, compiled.definition, compiled.maskedParameters, Object.keys(compiled.sensitiveParameters), secrets, context, assets);
+    // What the last apply read from the environment (its marker says; a marker from before says nothing of it).
+    const appliedFromEnvironment = new Set(Object.keys(existing.marker?.names?.secretEnvironment ?? {}));
+    const parameters = parameterChanges(flow, compiled.definition, { masked: compiled.maskedParameters, appliedFromEnvironment }, Object.keys(compiled.sensitiveParameters), secrets, context, assets);
     if (assets.size > 0 && context) {
       // Asset parameters: compared by digest with what NiFi holds in the flow's context.
       const liveAssets = await nifi.parameterContexts.assets.list(context.id);
       fingerprintParts.push(JSON.stringify(liveAssets));
       for (const [name, asset] of assets) {
-        const change = assetChange(name, asset, context.component.parameters?.find((entry) => entry.parameter?.name === name)?.parameter, liveAssets);
+        const change = assetChange(name, asset, context.component.parameters?.find((entry) => entry.parameter?.name === name)?.parameter, liveAssets, { masked: [], appliedFromEnvironment });
         if (change) parameters.push(change);
       }
     }
@@ -346,37 +349,6 @@ async function resolveAssetIds(flows: readonly Flow[], airflow: AirflowClient | 
 export function hasChanges(plan: Plan): boolean {
   const contextChanges = (plan.parameterContexts ?? []).some((contextPlan) => contextPlan.action !== 'no-op' && contextPlan.action !== 'keep');
   return contextChanges || sharedServicesChanged(plan) || plan.flows.some((flowPlan) => flowPlan.action !== 'no-op');
-}
-
-/** How a plan shows a value read from the environment that the code did not declare `sensitive: false`. */
-export const maskedValue = '(masked: from the environment)';
-
-function parameterChanges(
-  flow: Flow,
-  definition: FlowDefinition,
-  masked: readonly string[],
-  sensitiveNames: readonly string[],
-  secrets: SecretsComparison,
-  context: ParameterContextEntity | undefined,
-  assets: ReadonlyMap<string, ResolvedAsset>,
-): FieldChange[] {
-  const changes: FieldChange[] = [];
-  const live = new Map((context?.component.parameters ?? []).map((entry) => [entry.parameter?.name, entry.parameter]));
-  for (const parameter of definition.parameterContexts?.[parameterContextName(flow)]?.parameters ?? []) {
-    const current = live.get(parameter.name);
-    // Sensitive values are compared below; assets by digest (NiFi shows their path as the value).
-    if (parameter.sensitive || assets.has(parameter.name!)) continue;
-    if (!current || (current.value ?? null) !== (parameter.value ?? null)) {
-      // A value from the environment is printed only when the code says `sensitive: false`.
-      const hidden = masked.includes(parameter.name!);
-      changes.push({ field: `parameters.${parameter.name}`, before: hidden && current ? maskedValue : (current?.value ?? null), after: hidden ? maskedValue : (parameter.value ?? null) });
-    }
-  }
-  // Sensitive values can't be read back; the marker (an HMAC under FLOWS_SECRETS_KEY) says whether they changed.
-  if (secrets.push) {
-    for (const name of sensitiveNames) changes.push({ field: `parameters.${name}`, before: '(sensitive)', after: '(sensitive)' });
-  }
-  return changes;
 }
 
 /**

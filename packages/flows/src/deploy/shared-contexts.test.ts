@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParameterContextEntity } from '@dataplat/nifi';
 import type { SharedContextDeclaration } from '../model/flow-schema.ts';
+import { formatPlan } from '../cli/views/plan.ts';
 import { planSharedContexts, readSharedContextMarker, renderContextDescription } from './shared-contexts.ts';
 
 const key = 'unit-test-secrets-key-0123456789abcdef';
@@ -81,5 +82,29 @@ describe('planSharedContexts', () => {
     expect(plans).toMatchObject([{ context: 'db', action: 'update', contextId: 'id-db' }]);
     expect(plans[0]!.changes.map((change) => change.field)).toEqual(['parameters.jdbc_url', 'parameters.user', 'parameters.password', 'description']);
     expect(readSharedContextMarker(planned.get('db')!.description)).toMatchObject({ sharedContext: 'db', project: 'shop' });
+  });
+
+  it('records in the marker which values came from the environment, and masks NiFi\'s value once the code makes it literal or drops it', () => {
+    const applied = appliedDb();
+    expect(readSharedContextMarker(applied.component.description)?.secretEnvironment).toEqual({ user: 'DB_USER', password: 'DB_PASSWORD' });
+    const literal: SharedContextDeclaration = { ...db, parameters: { jdbc_url: db.parameters['jdbc_url']!, user: { value: 'reporting' }, password: db.parameters['password']! } };
+    const dropped: SharedContextDeclaration = { ...db, parameters: { jdbc_url: db.parameters['jdbc_url']!, password: db.parameters['password']! } };
+    const madeLiteral = planSharedContexts([literal], [applied], { project: 'shop', env, secretsKey: key });
+    expect(madeLiteral.plans[0]!.changes).toEqual([{ field: 'parameters.user', before: '(masked: from the environment)', after: 'reporting' }]);
+    const removed = planSharedContexts([dropped], [applied], { project: 'shop', env, secretsKey: key });
+    expect(removed.plans[0]!.changes).toEqual([{ field: 'parameters.user', before: '(masked: from the environment)', after: '(removed)' }]);
+    // Its value ('shop', from DB_USER) is neither in the text nor in the JSON of either plan.
+    for (const plans of [madeLiteral.plans, removed.plans]) {
+      const plan = { formatVersion: '1' as const, target: { nifi: 'https://nifi.example', parentGroupId: 'root', environment: undefined }, fingerprint: 'f', parameterContexts: plans, flows: [], orphans: [] };
+      expect(formatPlan(plan)).toContain('~ parameters.user: "(masked: from the environment)" → ');
+      expect(`${formatPlan(plan)}\n${JSON.stringify(plan)}`).not.toMatch(/"shop"/);
+    }
+  });
+
+  it('shows NiFi\'s value of a parameter no longer read from the environment when the marker predates the record (as before)', () => {
+    const older = renderContextDescription(db.description, { formatVersion: 1, sharedContext: 'db', project: 'shop', sensitiveHash: readSharedContextMarker(appliedDb().component.description)!.sensitiveHash });
+    const applied = { ...appliedDb(), component: { ...appliedDb().component, description: older } } as ParameterContextEntity;
+    const literal: SharedContextDeclaration = { ...db, parameters: { jdbc_url: db.parameters['jdbc_url']!, user: { value: 'reporting' }, password: db.parameters['password']! } };
+    expect(planSharedContexts([literal], [applied], { project: 'shop', env, secretsKey: key }).plans[0]!.changes).toEqual([{ field: 'parameters.user', before: 'shop', after: 'reporting' }]);
   });
 });

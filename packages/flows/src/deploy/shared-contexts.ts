@@ -12,6 +12,7 @@ import { inheritanceOrder } from '../validate/check-contexts.ts';
 import type { FieldChange } from './diff.ts';
 import { managedContextDescription, markerJson, projectLabel, sha256, withMarker } from './inventory.ts';
 import { compareSecrets, type SecretsComparison } from './secrets-record.ts';
+import { maskedValue, shownCurrentValue, type EnvironmentValues } from './plan-parameters.ts';
 
 /** What a shared context's marker (the JSON line after `managed-by: dataplat-flows` in its description) records. */
 export interface SharedContextMarker {
@@ -21,6 +22,12 @@ export interface SharedContextMarker {
   project?: string | undefined;
   /** What NiFi holds of the sensitive values, as for flows (secrets-record.ts). */
   sensitiveHash: string;
+  /**
+   * The environment variable each parameter read at the last apply whose value plans never print (sensitive, or
+   * `fromEnv` without `sensitive: false`) — names, not values, as a flow's marker keeps them. Absent when none did, and in
+   * markers written before it was recorded (their plans show NiFi's value of a parameter no longer read from the environment).
+   */
+  secretEnvironment?: Record<string, string> | undefined;
 }
 
 export type ContextAction = 'create' | 'update' | 'delete' | 'no-op' | 'keep';
@@ -58,14 +65,13 @@ export interface SharedContextsPlan {
   fingerprintParts: string[];
 }
 
-/** How a plan shows a value read from the environment that the code did not declare `sensitive: false`. */
-const maskedValue = '(masked: from the environment)';
 const sensitiveValue = '(sensitive)';
 const markerLine = managedContextDescription;
 
 export function renderContextDescription(description: string | undefined, marker: SharedContextMarker): string {
-  const { formatVersion, sharedContext, project, sensitiveHash } = marker;
-  return withMarker(description, { formatVersion, sharedContext, ...(project ? { project } : {}), sensitiveHash });
+  const { formatVersion, sharedContext, project, sensitiveHash, secretEnvironment } = marker;
+  const environment = secretEnvironment && Object.keys(secretEnvironment).length > 0 ? { secretEnvironment } : {};
+  return withMarker(description, { formatVersion, sharedContext, ...(project ? { project } : {}), sensitiveHash, ...environment });
 }
 
 /** The shared-context marker of a description, or undefined (unmanaged, or a flow's own context). */
@@ -73,6 +79,8 @@ export function readSharedContextMarker(description: string | undefined): Shared
   const marker = markerJson(description) as SharedContextMarker | undefined;
   if (!marker || marker.formatVersion !== 1 || typeof marker.sharedContext !== 'string' || typeof marker.sensitiveHash !== 'string') return undefined;
   if (marker.project !== undefined && typeof marker.project !== 'string') return undefined;
+  const environment = marker.secretEnvironment as unknown;
+  if (environment !== undefined && (typeof environment !== 'object' || environment === null || !Object.values(environment).every((variable) => typeof variable === 'string'))) return undefined;
   return marker;
 }
 
@@ -166,7 +174,7 @@ export function planSharedContexts(declarations: readonly SharedContextDeclarati
     const assets = options.assets?.resolved.get(declaration.name) ?? new Map<string, ResolvedAsset>();
     const desired = desiredParameters(declaration, options, assets);
     const secrets = compareSecrets(`parameter-context:${declaration.name}`, desired.sensitiveValues, marker?.sensitiveHash, { key: options.secretsKey, push: options.pushSecrets });
-    const description = renderContextDescription(declaration.description, { formatVersion: 1, sharedContext: declaration.name, project: options.project, sensitiveHash: secrets.record });
+    const description = renderContextDescription(declaration.description, { formatVersion: 1, sharedContext: declaration.name, project: options.project, sensitiveHash: secrets.record, secretEnvironment: desired.secretEnvironment });
     fingerprintParts.push(
       sha256(JSON.stringify({ declaration: declaration.name, parameters: desired.parameters.map((parameter) => (parameter.sensitive ? { ...parameter, value: null } : parameter)), description, inherits: declaration.inherits, assets: [...assets].map(([name, asset]) => [name, asset.name, asset.sha256]) })),
     );
@@ -179,7 +187,9 @@ export function planSharedContexts(declarations: readonly SharedContextDeclarati
     }
     const liveAssets = options.assets?.live.get(existing.id) ?? [];
     fingerprintParts.push(sha256(JSON.stringify([existing.component.parameters, existing.component.inheritedParameterContexts, existing.component.description, liveAssets])));
-    const diff = parameterDiff(desired, existing, secrets, assets, liveAssets);
+    // What the last apply read from the environment (unknown for a marker from before it was recorded: NiFi's values shown).
+    const appliedFromEnvironment = new Set(Object.keys(marker?.secretEnvironment ?? {}));
+    const diff = parameterDiff(desired, existing, secrets, assets, liveAssets, appliedFromEnvironment);
     const changes = [...diff.changes];
     const liveInherits = inheritedNames(existing);
     const inheritanceChanged = JSON.stringify(liveInherits) !== JSON.stringify(declaration.inherits);
@@ -222,6 +232,8 @@ interface DesiredParameters {
   sensitiveValues: Record<string, string>;
   /** Values from the environment that plans don't print. */
   masked: Set<string>;
+  /** The variable each sensitive or masked parameter reads (for the marker). */
+  secretEnvironment: Record<string, string>;
 }
 
 /** How a plan shows an asset: its name and the start of its digest. */
@@ -238,12 +250,13 @@ export function assetChange(
   asset: ResolvedAsset,
   current: { referencedAssets?: Array<{ id?: string | undefined; name?: string | undefined }> | undefined; value?: string | undefined; sensitive?: boolean | undefined } | undefined,
   liveAssets: readonly ParameterContextAsset[],
+  hidden: EnvironmentValues = { masked: [], appliedFromEnvironment: new Set() },
 ): FieldChange | undefined {
   const referenced = current?.referencedAssets ?? [];
   const held = liveAssets.find((candidate) => candidate.name === asset.name);
   if (referenced.length === 1 && referenced[0]!.name === asset.name && held !== undefined && !held.missingContent && held.digest === asset.sha256) return undefined;
   const before = referenced.map((reference) => assetLabel({ name: reference.name, sha256: liveAssets.find((candidate) => candidate.id === reference.id)?.digest }));
-  return { field: `parameters.${name}`, before: before.length > 0 ? before.join(', ') : current ? (current.sensitive ? maskedValue : (current.value ?? null)) : null, after: assetLabel(asset) };
+  return { field: `parameters.${name}`, before: before.length > 0 ? before.join(', ') : shownCurrentValue(name, current, hidden), after: assetLabel(asset) };
 }
 
 function desiredParameters(declaration: SharedContextDeclaration, options: SharedContextsOptions, assets: ReadonlyMap<string, ResolvedAsset>): DesiredParameters {
@@ -252,6 +265,7 @@ function desiredParameters(declaration: SharedContextDeclaration, options: Share
   const parameters: ParameterValue[] = [];
   const sensitiveValues: Record<string, string> = {};
   const masked = new Set<string>();
+  const secretEnvironment: Record<string, string> = {};
   for (const [name, declared] of Object.entries(declaration.parameters)) {
     const parameter = overrideParameter(declared, overlay ? ownEntry(overlay.parameters, name) : undefined);
     if (assets.has(name)) {
@@ -269,9 +283,10 @@ function desiredParameters(declaration: SharedContextDeclaration, options: Share
     }
     if (parameter.sensitive && value !== undefined) sensitiveValues[name] = value;
     if (!parameter.sensitive && parameter.fromEnv !== undefined && parameter.sensitive !== false) masked.add(name);
+    if (parameter.fromEnv !== undefined && parameter.sensitive !== false) secretEnvironment[name] = parameter.fromEnv;
     parameters.push({ name, value: value ?? null, sensitive: parameter.sensitive ?? false, ...(parameter.description !== undefined ? { description: parameter.description } : {}) });
   }
-  return { parameters, sensitiveValues, masked };
+  return { parameters, sensitiveValues, masked, secretEnvironment };
 }
 
 function parameterDiff(
@@ -280,7 +295,9 @@ function parameterDiff(
   secrets: SecretsComparison,
   assets: ReadonlyMap<string, ResolvedAsset>,
   liveAssets: readonly ParameterContextAsset[],
+  appliedFromEnvironment: ReadonlySet<string>,
 ): { changes: FieldChange[]; set: string[]; remove: string[] } {
+  const hiddenValues = { masked: [...desired.masked], appliedFromEnvironment };
   const changes: FieldChange[] = [];
   const set: string[] = [];
   const own = (existing.component.parameters ?? []).map((entry) => entry.parameter).filter((parameter) => parameter?.name !== undefined && !parameter.inherited);
@@ -290,7 +307,7 @@ function parameterDiff(
     const hidden = desired.masked.has(parameter.name);
     const asset = assets.get(parameter.name);
     if (asset) {
-      const change = assetChange(parameter.name, asset, current, liveAssets);
+      const change = assetChange(parameter.name, asset, current, liveAssets, hiddenValues);
       if (change) {
         changes.push(change);
         set.push(parameter.name);
@@ -307,7 +324,7 @@ function parameterDiff(
     }
     const descriptionDiffers = (current?.description ?? undefined) !== parameter.description && parameter.description !== undefined;
     if (!current || current.sensitive || (current.value ?? null) !== parameter.value) {
-      changes.push({ field: `parameters.${parameter.name}`, before: current ? (hidden || current.sensitive ? maskedValue : (current.value ?? null)) : null, after: hidden ? maskedValue : parameter.value });
+      changes.push({ field: `parameters.${parameter.name}`, before: shownCurrentValue(parameter.name, current, hiddenValues), after: hidden ? maskedValue : parameter.value });
       set.push(parameter.name);
     } else if (descriptionDiffers) {
       changes.push({ field: `parameters.${parameter.name}.description`, before: current.description ?? null, after: parameter.description ?? null });
@@ -315,7 +332,10 @@ function parameterDiff(
     }
   }
   const remove = [...live.keys()].filter((name) => !desired.parameters.some((parameter) => parameter.name === name));
-  for (const name of remove) changes.push({ field: `parameters.${name}`, before: live.get(name)!.sensitive ? sensitiveValue : (live.get(name)!.value ?? null), after: '(removed)' });
+  for (const name of remove) {
+    const current = live.get(name)!;
+    changes.push({ field: `parameters.${name}`, before: current.sensitive ? sensitiveValue : shownCurrentValue(name, current, hiddenValues), after: '(removed)' });
+  }
   return { changes, set, remove };
 }
 

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { componentAddress, connectionAddresses } from '../compile/addresses.ts';
 import { deterministicId } from '../compile/deterministic-id.ts';
 import { descriptionOf, managedContextDescription, readMarker } from '../deploy/inventory.ts';
+import { readSharedContextMarker } from '../deploy/shared-contexts.ts';
 import { serviceCommentsOf } from '../deploy/shared-services.ts';
 import type { FlowInput, ParentSectionInput, SharedContextInput } from '../model/flow-schema.ts';
 import { isPrimaryNodeOnlyType } from '../model/cluster-sources.ts';
@@ -179,7 +180,8 @@ async function exportInheritedContexts(nifi: NifiClient, ids: readonly string[],
     inherits.push(name);
     if (name in contexts) continue;
     contexts[name] = {}; // claimed before the recursion: a context reached twice is written once
-    const { inheritedIds, parameters } = parametersOf(context, {}, warnings);
+    // A shared context flows applied names, in its marker, the variables its values came from: written back as fromEnv.
+    const { inheritedIds, parameters } = parametersOf(context, readSharedContextMarker(context.component.description)?.secretEnvironment ?? {}, warnings);
     const description = contextDescriptionOf(context.component.description);
     const nested = await exportInheritedContexts(nifi, inheritedIds, contexts, warnings);
     contexts[name] = { ...(description ? { description } : {}), ...(nested.length ? { inherits: nested } : {}), ...(parameters ? { parameters } : {}) };

@@ -2,8 +2,8 @@
 // plan, plan --out, apply, status, run, export, dag) runs with distinctive secret values, and none of them
 // may appear in stdout, stderr, JSON output, the plan file, the exported YAML, the generated DAG or NiFi's
 // group comments — not even in a form a dictionary can recover (issue 14, findings 2 and 12). Also: the
-// marker's secrets under FLOWS_SECRETS_KEY (no-op applies stay no-ops), without it (--push-secrets), and
-// the migration of an old-format marker.
+// marker's secrets under FLOWS_SECRETS_KEY (no-op applies stay no-ops), without it (--push-secrets), the
+// migration of an old-format marker, and a value applied from the environment that the code then makes literal.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -174,5 +174,61 @@ describe('secret scan of the flows CLI, against the real NiFi', () => {
     // A changed secret is seen with the key, and pushed.
     const changed = await planFlows(nifi, [flow], { parentGroupId, env: { ...env, SCAN_DB_PASSWORD: secrets.dbPasswordChanged } });
     expect(changed.plan.flows[0]!.parameters).toEqual([{ field: 'parameters.db_password', before: '(sensitive)', after: '(sensitive)' }]);
+  });
+
+  it('never prints a value the last apply read from the environment, after the code makes it literal or drops it (flow and shared context)', async () => {
+    const parentGroupId = await scratch.parent('was-env');
+    const directory = await mkdtemp(join(tmpdir(), 'dataplat-flows-was-env-'));
+    const values = { endpoint: `deploy-endpoint-${suffix}-Hn8`, host: `deploy-host-${suffix}-Tb6`, gone: `deploy-gone-${suffix}-Mc1` };
+    const shared = `shared-env-${suffix}`;
+    const write = (endpoint: string, sharedParameters: string[]) =>
+      writeFile(
+        join(directory, 'flow.yaml'),
+        [
+          `name: was-env-${suffix}`,
+          `inherits: [${shared}]`,
+          'parameters:',
+          `  endpoint: ${endpoint}`,
+          'processors:',
+          '  tag: { type: UpdateAttribute, properties: { endpoint: "#{endpoint}", host: "#{host}" }, autoTerminate: [success], state: stopped }',
+          'parameterContexts:',
+          `  ${shared}:`,
+          '    parameters:',
+          ...sharedParameters.map((line) => `      ${line}`),
+          '',
+        ].join('\n'),
+      );
+    try {
+      const cli = (args: string[]) => runCli([...args, 'flow.yaml', '--parent', parentGroupId], { cwd: directory, env: { NIFI_URL: apiUrl, WAS_ENDPOINT: values.endpoint, WAS_HOST: values.host, WAS_GONE: values.gone } }).then(keep);
+      await write('{ fromEnv: WAS_ENDPOINT }', ['host: { fromEnv: WAS_HOST }', 'gone: { fromEnv: WAS_GONE }']);
+      const applied = await cli(['apply']);
+      expect(applied.stderr).toBe('');
+      expect(applied.exitCode).toBe(0);
+      // Exported, the shared context's values from the environment are written back as where they come from (its marker names the variables).
+      const exported = await runCli(['export', `was-env-${suffix}`, '--parent', parentGroupId, '--out', 'exported.yaml'], { cwd: directory, env: { NIFI_URL: apiUrl } }).then(keep);
+      expect(exported.exitCode).toBe(0);
+      const exportedText = await readFile(join(directory, 'exported.yaml'), 'utf8');
+      for (const value of Object.values(values)) expect(exportedText).not.toContain(value);
+      expect(loadFlowFile('exported.yaml', exportedText).parameterContexts.map((placed) => placed.context.parameters)).toEqual([{ gone: { fromEnv: 'WAS_GONE' }, host: { fromEnv: 'WAS_HOST' } }]);
+
+      // The code now gives literals (and drops one): NiFi still holds the environment's values, which the plan must not show.
+      await write('{ value: "https://literal.example" }', ['host: { value: literal-host }']);
+      const text = await cli(['plan']);
+      expect(text.exitCode).toBe(0);
+      expect(text.stdout).toContain('~ parameters.endpoint: "(masked: from the environment)" → "https://literal.example"');
+      expect(text.stdout).toContain('~ parameters.host: "(masked: from the environment)" → "literal-host"');
+      expect(text.stdout).toContain('~ parameters.gone: "(masked: from the environment)" → "(removed)"');
+      const json = await cli(['plan', '--json']);
+      expect(json.exitCode).toBe(0);
+      const plan = JSON.parse(json.stdout) as { flows: Array<{ parameters: unknown[] }>; parameterContexts: Array<{ changes: unknown[] }> };
+      expect(plan.flows[0]!.parameters).toEqual([{ field: 'parameters.endpoint', before: '(masked: from the environment)', after: 'https://literal.example' }]);
+      expect(plan.parameterContexts[0]!.changes).toEqual([
+        { field: 'parameters.host', before: '(masked: from the environment)', after: 'literal-host' },
+        { field: 'parameters.gone', before: '(masked: from the environment)', after: '(removed)' },
+      ]);
+      for (const output of [text, json]) for (const [name, value] of Object.entries(values)) expect(`${output.stdout}${output.stderr}`.includes(value), `${name} printed`).toBe(false);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
