@@ -1,44 +1,32 @@
 // A `flows apply` killed in the middle (SIGKILL, as a CI runner cancelling a job would) and run again
 // converges: one group per flow, secrets pushed, everything running, and a plan with nothing to do.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
-import { createNifiClient } from '@dataplat/nifi';
 import { applyFlows, listManagedFlows, loadFlowFile, planFlows } from '@dataplat/flows';
+import { nifiWorkspace } from '../nifi-workspace.ts';
 import { shopFlowsFile } from '../shop-flows.ts';
 
-const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
-const nifi = createNifiClient({ baseUrl: apiUrl });
-const suffix = Date.now().toString(36);
+// Clean-up deletes the parent with its flows and the contexts named with the suffix (every flow's here).
+const workspace = nifiWorkspace('crash');
+const { apiUrl, nifi, scratch } = workspace;
+const { suffix } = scratch;
 const names = ['a', 'b', 'c'].map((letter) => `crash-${letter}-${suffix}`);
 const leftoverNames = ['empty', 'held'].map((word) => `crash-${word}-${suffix}`);
 const env = { SHOP_TOKEN: 'token-for-the-shop' };
 let parentGroupId = '';
-let workdir = '';
-
-afterAll(async () => {
-  if (parentGroupId) await nifi.processGroups.delete(parentGroupId).catch(() => undefined);
-  for (const name of [...names, ...leftoverNames]) {
-    const context = await nifi.parameterContexts.findByName(name);
-    if (context) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
-  }
-  if (workdir) await rm(workdir, { recursive: true, force: true });
-  await nifi.close();
-});
 
 const flowFile = shopFlowsFile(names);
 
 describe('flows apply killed mid-way', () => {
   it('converges when run again: no duplicates, secrets set, nothing left to do', async () => {
-    parentGroupId = (await nifi.processGroups.create('root', { name: `flows-crash-${suffix}` })).id;
-    workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-crash-'));
-    await writeFile(join(workdir, 'shop.yaml'), flowFile);
+    parentGroupId = await scratch.parent('shop');
+    await writeFile(join(workspace.workdir, 'shop.yaml'), flowFile);
 
     const cli = spawn(process.execPath, ['--conditions=@dataplat/source', join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), 'apply', 'shop.yaml', '--parent', parentGroupId], {
-      cwd: workdir,
+      cwd: workspace.workdir,
       // A short lease: the killed apply leaves its lock behind, which the next apply takes over after the TTL.
       env: { ...process.env, ...env, NIFI_URL: apiUrl, FLOWS_LOCK_TTL: '3s' },
       stdio: 'ignore',

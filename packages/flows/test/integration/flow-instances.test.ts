@@ -1,33 +1,23 @@
 // Flow instances through the CLI against the real NiFi (issue 18): three instances of one flow applied,
 // each its own group and parameter context; one instance's parameter changed updates only it; a removed
 // instance is left alone without --prune and deleted with it; the final plan changes nothing.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createNifiClient } from '@dataplat/nifi';
+import { describe, expect, it } from 'vitest';
+import { nifiWorkspace } from '../nifi-workspace.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups } from '../scratch-groups.ts';
 
-const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
-const nifi = createNifiClient({ baseUrl: apiUrl });
-const scratch = scratchGroups(nifi, 'flows-instances');
+const workspace = nifiWorkspace('instances');
+const { apiUrl, nifi, scratch } = workspace;
 const definition = `sensor-intake-${scratch.suffix}`;
 const instance = (site: string) => `sensor-${site}-${scratch.suffix}`;
-let workdir = '';
 let parentGroupId = '';
-
-afterAll(async () => {
-  await scratch.cleanUp();
-  await nifi.close();
-  if (workdir) await rm(workdir, { recursive: true, force: true });
-});
 
 /** The flow file with these instances: site → the value of its `site` parameter (in `folder`, default the project's flows/). */
 async function writeSensors(sites: Record<string, string>, { folder = 'flows', generateType = 'GenerateFlowFile' } = {}): Promise<void> {
   const instances = Object.entries(sites).map(([site, value]) => `  ${instance(site)}: { description: "${site} site", parameters: { site: { value: ${value} } } }`);
   await writeFile(
-    join(workdir, folder, 'sensors.yaml'),
+    join(workspace.workdir, folder, 'sensors.yaml'),
     [
       `name: ${definition}`,
       'parameters:',
@@ -46,7 +36,7 @@ async function writeSensors(sites: Record<string, string>, { folder = 'flows', g
 }
 
 async function flows(args: string[]) {
-  return runCli([...args, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: apiUrl } });
+  return runCli([...args, '--parent', parentGroupId], { cwd: workspace.workdir, env: { NIFI_URL: apiUrl } });
 }
 
 /** The process groups under the scratch parent. */
@@ -63,17 +53,16 @@ async function siteContext(site: string): Promise<{ value: string | null | undef
 
 describe('flow instances against the real NiFi', () => {
   it('applies three instances, updates only the changed one, prunes a removed one only with --prune, then plans no change', async () => {
-    workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-instances-'));
-    await mkdir(join(workdir, 'flows'));
+    await mkdir(join(workspace.workdir, 'flows'));
     parentGroupId = await scratch.parent('cli');
     await writeSensors({ north: 'north', south: 'south', east: 'east' });
 
-    const validated = await runCli(['validate'], { cwd: workdir });
+    const validated = await runCli(['validate'], { cwd: workspace.workdir });
     expect(validated).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('1 file(s): 0 error(s), 0 warning(s).') });
     for (const site of ['north', 'south', 'east']) expect(validated.stderr).toContain(`flow ${instance(site)} (instance of ${definition})`);
 
     // What the target NiFi finds wrong with the shared definition is reported once, not once per instance.
-    await mkdir(join(workdir, 'mistyped'));
+    await mkdir(join(workspace.workdir, 'mistyped'));
     await writeSensors({ north: 'north', south: 'south', east: 'east' }, { folder: 'mistyped', generateType: 'GenerateFlowFiles' });
     const live = await flows(['validate', '--live', 'mistyped', '--json']);
     expect(live.exitCode).toBe(1);

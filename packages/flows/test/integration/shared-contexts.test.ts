@@ -3,20 +3,29 @@
 // the context, while NiFi restarts both flows' running processors and they use the new value; a value
 // edited in NiFi shows as drift; destroying a flow keeps the context; --prune deletes a context only
 // when no group is bound to it and no context inherits it.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { applyFlows, listManagedFlows, type Plan } from '@dataplat/flows';
 import { loadFlowFiles } from '../../src/cli/load-files.ts';
 import type { ApplyResult } from '../../src/deploy/apply.ts';
+import { nifiWorkspace } from '../nifi-workspace.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups } from '../scratch-groups.ts';
 
-const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
-const nifi: NifiClient = createNifiClient({ baseUrl: apiUrl });
+const workspace = nifiWorkspace('shared-contexts', {
+  async cleanUp() {
+    // Contexts that inherit others go first: a few rounds delete a chain left behind by a failed run.
+    for (let round = 0; round < 3; round++) {
+      for (const context of await nifi.parameterContexts.list()) {
+        if (context.component.name?.includes(suffix)) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
+      }
+    }
+    await countingNifi.close();
+  },
+});
+const { apiUrl, nifi, scratch } = workspace;
 /** Asset uploads seen by the client the asset test applies with. */
 const uploads: string[] = [];
 const countingNifi: NifiClient = createNifiClient({
@@ -25,32 +34,16 @@ const countingNifi: NifiClient = createNifiClient({
     if (method === 'POST' && new URL(url).pathname.endsWith('/assets')) uploads.push(new URL(url).pathname);
   },
 });
-const scratch = scratchGroups(nifi, 'flows-shared-contexts');
 const { suffix } = scratch;
 const [db, defaults, flowA, flowB, other, handMade] = ['db', 'defaults', 'orders', 'returns', 'other', 'hand'].map((name) => `${name}-${suffix}`) as [string, string, string, string, string, string];
 /** Shared contexts are NiFi-wide, owned per project: a project of this run's own sees no other run's. */
 const project = `shop-${suffix}`;
 const secretsKey = 'shared-contexts-test-key-0123456789abcdef';
-let workdir = '';
 let parentGroupId = '';
 
 beforeAll(async () => {
-  workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-shared-'));
-  await mkdir(join(workdir, 'flows', 'shared'), { recursive: true });
+  await mkdir(join(workspace.workdir, 'flows', 'shared'), { recursive: true });
   parentGroupId = await scratch.parent('parent');
-});
-
-afterAll(async () => {
-  await scratch.cleanUp();
-  // Contexts that inherit others go first: a few rounds delete a chain left behind by a failed run.
-  for (let round = 0; round < 3; round++) {
-    for (const context of await nifi.parameterContexts.list()) {
-      if (context.component.name?.includes(suffix)) await nifi.parameterContexts.delete(context.id).catch(() => undefined);
-    }
-  }
-  await nifi.close();
-  await countingNifi.close();
-  if (workdir) await rm(workdir, { recursive: true, force: true });
 });
 
 const sharedYaml = (jdbcUrl: string, options: { withDefaults: boolean } = { withDefaults: true }) =>
@@ -84,11 +77,11 @@ const flowYaml = (name: string, properties: string) =>
   ].join('\n');
 
 async function write(path: string, text: string): Promise<void> {
-  await writeFile(join(workdir, path), text);
+  await writeFile(join(workspace.workdir, path), text);
 }
 
 async function flows(args: string[], env: Record<string, string> = {}) {
-  return runCli([...args, '--parent', parentGroupId, '--project', project], { cwd: workdir, env: { NIFI_URL: apiUrl, FLOWS_SECRETS_KEY: secretsKey, SHOP_DB_PASSWORD: 'first-password', ...env } });
+  return runCli([...args, '--parent', parentGroupId, '--project', project], { cwd: workspace.workdir, env: { NIFI_URL: apiUrl, FLOWS_SECRETS_KEY: secretsKey, SHOP_DB_PASSWORD: 'first-password', ...env } });
 }
 
 async function planJson(args: string[] = [], env: Record<string, string> = {}): Promise<Plan> {
@@ -204,7 +197,7 @@ describe('shared parameter contexts, plan/apply/destroy against the real NiFi', 
     // Destroying one flow deletes its own context, never the shared ones.
     const destroyed = await flows(['destroy', flowA]);
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
-    await rm(join(workdir, 'flows', `${flowA}.yaml`));
+    await rm(join(workspace.workdir, 'flows', `${flowA}.yaml`));
     expect(await contextNamed(flowA)).toBeUndefined();
     expect(await contextNamed(db)).toBeDefined();
     expect(await contextNamed(defaults)).toBeDefined();
@@ -226,8 +219,8 @@ describe('shared parameter contexts, plan/apply/destroy against the real NiFi', 
 
     // Once nothing uses them: the last flow and db leave the code; --prune deletes the flow, then the contexts.
     await nifi.parameterContexts.delete(hand.id);
-    await rm(join(workdir, 'flows', `${flowB}.yaml`));
-    await rm(join(workdir, 'flows', 'shared', 'db.yaml'));
+    await rm(join(workspace.workdir, 'flows', `${flowB}.yaml`));
+    await rm(join(workspace.workdir, 'flows', 'shared', 'db.yaml'));
     await write(`flows/${other}.yaml`, `name: ${other}\nprocessors:\n  generate: { type: GenerateFlowFile, schedule: { period: 1 hour }, state: stopped }\n  drop: { type: UpdateAttribute, autoTerminate: [success] }\nconnections:\n  - { from: generate, to: drop, relationships: [success] }\n`);
     const pruned = await flows(['apply', '--prune', '--json']);
     expect(pruned.exitCode, pruned.stderr).toBe(0);
@@ -246,7 +239,7 @@ describe('shared parameter contexts, plan/apply/destroy against the real NiFi', 
   });
 
   it('uploads asset parameters (a Maven jar for a DBCP pool, a local file for a processor) once, and compares them by digest', async () => {
-    const assetsFolder = join(workdir, 'assets-project');
+    const assetsFolder = join(workspace.workdir, 'assets-project');
     await mkdir(join(assetsFolder, 'flows', 'files'), { recursive: true });
     const drivers = `drivers-${suffix}`;
     const reader = `reader-${suffix}`;
@@ -298,7 +291,7 @@ describe('shared parameter contexts, plan/apply/destroy against the real NiFi', 
       parameterContexts: loaded.parameterContexts,
       parentGroupId: assetsParent,
       project: `${project}-assets`,
-      env: { SHOP_DB_PASSWORD: 'dataplat-local-postgres', FLOWS_SECRETS_KEY: secretsKey, DATAPLAT_ASSETS_CACHE: join(workdir, 'assets-cache') },
+      env: { SHOP_DB_PASSWORD: 'dataplat-local-postgres', FLOWS_SECRETS_KEY: secretsKey, DATAPLAT_ASSETS_CACHE: join(workspace.workdir, 'assets-cache') },
     };
 
     const first = await applyFlows(countingNifi, loaded.flows, options);

@@ -6,33 +6,19 @@
 // are kept without --prune, kept while something else references them, and deleted after the last flow.
 // Also: the parent bound to a shared context, a hand-made namesake refused or adopted, a shared schema cache
 // under a flow's own reader updated (the reader and its processor stopped and back), validate --live.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createNifiClient } from '@dataplat/nifi';
+import { describe, expect, it } from 'vitest';
 import { readServiceMarker } from '../../src/deploy/shared-services.ts';
+import { nifiWorkspace } from '../nifi-workspace.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups } from '../scratch-groups.ts';
 
-const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
-const nifi = createNifiClient({ baseUrl: apiUrl });
-const scratch = scratchGroups(nifi, 'flows-shared-services');
+// Its folder is made before any test: a test run alone (-t) must never resolve `join(workdir, 'flows')` against the repository.
+const workspace = nifiWorkspace('shared-services');
+const { apiUrl, nifi, scratch } = workspace;
 const flowA = `orders-a-${scratch.suffix}`;
 const flowB = `orders-b-${scratch.suffix}`;
-let workdir = '';
 let parentGroupId = '';
-
-// Made before any test: a test run alone (-t) must never resolve `join(workdir, 'flows')` against the repository.
-beforeAll(async () => {
-  workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-shared-services-'));
-});
-
-afterAll(async () => {
-  await scratch.cleanUp();
-  await nifi.close();
-  if (workdir) await rm(workdir, { recursive: true, force: true });
-});
 
 const sharedFile = (dateFormat: string) =>
   [
@@ -62,7 +48,7 @@ const flowFile = (name: string, services: string[] = []) =>
   ].join('\n');
 
 async function flows(args: string[]) {
-  return runCli([...args, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: apiUrl } });
+  return runCli([...args, '--parent', parentGroupId], { cwd: workspace.workdir, env: { NIFI_URL: apiUrl } });
 }
 
 /** The controller services defined in the parent group itself (not in the flows' groups). */
@@ -84,13 +70,13 @@ async function converters() {
 
 describe('shared controller services against the real NiFi', () => {
   it('creates one service for two flows, plans no change, updates it alone, keeps it for the remaining flow and prunes it last', async () => {
-    await mkdir(join(workdir, 'flows'));
+    await mkdir(join(workspace.workdir, 'flows'));
     parentGroupId = await scratch.parent('cli');
-    await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
-    await writeFile(join(workdir, 'flows', 'a.yaml'), flowFile(flowA));
-    await writeFile(join(workdir, 'flows', 'b.yaml'), flowFile(flowB));
+    await writeFile(join(workspace.workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
+    await writeFile(join(workspace.workdir, 'flows', 'a.yaml'), flowFile(flowA));
+    await writeFile(join(workspace.workdir, 'flows', 'b.yaml'), flowFile(flowB));
 
-    expect(await runCli(['validate'], { cwd: workdir })).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('0 error(s), 0 warning(s)') });
+    expect(await runCli(['validate'], { cwd: workspace.workdir })).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('0 error(s), 0 warning(s)') });
 
     const firstPlan = await flows(['plan', '--detailed-exitcode']);
     expect(firstPlan.exitCode).toBe(2);
@@ -119,7 +105,7 @@ describe('shared controller services against the real NiFi', () => {
     expect(unchanged.exitCode).toBe(0);
 
     // A changed shared property: only the service is updated, and what uses it runs again afterwards.
-    await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('dd/MM/yyyy'));
+    await writeFile(join(workspace.workdir, 'flows', 'shared.yaml'), sharedFile('dd/MM/yyyy'));
     const changedPlan = await flows(['plan', '--detailed-exitcode', '--json']);
     expect(changedPlan.exitCode).toBe(2);
     const changed = JSON.parse(changedPlan.stdout) as { sharedServices: Array<{ service: string; action: string; changes: unknown[] }>; flows: Array<{ action: string }> };
@@ -159,9 +145,9 @@ describe('shared controller services against the real NiFi', () => {
     expect((await parentServices()).length).toBe(2);
 
     // Out of the code with the last flow: kept without --prune, kept while something else references it, deleted after the flow.
-    await rm(join(workdir, 'flows', 'b.yaml'));
-    await writeFile(join(workdir, 'flows', 'shared.yaml'), 'parent:\n  services: {}\n');
-    await rm(join(workdir, 'flows', 'a.yaml'));
+    await rm(join(workspace.workdir, 'flows', 'b.yaml'));
+    await writeFile(join(workspace.workdir, 'flows', 'shared.yaml'), 'parent:\n  services: {}\n');
+    await rm(join(workspace.workdir, 'flows', 'a.yaml'));
     const kept = await flows(['plan']);
     expect(kept.exitCode).toBe(0);
     expect(kept.stdout).toContain('! shared service json-in kept: no longer in the code (use --prune to delete it)');
@@ -181,11 +167,11 @@ describe('shared controller services against the real NiFi', () => {
   it('binds the parent group to parent.parameterContext, so a shared service\'s #{parameter} resolves', async () => {
     const context = `formats-${scratch.suffix}`;
     const flowC = `orders-c-${scratch.suffix}`;
-    await rm(join(workdir, 'flows'), { recursive: true, force: true });
-    await mkdir(join(workdir, 'flows'));
+    await rm(join(workspace.workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workspace.workdir, 'flows'));
     parentGroupId = await scratch.parent('bound');
     await writeFile(
-      join(workdir, 'flows', 'shared.yaml'),
+      join(workspace.workdir, 'flows', 'shared.yaml'),
       [
         'parameterContexts:',
         `  ${context}:`,
@@ -199,8 +185,8 @@ describe('shared controller services against the real NiFi', () => {
         '',
       ].join('\n'),
     );
-    await writeFile(join(workdir, 'flows', 'c.yaml'), flowFile(flowC));
-    expect(await runCli(['validate'], { cwd: workdir })).toMatchObject({ exitCode: 0 });
+    await writeFile(join(workspace.workdir, 'flows', 'c.yaml'), flowFile(flowC));
+    expect(await runCli(['validate'], { cwd: workspace.workdir })).toMatchObject({ exitCode: 0 });
 
     const plan = await flows(['plan']);
     expect(plan.stdout).toContain(`~ parent group parameter context: null → "${context}"`);
@@ -218,12 +204,12 @@ describe('shared controller services against the real NiFi', () => {
 
   it('refuses a same-named service it does not own, and takes it over with --adopt', async () => {
     const flowD = `orders-d-${scratch.suffix}`;
-    await rm(join(workdir, 'flows'), { recursive: true, force: true });
-    await mkdir(join(workdir, 'flows'));
+    await rm(join(workspace.workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workspace.workdir, 'flows'));
     parentGroupId = await scratch.parent('adopt');
     const handMade = await nifi.controllerServices.create(parentGroupId, { name: 'json-in', type: 'JsonTreeReader' } as never);
-    await writeFile(join(workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
-    await writeFile(join(workdir, 'flows', 'd.yaml'), flowFile(flowD));
+    await writeFile(join(workspace.workdir, 'flows', 'shared.yaml'), sharedFile('yyyy-MM-dd'));
+    await writeFile(join(workspace.workdir, 'flows', 'd.yaml'), flowFile(flowD));
 
     const refused = await flows(['plan']);
     expect(refused.exitCode).toBe(1);
@@ -246,13 +232,13 @@ describe('shared controller services against the real NiFi', () => {
   it('updates a shared schema cache that a flow\'s own reader uses: the reader is disabled and its processor stopped meanwhile, both back afterwards', async () => {
     const flowF = `orders-f-${scratch.suffix}`;
     const writeShared = (size: string) =>
-      writeFile(join(workdir, 'flows', 'shared.yaml'), ['parent:', '  services:', '    schemas:', '      type: VolatileSchemaCache', `      properties: { max-cache-size: "${size}" }`, ''].join('\n'));
-    await rm(join(workdir, 'flows'), { recursive: true, force: true });
-    await mkdir(join(workdir, 'flows'));
+      writeFile(join(workspace.workdir, 'flows', 'shared.yaml'), ['parent:', '  services:', '    schemas:', '      type: VolatileSchemaCache', `      properties: { max-cache-size: "${size}" }`, ''].join('\n'));
+    await rm(join(workspace.workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workspace.workdir, 'flows'));
     parentGroupId = await scratch.parent('cache');
     await writeShared('100');
     await writeFile(
-      join(workdir, 'flows', 'f.yaml'),
+      join(workspace.workdir, 'flows', 'f.yaml'),
       flowFile(flowF, ['services:', '  json-in: { type: JsonTreeReader, properties: { schema-inference-cache: "service:schemas" } }', '  json-out: { type: JsonRecordSetWriter }']),
     );
     const applied = await flows(['apply']);
@@ -283,7 +269,7 @@ describe('shared controller services against the real NiFi', () => {
     const key = 'shared-services-test-key-0123456789abcdef';
     const writeProvider = (secret: string) =>
       writeFile(
-        join(workdir, 'flows', 'shared.yaml'),
+        join(workspace.workdir, 'flows', 'shared.yaml'),
         [
           'parent:',
           '  services:',
@@ -293,9 +279,9 @@ describe('shared controller services against the real NiFi', () => {
           '',
         ].join('\n'),
       );
-    const withKey = (args: string[]) => runCli([...args, '--parent', parentGroupId], { cwd: workdir, env: { NIFI_URL: apiUrl, FLOWS_SECRETS_KEY: key } });
-    await rm(join(workdir, 'flows'), { recursive: true, force: true });
-    await mkdir(join(workdir, 'flows'));
+    const withKey = (args: string[]) => runCli([...args, '--parent', parentGroupId], { cwd: workspace.workdir, env: { NIFI_URL: apiUrl, FLOWS_SECRETS_KEY: key } });
+    await rm(join(workspace.workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workspace.workdir, 'flows'));
     parentGroupId = await scratch.parent('secrets');
     await writeProvider('first-secret-value');
     const created = await withKey(['apply']);
@@ -328,14 +314,14 @@ describe('shared controller services against the real NiFi', () => {
   });
 
   it('validate --live checks the shared services against NiFi\'s types and descriptors, at their place in parent:', async () => {
-    await rm(join(workdir, 'flows'), { recursive: true, force: true });
-    await mkdir(join(workdir, 'flows'));
+    await rm(join(workspace.workdir, 'flows'), { recursive: true, force: true });
+    await mkdir(join(workspace.workdir, 'flows'));
     await writeFile(
-      join(workdir, 'flows', 'shared.yaml'),
+      join(workspace.workdir, 'flows', 'shared.yaml'),
       ['parent:', '  services:', '    json-in: { type: JsonTreeReeder }', '    json-out:', '      type: JsonRecordSetWriter', '      properties: { Pretty Print JSON: "maybe" }', ''].join('\n'),
     );
-    await writeFile(join(workdir, 'flows', 'e.yaml'), flowFile(`orders-e-${scratch.suffix}`));
-    const checked = await runCli(['validate', '--live', '--json'], { cwd: workdir, env: { NIFI_URL: apiUrl } });
+    await writeFile(join(workspace.workdir, 'flows', 'e.yaml'), flowFile(`orders-e-${scratch.suffix}`));
+    const checked = await runCli(['validate', '--live', '--json'], { cwd: workspace.workdir, env: { NIFI_URL: apiUrl } });
     expect(checked.exitCode).toBe(1);
     const report = JSON.parse(checked.stdout) as { diagnostics: Array<{ code: string; file: string; range?: { start: { line: number; column: number } } }> };
     expect(report.diagnostics.map((diagnostic) => `${diagnostic.code}@${diagnostic.file}:${diagnostic.range?.start.line}:${diagnostic.range?.start.column}`)).toEqual([
