@@ -88,15 +88,15 @@ export async function exportFlow(nifi: NifiClient, groupId: string, options: Exp
   // Services of the parent group (or further up) that the flow's components use. A hand-built group's properties
   // hold their instance ids (NiFi's download lists no external services then); a group flows applied lists them
   // under ids of the download's own, by name. Both map to the name; the parent's own service wins over one further up.
-  const external = Object.values(definition.externalControllerServices ?? {}).flatMap((service) => (service.identifier && service.name ? [[service.identifier, service.name] as [string, string]] : []));
+  const outside = (id: string, name: string): [string, ServiceReference] => [id, { name, outside: true }];
+  const external = Object.values(definition.externalControllerServices ?? {}).flatMap((service) => (service.identifier && service.name ? [outside(service.identifier, service.name)] : []));
   const parentGroupId = group.component?.parentGroupId;
   const ancestorServices = parentGroupId ? await nifi.processGroups.controllerServices(parentGroupId) : [];
   const byInstance = [...ancestorServices]
     .sort((a, b) => Number(a.component.parentGroupId === parentGroupId) - Number(b.component.parentGroupId === parentGroupId))
-    .map((service) => [service.id, { name: service.component.name ?? service.id, outside: true }] as [string, ServiceReference]);
-  const outsideExternal = external.map(([id, name]) => [id, { name, outside: true }] as [string, ServiceReference]);
-  const body = exportGroup(root, flowName, [...byInstance, ...outsideExternal], exporter);
-  // The services above the group that its components refer to, as the properties were written (a group's own service of a name shadows them).
+    .map((service) => outside(service.id, service.component.name ?? service.id));
+  const body = exportGroup(root, flowName, [...byInstance, ...external], exporter);
+  // The services above the group that its components refer to, recorded as their properties were written (exportProperties).
   const externalNames = exporter.outsideServices;
   const { inheritedIds, ...parameters } = await exportParameters(nifi, group.component?.parameterContext?.id, flowName, names?.secretEnvironment ?? {}, warnings);
   const parameterContexts: Record<string, SharedContextInput> = {};
