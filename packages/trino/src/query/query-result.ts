@@ -548,15 +548,16 @@ export class QueryResult<Output = Row> implements AsyncIterable<Output> {
     }
   }
 
+  /** Decodes parsed rows in place: `data` is the client's own, fresh from JSON.parse, and becomes the page. */
   private decodeRows(data: unknown[][]): Output[] {
     const buildRow = this.buildRow;
     const schema = this.options.schema;
-    const rows = new Array<Output>(data.length);
-    for (let index = 0; index < data.length; index++) {
-      const row = buildRow(data[index]!);
-      rows[index] = schema ? schema.parse(row) : (row as Output);
+    const rows = data as unknown[];
+    for (let index = 0; index < rows.length; index++) {
+      const row = buildRow(rows[index] as unknown[]);
+      rows[index] = schema ? schema.parse(row) : row;
     }
-    return rows;
+    return rows as Output[];
   }
 }
 

@@ -71,6 +71,43 @@ describe('rowBuilder', () => {
     expect(rowBuilder(columns, {}, 'array')([null, null, null, null, null, null])).toEqual([null, null, null, null, null, null]);
   });
 
+  it('decodes a tuple in place: exact bigints and decimals, NaN, booleans, bytes, nested types and nulls', () => {
+    const nested = [
+      { name: 'id', typeSignature: type('bigint') },
+      { name: 'amount', typeSignature: type('decimal', { kind: 'LONG', value: 38 }, { kind: 'LONG', value: 2 }) },
+      { name: 'ratio', typeSignature: type('double') },
+      { name: 'count', typeSignature: type('integer') },
+      { name: 'flag', typeSignature: type('boolean') },
+      { name: 'bytes', typeSignature: type('varbinary') },
+      { name: 'day', typeSignature: type('date') },
+      { name: 'point', typeSignature: type('row', field('x', type('bigint')), field(null, type('varchar'))) },
+      { name: 'counts', typeSignature: type('map', typeArgument(type('varchar')), typeArgument(type('array', typeArgument(type('bigint'))))) },
+    ];
+    const build = rowBuilder(nested, {}, 'array');
+    const parsed = ['-9223372036854775808', '123456789012345678901234567890123456.78', 'Infinity', 7, 'true', 'AP8Q', '2024-02-29', [9007199254740993n.toString(), 'a'], { k: [1, null] }];
+    const tuple = build(parsed);
+    // The same array, no copy: its values replaced where the JSON value is not the decoded one.
+    expect(tuple).toBe(parsed);
+    expect(tuple).toEqual([-9223372036854775808n, '123456789012345678901234567890123456.78', Number.POSITIVE_INFINITY, 7, true, new Uint8Array([0, 255, 16]), '2024-02-29', { x: 9007199254740993n, _2: 'a' }, new Map([['k', [1n, null]]])]);
+    expect(build([null, null, null, null, null, null, null, null, null])).toEqual([null, null, null, null, null, null, null, null, null]);
+    expect(build([1, 2.5, 'NaN', '3', false, null, null, null, {}])).toEqual([1n, '2.5', Number.NaN, 3, false, null, null, null, new Map()]);
+    expect(rowBuilder(nested.slice(0, 2), { decimal: (text) => ({ exact: text }) }, 'array')(['5', '0.10'])).toEqual([5n, { exact: '0.10' }]);
+  });
+
+  it('copies a tuple whose length is not the columns\' (one value a column, missing ones null)', () => {
+    const build = rowBuilder(columns.slice(0, 2), {}, 'array');
+    const short = ['1'];
+    const tuple = build(short);
+    expect(tuple).not.toBe(short);
+    expect(tuple).toEqual([1n, null]);
+  });
+
+  it('signals a bigint that JSON.parse rounded (beyond 2^53), in a tuple as in an object', () => {
+    expect(() => rowBuilder(columns.slice(0, 1), {}, 'array')([2 ** 60])).toThrow();
+    expect(() => rowBuilder(columns.slice(0, 1), {}, 'object')([2 ** 60])).toThrow();
+    expect(rowBuilder(columns.slice(0, 1), {}, 'array')([-(2 ** 53) + 1])).toEqual([-9007199254740991n]);
+  });
+
   it('uses your decimal decoder, keeps the last of duplicate names and never sets a prototype', () => {
     expect(rowBuilder(columns.slice(0, 2), { decimal: (text) => `decimal:${text}` }, 'object')(values)).toEqual({ id: 9223372036854775807n, price: 'decimal:12.30' });
     expect(rowBuilder([{ name: 'a', typeSignature: type('integer') }, { name: 'a', typeSignature: type('integer') }], {}, 'object')([1, 2])).toEqual({ a: 2 });

@@ -151,13 +151,45 @@ function inlineDecoding(signature: TypeSignature, options: DecodeOptions, index:
 }
 
 /**
+ * The statement that decodes `v[index]` in place (tuples), or '' when Trino's JSON value is already the
+ * decoded one: a string for text, decimals and temporal types, a number for integers and doubles, or null.
+ */
+function inPlaceDecoding(signature: TypeSignature, options: DecodeOptions, index: number): string {
+  const value = `v[${index}]`;
+  switch (signature.rawType) {
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'real':
+    case 'double':
+      // "NaN", "Infinity" and "-Infinity" arrive as strings.
+      return `if (typeof ${value} !== 'number' && ${value} !== null) ${value} = Number(${value});`;
+    case 'bigint':
+      return `if (${value} !== null) ${value} = ${inlineDecoding(signature, options, index)};`;
+    case 'boolean':
+    case 'varbinary':
+    case 'array':
+    case 'map':
+    case 'row':
+      return `${value} = d[${index}](${value});`;
+    case 'decimal':
+    case 'number':
+      if (options.decimal) return `${value} = d[${index}](${value});`;
+      return `if (typeof ${value} !== 'string' && ${value} !== null) ${value} = String(${value});`;
+    default:
+      return `if (typeof ${value} !== 'string' && ${value} !== null) ${value} = String(${value});`;
+  }
+}
+
+/**
  * A function that turns one row of Trino's JSON (positional values) into a decoded row: an object keyed
- * by column name, or a tuple. Generated once per query, so each row is one object (or array) literal of a
- * fixed shape with the simple conversions inline — several times faster than assigning keys one by one.
+ * by column name, or a tuple. Generated once per query, so each row is one object literal of a fixed shape
+ * with the simple conversions inline — several times faster than assigning keys one by one. A tuple is the
+ * parsed array itself, its values that need a conversion (bigint, NaN, booleans, bytes, nested types)
+ * replaced in place: no second array per row (the rows' arrays are the client's own, fresh from JSON.parse).
  */
 export function rowBuilder(columns: ReadonlyArray<{ name: string; typeSignature: TypeSignature }>, options: DecodeOptions, mode: 'object' | 'array'): (values: unknown[]) => unknown {
   const decoders = columns.map((column) => decoderFor(column.typeSignature, options));
-  const parts = columns.map((column, index) => inlineDecoding(column.typeSignature, options, index));
   // Built value by value: for `__proto__` (as a key of a literal it would set the prototype), and where the process
   // forbids generating code (node --disallow-code-generation-from-strings, a CSP without unsafe-eval).
   const valueByValue = (): ((values: unknown[]) => unknown) =>
@@ -170,10 +202,14 @@ export function rowBuilder(columns: ReadonlyArray<{ name: string; typeSignature:
         };
   if (mode === 'object' && columns.some((column) => column.name === '__proto__')) return valueByValue();
   // Keys are JSON string literals (valid JavaScript string literals): no column name can break out of them.
-  const body = mode === 'array' ? `[${parts.join(', ')}]` : `{ ${columns.map((column, index) => `${JSON.stringify(column.name)}: ${parts[index]}`).join(', ')} }`;
+  const body =
+    mode === 'array'
+      ? // A row of another length than the columns' (never from Trino) is copied, so a tuple always has one value a column.
+        `(v) => { if (v.length !== ${columns.length}) return copy(v); ${columns.map((column, index) => inPlaceDecoding(column.typeSignature, options, index)).join(' ')} return v; }`
+      : `(v) => ({ ${columns.map((column, index) => `${JSON.stringify(column.name)}: ${inlineDecoding(column.typeSignature, options, index)}`).join(', ')} })`;
   try {
-    const build = new Function('d', 'lost', `return (v) => (${body});`) as (decoders: Decoder[], onLost: () => never) => (values: unknown[]) => unknown;
-    return build(decoders, lost);
+    const build = new Function('d', 'lost', 'copy', `return ${body};`) as (decoders: Decoder[], onLost: () => never, copy: (values: unknown[]) => unknown) => (values: unknown[]) => unknown;
+    return build(decoders, lost, valueByValue());
   } catch (error) {
     if (error instanceof EvalError) return valueByValue();
     throw error;

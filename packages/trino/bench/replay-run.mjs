@@ -1,65 +1,69 @@
 // One contender against a replay server, in its own process (peak RSS is its own), with the native-parse
-// limit measured in this same process on the same bytes:
-//   node --conditions=@dataplat/source replay-run.ts <dataplat|dataplat-tuples|trino-client> <replay origin> <tries> [client-only]
+// limit measured in this same process on the same bytes. It runs the built package (dist/), as users do
+// (plain JavaScript: no type stripping; see built-package.mjs):
+//   node bench/replay-run.mjs <dataplat|dataplat-tuples|trino-client> <replay origin> <tries> [client-only]
 // (client-only: no limit, so the peak RSS is the client's alone)
 // The limit: every recorded page through JSON.parse, and every segment decompressed (zstd, lz4) and through
 // JSON.parse, with the bytes already in memory — the least work any JSON client must do. Prints one JSON line.
 import { zstdDecompressSync } from 'node:zlib';
-import { createTrinoClient } from '@dataplat/trino';
-import { BasicAuth, Trino } from 'trino-client';
 import { request } from 'undici';
-import { lz4BlockDecompress } from '../src/types/segments.ts';
-import type { ReplayManifest } from './replay/replay-server.ts';
+import { assertBuiltPackagesFresh } from './built-package.mjs';
 
-const [contender, origin, triesText, only] = process.argv.slice(2) as [string, string, string, string | undefined];
+assertBuiltPackagesFresh();
+const [contender, origin, triesText, only] = process.argv.slice(2);
 const tries = Number(triesText);
+// Only the contender's own client is loaded (trino-client's axios would otherwise count against ours).
+const client = contender === 'trino-client' ? await import('trino-client') : await import('@dataplat/trino');
+/** The limit's LZ4 block decoder is the client's own (from its source: it is not public API); loaded only for the limit. */
+let lz4BlockDecompress;
 
-interface SpooledPage {
-  data?: { encoding: string; segments: Array<{ type: string; data?: string; uri?: string; metadata: { uncompressedSize?: number } }> } | unknown[][];
-}
+/** @typedef {{ data?: { encoding: string, segments: Array<{ type: string, data?: string, uri?: string, metadata: { uncompressedSize?: number } }> } | unknown[][] }} SpooledPage */
+/** @typedef {import('./replay/replay-server.ts').ReplayManifest} ReplayManifest */
 
-async function fetchBytes(path: string, method: 'GET' | 'POST'): Promise<Buffer> {
+/** @returns {Promise<Buffer>} */
+async function fetchBytes(path, method) {
   const response = await request(`${origin}${path}`, { method, body: method === 'POST' ? 'replay' : null });
   return Buffer.from(await response.body.arrayBuffer());
 }
 
 /** The recorded bodies, fetched once (outside any timing). */
-async function loadBodies(manifest: ReplayManifest): Promise<Map<string, Buffer>> {
-  const bodies = new Map<string, Buffer>();
+async function loadBodies(manifest) {
+  const bodies = new Map();
   for (const exchange of manifest.exchanges) bodies.set(exchange.path, await fetchBytes(exchange.path, exchange.method));
   return bodies;
 }
 
-function decompress(encoding: string, bytes: Uint8Array, uncompressedSize: number | undefined): Uint8Array {
+function decompress(encoding, bytes, uncompressedSize) {
   if (uncompressedSize === undefined) return bytes;
   return encoding === 'json+zstd' ? zstdDecompressSync(bytes) : lz4BlockDecompress(bytes, uncompressedSize);
 }
 
 /** Native JSON.parse of every page and segment (plus decompression); returns rows and JSON bytes parsed. */
-function nativeParse(manifest: ReplayManifest, bodies: Map<string, Buffer>): { rows: number; jsonBytes: number } {
+function nativeParse(manifest, bodies) {
   let rows = 0;
   let jsonBytes = 0;
   for (const exchange of manifest.exchanges) {
     if (exchange.kind !== 'page') continue;
-    const body = bodies.get(exchange.path)!;
+    const body = bodies.get(exchange.path);
     jsonBytes += body.length;
-    const page = JSON.parse(body.toString('utf8')) as SpooledPage;
+    /** @type {SpooledPage} */
+    const page = JSON.parse(body.toString('utf8'));
     if (Array.isArray(page.data)) rows += page.data.length;
     else if (page.data) {
       for (const segment of page.data.segments) {
-        const raw = segment.type === 'inline' ? Buffer.from(segment.data!, 'base64') : bodies.get(new URL(segment.uri!).pathname)!;
+        const raw = segment.type === 'inline' ? Buffer.from(segment.data, 'base64') : bodies.get(new URL(segment.uri).pathname);
         const json = decompress(page.data.encoding, raw, segment.metadata.uncompressedSize);
         jsonBytes += json.byteLength;
-        rows += (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as unknown[]).length;
+        rows += JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')).length;
       }
     }
   }
   return { rows, jsonBytes };
 }
 
-async function runContender(): Promise<number> {
+async function runContender() {
   if (contender === 'trino-client') {
-    const trino = Trino.create({ server: origin, auth: new BasicAuth('replay'), source: 'bench' });
+    const trino = client.Trino.create({ server: origin, auth: new client.BasicAuth('replay'), source: 'bench' });
     let rows = 0;
     for await (const result of await trino.query('replay')) {
       if (result.error) throw new Error(result.error.message);
@@ -67,7 +71,7 @@ async function runContender(): Promise<number> {
     }
     return rows;
   }
-  const trino = createTrinoClient({ server: origin, user: 'replay' });
+  const trino = client.createTrinoClient({ server: origin, user: 'replay' });
   let rows = 0;
   // The replay answers with the recorded protocol whatever is offered; rows as objects (default) or tuples.
   // BENCH_MAX_BUFFERED_BYTES measures the memory knob's cost (docs/trino.md).
@@ -78,14 +82,18 @@ async function runContender(): Promise<number> {
 }
 
 // BENCH_MEMORY_TRACE=1: the largest rss, heapTotal, external and arrayBuffers seen (sampled every 50 ms), on stderr.
-const largest: Record<string, number> = {};
+const largest = {};
 const sampler = process.env['BENCH_MEMORY_TRACE']
   ? setInterval(() => {
       for (const [name, value] of Object.entries(process.memoryUsage())) largest[name] = Math.max(largest[name] ?? 0, Math.round(value / 2 ** 20));
     }, 50)
   : undefined;
-const manifest = (await (await request(`${origin}/replay/manifest`)).body.json()) as ReplayManifest;
-const bodies = only === 'client-only' ? new Map<string, Buffer>() : await loadBodies(manifest);
+/** @type {ReplayManifest} */
+const manifest = await (await request(`${origin}/replay/manifest`)).body.json();
+const bodies = only === 'client-only' ? new Map() : await loadBodies(manifest);
+if (only !== 'client-only' && manifest.exchanges.some((exchange) => exchange.kind === 'page' && bodies.get(exchange.path).includes('"json+lz4"'))) {
+  ({ lz4BlockDecompress } = await import('../src/types/segments.ts'));
+}
 // Limit and client alternate, best of each: on a loaded machine both see the same phases of load.
 let limitMilliseconds = Infinity;
 let limit = { rows: 0, jsonBytes: 0 };
