@@ -75,8 +75,8 @@ export const benchPeerHeaders: Readonly<Record<string, string>> = { 'trino-clien
 export const benchPeers = Object.keys(benchPeerHeaders);
 
 export const benchLegend = [
-  'rows/s, MB/s: best run; MB/s = the result as JSON (live: direct-protocol pages; replay: pages + decompressed segments) / time',
-  'RSS MiB: peak RSS of the contender\'s process (GNU time); ×tc ×py ×cli: rows/s over trino-client / trino-python-client /',
-  'trino-cli\'s on the same source (>1 = faster, - = not run there); ×limit: over native JSON.parse (+ decompression) of the',
+  'rows/s, MB/s: best run; MB/s = result as JSON (live: direct-protocol pages; replay: pages + unpacked segments) / time.',
+  'RSS MiB: peak RSS of the contender\'s process (GNU time). ×tc ×py ×cli: rows/s over trino-client / trino-python-client /',
+  'trino-cli\'s on the same source (>1 = faster; - = not run there). ×limit: over native JSON.parse (+ decompression) of the',
   'same bytes. trino-cli: wall time incl. JVM start-up, rows not counted (output NULL); others: from connect to last row.',
 ];

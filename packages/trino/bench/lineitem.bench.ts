@@ -166,6 +166,7 @@ async function main(): Promise<void> {
     // The one table: every contender on every source, the limits included.
     console.log(`\n${fullSql} live (${rounds} round${rounds === 1 ? '' : 's'}); replay: ${(report as { replay?: { query?: string } }).replay?.query ?? ''}`);
     console.log(renderBenchTable(table, benchPeerHeaders, benchLegend));
+    if (cliStartup) console.log(`trino-cli start-up (SELECT 1 on the live Trino), included in each of its times: ${(cliStartup.milliseconds / 1000).toFixed(1)} s`);
     for (const line of Object.entries((report as { memoryGoal?: Record<string, string> }).memoryGoal ?? {})) console.log(`memory goal (${line[0]}): ${line[1]}`);
     console.log(`report: ${reportPath}`);
   } finally {
