@@ -51,7 +51,7 @@ export function describeTrinoClientCases(title: string, target: () => TrinoTarge
     afterAll(() => trino?.close());
 
     it('decodes every Trino type exactly (the type zoo)', async () => {
-      const result = trino.query(`
+      const typeZoo = `
         SELECT
           BIGINT '9223372036854775807' AS big_max,
           BIGINT '-9007199254740993' AS big_beyond_double,
@@ -71,7 +71,8 @@ export function describeTrinoClientCases(title: string, target: () => TrinoTarge
           ARRAY[BIGINT '9007199254740993', NULL] AS big_array,
           MAP(ARRAY[BIGINT '9007199254740993', 2], ARRAY['x', 'y']) AS big_keyed_map,
           CAST(ROW(BIGINT '9007199254740993', ARRAY[ROW('nested', DECIMAL '1.10')]) AS ROW(id BIGINT, items ARRAY(ROW(name VARCHAR, price DECIMAL(5,2))))) AS nested
-      `);
+      `;
+      const result = trino.query(typeZoo);
       const row = (await result.first())!;
       expect(row).toEqual({
         big_max: 9223372036854775807n,
@@ -109,6 +110,8 @@ export function describeTrinoClientCases(title: string, target: () => TrinoTarge
         ]),
         nested: { id: 9007199254740993n, items: [{ name: 'nested', price: '1.10' }] },
       });
+      // Tuples are decoded in place (the parsed array becomes the tuple): the same exact values in column order, direct and spooled.
+      for (const encoding of [false, undefined] as const) expect(await trino.query(typeZoo, { rowMode: 'array', encoding }).first()).toEqual(Object.values(row));
       const columns = await result.columns();
       expect(columns.find((column) => column.name === 'timestamp_zoned')?.type).toBe('timestamp(12) with time zone');
       expect(columns.find((column) => column.name === 'decimal_38')?.type).toBe('decimal(38, 0)');
