@@ -123,60 +123,61 @@ export function parseExact(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => (typeof value === 'number' && context?.source !== undefined ? context.source : value));
 }
 
-/** The code that decodes value `v[index]` inline, for the types whose JSON needs no more than a conversion. */
-function inlineDecoding(signature: TypeSignature, options: DecodeOptions, index: number): string {
-  const value = `v[${index}]`;
+/**
+ * How a generated row function decodes a column's value: the one table both row shapes (objects, tuples) read.
+ * `number`: a JSON number, or "NaN"/"Infinity" as a string; `bigint`: exact (a number past 2^53 means the fast
+ * parse rounded it); `decoder`: the column's own decoder; `text`: Trino's JSON value is already the string.
+ */
+function inlineKind(signature: TypeSignature, options: DecodeOptions): 'number' | 'bigint' | 'decoder' | 'text' {
   switch (signature.rawType) {
     case 'tinyint':
     case 'smallint':
     case 'integer':
     case 'real':
     case 'double':
-      return `(typeof ${value} === 'number' ? ${value} : ${value} == null ? null : Number(${value}))`;
+      return 'number';
     case 'bigint':
-      return `(${value} == null ? null : typeof ${value} === 'number' && !Number.isSafeInteger(${value}) ? lost() : BigInt(${value}))`;
+      return 'bigint';
     case 'boolean':
     case 'varbinary':
     case 'array':
     case 'map':
     case 'row':
-      return `d[${index}](${value})`;
+      return 'decoder';
     case 'decimal':
     case 'number':
-      if (options.decimal) return `d[${index}](${value})`;
-      return `(typeof ${value} === 'string' ? ${value} : ${value} == null ? null : String(${value}))`;
+      return options.decimal ? 'decoder' : 'text';
     default:
+      return 'text';
+  }
+}
+
+/** The expression that decodes value `v[index]` (object rows). */
+function inlineDecoding(signature: TypeSignature, options: DecodeOptions, index: number): string {
+  const value = `v[${index}]`;
+  switch (inlineKind(signature, options)) {
+    case 'number':
+      return `(typeof ${value} === 'number' ? ${value} : ${value} == null ? null : Number(${value}))`;
+    case 'bigint':
+      return `(${value} == null ? null : typeof ${value} === 'number' && !Number.isSafeInteger(${value}) ? lost() : BigInt(${value}))`;
+    case 'decoder':
+      return `d[${index}](${value})`;
+    case 'text':
       return `(typeof ${value} === 'string' ? ${value} : ${value} == null ? null : String(${value}))`;
   }
 }
 
-/**
- * The statement that decodes `v[index]` in place (tuples), or '' when Trino's JSON value is already the
- * decoded one: a string for text, decimals and temporal types, a number for integers and doubles, or null.
- */
+/** The statement that decodes `v[index]` in place (tuples): only a value that is not already the decoded one is replaced. */
 function inPlaceDecoding(signature: TypeSignature, options: DecodeOptions, index: number): string {
   const value = `v[${index}]`;
-  switch (signature.rawType) {
-    case 'tinyint':
-    case 'smallint':
-    case 'integer':
-    case 'real':
-    case 'double':
-      // "NaN", "Infinity" and "-Infinity" arrive as strings.
+  switch (inlineKind(signature, options)) {
+    case 'number':
       return `if (typeof ${value} !== 'number' && ${value} !== null) ${value} = Number(${value});`;
     case 'bigint':
       return `if (${value} !== null) ${value} = ${inlineDecoding(signature, options, index)};`;
-    case 'boolean':
-    case 'varbinary':
-    case 'array':
-    case 'map':
-    case 'row':
+    case 'decoder':
       return `${value} = d[${index}](${value});`;
-    case 'decimal':
-    case 'number':
-      if (options.decimal) return `${value} = d[${index}](${value});`;
-      return `if (typeof ${value} !== 'string' && ${value} !== null) ${value} = String(${value});`;
-    default:
+    case 'text':
       return `if (typeof ${value} !== 'string' && ${value} !== null) ${value} = String(${value});`;
   }
 }
