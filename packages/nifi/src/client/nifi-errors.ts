@@ -104,6 +104,15 @@ const refusedUntilStable = [
   /Cannot replicate request to Node .* because the node is not connected/i,
   /Cluster Coordinator is currently unknown/i,
 ];
+/**
+ * Whether NiFi's text says the cluster refused before doing anything, until it settles — in an HTTP answer, or as
+ * the failure of an update or replace request ("Cluster is unable to service request to change flow: Node … is
+ * currently connecting").
+ */
+export function isRefusedUntilStable(text: string): boolean {
+  return refusedUntilStable.some((pattern) => pattern.test(text));
+}
+
 /** A node did not answer a request the coordinator replicated to it (killed, restarting, unreachable): 500 naming its URI. */
 const nodeDidNotAnswer = /Request execution failed HTTP Method \[\w+\] URI \[https?:\/\/([^/\]\s]+)/i;
 /** Phase one of NiFi's two-phase commit: a node vetoed, so the change was not made anywhere. */
@@ -173,7 +182,7 @@ export function classifyNifiError(
       detail: { parameters },
     };
   }
-  if (refusedUntilStable.some((pattern) => pattern.test(body))) {
+  if (isRefusedUntilStable(body)) {
     return {
       code: 'NIFI_CLUSTER_UNSTABLE',
       hint: 'The cluster is settling (a node connecting, a coordinator election, the flow loading) and refused before doing anything; the client retried. Try again in a few seconds, or wait until every node is CONNECTED (cluster.nodes()).',

@@ -87,6 +87,7 @@ export async function replaceFlowDefinition(
       isComplete: (status) => status.request?.complete === true,
       failureOf: (status) => status.request?.failureReason,
       progressOf: (status) => `${status.request?.percentCompleted ?? 0}% ${status.request?.state ?? ''}`.trim(),
+      repeatWhenClusterRefuses: true,
     },
     options,
   );

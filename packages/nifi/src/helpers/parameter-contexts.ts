@@ -139,7 +139,11 @@ export async function updateParameterContext(
   await runAsyncRequest(
     {
       description: `updating parameter context "${current.component.name}"`,
-      submit: () => context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, current), ...acknowledgement(context, options), component } }),
+      // The revision is read again for each attempt: one the cluster refused may have moved it.
+      submit: async () => {
+        const latest = await getParameterContext(context, id, options);
+        return context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, latest), ...acknowledgement(context, options), component } });
+      },
       poll: (submitted: UpdateRequest, signal) =>
         context.api.get('/parameter-contexts/{contextId}/update-requests/{requestId}', { ...call, signal, path: { contextId: id, requestId: submitted.request!.requestId! } }),
       remove: (submitted) =>
@@ -147,6 +151,7 @@ export async function updateParameterContext(
       isComplete: (status) => status.request?.complete === true,
       failureOf: (status) => status.request?.failureReason,
       progressOf: (status) => `${status.request?.percentCompleted ?? 0}% ${status.request?.state ?? ''}`.trim(),
+      repeatWhenClusterRefuses: true,
     },
     options,
   );
