@@ -113,6 +113,16 @@ export function isRefusedUntilStable(text: string): boolean {
   return refusedUntilStable.some((pattern) => pattern.test(text));
 }
 
+/**
+ * An update request found a component that references a changed parameter running (or a service not disabled)
+ * when it came to apply the change: something started it after the request had stopped what it saw running —
+ * NiFi's own restart of the components using an asset just replaced, or another client. NiFi changed nothing;
+ * the same declarative request, submitted again, stops what runs then.
+ */
+export function isReferencingComponentRestarted(text: string): boolean {
+  return /Cannot (update|remove) parameter '[^']*' because it is referenced by .+, which (is currently running|currently has a state of)/s.test(text);
+}
+
 /** A node did not answer a request the coordinator replicated to it (killed, restarting, unreachable): 500 naming its URI. */
 const nodeDidNotAnswer = /Request execution failed HTTP Method \[\w+\] URI \[https?:\/\/([^/\]\s]+)/i;
 /** Phase one of NiFi's two-phase commit: a node vetoed, so the change was not made anywhere. */

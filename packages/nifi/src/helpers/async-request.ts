@@ -25,6 +25,11 @@ interface AsyncRequestSteps<Submitted, Status> {
    * current revision each time — until the deadline. Leave unset for requests that are not declarative.
    */
   repeatWhenClusterRefuses?: boolean;
+  /**
+   * Other failures after which this declarative request, submitted again, can succeed (NiFi changed nothing and
+   * the cause moves on by itself); repeated 1-5 s apart until the deadline, like a cluster's refusal.
+   */
+  repeatWhen?(failure: string): boolean;
 }
 
 /**
@@ -32,7 +37,8 @@ interface AsyncRequestSteps<Submitted, Status> {
  * "submit, poll, delete" requests. This runs one to completion and always deletes the request on NiFi,
  * also after a failure, a timeout or an abort, so nothing is left behind. The submit (a POST) is sent
  * once per attempt; status reads ride out transient failures (pollUntil) until `timeoutMs`. A request that
- * ends refused by a settling cluster is NIFI_CLUSTER_UNSTABLE, and a declarative one is submitted again.
+ * ends refused by a settling cluster is NIFI_CLUSTER_UNSTABLE, and a declarative one is submitted again (as
+ * it is after the failures its `repeatWhen` names).
  */
 export async function runAsyncRequest<Submitted, Status>(steps: AsyncRequestSteps<Submitted, Status>, options: AsyncRequestOptions = {}): Promise<Status> {
   const deadline = performance.now() + (options.timeoutMs ?? 300_000);
@@ -42,7 +48,8 @@ export async function runAsyncRequest<Submitted, Status>(steps: AsyncRequestStep
     if (!failure) return status;
     const refused = isRefusedUntilStable(failure);
     const delayMs = Math.min(5000, 1000 * attempt);
-    if (refused && steps.repeatWhenClusterRefuses && performance.now() + delayMs < deadline) {
+    const repeatable = (refused && steps.repeatWhenClusterRefuses === true) || steps.repeatWhen?.(failure) === true;
+    if (repeatable && performance.now() + delayMs < deadline) {
       await sleep(delayMs, options.signal);
       continue;
     }

@@ -2,7 +2,7 @@
 // NiFi's update requests (which stop and restart the components that use them), inheritance, binding.
 import { InvalidOptionsError } from '@dataplat/core';
 import { acknowledgement, callOptions, revisionOf, type AcknowledgeOption, type CallOptions, type NifiContext, type NifiSchemas } from '../client/nifi-context.ts';
-import { NifiError } from '../client/nifi-errors.ts';
+import { isReferencingComponentRestarted, NifiError } from '../client/nifi-errors.ts';
 import { runAsyncRequest, type AsyncRequestOptions } from './async-request.ts';
 
 export type ParameterContextEntity = NifiSchemas['ParameterContextEntity'] & {
@@ -152,6 +152,9 @@ export async function updateParameterContext(
       failureOf: (status) => status.request?.failureReason,
       progressOf: (status) => `${status.request?.percentCompleted ?? 0}% ${status.request?.state ?? ''}`.trim(),
       repeatWhenClusterRefuses: true,
+      // A component NiFi stopped for the change was started again before it applied (NiFi restarts the
+      // components using an asset replaced just before, asynchronously): submitted again, it stops them then.
+      repeatWhen: isReferencingComponentRestarted,
     },
     options,
   );
