@@ -211,11 +211,16 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, 
       const ports = flattenTree(tree)
         .flatMap((group) => [...group.contents.inputPorts, ...group.contents.outputPorts])
         .filter((port) => port.component?.state === 'STOPPED' && (port.component.validationErrors ?? []).length === 0);
-      const invalid = toStart.filter((processor) => processor.component?.validationStatus === 'INVALID');
+      // NiFi revalidates a processor only after its services are enabled, on each node of a cluster in
+      // its own time: read again until those still naming a service as disabled settle.
+      const invalid =
+        toStart.length === 0
+          ? []
+          : await nifi.processGroups.invalidComponents(groupId!, { componentIds: toStart.map((processor) => processor.id!), includeServices: false, servicesJustEnabled: true });
       if (invalid.length > 0) {
         throw new DataplatError({
           code: 'FLOWS_INVALID_COMPONENTS',
-          message: `Flow "${flowPlan.flow}" was updated but can't start: ${invalid.map((processor) => `${processor.component?.name}: ${(processor.component?.validationErrors ?? []).join('; ')}`).join(' | ')}`,
+          message: `Flow "${flowPlan.flow}" was updated but can't start: ${invalid.map((component) => `${component.name}: ${component.errors.join('; ')}`).join(' | ')}`,
           hint: 'Fix the flow (flows validate --live shows such problems before apply) and apply again.',
         });
       }

@@ -196,7 +196,7 @@ async function runCase(nifi: NifiClient, testCase: FlowTestCase, index: number, 
     const toStart = tree.contents.processors.filter((processor) => copy.started.includes(processor.component?.name ?? ''));
     const childComponents = tree.children.flatMap((child) => flattenTree(child)).flatMap((child) => [...child.contents.processors, ...child.contents.inputPorts, ...child.contents.outputPorts]);
     const components = [...toStart, ...childComponents];
-    if (components.length > 0) await nifi.processGroups.start(group.id, { components: components.map((entity) => ({ id: entity.id, revision: entity.revision })), signal: context.signal });
+    if (components.length > 0) await nifi.processGroups.start(group.id, { components: components.map((entity) => ({ id: entity.id, revision: entity.revision })), servicesJustEnabled: true, signal: context.signal });
     const generatorIds = [...copy.generators, ...copy.triggered].map((name) => live.processorIds.get(name)!);
     for (const id of generatorIds) await nifi.processors.setRunState(id, 'RUN_ONCE', { signal: context.signal });
 

@@ -16,6 +16,11 @@ export interface WaitOptions extends CallOptions, AcknowledgeOption {
 export interface StartOptions extends CallOptions, AcknowledgeOption {
   /** Start only these processors and ports (of the group or its descendants), in one request. */
   components?: ReadonlyArray<{ id: string; revision?: { version?: number; clientId?: string } | undefined }> | undefined;
+  /**
+   * The group's services were just enabled (enableControllerServices): a processor that still names one as
+   * disabled is read again until NiFi revalidates it — on a cluster each node does so in its own time.
+   */
+  servicesJustEnabled?: boolean | undefined;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface StartOptions extends CallOptions, AcknowledgeOption {
  */
 export async function startProcessGroup(context: NifiContext, groupId: string, options?: StartOptions): Promise<void> {
   const components = options?.components ? Object.fromEntries(options.components.map((component) => [component.id, revisionOf(context, component)])) : undefined;
-  await assertRunnable(context, groupId, `start process group ${groupId}`, { ...callOptions(options), includeServices: false, componentIds: options?.components?.map((component) => component.id) });
+  await assertRunnable(context, groupId, `start process group ${groupId}`, { ...callOptions(options), includeServices: false, componentIds: options?.components?.map((component) => component.id), servicesJustEnabled: options?.servicesJustEnabled });
   await context.api.put('/flow/process-groups/{id}', { ...callOptions(options), path: { id: groupId }, body: { id: groupId, state: 'RUNNING', ...(components ? { components } : {}), ...acknowledgement(context, options) } });
 }
 
