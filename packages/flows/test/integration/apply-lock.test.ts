@@ -5,36 +5,22 @@
 // (FLOWS_INTERRUPTED) and releases the lock;
 // duplicate groups made by hand are reported with what each holds and resolved by the hinted command.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollUntil } from '@dataplat/core';
-import { createNifiClient } from '@dataplat/nifi';
 import { listManagedFlows, type Plan } from '@dataplat/flows';
 import { startFaultProxy } from '@dataplat/stack';
 import { acquireFlowsLock, listFlowsLocks, lockName } from '../../src/deploy/lock.ts';
 import { runCli } from '../run-cli.ts';
-import { scratchGroups } from '../scratch-groups.ts';
+import { nifiWorkspace } from '../nifi-workspace.ts';
 
-const apiUrl = inject('stackEndpoints').nifi!.apiUrl;
-const nifi = createNifiClient({ baseUrl: apiUrl });
-const scratch = scratchGroups(nifi, 'flows-lock');
+const workspace = nifiWorkspace('lock');
+const { apiUrl, nifi, scratch } = workspace;
 const { suffix, parent } = scratch;
-let workdir = '';
 const cliMain = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 // Short leases keep the takeover tests quick (the default TTL is 60 s).
 const lockEnv = { NIFI_URL: apiUrl, FLOWS_LOCK_TTL: '3s' };
-
-beforeAll(async () => {
-  workdir = await mkdtemp(join(tmpdir(), 'dataplat-flows-lock-'));
-});
-
-afterAll(async () => {
-  await scratch.cleanUp();
-  await nifi.close();
-  if (workdir) await rm(workdir, { recursive: true, force: true });
-});
 
 const flowYaml = (name: string) =>
   [
@@ -51,7 +37,7 @@ const flowYaml = (name: string) =>
 
 /** A folder with flow files named `names`, for the CLI to apply. */
 async function flowFolder(label: string, names: string[]): Promise<string> {
-  const folder = await mkdtemp(join(workdir, `${label}-`));
+  const folder = await mkdtemp(join(workspace.workdir, `${label}-`));
   for (const name of names) await writeFile(join(folder, `${name}.yaml`), flowYaml(name));
   return folder;
 }
