@@ -5,7 +5,7 @@
 // is matched by deterministic identifiers, so nothing is created twice. Changes are made holding the
 // apply lock on the parent group (lock.ts), planned again under it, so overlapping applies take turns.
 import { DataplatError } from '@dataplat/core/errors';
-import { flattenTree, type NifiClient, type ParameterContextEntity } from '@dataplat/nifi';
+import { flattenTree, NifiError, type NifiClient, type ParameterContextEntity } from '@dataplat/nifi';
 import { parameterContextName, type Flow } from '../model/flow-schema.ts';
 import { clientForClusterState, type NotConnectedNode } from './cluster-nodes.ts';
 import { drainFlow } from './drain.ts';
@@ -211,22 +211,19 @@ async function applyPlanned(nifi: NifiClient, { plan, planned, plannedContexts, 
       const ports = flattenTree(tree)
         .flatMap((group) => [...group.contents.inputPorts, ...group.contents.outputPorts])
         .filter((port) => port.component?.state === 'STOPPED' && (port.component.validationErrors ?? []).length === 0);
-      // NiFi revalidates a processor only after its services are enabled, on each node of a cluster in
-      // its own time: read again until those still naming a service as disabled settle.
-      const invalid =
-        toStart.length === 0
-          ? []
-          : await nifi.processGroups.invalidComponents(groupId!, { componentIds: toStart.map((processor) => processor.id!), includeServices: false, servicesJustEnabled: true });
-      if (invalid.length > 0) {
-        throw new DataplatError({
-          code: 'FLOWS_INVALID_COMPONENTS',
-          message: `Flow "${flowPlan.flow}" was updated but can't start: ${invalid.map((component) => `${component.name}: ${component.errors.join('; ')}`).join(' | ')}`,
-          hint: 'Fix the flow (flows validate --live shows such problems before apply) and apply again.',
-        });
-      }
       if (toStart.length + ports.length > 0) {
         report(flowPlan.flow, 'start');
-        await nifi.processGroups.start(groupId!, { components: [...toStart, ...ports].map((entity) => ({ id: entity.id!, revision: entity.revision })) });
+        // start refuses invalid components before starting any; the services were just enabled, so it first
+        // waits for NiFi (each node of a cluster in its own time) to revalidate those that still name one disabled.
+        await nifi.processGroups.start(groupId!, { components: [...toStart, ...ports].map((entity) => ({ id: entity.id!, revision: entity.revision })), servicesJustEnabled: true }).catch((error: unknown) => {
+          if (!(NifiError.isInstance(error) && error.code === 'NIFI_INVALID_COMPONENT' && error.invalidComponents)) throw error;
+          throw new DataplatError({
+            code: 'FLOWS_INVALID_COMPONENTS',
+            message: `Flow "${flowPlan.flow}" was updated but can't start: ${error.invalidComponents.map((component) => `${component.name}: ${component.errors.join('; ')}`).join(' | ')}`,
+            hint: 'Fix the flow (flows validate --live shows such problems before apply) and apply again.',
+            cause: error,
+          });
+        });
       }
     }
     applied.push({ flow: flowPlan.flow, action: flowPlan.action, groupId });

@@ -1,5 +1,6 @@
 // plan/apply against the real NiFi: create, idempotence (zero mutating requests the second time),
-// drift from an edit in NiFi, parameters (also sensitive ones from the environment), stale plans, prune.
+// drift from an edit in NiFi, parameters (also sensitive ones from the environment), stale plans, prune, and a
+// flow NiFi holds invalid refused before anything starts.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createNifiClient, type NifiClient } from '@dataplat/nifi';
 import { applyFlows, defineFlow, planFlows, type Flow } from '@dataplat/flows';
@@ -103,5 +104,28 @@ describe('flows plan and apply against the real NiFi', () => {
     expect(pruned.applied).toMatchObject([{ flow: `orders-${suffix}`, action: 'delete' }]);
     expect((await nifi.processGroups.flow(parentGroupId)).contents.processGroups).toEqual([]);
     expect(await nifi.parameterContexts.findByName(`orders-${suffix}`)).toBeUndefined();
+  });
+
+  it("refuses to start a flow with a processor NiFi holds invalid, naming it with NiFi's reason, and starts nothing", async () => {
+    // `tag`'s success relationship goes nowhere and is not auto-terminated: NiFi holds it invalid once created.
+    const broken = defineFlow({
+      name: `broken-${suffix}`,
+      processors: {
+        generate: { type: 'GenerateFlowFile', schedule: { period: '1 min' } },
+        tag: { type: 'UpdateAttribute', properties: { source: 'flows' } },
+      },
+      connections: [{ from: 'generate', to: 'tag', relationships: ['success'] }],
+    });
+    const refused = await applyFlows(nifi, [broken], { parentGroupId }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'FLOWS_INVALID_COMPONENTS', hint: expect.stringContaining('flows validate --live') });
+    expect((refused as Error).message).toMatch(new RegExp(`^Flow "broken-${suffix}" was updated but can't start: tag: .*'success'.*auto-terminated`, 's'));
+    const [group] = (await nifi.processGroups.flow(parentGroupId)).contents.processGroups;
+    const tree = await nifi.processGroups.tree(group!.id);
+    expect(tree.contents.processors.map((processor) => [processor.component.name, processor.component.state]).sort()).toEqual([
+      ['generate', 'STOPPED'],
+      ['tag', 'STOPPED'],
+    ]);
+    const cleaned = await applyFlows(nifi, [], { parentGroupId, prune: true });
+    expect(cleaned.applied).toMatchObject([{ flow: `broken-${suffix}`, action: 'delete' }]);
   });
 });

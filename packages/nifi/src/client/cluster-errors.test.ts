@@ -6,6 +6,7 @@ import { HttpError, isTransientError } from '@dataplat/core';
 import { createNifiClient } from './create-nifi-client.ts';
 import { classifyNifiError } from './nifi-errors.ts';
 import { useMockAgent } from '../../../core/test/mock-agent.ts';
+import { interceptContext, interceptUpdateRequests } from '../../test/mock-update-request.ts';
 
 const mockAgent = useMockAgent();
 
@@ -193,24 +194,15 @@ describe('the cluster namespace', () => {
 });
 
 describe('an update request the cluster refused while a node was connecting', () => {
-  const contextPath = (path: string) => path.startsWith('/nifi-api/parameter-contexts/c1?');
   const context = { id: 'c1', revision: { version: 4 }, component: { id: 'c1', name: 'iot-sensors', parameters: [] } };
   // NiFi 2.3.0's words in the update request's failureReason (seen on the 3-node cluster under load).
   const refusedWhileConnecting =
     'Failed to update Parameter Context due to org.apache.nifi.web.util.LifecycleManagementException: Failed to update Flow on all nodes in cluster due to Cluster is unable to service request to change flow: Node 127.0.0.1:18103 is currently connecting';
 
   it('is submitted again with the revision read again (nothing was changed), each request deleted, and then succeeds', async () => {
-    const pool = mockAgent().get(origin);
-    pool.intercept({ path: contextPath, method: 'GET' }).reply(200, context, json).persist();
     const submitted: unknown[] = [];
-    for (const [requestId, failureReason] of [['r1', refusedWhileConnecting], ['r2', undefined]] as const) {
-      pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests', method: 'POST' }).reply((request) => {
-        submitted.push(JSON.parse(String(request.body)));
-        return { statusCode: 200, data: { request: { requestId, complete: false } }, responseOptions: json };
-      });
-      pool.intercept({ path: `/nifi-api/parameter-contexts/c1/update-requests/${requestId}`, method: 'GET' }).reply(200, { request: { requestId, complete: true, percentCompleted: 100, ...(failureReason ? { failureReason } : {}) } }, json);
-      pool.intercept({ path: `/nifi-api/parameter-contexts/c1/update-requests/${requestId}`, method: 'DELETE' }).reply(200, {}, json);
-    }
+    interceptContext(mockAgent(), origin, context);
+    interceptUpdateRequests(mockAgent(), origin, 'c1', [refusedWhileConnecting, undefined], submitted);
     const updated = await client().parameterContexts.update('c1', { set: [{ name: 'who_pm25_limit', value: '15' }] });
     expect(updated.id).toBe('c1');
     expect(submitted).toHaveLength(2);
@@ -218,19 +210,14 @@ describe('an update request the cluster refused while a node was connecting', ()
   });
 
   it('is NIFI_CLUSTER_UNSTABLE when the cluster keeps refusing until the deadline, and any other failure is NIFI_ASYNC_REQUEST_FAILED, submitted once', async () => {
-    const pool = mockAgent().get(origin);
-    pool.intercept({ path: contextPath, method: 'GET' }).reply(200, context, json).persist();
-    pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests', method: 'POST' }).reply(200, { request: { requestId: 'r1', complete: false } }, json);
-    pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests/r1', method: 'GET' }).reply(200, { request: { requestId: 'r1', complete: true, failureReason: refusedWhileConnecting } }, json);
-    pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests/r1', method: 'DELETE' }).reply(200, {}, json);
+    interceptContext(mockAgent(), origin, context);
+    interceptUpdateRequests(mockAgent(), origin, 'c1', [refusedWhileConnecting]);
     // A deadline shorter than the pause before another attempt: refused once, then given up.
     const unstable = await client().parameterContexts.update('c1', { set: [{ name: 'a', value: '1' }] }, { timeoutMs: 500 }).catch((caught: unknown) => caught);
     expect(unstable).toMatchObject({ code: 'NIFI_CLUSTER_UNSTABLE' });
     expect((unstable as Error).message).toContain('127.0.0.1:18103 is currently connecting');
 
-    pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests', method: 'POST' }).reply(200, { request: { requestId: 'r2', complete: false } }, json);
-    pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests/r2', method: 'GET' }).reply(200, { request: { requestId: 'r2', complete: true, failureReason: 'Failed to update Parameter Context: processor p1 is invalid' } }, json);
-    pool.intercept({ path: '/nifi-api/parameter-contexts/c1/update-requests/r2', method: 'DELETE' }).reply(200, {}, json);
+    interceptUpdateRequests(mockAgent(), origin, 'c1', ['Failed to update Parameter Context: processor p1 is invalid']);
     const failed = await client().parameterContexts.update('c1', { set: [{ name: 'a', value: '1' }] }).catch((caught: unknown) => caught);
     expect(failed).toMatchObject({ code: 'NIFI_ASYNC_REQUEST_FAILED' });
   });

@@ -6,6 +6,7 @@ import { createNifiClient } from '../client/create-nifi-client.ts';
 import { classifyNifiError } from '../client/nifi-errors.ts';
 import { assetNameProblem, maxAssetBytes } from './parameter-context-assets.ts';
 import { useMockAgent } from '../../../core/test/mock-agent.ts';
+import { interceptContext, interceptUpdateRequests } from '../../test/mock-update-request.ts';
 
 const mockAgent = useMockAgent();
 
@@ -117,30 +118,16 @@ describe('NiFi\'s asset refusals', () => {
 });
 
 describe('a parameter update racing NiFi\'s restart of the components using a replaced asset', () => {
-  const contextPath = (path: string) => path.startsWith(`/nifi-api/parameter-contexts/${contextId}?`);
   const context = { id: contextId, revision: { version: 7 }, component: { id: contextId, name: 'reader', parameters: [] } };
   // NiFi 2.3.0's failureReason, seen when its asynchronous restart after an asset upload started the processor again
   // between the update request stopping what ran and applying the change (the fresh-clone CI, under load).
   const restarted =
     "Failed to update Parameter Context due to java.lang.IllegalStateException: Cannot update parameter 'lookup_file' because it is referenced by UpdateAttribute[id=b0c77a49-a551-3b1f-866b-2e80731a7362], which is currently running";
 
-  function updateRequest(requestId: string, failureReason: string | undefined, bodies: unknown[]) {
-    const pool = mockAgent().get(origin);
-    pool.intercept({ path: `/nifi-api/parameter-contexts/${contextId}/update-requests`, method: 'POST' }).reply((request) => {
-      bodies.push(JSON.parse(String(request.body)));
-      return { statusCode: 200, data: { request: { requestId, complete: false } }, responseOptions: { headers: { 'content-type': 'application/json' } } };
-    });
-    pool
-      .intercept({ path: `/nifi-api/parameter-contexts/${contextId}/update-requests/${requestId}`, method: 'GET' })
-      .reply(200, { request: { requestId, complete: true, percentCompleted: 100, ...(failureReason ? { failureReason } : {}) } }, { headers: { 'content-type': 'application/json' } });
-    pool.intercept({ path: `/nifi-api/parameter-contexts/${contextId}/update-requests/${requestId}`, method: 'DELETE' }).reply(200, {}, { headers: { 'content-type': 'application/json' } });
-  }
-
   it('is submitted again (NiFi restored what it stopped and changed nothing), each request deleted, and then applies', async () => {
-    mockAgent().get(origin).intercept({ path: contextPath, method: 'GET' }).reply(200, context, { headers: { 'content-type': 'application/json' } }).persist();
     const bodies: unknown[] = [];
-    updateRequest('r1', restarted, bodies);
-    updateRequest('r2', undefined, bodies);
+    interceptContext(mockAgent(), origin, context);
+    interceptUpdateRequests(mockAgent(), origin, contextId, [restarted, undefined], bodies);
     await client().parameterContexts.update(contextId, { set: [{ name: 'lookup_file', value: null, assets: [{ id: 'a1' }] }] });
     expect(bodies).toHaveLength(2);
     expect(bodies[1]).toEqual(bodies[0]);
@@ -148,8 +135,8 @@ describe('a parameter update racing NiFi\'s restart of the components using a re
   });
 
   it('fails with NiFi\'s reason, NIFI_ASYNC_REQUEST_FAILED, when the component is still started again at the deadline', async () => {
-    mockAgent().get(origin).intercept({ path: contextPath, method: 'GET' }).reply(200, context, { headers: { 'content-type': 'application/json' } }).persist();
-    updateRequest('r1', restarted, []);
+    interceptContext(mockAgent(), origin, context);
+    interceptUpdateRequests(mockAgent(), origin, contextId, [restarted]);
     // A deadline shorter than the pause before another attempt: found running once, then given up.
     const failed = await client().parameterContexts.update(contextId, { set: [{ name: 'lookup_file', value: null, assets: [{ id: 'a1' }] }] }, { timeoutMs: 500 }).catch((caught: unknown) => caught);
     expect(failed).toMatchObject({ code: 'NIFI_ASYNC_REQUEST_FAILED' });

@@ -136,12 +136,14 @@ export async function updateParameterContext(
       : (current.component.inheritedParameterContexts ?? []),
   };
   type UpdateRequest = NifiSchemas['ParameterContextUpdateRequestEntity'];
+  // The first attempt uses the revision just read; a later one reads it again (the refused attempt may have moved it).
+  let revisionRead: ParameterContextEntity | undefined = current;
   await runAsyncRequest(
     {
       description: `updating parameter context "${current.component.name}"`,
-      // The revision is read again for each attempt: one the cluster refused may have moved it.
       submit: async () => {
-        const latest = await getParameterContext(context, id, options);
+        const latest = revisionRead ?? (await getParameterContext(context, id, options));
+        revisionRead = undefined;
         return context.api.post('/parameter-contexts/{contextId}/update-requests', { ...call, path: { contextId: id }, body: { id, revision: revisionOf(context, latest), ...acknowledgement(context, options), component } });
       },
       poll: (submitted: UpdateRequest, signal) =>
